@@ -1,0 +1,36 @@
+import datetime as dt
+
+import pytest
+
+from tests.factories import CountyFactory, UserFactory, make_request
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory(name="Los Angeles County", fips="06037", slug="los-angeles-county")
+
+
+@pytest.fixture
+def data_request(county):
+    """DOJ's request of 2025-07-17 to Los Angeles County, due 30 days later (2025-08-16)."""
+    return make_request(county=county, issued_on=dt.date(2025, 7, 17))
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer", role="viewer")
+
+
+@pytest.fixture
+def journalist(db):
+    return UserFactory(username="journalist", role="journalist")
+
+
+@pytest.fixture
+def other_journalist(db):
+    return UserFactory(username="journalist2", role="journalist")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", role="editor")

@@ -1,0 +1,83 @@
+"""Typed factories for tests. Records that have a status are built through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from requests_tracker import services
+from requests_tracker.models import Agency, County, DataCategory, DataRequest, Source
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@newsroom.example")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("fips",)
+
+    name = factory.Sequence(lambda n: f"Test County {n}")
+    state = "CA"
+    fips = factory.Sequence(lambda n: f"{90000 + n:05d}")
+    slug = factory.LazyAttribute(lambda county: county.name.lower().replace(" ", "-"))
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name", "level")
+
+    name = "U.S. Department of Justice"
+    level = Agency.Level.FEDERAL
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Report {n}")
+    url = factory.Sequence(lambda n: f"https://news.example/report-{n}")
+    publisher = "Example News"
+    published_on = dt.date(2025, 7, 17)
+    kind = Source.Kind.NEWS_REPORT
+
+
+def make_request(
+    *,
+    county: County | None = None,
+    issued_on: dt.date = dt.date(2025, 7, 17),
+    due_days: int = 30,
+    today: dt.date | None = None,
+    **extra: object,
+) -> DataRequest:
+    """A request issued through the service: 30 calendar days, the July 2025 categories."""
+    extra.setdefault(
+        "data_sought",
+        [DataCategory.NONCITIZEN_ROSTER, DataCategory.CHARGES, DataCategory.RELEASE_DATES],
+    )
+    return services.issue_request(
+        county=county or CountyFactory(),
+        issuing_agency=extra.pop("issuing_agency", None) or AgencyFactory(),
+        issued_on=issued_on,
+        due_basis=extra.pop("due_basis", "calendar_days"),
+        due_days=due_days,
+        today=today or issued_on,
+        **extra,
+    )
