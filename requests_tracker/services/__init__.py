@@ -1,0 +1,49 @@
+"""Every write the tracker makes. Admin, API, web forms, tasks and commands all call these.
+
+Each service does one business action completely, inside one transaction: lock the rows it
+changes, validate (full_clean plus the business rules), write, re-derive the request's status and
+overdue flag through workflow.py, record Activity, and on commit wake the worker that fans new
+Activity out to webhooks. Validation errors are django.core.exceptions.ValidationError keyed by
+field, so every entry point can show "which field, and why".
+
+The package is split by the record each service writes; import from here:
+`from requests_tracker import services; services.log_response(...)`.
+"""
+
+from requests_tracker.services.activity import local_today
+from requests_tracker.services.escalations import (
+    delete_escalation,
+    file_escalation,
+    update_escalation,
+)
+from requests_tracker.services.figures import record_figure, unwatch, watch
+from requests_tracker.services.overdue import OverdueResult, flag_overdue
+from requests_tracker.services.requests import (
+    issue_campaign,
+    issue_request,
+    resolve_deadline,
+    update_request,
+)
+from requests_tracker.services.responses import delete_response, log_response, update_response
+from requests_tracker.services.sources import add_source, cite_source
+
+__all__ = [
+    "OverdueResult",
+    "add_source",
+    "cite_source",
+    "delete_escalation",
+    "delete_response",
+    "file_escalation",
+    "flag_overdue",
+    "issue_campaign",
+    "issue_request",
+    "local_today",
+    "log_response",
+    "record_figure",
+    "resolve_deadline",
+    "unwatch",
+    "update_escalation",
+    "update_request",
+    "update_response",
+    "watch",
+]

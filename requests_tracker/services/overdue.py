@@ -1,0 +1,216 @@
+"""The overdue flag, set and cleared for every request and escalation in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, CharField, DateField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, JSONObject
+from django.utils import timezone
+
+from requests_tracker import workflow
+from requests_tracker.models import (
+    Activity,
+    ActivityVerb,
+    DataRequest,
+    Escalation,
+    EscalationStatus,
+)
+from requests_tracker.services.activity import (
+    FLAG_OVERDUE_LOCK_KEY,
+    _announce_on_commit,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class NextDay(Func):
+    """`date + 1 day` in SQL, so the whole overdue flag is one UPDATE."""
+
+    output_field = DateField()
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '+1 day')")
+
+    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+        return self.as_sql(compiler, connection, template="(%(expressions)s + 1)")
+
+
+@dataclass(frozen=True)
+class OverdueResult:
+    requests_flagged: int
+    requests_cleared: int
+    escalations_flagged: int
+    escalations_cleared: int
+
+    @property
+    def changed(self) -> int:
+        return (
+            self.requests_flagged
+            + self.requests_cleared
+            + self.escalations_flagged
+            + self.escalations_cleared
+        )
+
+
+def _requests_overdue_on(today: dt.date) -> Q:
+    return Q(status__in=workflow.WAITING_STATUSES, due_on__lt=today)
+
+
+def _escalations_overdue_on(today: dt.date) -> Q:
+    return Q(status=EscalationStatus.OPEN, due_on__isnull=False, due_on__lt=today)
+
+
+def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
+    """Set and clear `overdue_since` on every request and escalation, as of `today`.
+
+    Set-based: for each of requests and escalations, one INSERT … SELECT writes the Activity of
+    the rows that change and one UPDATE changes them, so the cost in queries is the same for ten
+    rows or a hundred thousand. Idempotent: a row already flagged (or already clear) is not
+    touched again, so a second run writes nothing. On PostgreSQL a transaction-scoped advisory
+    lock makes concurrent runs (two beat instances) take turns; SQLite has one writer anyway.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FLAG_OVERDUE_LOCK_KEY])
+
+        requests = DataRequest.objects.all()
+        newly_overdue = requests.filter(_requests_overdue_on(today), overdue_since__isnull=True)
+        cleared = requests.filter(~_requests_overdue_on(today), overdue_since__isnull=False)
+        escalations = Escalation.objects.all()
+        esc_newly_overdue = escalations.filter(
+            _escalations_overdue_on(today), overdue_since__isnull=True
+        )
+        esc_cleared = escalations.filter(
+            ~_escalations_overdue_on(today), overdue_since__isnull=False
+        )
+
+        if dry_run:
+            return OverdueResult(
+                newly_overdue.count(),
+                cleared.count(),
+                esc_newly_overdue.count(),
+                esc_cleared.count(),
+            )
+
+        now = timezone.now()
+        county_label = Concat(
+            F("county__name"), Value(", "), F("county__state"), output_field=CharField()
+        )
+        esc_county_label = Concat(
+            F("request__county__name"),
+            Value(", "),
+            F("request__county__state"),
+            output_field=CharField(),
+        )
+        _insert_activity_from(
+            newly_overdue,
+            now=now,
+            verb=ActivityVerb.BECAME_OVERDUE,
+            request_id=F("pk"),
+            county_id=F("county_id"),
+            campaign_id=F("campaign_id"),
+            escalation_id=Value(None, output_field=BigIntegerField()),
+            summary=Concat(
+                county_label,
+                Value(": response overdue since "),
+                Cast(NextDay(F("due_on")), CharField()),
+                output_field=CharField(),
+            ),
+            data=JSONObject(overdue_since=Cast(NextDay(F("due_on")), CharField())),
+        )
+        _insert_activity_from(
+            cleared,
+            now=now,
+            verb=ActivityVerb.OVERDUE_CLEARED,
+            request_id=F("pk"),
+            county_id=F("county_id"),
+            campaign_id=F("campaign_id"),
+            escalation_id=Value(None, output_field=BigIntegerField()),
+            summary=Concat(county_label, Value(": no longer overdue"), output_field=CharField()),
+            data=JSONObject(was_overdue_since=Cast(F("overdue_since"), CharField())),
+        )
+        flagged = newly_overdue.update(overdue_since=NextDay(F("due_on")), updated_at=now)
+        unflagged = cleared.update(overdue_since=None, updated_at=now)
+
+        _insert_activity_from(
+            esc_newly_overdue,
+            now=now,
+            verb=ActivityVerb.BECAME_OVERDUE,
+            request_id=F("request_id"),
+            county_id=F("request__county_id"),
+            campaign_id=F("request__campaign_id"),
+            escalation_id=F("pk"),
+            summary=Concat(
+                esc_county_label,
+                Value(": escalation overdue since "),
+                Cast(NextDay(F("due_on")), CharField()),
+                output_field=CharField(),
+            ),
+            data=JSONObject(overdue_since=Cast(NextDay(F("due_on")), CharField()), kind=F("kind")),
+        )
+        _insert_activity_from(
+            esc_cleared,
+            now=now,
+            verb=ActivityVerb.OVERDUE_CLEARED,
+            request_id=F("request_id"),
+            county_id=F("request__county_id"),
+            campaign_id=F("request__campaign_id"),
+            escalation_id=F("pk"),
+            summary=Concat(
+                esc_county_label, Value(": escalation no longer overdue"), output_field=CharField()
+            ),
+            data=JSONObject(
+                was_overdue_since=Cast(F("overdue_since"), CharField()), kind=F("kind")
+            ),
+        )
+        esc_flagged = esc_newly_overdue.update(overdue_since=NextDay(F("due_on")), updated_at=now)
+        esc_unflagged = esc_cleared.update(overdue_since=None, updated_at=now)
+        result = OverdueResult(flagged, unflagged, esc_flagged, esc_unflagged)
+        if result.changed:
+            _announce_on_commit()
+    logger.info(
+        "flag_overdue(%s): requests +%d/-%d, escalations +%d/-%d",
+        today,
+        result.requests_flagged,
+        result.requests_cleared,
+        result.escalations_flagged,
+        result.escalations_cleared,
+    )
+    return result
+
+
+ACTIVITY_INSERT_COLUMNS = (
+    "created_at",
+    "verb",
+    "request_id",
+    "county_id",
+    "campaign_id",
+    "escalation_id",
+    "summary",
+    "data",
+)
+
+
+def _insert_activity_from(rows: QuerySet, *, now: dt.datetime, verb: str, **columns: Any) -> None:
+    """INSERT INTO activity (...) SELECT ... FROM `rows`: one statement whatever the row count."""
+    expressions = {
+        "created_at": Value(now, output_field=Activity._meta.get_field("created_at")),
+        "verb": Value(str(verb), output_field=CharField()),
+        **columns,
+    }
+    if list(expressions) != list(ACTIVITY_INSERT_COLUMNS):
+        raise ValueError(f"Give the columns in this order: {ACTIVITY_INSERT_COLUMNS}")
+    # Annotations may not reuse field names; positional aliases keep the SELECT in column order.
+    select = rows.values(**{f"col{i}": value for i, value in enumerate(expressions.values())})
+    sql, params = select.query.get_compiler(using=rows.db).as_sql()
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    column_sql = ", ".join(connection.ops.quote_name(column) for column in ACTIVITY_INSERT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({column_sql}) {sql}", params)
