@@ -437,6 +437,8 @@ class ActivityVerb(models.TextChoices):
     BECAME_OVERDUE = "became_overdue", "Became overdue"
     OVERDUE_CLEARED = "overdue_cleared", "Overdue cleared"
     SOURCE_ADDED = "source_added", "Source added"
+    SOURCE_REMOVED = "source_removed", "Source removed"
+    CAMPAIGN_UPDATED = "campaign_updated", "Campaign edited"
     FIGURE_RECORDED = "figure_recorded", "Figure recorded"
 
 

@@ -15,23 +15,37 @@ from requests_tracker.services.escalations import (
     delete_escalation,
     file_escalation,
     update_escalation,
+    validate_escalation_for,
 )
 from requests_tracker.services.figures import record_figure, unwatch, watch
 from requests_tracker.services.overdue import OverdueResult, flag_overdue
 from requests_tracker.services.requests import (
+    delete_request,
     issue_campaign,
     issue_request,
     resolve_deadline,
+    update_campaign,
     update_request,
 )
-from requests_tracker.services.responses import delete_response, log_response, update_response
-from requests_tracker.services.sources import add_source, cite_source
+from requests_tracker.services.responses import (
+    delete_response,
+    log_response,
+    update_response,
+    validate_response_for,
+)
+from requests_tracker.services.sources import (
+    add_source,
+    cite_source,
+    uncite_source,
+    update_source,
+)
 
 __all__ = [
     "OverdueResult",
     "add_source",
     "cite_source",
     "delete_escalation",
+    "delete_request",
     "delete_response",
     "file_escalation",
     "flag_overdue",
@@ -41,9 +55,14 @@ __all__ = [
     "log_response",
     "record_figure",
     "resolve_deadline",
+    "uncite_source",
     "unwatch",
+    "update_campaign",
     "update_escalation",
     "update_request",
     "update_response",
+    "update_source",
+    "validate_escalation_for",
+    "validate_response_for",
     "watch",
 ]

@@ -167,6 +167,13 @@ def delete_escalation(
         _refresh_request(request, today=today, actor=actor)
 
 
+def validate_escalation_for(
+    *, request: DataRequest, escalation: Escalation, today: dt.date | None = None
+) -> None:
+    """Raise the ValidationError file_escalation would raise for `escalation`, writing nothing."""
+    _validate_escalation(escalation, request, today or local_today())
+
+
 def _validate_escalation(escalation: Escalation, request: DataRequest, today: dt.date) -> None:
     errors: dict[str, str] = {}
     if escalation.issued_on and escalation.issued_on < request.issued_on:

@@ -368,3 +368,36 @@ def _refresh_request(request: DataRequest, *, today: dt.date, actor: User | None
     request.overdue_since = overdue_since
     request.save(update_fields=["status", "overdue_since", "updated_at"])
     return request
+
+
+CAMPAIGN_EDITABLE_FIELDS = frozenset({"title", "legal_authority", "summary"})
+
+
+def update_campaign(*, campaign: Campaign, actor: User | None, **changes: Any) -> Campaign:
+    """Edit a campaign's description. Dates and recipients are fixed once issued: each county's
+    request carries its own deadline, edited (and recorded) request by request."""
+    unknown = set(changes) - CAMPAIGN_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        for field, value in changes.items():
+            setattr(campaign, field, value)
+        campaign.full_clean()
+        campaign.save()
+        _record(
+            ActivityVerb.CAMPAIGN_UPDATED,
+            f"Campaign “{campaign.title}” edited ({', '.join(sorted(changes))})",
+            campaign=campaign,
+            actor=actor,
+            data={"fields": sorted(changes)},
+        )
+    return campaign
+
+
+def delete_request(*, request: DataRequest, actor: User | None) -> None:
+    """Delete a request entered in error, with its responses, escalations and timeline."""
+    with transaction.atomic():
+        request = _lock_request(request.pk)
+        logger.info("Request %s (%s) deleted by %s", request.pk, request.county, actor)
+        request.delete()

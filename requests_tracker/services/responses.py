@@ -153,6 +153,13 @@ def delete_response(
         _refresh_request(request, today=today, actor=actor)
 
 
+def validate_response_for(
+    *, request: DataRequest, response: Response, today: dt.date | None = None
+) -> None:
+    """Raise the ValidationError log_response would raise for `response`, writing nothing."""
+    _validate_response(response, request, today or local_today())
+
+
 def _validate_response(response: Response, request: DataRequest, today: dt.date) -> None:
     errors: dict[str, str] = {}
     if response.received_on and response.received_on < request.issued_on:

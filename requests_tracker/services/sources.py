@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,10 +59,7 @@ def add_source(
                 created_by=_actor_or_none(actor),
             )
             if file is not None:
-                digest = hashlib.sha256()
-                for chunk in file.chunks():
-                    digest.update(chunk)
-                source.sha256 = digest.hexdigest()
+                source.sha256 = _sha256_of(file)
                 source.file = file
             source.full_clean()
             source.save()
@@ -93,6 +91,67 @@ def cite_source(
             data={"source_id": source.pk, "url": source.url},
         )
     return True
+
+
+def uncite_source(
+    *, source: Source, record: Campaign | DataRequest | Response | Escalation, actor: User | None
+) -> bool:
+    """Remove `source` from a record's citations (the source itself is kept)."""
+    with transaction.atomic():
+        if not record.sources.filter(pk=source.pk).exists():
+            return False
+        record.sources.remove(source)
+        request = _request_of(record)
+        if request is not None:
+            DataRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
+        _record(
+            ActivityVerb.SOURCE_REMOVED,
+            f"Source removed: {source.title}",
+            request=request,
+            campaign=record if isinstance(record, Campaign) else None,
+            county=request.county if request else None,
+            actor=actor,
+            data={"source_id": source.pk, "url": source.url},
+        )
+    return True
+
+
+SOURCE_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "url",
+        "file",
+        "publisher",
+        "published_on",
+        "kind",
+        "archived_url",
+        "verified_by",
+        "verified_on",
+    }
+)
+
+
+def update_source(*, source: Source, actor: User | None, **changes: Any) -> Source:
+    """Correct a source's details; a replaced file is hashed again."""
+    unknown = set(changes) - SOURCE_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        for field, value in changes.items():
+            setattr(source, field, value)
+        if "file" in changes:
+            source.sha256 = _sha256_of(changes["file"]) if changes["file"] else ""
+        source.full_clean()
+        source.save()
+    return source
+
+
+def _sha256_of(file: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _request_of(record: Any) -> DataRequest | None:

@@ -1,0 +1,189 @@
+"""The admin goes through the services: the same status, the same Activity, the same errors."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from requests_tracker.models import Activity, ActivityVerb, DataRequest, RequestStatus, Response
+from tests.factories import AgencyFactory, CountyFactory, SourceFactory, UserFactory
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def _form_data(response):
+    """The POST a browser would send back for the admin page it was given, unchanged."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[f"{formset.prefix}-{name}"] = management[name].value()
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = value
+    return data
+
+
+def _add_inline(data, prefix, fields):
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    for name, value in fields.items():
+        data[f"{prefix}-{index}-{name}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+
+
+@time_machine.travel(dt.datetime(2025, 8, 25, 12, tzinfo=dt.UTC))
+def test_logging_a_declined_response_in_the_admin_changes_status_and_writes_activity(
+    admin_client, data_request
+):
+    url = reverse("admin:requests_tracker_datarequest_change", args=[data_request.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    data = _form_data(page)
+    _add_inline(
+        data,
+        "responses",
+        {
+            "received_on": "2025-08-20",
+            "kind": "declined",
+            "legal_basis_cited": "SB 54",
+            "summary": "The sheriff declined, citing state law.",
+        },
+    )
+
+    result = admin_client.post(url, data)
+
+    assert result.status_code == 302, result.context and result.context["errors"]
+    data_request.refresh_from_db()
+    assert data_request.status == RequestStatus.DECLINED
+    assert data_request.overdue_since is None
+    verbs = list(
+        Activity.objects.filter(request=data_request).order_by("id").values_list("verb", flat=True)
+    )
+    # The same events the service writes: the response, the status change, the overdue flag
+    # raised on the way (due 2025-08-16, so overdue since 2025-08-17) and then cleared.
+    assert verbs[-3:] == [
+        ActivityVerb.RESPONSE_LOGGED,
+        ActivityVerb.STATUS_CHANGED,
+        ActivityVerb.OVERDUE_CLEARED,
+    ]
+    response = Response.objects.get(request=data_request)
+    assert response.logged_by.username == "admin"
+    status_change = Activity.objects.get(request=data_request, verb=ActivityVerb.STATUS_CHANGED)
+    assert status_change.data == {"from": "awaiting", "to": "declined"}
+
+
+@time_machine.travel(dt.datetime(2025, 8, 25, 12, tzinfo=dt.UTC))
+def test_admin_shows_an_inline_error_for_a_response_dated_before_the_request(
+    admin_client, data_request
+):
+    url = reverse("admin:requests_tracker_datarequest_change", args=[data_request.pk])
+    data = _form_data(admin_client.get(url))
+    _add_inline(data, "responses", {"received_on": "2025-07-01", "kind": "acknowledged"})
+
+    result = admin_client.post(url, data)
+
+    assert result.status_code == 200
+    assert "cannot be dated before the request was issued" in result.content.decode()
+    assert not Response.objects.exists()
+    assert not Activity.objects.filter(verb=ActivityVerb.RESPONSE_LOGGED).exists()
+
+
+@time_machine.travel(dt.datetime(2025, 7, 20, 12, tzinfo=dt.UTC))
+def test_adding_a_request_in_the_admin_computes_the_deadline_through_the_service(admin_client):
+    county = CountyFactory(name="San Diego County", fips="06073")
+    agency = AgencyFactory()
+    url = reverse("admin:requests_tracker_datarequest_add")
+    data = _form_data(admin_client.get(url))
+    data.update(
+        {
+            "county": county.pk,
+            "issuing_agency": agency.pk,
+            "issued_on": "2025-07-17",
+            "due_basis": "calendar_days",
+            "due_days": "30",
+            "data_sought": ["noncitizen_roster", "release_dates"],
+            "summary": "Roster request.",
+        }
+    )
+
+    result = admin_client.post(url, data)
+
+    assert result.status_code == 302, result.context and result.context["adminform"].form.errors
+    request = DataRequest.objects.get(county=county)
+    assert request.due_on == dt.date(2025, 8, 16)
+    assert request.due_rule == "30 calendar days from 2025-07-17"
+    assert Activity.objects.filter(request=request, verb=ActivityVerb.REQUEST_ISSUED).count() == 1
+
+
+def test_citing_a_source_in_the_admin_records_it_on_the_timeline(admin_client, data_request):
+    source = SourceFactory(title="DOJ letter to the sheriff")
+    url = reverse("admin:requests_tracker_datarequest_change", args=[data_request.pk])
+    page = admin_client.get(url)
+    data = _form_data(page)
+    prefix = next(
+        inline.formset.prefix
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is DataRequest.sources.through
+    )
+    _add_inline(data, prefix, {"source": source.pk})
+
+    result = admin_client.post(url, data)
+
+    assert result.status_code == 302
+    assert list(data_request.sources.all()) == [source]
+    assert Activity.objects.filter(request=data_request, verb=ActivityVerb.SOURCE_ADDED).exists()
+
+
+def test_csv_export_action_streams_the_selected_rows(admin_client, data_request):
+    url = reverse("admin:requests_tracker_datarequest_changelist")
+    result = admin_client.post(
+        url, {"action": "export_as_csv", "_selected_action": [data_request.pk]}
+    )
+    assert result.status_code == 200
+    body = b"".join(result.streaming_content).decode()
+    header, row = body.strip().splitlines()
+    assert header.startswith("County,Campaign,Issuing agency,Issued on,Due on,Status")
+    assert "Los Angeles County, CA" in row and "2025-08-16" in row
+
+
+def test_status_and_overdue_are_read_only_in_the_admin(admin_client, data_request):
+    url = reverse("admin:requests_tracker_datarequest_change", args=[data_request.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "status" not in form.fields and "overdue_since" not in form.fields
+
+
+def test_every_model_has_an_admin_page(admin_client):
+    for name in [
+        "county",
+        "agency",
+        "campaign",
+        "datarequest",
+        "response",
+        "escalation",
+        "source",
+        "reportedfigure",
+        "watch",
+        "activity",
+        "webhooksubscription",
+        "webhookdelivery",
+    ]:
+        assert (
+            admin_client.get(reverse(f"admin:requests_tracker_{name}_changelist")).status_code
+            == 200
+        )
