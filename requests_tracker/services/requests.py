@@ -401,3 +401,14 @@ def delete_request(*, request: DataRequest, actor: User | None) -> None:
         request = _lock_request(request.pk)
         logger.info("Request %s (%s) deleted by %s", request.pk, request.county, actor)
         request.delete()
+
+
+def register_agency(*, name: str, level: str, county: County | None = None) -> Agency:
+    """The agency with this name and level, created on first mention (idempotent)."""
+    with transaction.atomic():
+        agency = Agency.objects.filter(name=name, level=level).first()
+        if agency is None:
+            agency = Agency(name=name, level=level, county=county)
+            agency.full_clean()
+            agency.save()
+    return agency

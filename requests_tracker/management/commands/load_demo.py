@@ -1,0 +1,314 @@
+"""Load the July 2025 request wave to California sheriffs as dated, sourced facts.
+
+Why: a new instance (and every demo) should show real records, not lorem ipsum: DOJ's request
+of 2025-07-17 to the Los Angeles, San Francisco, Riverside and San Diego sheriffs, the public
+answers that were reported, Los Angeles County's reported figures and the lawsuit against the City
+of Los Angeles as context. Every fact cites the public report it comes from; the summaries are
+our own words, quotations are short official statements.
+
+Everything is written through the services in one transaction, and each record is looked up
+before it is written, so running the command twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from requests_tracker import services
+from requests_tracker.models import (
+    Agency,
+    Campaign,
+    County,
+    DataCategory,
+    DueBasis,
+    ReportedFigure,
+    Response,
+    ResponseKind,
+    Source,
+)
+
+JULY_17 = dt.date(2025, 7, 17)
+
+
+@dataclass(frozen=True)
+class SourceFact:
+    key: str
+    title: str
+    url: str
+    publisher: str
+    published_on: dt.date | None
+    kind: str
+
+
+SOURCES = [
+    SourceFact(
+        "doj_release",
+        "U.S. Department of Justice Requests Data on Criminal Illegal Aliens in California Jails",
+        "https://www.einpresswire.com/article/831623482/"
+        "u-s-department-of-justice-requests-data-on-criminal-illegal-aliens-in-california-jails",
+        "U.S. Department of Justice, Office of Public Affairs (press release as republished by "
+        "EIN Presswire)",
+        JULY_17,
+        Source.Kind.OFFICIAL_STATEMENT,
+    ),
+    SourceFact(
+        "newsmax",
+        "Newsmax report on DOJ's letters to California sheriffs (30 days to comply)",
+        "https://www.newsmax.com/politics/doj-california-pam-bondi/2025/07/17/id/1219147/",
+        "Newsmax",
+        JULY_17,
+        Source.Kind.NEWS_REPORT,
+    ),
+    SourceFact(
+        "laist",
+        "Justice Department wants information on undocumented immigrants inside California jails",
+        "https://lbpost.com/news/immigration/"
+        "justice-department-wants-information-on-undocumented-immigrants-inside-california-jails",
+        "LAist (republished by the Long Beach Post)",
+        JULY_17,
+        Source.Kind.NEWS_REPORT,
+    ),
+    SourceFact(
+        "foxla",
+        "DOJ wants data on non-citizen inmates in California, Luna calls it 'impossible'",
+        "https://www.foxla.com/news/doj-california-inmate-data-los-angeles-county-robert-luna",
+        "FOX 11 Los Angeles",
+        JULY_17,
+        Source.Kind.NEWS_REPORT,
+    ),
+    SourceFact(
+        "smartcities",
+        "DOJ threatens to subpoena California sheriffs in seeking county jail data",
+        "https://www.smartcitiesdive.com/news/"
+        "doj-threatens-to-subpoena-california-sheriffs-in-seeking-county-jail-data/753453",
+        "Smart Cities Dive",
+        None,  # publication date not confirmed; the article reports the 2025-07-17 news conference
+        Source.Kind.NEWS_REPORT,
+    ),
+    SourceFact(
+        "vanguard_la",
+        "Davis Vanguard report on Sheriff Luna's news conference on transfers to ICE",
+        "https://davisvanguard.org/2025/07/la-county-sheriff-ice-transfer/",
+        "Davis Vanguard",
+        None,  # publication date not confirmed; the article reports the 2025-07-17 news conference
+        Source.Kind.NEWS_REPORT,
+    ),
+    SourceFact(
+        "sfstandard",
+        "San Francisco Standard report on DOJ's request to the San Francisco sheriff",
+        "https://sfstandard.com/2025/07/17/attorney-general-pam-bondi-jail-inmate-names",
+        "The San Francisco Standard",
+        JULY_17,
+        Source.Kind.NEWS_REPORT,
+    ),
+    SourceFact(
+        "la_lawsuit",
+        "United States v. City of Los Angeles, No. 2:25-cv-05917 (C.D. Cal.), filed 2025-06-30",
+        "https://clearinghouse.net/case/46752/",
+        "Civil Rights Litigation Clearinghouse",
+        dt.date(2025, 6, 30),
+        Source.Kind.COURT_FILING,
+    ),
+]
+
+CAMPAIGN_TITLE = "DOJ request to California sheriffs for lists of non-citizen inmates (July 2025)"
+CAMPAIGN_SUMMARY = (
+    "On 2025-07-17 the Justice Department asked sheriffs in several large California counties for "
+    "a list of every jail inmate who is not a U.S. citizen, with each person's crimes of arrest or "
+    "conviction and scheduled release date. The letters allowed 30 days. DOJ said it hoped for "
+    "voluntary compliance and would otherwise pursue subpoenas or other compulsory process. Its "
+    "release named Los Angeles and San Francisco counties; a DOJ spokesperson also named Riverside "
+    "and San Diego to regional outlets (2025-07-17/18)."
+)
+SHERIFFS = {
+    "06037": "Los Angeles County Sheriff's Department",
+    "06075": "San Francisco Sheriff's Office",
+    "06065": "Riverside County Sheriff's Office",
+    "06073": "San Diego County Sheriff's Office",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the July 2025 DOJ request wave to California sheriffs (idempotent)."
+
+    def handle(self, *args, **options):
+        if County.objects.filter(fips__in=SHERIFFS).count() != len(SHERIFFS):
+            call_command("load_counties", state="CA", stdout=self.stdout)
+        with transaction.atomic():
+            created = self._load()
+        self.stdout.write(
+            "Demo data loaded." if created else "Demo data already present; nothing changed."
+        )
+
+    def _load(self) -> bool:
+        counties = {county.fips: county for county in County.objects.filter(fips__in=SHERIFFS)}
+        doj = services.register_agency(
+            name="U.S. Department of Justice", level=Agency.Level.FEDERAL
+        )
+        sheriffs = {
+            fips: services.register_agency(
+                name=name, level=Agency.Level.COUNTY, county=counties[fips]
+            )
+            for fips, name in SHERIFFS.items()
+        }
+        sf_mayor = services.register_agency(
+            name="Office of the Mayor of San Francisco",
+            level=Agency.Level.CITY,
+            county=counties["06075"],
+        )
+        sources = {
+            fact.key: services.add_source(
+                title=fact.title,
+                url=fact.url,
+                publisher=fact.publisher,
+                published_on=fact.published_on,
+                kind=fact.kind,
+            )
+            for fact in SOURCES
+        }
+
+        campaign = Campaign.objects.filter(title=CAMPAIGN_TITLE).first()
+        created = campaign is None
+        if campaign is None:
+            campaign = services.issue_campaign(
+                title=CAMPAIGN_TITLE,
+                issuing_agency=doj,
+                issued_on=JULY_17,
+                counties=[counties[fips] for fips in SHERIFFS],
+                due_basis=DueBasis.CALENDAR_DAYS,
+                due_days=30,
+                due_rule="The letters gave sheriffs 30 days to comply",
+                data_sought=[
+                    DataCategory.NONCITIZEN_ROSTER,
+                    DataCategory.CHARGES,
+                    DataCategory.CONVICTIONS,
+                    DataCategory.RELEASE_DATES,
+                ],
+                legal_authority="",
+                summary=CAMPAIGN_SUMMARY,
+                addressee="The county sheriff",
+                sources=[sources["doj_release"], sources["newsmax"], sources["laist"]],
+            )
+        requests = {
+            request.county.fips: request for request in campaign.requests.select_related("county")
+        }
+
+        los_angeles = requests["06037"]
+        for key in ("foxla", "smartcities", "la_lawsuit"):
+            services.cite_source(source=sources[key], record=los_angeles, actor=None)
+        services.cite_source(source=sources["sfstandard"], record=requests["06075"], actor=None)
+
+        created |= self._respond(
+            request=los_angeles,
+            kind=ResponseKind.PUBLIC_STATEMENT,
+            received_on=JULY_17,
+            responding_agency=sheriffs["06037"],
+            official="Sheriff Robert G. Luna",
+            legal_basis_cited=(
+                "SB 54 (California Values Act, Gov. Code 7284 et seq.); county policy"
+            ),
+            summary=(
+                "At a news conference the sheriff said he had not yet seen the letter; his "
+                "department does not ask people their immigration status, so such a list could not "
+                "be produced, and once the letter arrived it would review what information, if "
+                "any, it can legally provide. He said the department honors no ICE detainers and "
+                "transfers people to ICE only on a federal judicial warrant."
+            ),
+            quotation=(
+                "We don't ask somebody if they are here legally or illegally. It would be "
+                "impossible for us to provide a list like that."
+            ),
+            sources=[sources["foxla"], sources["smartcities"]],
+        )
+        created |= self._respond(
+            request=requests["06075"],
+            kind=ResponseKind.PUBLIC_STATEMENT,
+            received_on=JULY_17,
+            responding_agency=sf_mayor,
+            official="Charles Lutvak, spokesperson for Mayor Daniel Lurie",
+            legal_basis_cited="San Francisco sanctuary ordinance (Admin. Code ch. 12H, 12I); SB 54",
+            summary=(
+                "The mayor's office said the city's sanctuary policies stand and local law "
+                "enforcement does not take part in federal immigration enforcement. The sheriff's "
+                "office said it had no formal request yet and would review the information in "
+                "DOJ's release and respond."
+            ),
+            quotation=(
+                "Under San Francisco and California's longstanding policies, local law enforcement "
+                "does not participate in federal immigration enforcement."
+            ),
+            sources=[sources["sfstandard"]],
+        )
+
+        la_county = counties["06037"]
+        figures = [
+            (
+                "ICE civil detainer requests received",
+                995,
+                dt.date(2024, 1, 1),
+                dt.date(2024, 12, 31),
+                "2024",
+                "None were honored, citing state law and county policy.",
+                sources["smartcities"],
+            ),
+            (
+                "ICE civil detainer requests received",
+                435,
+                dt.date(2025, 1, 1),
+                JULY_17,
+                "2025, to mid-July",
+                "None were honored.",
+                sources["smartcities"],
+            ),
+            (
+                "Transfers to ICE on federal judicial warrants",
+                20,
+                dt.date(2025, 5, 1),
+                dt.date(2025, 6, 30),
+                "May–June 2025",
+                "8 in May and 12 in June, the sheriff said; the first such transfers in years.",
+                sources["vanguard_la"],
+            ),
+        ]
+        for metric, value, start, end, label, note, source in figures:
+            exists = ReportedFigure.objects.filter(
+                county=la_county, metric=metric, period_start=start, period_end=end, source=source
+            ).exists()
+            if not exists:
+                services.record_figure(
+                    county=la_county,
+                    metric=metric,
+                    value=Decimal(value),
+                    period_start=start,
+                    period_end=end,
+                    period_label=label,
+                    note=note,
+                    source=source,
+                    reported_by="Sheriff Robert G. Luna",
+                    unit="people" if "Transfers" in metric else "requests",
+                )
+                created = True
+        return created
+
+    @staticmethod
+    def _respond(*, request, kind, received_on, official, sources, **fields) -> bool:
+        exists = Response.objects.filter(
+            request=request, kind=kind, received_on=received_on, official=official
+        ).exists()
+        if exists:
+            return False
+        services.log_response(
+            request=request,
+            kind=kind,
+            received_on=received_on,
+            official=official,
+            sources=sources,
+            **fields,
+        )
+        return True
