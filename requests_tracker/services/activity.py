@@ -61,22 +61,25 @@ def _record(
     return activity
 
 
+def _announce_new_activity() -> None:
+    from requests_tracker import tasks
+
+    try:
+        tasks.fan_out_activity_task.delay()
+    except Exception:  # the broker being down must never undo or fail a write
+        logger.warning("Broker unreachable; new activity will be delivered by the next sweep.")
+
+
 def _announce_on_commit() -> None:
-    """After commit, wake the worker that fans new Activity out to webhooks.
+    """After commit, wake the worker that fans new Activity out to webhooks (once per commit).
 
     The database is the record of what still needs delivering, so if the broker is down the
     write still succeeds and the periodic sweep finds the work later.
     """
-
-    def announce() -> None:
-        from requests_tracker import tasks
-
-        try:
-            tasks.fan_out_activity_task.delay()
-        except Exception:  # the broker being down must never undo or fail a write
-            logger.warning("Broker unreachable; new activity will be delivered by the next sweep.")
-
-    transaction.on_commit(announce)
+    pending = transaction.get_connection().run_on_commit
+    if any(callback is _announce_new_activity for _, callback, _ in pending):
+        return
+    transaction.on_commit(_announce_new_activity)
 
 
 def _lock_request(pk: int) -> DataRequest:
