@@ -65,5 +65,7 @@ def ensure_roles(apps: Any) -> None:
 
 
 def ensure_roles_after_migrate(sender: Any, apps: Any = None, **kwargs: Any) -> None:
-    if apps is not None:
-        ensure_roles(apps)
+    # migrate passes its migration state; flush passes nothing, so use the installed models.
+    if apps is None:
+        from django.apps import apps
+    ensure_roles(apps)
