@@ -7,13 +7,14 @@ service then writes. Status and overdue fields are derived and read-only here.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, TextField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -193,10 +194,106 @@ def _adopt(obj: Any, saved: Any) -> None:
     state.db = saved._state.db
 
 
+@dataclass(frozen=True)
+class _ChildWriter:
+    """How the admin writes a record that hangs off a request, through its services."""
+
+    fields: tuple[str, ...]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+
+
+CHILD_WRITERS: dict[type, _ChildWriter] = {
+    Response: _ChildWriter(
+        fields=tuple(RESPONSE_FIELDS),
+        create=lambda request, actor, data: services.log_response(
+            request=request, actor=actor, **data
+        ),
+        update=lambda obj, actor, changes: services.update_response(
+            response=obj, actor=actor, **changes
+        ),
+        delete=lambda obj, actor: services.delete_response(response=obj, actor=actor),
+    ),
+    Escalation: _ChildWriter(
+        fields=tuple(ESCALATION_FIELDS),
+        create=lambda request, actor, data: services.file_escalation(
+            request=request, actor=actor, **data
+        ),
+        update=lambda obj, actor, changes: services.update_escalation(
+            escalation=obj, actor=actor, **changes
+        ),
+        delete=lambda obj, actor: services.delete_escalation(escalation=obj, actor=actor),
+    ),
+}
+
+
+def _save_child(form: forms.ModelForm, *, request: DataRequest, actor: Any) -> Any:
+    """Create or update the form's response/escalation through the service; returns it."""
+    model = form._meta.model
+    writer = CHILD_WRITERS[model]
+    data = {name: form.cleaned_data.get(name) for name in writer.fields}
+    if form.instance.pk:
+        changes = {name: data[name] for name in form.changed_data if name in data}
+        return writer.update(form.instance, actor, changes)
+    for name, value in data.items():
+        if value is None and isinstance(model._meta.get_field(name), CharField | TextField):
+            data[name] = ""  # an empty form field means "none given", which the model spells ""
+    if "categories_provided" in data:
+        data["categories_provided"] = data["categories_provided"] or []
+    return writer.create(request, actor, data)
+
+
+class RequestChildAdmin(TrackerAdmin):
+    """Responses and escalations on their own pages: the same services as the request page."""
+
+    readonly_fields = ["logged_by", "created_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*self.readonly_fields, "request"] if obj else list(self.readonly_fields)
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
+        parent = obj.request if change else form.cleaned_data["request"]
+        _adopt(obj, _save_child(form, request=parent, actor=request.user))
+
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
+        """Sources are cited from the request page, through the service."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        CHILD_WRITERS[type(obj)].delete(obj, request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 # --- Requests with their responses, escalations and sources --------------------------------
 
 
-class ResponseInlineForm(forms.ModelForm):
+class _ServiceCheckedForm(forms.ModelForm):
+    """A response/escalation form that also applies its service's rules before saving."""
+
+    def _post_clean(self) -> None:
+        # After the instance holds the form's values: apply the service's own rules, so a
+        # mistake shows as an inline error instead of failing at save time.
+        super()._post_clean()
+        request = getattr(self.instance, "request", None)
+        if request is None or not request.pk or self.errors or not self.has_changed():
+            return
+        try:
+            if isinstance(self.instance, Response):
+                services.validate_response_for(request=request, response=self.instance)
+            else:
+                services.validate_escalation_for(request=request, escalation=self.instance)
+        except ValidationError as error:
+            _attach_errors(self, error)
+
+
+class ResponseInlineForm(_ServiceCheckedForm):
     categories_provided = _categories_field("Categories provided", required=False)
 
     class Meta:
@@ -206,17 +303,6 @@ class ResponseInlineForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
             "quotation": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def _post_clean(self) -> None:
-        # After the instance holds the form's values: apply the service's own rules, so a
-        # mistake shows as an inline error instead of failing at save time.
-        super()._post_clean()
-        request = getattr(self.instance, "request", None)
-        if request is not None and request.pk and not self.errors and self.has_changed():
-            try:
-                services.validate_response_for(request=request, response=self.instance)
-            except ValidationError as error:
-                _attach_errors(self, error)
 
 
 class ResponseInline(admin.StackedInline):
@@ -228,22 +314,11 @@ class ResponseInline(admin.StackedInline):
     show_change_link = True
 
 
-class EscalationInlineForm(forms.ModelForm):
+class EscalationInlineForm(_ServiceCheckedForm):
     class Meta:
         model = Escalation
         fields = list(ESCALATION_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 2})}
-
-    def _post_clean(self) -> None:
-        # After the instance holds the form's values: apply the service's own rules, so a
-        # mistake shows as an inline error instead of failing at save time.
-        super()._post_clean()
-        request = getattr(self.instance, "request", None)
-        if request is not None and request.pk and not self.errors and self.has_changed():
-            try:
-                services.validate_escalation_for(request=request, escalation=self.instance)
-            except ValidationError as error:
-                _attach_errors(self, error)
 
 
 class EscalationInline(admin.StackedInline):
@@ -397,10 +472,8 @@ class DataRequestAdmin(TrackerAdmin):
     ) -> None:
         parent = form.instance
         self._bookkeep(formset)
-        if formset.model is Response:
-            self._save_responses(request, parent, formset)
-        elif formset.model is Escalation:
-            self._save_escalations(request, parent, formset)
+        if formset.model in CHILD_WRITERS:
+            self._save_children(request, parent, formset)
         elif formset.model is DataRequest.sources.through:
             self._save_sources(request, parent, formset)
         else:  # pragma: no cover - every inline above is handled
@@ -427,38 +500,13 @@ class DataRequestAdmin(TrackerAdmin):
             else:
                 formset.new_objects.append(inline_form.instance)
 
-    def _save_responses(self, request: HttpRequest, parent: DataRequest, formset: Any) -> None:
+    def _save_children(self, request: HttpRequest, parent: DataRequest, formset: Any) -> None:
+        writer = CHILD_WRITERS[formset.model]
         for inline_form in formset.deleted_forms:
             if inline_form.instance.pk:
-                services.delete_response(response=inline_form.instance, actor=request.user)
+                writer.delete(inline_form.instance, request.user)
         for inline_form in self._changed_forms(formset):
-            data = {name: inline_form.cleaned_data.get(name) for name in RESPONSE_FIELDS}
-            if inline_form.instance.pk:
-                changes = {name: data[name] for name in inline_form.changed_data if name in data}
-                services.update_response(
-                    response=inline_form.instance, actor=request.user, **changes
-                )
-            else:
-                data["categories_provided"] = data["categories_provided"] or []
-                for text_field in ("official", "legal_basis_cited", "summary", "quotation"):
-                    data[text_field] = data[text_field] or ""
-                services.log_response(request=parent, actor=request.user, **data)
-
-    def _save_escalations(self, request: HttpRequest, parent: DataRequest, formset: Any) -> None:
-        for inline_form in formset.deleted_forms:
-            if inline_form.instance.pk:
-                services.delete_escalation(escalation=inline_form.instance, actor=request.user)
-        for inline_form in self._changed_forms(formset):
-            data = {name: inline_form.cleaned_data.get(name) for name in ESCALATION_FIELDS}
-            if inline_form.instance.pk:
-                changes = {name: data[name] for name in inline_form.changed_data if name in data}
-                services.update_escalation(
-                    escalation=inline_form.instance, actor=request.user, **changes
-                )
-            else:
-                for text_field in ("court", "case_number", "summary"):
-                    data[text_field] = data[text_field] or ""
-                services.file_escalation(request=parent, actor=request.user, **data)
+            _save_child(inline_form, request=parent, actor=request.user)
 
     def _save_sources(self, request: HttpRequest, parent: DataRequest, formset: Any) -> None:
         for inline_form in formset.deleted_forms:
@@ -488,7 +536,7 @@ class ResponseForm(ResponseInlineForm):
 
 
 @admin.register(Response)
-class ResponseAdmin(TrackerAdmin):
+class ResponseAdmin(RequestChildAdmin):
     form = ResponseForm
     list_display = ["request", "received_on", "kind", "responding_agency", "records_provided"]
     list_filter = ["kind", "request__county__state"]
@@ -496,38 +544,6 @@ class ResponseAdmin(TrackerAdmin):
     search_fields = ["request__county__name", "summary", "quotation", "official"]
     date_hierarchy = "received_on"
     autocomplete_fields = ["request", "responding_agency"]
-    readonly_fields = ["logged_by", "created_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Response | None = None) -> list[str]:
-        return [*self.readonly_fields, "request"] if obj else self.readonly_fields
-
-    def save_model(
-        self, request: HttpRequest, obj: Response, form: forms.ModelForm, change: bool
-    ) -> None:
-        data = {name: form.cleaned_data.get(name) for name in RESPONSE_FIELDS}
-        if change:
-            changes = {name: data[name] for name in form.changed_data if name in data}
-            saved = services.update_response(response=obj, actor=request.user, **changes)
-        else:
-            data["categories_provided"] = data["categories_provided"] or []
-            for text_field in ("official", "legal_basis_cited", "summary", "quotation"):
-                data[text_field] = data[text_field] or ""
-            saved = services.log_response(
-                request=form.cleaned_data["request"], actor=request.user, **data
-            )
-        _adopt(obj, saved)
-
-    def save_related(
-        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
-    ) -> None:
-        """Sources are cited from the request page, through the service."""
-
-    def delete_model(self, request: HttpRequest, obj: Response) -> None:
-        services.delete_response(response=obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for obj in queryset:
-            services.delete_response(response=obj, actor=request.user)
 
 
 class EscalationForm(EscalationInlineForm):
@@ -536,7 +552,7 @@ class EscalationForm(EscalationInlineForm):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(TrackerAdmin):
+class EscalationAdmin(RequestChildAdmin):
     form = EscalationForm
     list_display = [
         "request",
@@ -553,36 +569,6 @@ class EscalationAdmin(TrackerAdmin):
     date_hierarchy = "issued_on"
     autocomplete_fields = ["request"]
     readonly_fields = ["overdue_since", "logged_by", "created_at"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Escalation | None = None) -> list[str]:
-        return [*self.readonly_fields, "request"] if obj else self.readonly_fields
-
-    def save_model(
-        self, request: HttpRequest, obj: Escalation, form: forms.ModelForm, change: bool
-    ) -> None:
-        data = {name: form.cleaned_data.get(name) for name in ESCALATION_FIELDS}
-        if change:
-            changes = {name: data[name] for name in form.changed_data if name in data}
-            saved = services.update_escalation(escalation=obj, actor=request.user, **changes)
-        else:
-            for text_field in ("court", "case_number", "summary"):
-                data[text_field] = data[text_field] or ""
-            saved = services.file_escalation(
-                request=form.cleaned_data["request"], actor=request.user, **data
-            )
-        _adopt(obj, saved)
-
-    def save_related(
-        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
-    ) -> None:
-        """Sources are cited from the request page, through the service."""
-
-    def delete_model(self, request: HttpRequest, obj: Escalation) -> None:
-        services.delete_escalation(escalation=obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for obj in queryset:
-            services.delete_escalation(escalation=obj, actor=request.user)
 
 
 # --- Campaigns ------------------------------------------------------------------------------

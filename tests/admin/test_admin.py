@@ -187,3 +187,29 @@ def test_every_model_has_an_admin_page(admin_client):
             admin_client.get(reverse(f"admin:requests_tracker_{name}_changelist")).status_code
             == 200
         )
+
+
+@time_machine.travel(dt.datetime(2025, 8, 25, 12, tzinfo=dt.UTC))
+def test_response_pages_log_and_delete_through_the_services(admin_client, data_request):
+    add_url = reverse("admin:requests_tracker_response_add")
+    data = _form_data(admin_client.get(add_url))
+    data.update(
+        {
+            "request": data_request.pk,
+            "received_on": "2025-08-01",
+            "kind": "complied",
+            "categories_provided": ["noncitizen_roster"],
+        }
+    )
+
+    assert admin_client.post(add_url, data).status_code == 302
+    data_request.refresh_from_db()
+    assert data_request.status == RequestStatus.COMPLIED
+
+    response = Response.objects.get()
+    delete_url = reverse("admin:requests_tracker_response_delete", args=[response.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    data_request.refresh_from_db()
+    # Without the answer the request waits again, and its deadline (2025-08-16) has passed.
+    assert data_request.status == RequestStatus.AWAITING
+    assert data_request.overdue_since == dt.date(2025, 8, 17)
