@@ -102,20 +102,18 @@ def issue_request(
         state=county.state,
     )
     with transaction.atomic():
-        request = DataRequest(
+        request = _new_request(
             county=county,
             campaign=campaign,
             issuing_agency=issuing_agency,
             addressee=addressee,
+            deadline=deadline,
             issued_on=issued_on,
-            due_on=deadline.due_on,
-            due_basis=deadline.basis,
-            due_rule=deadline.rule,
-            data_sought=list(data_sought),
+            data_sought=data_sought,
             legal_authority=legal_authority,
             summary=summary,
             internal_note=internal_note,
-            created_by=_actor_or_none(actor),
+            actor=actor,
         )
         _check_issue_date(issued_on, today)
         request.full_clean()
@@ -131,6 +129,39 @@ def issue_request(
         )
         _refresh_request(request, today=today, actor=actor)
     return request
+
+
+def _new_request(
+    *,
+    county: County,
+    campaign: Campaign | None,
+    issuing_agency: Agency,
+    addressee: str,
+    issued_on: dt.date,
+    deadline: deadlines.Deadline,
+    data_sought: Sequence[str],
+    legal_authority: str,
+    summary: str,
+    actor: User | None,
+    internal_note: str = "",
+    overdue_since: dt.date | None = None,
+) -> DataRequest:
+    return DataRequest(
+        county=county,
+        campaign=campaign,
+        issuing_agency=issuing_agency,
+        addressee=addressee,
+        issued_on=issued_on,
+        due_on=deadline.due_on,
+        due_basis=deadline.basis,
+        due_rule=deadline.rule,
+        data_sought=list(data_sought),
+        legal_authority=legal_authority,
+        summary=summary,
+        internal_note=internal_note,
+        overdue_since=overdue_since,
+        created_by=_actor_or_none(actor),
+    )
 
 
 def _check_issue_date(issued_on: dt.date, today: dt.date) -> None:
@@ -196,20 +227,18 @@ def issue_campaign(
             workflow.derive_status([]), deadline.due_on, today
         )
         requests = [
-            DataRequest(
+            _new_request(
                 county=county,
                 campaign=campaign,
                 issuing_agency=issuing_agency,
                 addressee=addressee,
+                deadline=deadline,
                 issued_on=issued_on,
-                due_on=deadline.due_on,
-                due_basis=deadline.basis,
-                due_rule=deadline.rule,
-                data_sought=list(data_sought),
+                data_sought=data_sought,
                 legal_authority=legal_authority,
                 summary=summary,
                 overdue_since=overdue_since,
-                created_by=_actor_or_none(actor),
+                actor=actor,
             )
             for county in counties
         ]
