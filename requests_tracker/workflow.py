@@ -5,8 +5,8 @@ Pure functions over plain values, no ORM and no clock, so each rule is tested as
 The rules, in order:
 1. An escalation still in force (open, contested, or enforced by a court) makes the request
    `escalated`: DOJ has moved past asking.
-2. When every escalation has ended, the last one to end decides: the county complied →
-   `complied`; quashed, withdrawn or settled → `closed`.
+2. When every escalation has ended, the latest rung of the ladder (by issue date) decides: the
+   county complied → `complied`; quashed, withdrawn or settled → `closed`.
 3. With no escalation, the latest substantive response decides (complied, declined, partial;
    `no_records` closes the request: the county answered that it holds no such list).
 4. With no substantive response: an extension granted → `extended`; an acknowledgement, an

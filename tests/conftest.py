@@ -5,6 +5,12 @@ import pytest
 from tests.factories import CountyFactory, UserFactory, make_request
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 is slow on purpose; test users need no such protection (each would cost ~0.5 s)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def county(db):
     return CountyFactory(name="Los Angeles County", fips="06037", slug="los-angeles-county")

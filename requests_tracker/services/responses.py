@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_tracker.models import (
+    Activity,
     ActivityVerb,
     Agency,
     DataRequest,
@@ -100,7 +101,7 @@ def log_response(
             actor=actor,
             data={"kind": kind, "received_on": received_on.isoformat()},
         )
-        _apply_extension(request, response, actor=actor)
+        _follow_extensions(request, changed=response, actor=actor)
         _refresh_request(request, today=today, actor=actor)
     return response
 
@@ -116,6 +117,7 @@ def update_response(
     with transaction.atomic():
         request = _lock_request(response.request_id)
         response = Response.objects.select_for_update().get(pk=response.pk)
+        was_governing = _sets_due_date(response, request)
         for field, value in changes.items():
             setattr(response, field, value)
         _validate_response(response, request, today)
@@ -129,7 +131,13 @@ def update_response(
             actor=actor,
             data={"fields": sorted(changes)},
         )
-        _apply_extension(request, response, actor=actor)
+        extension_changed = bool({"kind", "new_due_on", "received_on"} & set(changes))
+        _follow_extensions(
+            request,
+            changed=response if extension_changed else None,
+            was_governing=was_governing,
+            actor=actor,
+        )
         _refresh_request(request, today=today, actor=actor)
     return response
 
@@ -142,6 +150,7 @@ def delete_response(
     with transaction.atomic():
         request = _lock_request(response.request_id)
         summary = f"{_county_label(request.county)}: response of {response.received_on} deleted"
+        was_governing = _sets_due_date(response, request)
         response.delete()
         _record(
             ActivityVerb.RESPONSE_UPDATED,
@@ -150,6 +159,7 @@ def delete_response(
             actor=actor,
             data={"deleted": True},
         )
+        _follow_extensions(request, was_governing=was_governing, actor=actor)
         _refresh_request(request, today=today, actor=actor)
 
 
@@ -189,26 +199,93 @@ def _validate_response(response: Response, request: DataRequest, today: dt.date)
         raise ValidationError(errors)
 
 
-def _apply_extension(request: DataRequest, response: Response, *, actor: User | None) -> None:
-    if response.kind != ResponseKind.EXTENSION_GRANTED or response.new_due_on == request.due_on:
-        return
-    old_due = request.due_on
-    request.due_on = response.new_due_on
-    request.due_basis = DueBasis.STATED
-    request.due_rule = (
-        f"Extension granted {response.received_on.isoformat()} (was due {old_due.isoformat()})"
+def _sets_due_date(response: Response, request: DataRequest) -> bool:
+    """Whether this response is the extension the request's current due date comes from."""
+    return response.kind == ResponseKind.EXTENSION_GRANTED and response.new_due_on == request.due_on
+
+
+def _follow_extensions(
+    request: DataRequest,
+    *,
+    actor: User | None,
+    changed: Response | None = None,
+    was_governing: bool = False,
+) -> None:
+    """Keep the due date on the latest extension granted (by the day it was received).
+
+    A logged or corrected extension moves the due date only if it is the latest one, so logging an
+    older letter late does not pull the date back. When the extension the due date came from is
+    deleted or corrected into something else, the date goes to the latest remaining extension,
+    or back to the date (and rule) the request had before its first extension.
+    """
+    latest = (
+        request.responses.filter(kind=ResponseKind.EXTENSION_GRANTED)
+        .order_by("-received_on", "-pk")
+        .first()
     )
+    if latest is not None and (latest == changed or was_governing):
+        _move_due_date(
+            request,
+            latest.new_due_on,
+            basis=DueBasis.STATED,
+            rule=f"Extension granted {latest.received_on.isoformat()} "
+            f"(was due {request.due_on.isoformat()})",
+            reason="extension_granted",
+            response=latest,
+            actor=actor,
+        )
+    elif latest is None and was_governing:
+        first_extension = (
+            Activity.objects.filter(
+                request=request,
+                verb=ActivityVerb.DUE_DATE_CHANGED,
+                data__reason="extension_granted",
+            )
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if first_extension is None:
+            return
+        before = first_extension.data
+        _move_due_date(
+            request,
+            dt.date.fromisoformat(before["from"]),
+            basis=before.get("previous_basis", DueBasis.STATED),
+            rule=before.get("previous_rule")
+            or f"Extension withdrawn (was due {request.due_on.isoformat()})",
+            reason="extension_withdrawn",
+            response=None,
+            actor=actor,
+        )
+
+
+def _move_due_date(
+    request: DataRequest,
+    due_on: dt.date,
+    *,
+    basis: str,
+    rule: str,
+    reason: str,
+    response: Response | None,
+    actor: User | None,
+) -> None:
+    if due_on == request.due_on:
+        return
+    old_due, old_basis, old_rule = request.due_on, request.due_basis, request.due_rule
+    request.due_on, request.due_basis, request.due_rule = due_on, basis, rule
     request.save(update_fields=["due_on", "due_basis", "due_rule", "updated_at"])
+    what = "extension to" if reason == "extension_granted" else "extension withdrawn, due"
     _record(
         ActivityVerb.DUE_DATE_CHANGED,
-        f"{_county_label(request.county)}: extension to {request.due_on.isoformat()} "
-        f"(was {old_due.isoformat()})",
+        f"{_county_label(request.county)}: {what} {due_on.isoformat()} (was {old_due.isoformat()})",
         request=request,
         response=response,
         actor=actor,
         data={
             "from": old_due.isoformat(),
-            "to": request.due_on.isoformat(),
-            "reason": "extension_granted",
+            "to": due_on.isoformat(),
+            "reason": reason,
+            "previous_basis": old_basis,
+            "previous_rule": old_rule,
         },
     )
