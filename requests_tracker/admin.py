@@ -370,6 +370,8 @@ class DataRequestForm(forms.ModelForm):
                 self.add_error("due_on", "Give the due date the letter states.")
             if not cleaned.get("due_rule"):
                 self.add_error("due_rule", "Quote the letter's words for the deadline.")
+            elif "due_on" in self.changed_data and "due_rule" not in self.changed_data:
+                self.add_error("due_rule", "Say why the due date changed.")
             return cleaned
         computed = basis in (DueBasis.CALENDAR_DAYS, DueBasis.BUSINESS_DAYS)
         if computed and cleaned.get("due_days") is None and not self.instance.pk:

@@ -886,3 +886,27 @@ def test_flag_overdue_writes_activity_only_for_real_transitions_and_is_idempoten
     assert again.changed == 0
     assert reload(data_request).overdue_since == FIRST_LATE_DAY
     assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 1
+
+
+def test_a_new_due_date_without_a_reason_is_rejected_and_nothing_changes(data_request):
+    with pytest.raises(ValidationError) as error:
+        services.update_request(
+            request=data_request, actor=None, due_on=dt.date(2025, 8, 29), today=dt.date(2025, 8, 1)
+        )
+    assert "due_rule" in error.value.message_dict
+    data_request.refresh_from_db()
+    assert data_request.due_on == dt.date(2025, 8, 16)
+
+
+def test_a_new_due_date_with_its_reason_is_recorded_with_both_dates(data_request):
+    services.update_request(
+        request=data_request,
+        actor=None,
+        due_on=dt.date(2025, 8, 29),
+        due_basis="stated",
+        due_rule="DOJ's follow-up letter: 'no later than August 29'",
+        today=dt.date(2025, 8, 1),
+    )
+    change = Activity.objects.get(request=data_request, verb=ActivityVerb.DUE_DATE_CHANGED)
+    assert change.data["from"] == "2025-08-16" and change.data["to"] == "2025-08-29"
+    assert "August 29" in change.data["reason"]

@@ -316,16 +316,25 @@ REQUEST_EDITABLE_FIELDS = frozenset(
 def update_request(
     *, request: DataRequest, actor: User | None, today: dt.date | None = None, **changes: Any
 ) -> DataRequest:
-    """Edit a request's facts; a due-date change is recorded and the overdue flag re-derived."""
+    """Edit a request's facts; the overdue flag is re-derived.
+
+    A new due date must come with a new `due_rule` saying why (the letter's words, the rule, or
+    the agreement); it is recorded as a `due_date_changed` Activity with both dates.
+    """
     unknown = set(changes) - REQUEST_EDITABLE_FIELDS
     if unknown:
         raise ValidationError({field: "This field cannot be edited here." for field in unknown})
     today = today or local_today()
     with transaction.atomic():
         request = _lock_request(request.pk)
-        old_due = request.due_on
+        old_due, old_rule = request.due_on, request.due_rule
         for field, value in changes.items():
             setattr(request, field, value)
+        if request.due_on != old_due and request.due_rule == old_rule:
+            # The rule shown beside a date must explain that date, so a new date needs its why.
+            raise ValidationError(
+                {"due_rule": "Say why the due date changed: quote the letter or give the rule."}
+            )
         if "issued_on" in changes:
             _check_issue_date(request.issued_on, today)
         request.full_clean()
