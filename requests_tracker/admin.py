@@ -442,9 +442,11 @@ class DataRequestAdmin(TrackerAdmin):
     ) -> None:
         data = form.cleaned_data
         if change:
+            # due_on and due_rule may have been recomputed from due_days in the form's clean();
+            # the service keeps only what really differs from the stored request.
             changes = {
                 name: data[name]
-                for name in form.changed_data + ["due_on", "due_rule"]
+                for name in {*form.changed_data, "due_on", "due_rule"}
                 if name in REQUEST_EDITABLE_FIELDS and name in data
             }
             saved = services.update_request(request=obj, actor=request.user, **changes)

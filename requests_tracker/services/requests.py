@@ -328,6 +328,11 @@ def update_request(
     with transaction.atomic():
         request = _lock_request(request.pk)
         old_due, old_rule = request.due_on, request.due_rule
+        changes = {
+            field: value for field, value in changes.items() if getattr(request, field) != value
+        }
+        if not changes:
+            return request
         for field, value in changes.items():
             setattr(request, field, value)
         if request.due_on != old_due and request.due_rule == old_rule:

@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from requests_tracker import services
 from requests_tracker.models import Activity, ActivityVerb, DataRequest, RequestStatus, Response
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, UserFactory
+from tests.factories import AgencyFactory, CountyFactory, SourceFactory, UserFactory, make_request
 
 
 @pytest.fixture
@@ -48,44 +50,54 @@ def _add_inline(data, prefix, fields):
 
 
 @time_machine.travel(dt.datetime(2025, 8, 25, 12, tzinfo=dt.UTC))
-def test_logging_a_declined_response_in_the_admin_changes_status_and_writes_activity(
-    admin_client, data_request
-):
-    url = reverse("admin:requests_tracker_datarequest_change", args=[data_request.pk])
-    page = admin_client.get(url)
-    assert page.status_code == 200
-    data = _form_data(page)
-    _add_inline(
-        data,
-        "responses",
-        {
-            "received_on": "2025-08-20",
-            "kind": "declined",
-            "legal_basis_cited": "SB 54",
-            "summary": "The sheriff declined, citing state law.",
-        },
-    )
+def test_logging_a_response_in_the_admin_does_exactly_what_the_service_does(admin_client):
+    """Two identical requests: one answered in the admin, one through the service directly."""
+    via_admin = make_request(county=CountyFactory(name="Riverside County", fips="06065"))
+    via_service = make_request(county=CountyFactory(name="San Diego County", fips="06073"))
+    services.flag_overdue(today=dt.date(2025, 8, 25))  # both are overdue since 2025-08-17
+    answer = {
+        "received_on": "2025-08-20",
+        "kind": "declined",
+        "legal_basis_cited": "SB 54",
+        "summary": "The sheriff declined, citing state law.",
+    }
 
+    url = reverse("admin:requests_tracker_datarequest_change", args=[via_admin.pk])
+    data = _form_data(admin_client.get(url))
+    _add_inline(data, "responses", answer)
     result = admin_client.post(url, data)
-
     assert result.status_code == 302, result.context and result.context["errors"]
-    data_request.refresh_from_db()
-    assert data_request.status == RequestStatus.DECLINED
-    assert data_request.overdue_since is None
-    verbs = list(
-        Activity.objects.filter(request=data_request).order_by("id").values_list("verb", flat=True)
+
+    admin_user = get_user_model().objects.get(username="admin")
+    services.log_response(
+        request=via_service,
+        actor=admin_user,
+        kind="declined",
+        received_on=dt.date(2025, 8, 20),
+        legal_basis_cited="SB 54",
+        summary="The sheriff declined, citing state law.",
     )
-    # The same events the service writes: the response, the status change, the overdue flag
-    # raised on the way (due 2025-08-16, so overdue since 2025-08-17) and then cleared.
-    assert verbs[-3:] == [
+
+    def outcome(request):
+        request.refresh_from_db()
+        events = [
+            (a.verb, a.actor_id, {k: v for k, v in a.data.items()})
+            for a in Activity.objects.filter(request=request).order_by("id")
+        ]
+        return request.status, request.overdue_since, events
+
+    assert outcome(via_admin) == outcome(via_service)
+    status, overdue_since, events = outcome(via_admin)
+    assert status == RequestStatus.DECLINED
+    assert overdue_since is None
+    # The response, the status change, and the overdue flag (raised as the deadline of
+    # 2025-08-16 had passed) cleared by the answer.
+    assert [verb for verb, _, _ in events][-3:] == [
         ActivityVerb.RESPONSE_LOGGED,
         ActivityVerb.STATUS_CHANGED,
         ActivityVerb.OVERDUE_CLEARED,
     ]
-    response = Response.objects.get(request=data_request)
-    assert response.logged_by.username == "admin"
-    status_change = Activity.objects.get(request=data_request, verb=ActivityVerb.STATUS_CHANGED)
-    assert status_change.data == {"from": "awaiting", "to": "declined"}
+    assert Response.objects.get(request=via_admin).logged_by == admin_user
 
 
 @time_machine.travel(dt.datetime(2025, 8, 25, 12, tzinfo=dt.UTC))
@@ -213,3 +225,13 @@ def test_response_pages_log_and_delete_through_the_services(admin_client, data_r
     # Without the answer the request waits again, and its deadline (2025-08-16) has passed.
     assert data_request.status == RequestStatus.AWAITING
     assert data_request.overdue_since == dt.date(2025, 8, 17)
+
+
+def test_saving_an_unchanged_request_page_writes_nothing_to_the_timeline(
+    admin_client, data_request
+):
+    url = reverse("admin:requests_tracker_datarequest_change", args=[data_request.pk])
+    before = Activity.objects.count()
+    result = admin_client.post(url, _form_data(admin_client.get(url)))
+    assert result.status_code == 302
+    assert Activity.objects.count() == before
