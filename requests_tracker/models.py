@@ -570,6 +570,13 @@ class WebhookDelivery(models.Model):
     last_error = models.TextField(blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a pending delivery is next tried (or until when an attempt in progress "
+        "holds it); empty when it has not been tried yet or is finished.",
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -580,7 +587,10 @@ class WebhookDelivery(models.Model):
                 fields=["subscription", "activity"], name="delivery_once_per_activity"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity_id} → {self.subscription} ({self.status})"

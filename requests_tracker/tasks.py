@@ -1,28 +1,98 @@
-"""Celery tasks: thin wrappers that call services. They take ids, never model instances."""
+"""Celery tasks: thin wrappers that call services. They take ids, never model instances.
+
+Every task is safe to run twice or at the same time as itself: the services they call decide what
+to do from the database (overdue from dates, webhooks from Activity and WebhookDelivery rows,
+digests from each watch's last sent Activity), so a message delivered twice or lost costs nothing.
+A lost message is made good by the beat schedule (settings.CELERY_BEAT_SCHEDULE).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
 from requests_tracker import services
 
 logger = logging.getLogger(__name__)
 
+# Database and network hiccups (a dropped connection, a deadlock victim, the broker restarting,
+# the mail server refusing for a moment) are retried with exponential backoff and jitter.
+RETRY_POLICY = {
+    "autoretry_for": (OperationalError, InterfaceError, ConnectionError, BrokerError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
-@shared_task
+
+class DigestsIncompleteError(Exception):
+    """Some digests could not be sent; the task retries (those already sent are not resent)."""
+
+
+@shared_task(**RETRY_POLICY, soft_time_limit=240, time_limit=300)
 def flag_overdue_task() -> dict[str, int]:
     """Flag and clear overdue requests and escalations as of today in TIME_ZONE."""
-    result = services.flag_overdue(today=services.local_today())
-    return {
+    today = services.local_today()
+    result = services.flag_overdue(today=today)
+    counts = {
         "requests_flagged": result.requests_flagged,
         "requests_cleared": result.requests_cleared,
         "escalations_flagged": result.escalations_flagged,
         "escalations_cleared": result.escalations_cleared,
     }
+    logger.info("flag_overdue_task for %s: %s", today.isoformat(), counts)
+    return counts
 
 
-@shared_task
-def fan_out_activity_task() -> None:
-    """Hand new Activity to webhook deliveries (built in the Celery issue)."""
+@shared_task(**RETRY_POLICY, soft_time_limit=120, time_limit=150)
+def fan_out_activity_task() -> int:
+    """Create webhook deliveries for new Activity and queue each one. Queued on commit."""
+    delivery_ids = services.fan_out_activity()
+    for delivery_id in delivery_ids:
+        deliver_webhook_task.delay(delivery_id)
+    return len(delivery_ids)
+
+
+@shared_task(
+    **RETRY_POLICY,
+    soft_time_limit=settings.WEBHOOK_TIMEOUT_SECONDS + 20,
+    time_limit=settings.WEBHOOK_TIMEOUT_SECONDS + 30,
+)
+def deliver_webhook_task(delivery_id: int) -> str:
+    """POST one webhook delivery; when the attempt failed and may be retried, queue the retry."""
+    outcome = services.deliver_webhook(delivery_id=delivery_id)
+    if outcome.retry_in is not None:
+        deliver_webhook_task.apply_async((delivery_id,), countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(**RETRY_POLICY, soft_time_limit=240, time_limit=300)
+def sweep_webhooks_task() -> dict[str, int]:
+    """Find what no message announced: Activity not yet offered and deliveries left pending."""
+    fresh = services.fan_out_activity()
+    due = services.due_deliveries()
+    for delivery_id in due:
+        deliver_webhook_task.delay(delivery_id)
+    counts = {"new_deliveries": len(fresh), "queued": len(due)}
+    if fresh or due:
+        logger.info("sweep_webhooks_task: %s", counts)
+    return counts
+
+
+@shared_task(
+    **{**RETRY_POLICY, "autoretry_for": (*RETRY_POLICY["autoretry_for"], DigestsIncompleteError)},
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def send_digests_task(frequency: str) -> dict[str, int]:
+    """Send the hourly or daily digests; retried later for the users whose email failed."""
+    result = services.send_digests(frequency=frequency)
+    counts = {"emails_sent": result.emails_sent, "events_sent": result.events_sent}
+    if result.users_failed:
+        raise DigestsIncompleteError(f"{result.users_failed} digest(s) not sent")
+    return counts

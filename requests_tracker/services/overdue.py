@@ -69,11 +69,20 @@ def _escalations_overdue_on(today: dt.date) -> Q:
 def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
     """Set and clear `overdue_since` on every request and escalation, as of `today`.
 
+    A request is overdue from the day after its due date while it still waits for a
+    substantive answer; an open escalation from the day after its return date (workflow.py).
+
     Set-based: for each of requests and escalations, one INSERT … SELECT writes the Activity of
-    the rows that change and one UPDATE changes them, so the cost in queries is the same for ten
-    rows or a hundred thousand. Idempotent: a row already flagged (or already clear) is not
-    touched again, so a second run writes nothing. On PostgreSQL a transaction-scoped advisory
-    lock makes concurrent runs (two beat instances) take turns; SQLite has one writer anyway.
+    the rows that change and one UPDATE changes exactly the rows that got an Activity in this
+    run, so the cost in queries is the same for ten rows or a hundred thousand, and no row
+    changes without its Activity (a row that turns overdue between the two statements waits for
+    the next run). Idempotent: a row already flagged (or already clear) is not touched again, so
+    a second run writes nothing. On PostgreSQL a transaction-scoped advisory lock makes
+    concurrent runs (two beat instances) take turns, and services hold it in shared mode while
+    they change a request; SQLite has one writer anyway.
+
+    Side effects (unless `dry_run`): Activity `became_overdue` / `overdue_cleared` per change,
+    and on commit the webhook fan-out is woken. Returns the counts of each kind of change.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -92,12 +101,21 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
         )
 
         if dry_run:
-            return OverdueResult(
+            result = OverdueResult(
                 newly_overdue.count(),
                 cleared.count(),
                 esc_newly_overdue.count(),
                 esc_cleared.count(),
             )
+            logger.info(
+                "flag_overdue(%s) dry run: would change requests +%d/-%d, escalations +%d/-%d",
+                today,
+                result.requests_flagged,
+                result.requests_cleared,
+                result.escalations_flagged,
+                result.escalations_cleared,
+            )
+            return result
 
         now = timezone.now()
         county_label = Concat(
@@ -136,8 +154,12 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
             summary=Concat(county_label, Value(": no longer overdue"), output_field=CharField()),
             data=JSONObject(was_overdue_since=Cast(F("overdue_since"), CharField())),
         )
-        flagged = newly_overdue.update(overdue_since=NextDay(F("due_on")), updated_at=now)
-        unflagged = cleared.update(overdue_since=None, updated_at=now)
+        flagged = newly_overdue.filter(
+            pk__in=_written_now(now, ActivityVerb.BECAME_OVERDUE, "request_id", escalation=False)
+        ).update(overdue_since=NextDay(F("due_on")), updated_at=now)
+        unflagged = cleared.filter(
+            pk__in=_written_now(now, ActivityVerb.OVERDUE_CLEARED, "request_id", escalation=False)
+        ).update(overdue_since=None, updated_at=now)
 
         _insert_activity_from(
             esc_newly_overdue,
@@ -170,8 +192,12 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
                 was_overdue_since=Cast(F("overdue_since"), CharField()), kind=F("kind")
             ),
         )
-        esc_flagged = esc_newly_overdue.update(overdue_since=NextDay(F("due_on")), updated_at=now)
-        esc_unflagged = esc_cleared.update(overdue_since=None, updated_at=now)
+        esc_flagged = esc_newly_overdue.filter(
+            pk__in=_written_now(now, ActivityVerb.BECAME_OVERDUE, "escalation_id", escalation=True)
+        ).update(overdue_since=NextDay(F("due_on")), updated_at=now)
+        esc_unflagged = esc_cleared.filter(
+            pk__in=_written_now(now, ActivityVerb.OVERDUE_CLEARED, "escalation_id", escalation=True)
+        ).update(overdue_since=None, updated_at=now)
         result = OverdueResult(flagged, unflagged, esc_flagged, esc_unflagged)
         if result.changed:
             _announce_on_commit()
@@ -184,6 +210,13 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
         result.escalations_cleared,
     )
     return result
+
+
+def _written_now(now: dt.datetime, verb: str, column: str, *, escalation: bool) -> QuerySet:
+    """The rows this run wrote Activity for: its INSERTs all carry `created_at = now` exactly."""
+    return Activity.objects.filter(
+        created_at=now, verb=verb, escalation__isnull=not escalation
+    ).values(column)
 
 
 ACTIVITY_INSERT_COLUMNS = (

@@ -1,0 +1,171 @@
+"""Fixtures that run a real Celery worker and beat, as subprocesses, against Redis and the
+pytest-django test database on PostgreSQL.
+
+Needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... in the environment. Without
+them these tests skip, saying why; with CI=true they fail instead, so CI cannot pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+PROJECT_ROOT = Path(settings.BASE_DIR)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: integration tests must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        unavailable("Integration tests need Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/N")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {url} is not answering: {error}")
+    return url
+
+
+@pytest.fixture
+def purged_broker(broker_url: str) -> str:
+    """The broker's queue, emptied of messages left by earlier runs."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+    client.close()
+    return broker_url
+
+
+@pytest.fixture
+def worker_database_url(transactional_db: None) -> str:
+    """DATABASE_URL of the test database, for processes that must see what the test commits."""
+    if connection.vendor != "postgresql":
+        unavailable(
+            "Integration tests need PostgreSQL: set DATABASE_URL=postgres://... "
+            f"(the database is {connection.vendor} now)"
+        )
+    configured = urlsplit(os.environ["DATABASE_URL"])
+    return configured._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+
+
+class CeleryProcesses:
+    """Starts `celery worker` / `celery beat` subprocesses; stops them all at teardown."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+        self.env = env
+        self.log_dir = log_dir
+        self.processes: list[tuple[str, subprocess.Popen, Path]] = []
+
+    def _start(self, name: str, args: list[str], extra_env: dict[str, str]) -> None:
+        log = self.log_dir / f"{name}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *args],
+            cwd=PROJECT_ROOT,
+            env={**self.env, **extra_env},
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # so teardown can stop the worker's pool children too
+        )
+        self.processes.append((name, process, log))
+
+    def start_worker(self, **extra_env: str) -> None:
+        self._start(
+            "worker",
+            [
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=integration-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            extra_env,
+        )
+
+    def start_beat(self, **extra_env: str) -> None:
+        self._start(
+            "beat",
+            [
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={self.log_dir / 'beat-schedule'}",
+                f"--pidfile={self.log_dir / 'beat.pid'}",
+            ],
+            extra_env,
+        )
+
+    def logs(self) -> str:
+        parts = []
+        for name, process, log in self.processes:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            parts.append(f"----- {name} (exit {process.poll()}) -----\n{text[-6000:]}")
+        return "\n".join(parts)
+
+    def assert_running(self) -> None:
+        for name, process, _ in self.processes:
+            assert process.poll() is None, f"celery {name} exited early:\n{self.logs()}"
+
+    def stop(self) -> None:
+        for _, process, _ in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for _, process, _ in self.processes:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+@pytest.fixture
+def celery_env(worker_database_url: str, purged_broker: str) -> dict[str, str]:
+    """The environment of every subprocess: the test database and the real broker."""
+    return {
+        **os.environ,
+        "DATABASE_URL": worker_database_url,
+        "CELERY_BROKER_URL": purged_broker,
+        "CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture
+def celery_processes(celery_env: dict[str, str], tmp_path: Path) -> Iterator[CeleryProcesses]:
+    processes = CeleryProcesses(celery_env, tmp_path)
+    try:
+        yield processes
+    finally:
+        processes.stop()
+
+
+def wait_until(condition: Callable[[], object], *, timeout: float, interval: float = 0.2) -> object:
+    """Poll `condition` until it returns something truthy or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
