@@ -8,6 +8,7 @@ filesystem Celery broker under var/.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,9 +30,19 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Anonymous visitors may read only when the instance is configured public.
 TRACKER_PUBLIC = env.bool("TRACKER_PUBLIC", default=False)
-OVERDUE_CHECK_MINUTES = env.int("OVERDUE_CHECK_MINUTES", default=60)
+# Fractions of a minute are allowed (the integration tests run the check every second or so).
+OVERDUE_CHECK_MINUTES = env.float("OVERDUE_CHECK_MINUTES", default=60)
 WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# A delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting base, 2×base, 4×base, ... between.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+# How often the sweep looks for Activity not yet offered to webhooks and deliveries left behind.
+WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)
+# Daily digests go out at this hour in TIME_ZONE; hourly ones on the hour.
+DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
+# Where links in emails and webhook payloads point.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -143,12 +154,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers and container health checks probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    # The preload directive only consents to listing; nothing is listed until someone submits it.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # Celery: Redis (or RabbitMQ) in production and CI; a broker that needs no server by default.
@@ -199,16 +213,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deliver-pending-webhooks": {
         "task": "requests_tracker.tasks.sweep_webhooks_task",
-        "schedule": 300.0,
+        "schedule": WEBHOOK_SWEEP_SECONDS,
     },
     "send-hourly-digests": {
         "task": "requests_tracker.tasks.send_digests_task",
-        "schedule": 3600.0,
+        "schedule": crontab(minute=0),
         "kwargs": {"frequency": "hourly"},
     },
     "send-daily-digests": {
         "task": "requests_tracker.tasks.send_digests_task",
-        "schedule": 24 * 3600.0,
+        "schedule": crontab(minute=0, hour=DIGEST_DAILY_HOUR),
         "kwargs": {"frequency": "daily"},
     },
 }
@@ -228,8 +242,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "requests_tracker.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "requests_tracker.api.throttling.AnonymousRateThrottle",
+        "requests_tracker.api.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
@@ -249,4 +263,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "requests_tracker.models.RequestStatus",
+        "EscalationStatusEnum": "requests_tracker.models.EscalationStatus",
+        "ResponseKindEnum": "requests_tracker.models.ResponseKind",
+        "EscalationKindEnum": "requests_tracker.models.EscalationKind",
+        "SourceKindEnum": "requests_tracker.models.Source.Kind",
+        "DataCategoryEnum": "requests_tracker.models.DataCategory",
+        "ActivityVerbEnum": "requests_tracker.models.ActivityVerb",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "requests_tracker.api.schema.postprocess",
+    ],
 }
+# The API's changes feed holds back events this many seconds, to absorb clock differences
+# between app hosts and the database (see selectors.activity_settled_before).
+ACTIVITY_FEED_SETTLE_SECONDS = env.float("ACTIVITY_FEED_SETTLE_SECONDS", default=1.0)

@@ -11,6 +11,7 @@ The package is split by the record each service writes; import from here:
 """
 
 from requests_tracker.services.activity import local_today
+from requests_tracker.services.digests import DigestResult, send_digests
 from requests_tracker.services.escalations import (
     delete_escalation,
     file_escalation,
@@ -40,14 +41,33 @@ from requests_tracker.services.sources import (
     uncite_source,
     update_source,
 )
+from requests_tracker.services.subscriptions import (
+    delete_webhook_subscription,
+    subscribe_webhook,
+    update_webhook_subscription,
+)
+from requests_tracker.services.webhooks import (
+    DeliveryOutcome,
+    deliver_webhook,
+    due_deliveries,
+    enable_subscription,
+    fan_out_activity,
+)
 
 __all__ = [
+    "DeliveryOutcome",
+    "DigestResult",
     "OverdueResult",
     "add_source",
     "cite_source",
+    "deliver_webhook",
+    "due_deliveries",
+    "enable_subscription",
+    "fan_out_activity",
     "delete_escalation",
     "delete_request",
     "delete_response",
+    "delete_webhook_subscription",
     "file_escalation",
     "flag_overdue",
     "issue_campaign",
@@ -57,6 +77,8 @@ __all__ = [
     "record_figure",
     "register_agency",
     "resolve_deadline",
+    "send_digests",
+    "subscribe_webhook",
     "uncite_source",
     "unwatch",
     "update_campaign",
@@ -64,6 +86,7 @@ __all__ = [
     "update_request",
     "update_response",
     "update_source",
+    "update_webhook_subscription",
     "validate_escalation_for",
     "validate_response_for",
     "watch",
