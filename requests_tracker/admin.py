@@ -21,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from requests_tracker import services
 from requests_tracker.models import (
     Activity,
+    ActivityVerb,
     Agency,
     Campaign,
     County,
@@ -744,30 +745,65 @@ class ActivityAdmin(admin.ModelAdmin):
         return False
 
 
-class WebhookDeliveryInline(admin.TabularInline):
-    model = WebhookDelivery
-    extra = 0
-    can_delete = False
-    fields = [
-        "activity",
-        "status",
-        "attempts",
-        "response_status",
-        "duration_ms",
-        "last_error",
-        "delivered_at",
-    ]
-    readonly_fields = fields
-    ordering = ["-created_at"]
-    max_num = 0
+class WebhookSubscriptionForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(
+        choices=ActivityVerb.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unchecked to receive every event.",
+    )
+    secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Shared secret for the HMAC signature; left empty, one is generated "
+        "(on an existing subscription, empty keeps the current one).",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["url", "secret", "event_types", "is_active"]
 
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(TrackerAdmin):
+    """Saving goes through the subscription services: switching one back on resets its failures."""
+
+    form = WebhookSubscriptionForm
     list_display = ["url", "is_active", "consecutive_failures", "disabled_reason", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["url"]
-    readonly_fields = ["consecutive_failures", "disabled_reason", "created_by"]
+    readonly_fields = ["consecutive_failures", "disabled_reason", "created_by", "updated_at"]
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: forms.ModelForm, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        if change:
+            changes = {
+                name: data[name]
+                for name in form.changed_data
+                if name in {"url", "event_types", "is_active"}
+                or (name == "secret" and data["secret"])
+            }
+            saved = services.update_webhook_subscription(
+                subscription=obj, actor=request.user, **changes
+            )
+        else:
+            saved = services.subscribe_webhook(
+                url=data["url"],
+                secret=data.get("secret") or "",
+                event_types=data.get("event_types") or [],
+                is_active=data.get("is_active", True),
+                actor=request.user,
+            )
+        _adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: WebhookSubscription) -> None:
+        services.delete_webhook_subscription(subscription=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(WebhookDelivery)
@@ -780,6 +816,8 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "attempts",
         "response_status",
         "duration_ms",
+        "last_attempt_at",
+        "next_attempt_at",
         "last_error",
     ]
     list_filter = ["status", "subscription"]

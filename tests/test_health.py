@@ -19,6 +19,8 @@ def test_healthz_reports_database_and_broker(client):
 
 @pytest.mark.django_db
 def test_healthz_stays_up_but_names_an_unreachable_broker(client, monkeypatch):
+    # Celery prefers the environment variable to its configuration, so point both at a closed port.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -8,7 +8,14 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from requests_tracker import services
-from requests_tracker.models import Activity, ActivityVerb, DataRequest, RequestStatus, Response
+from requests_tracker.models import (
+    Activity,
+    ActivityVerb,
+    DataRequest,
+    RequestStatus,
+    Response,
+    WebhookSubscription,
+)
 from tests.factories import AgencyFactory, CountyFactory, SourceFactory, UserFactory, make_request
 
 
@@ -235,3 +242,30 @@ def test_saving_an_unchanged_request_page_writes_nothing_to_the_timeline(
     result = admin_client.post(url, _form_data(admin_client.get(url)))
     assert result.status_code == 302
     assert Activity.objects.count() == before
+
+
+def test_switching_a_disabled_webhook_back_on_in_the_admin_clears_its_failures(admin_client):
+    add_url = reverse("admin:requests_tracker_webhooksubscription_add")
+    result = admin_client.post(
+        add_url,
+        {"url": "https://desk.example/hook", "event_types": ["became_overdue"], "is_active": "on"},
+    )
+    assert result.status_code == 302
+    subscription = WebhookSubscription.objects.get()
+    assert len(subscription.secret) >= 32  # generated, since none was given
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(
+        is_active=False, consecutive_failures=5, disabled_reason="5 failures in a row"
+    )
+
+    change_url = reverse(
+        "admin:requests_tracker_webhooksubscription_change", args=[subscription.pk]
+    )
+    result = admin_client.post(
+        change_url,
+        {"url": "https://desk.example/hook", "event_types": ["became_overdue"], "is_active": "on"},
+    )
+
+    assert result.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.is_active and subscription.consecutive_failures == 0
+    assert subscription.disabled_reason == ""
