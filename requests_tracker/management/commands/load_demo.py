@@ -192,7 +192,7 @@ class Command(BaseCommand):
                 ],
                 legal_authority="",
                 summary=CAMPAIGN_SUMMARY,
-                addressee="The county sheriff",
+                addressee="the county sheriff",
                 sources=[sources["doj_release"], sources["newsmax"], sources["laist"]],
             )
         requests = {
