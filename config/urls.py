@@ -8,6 +8,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("api/", include("requests_tracker.api.urls")),
+    # The journalists' pages, the Atom feed and the badges (last: they own the root).
+    path("", include("requests_tracker.web.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,39 +1,95 @@
-"""One JSON shape for every API error: {"error": {"status", "code", "message", "fields"}}."""
+"""One JSON shape for every API error, so a client handles failures in one place:
+
+    {"error": {"status": 400, "code": "invalid", "message": "received_on: A response ...",
+               "fields": {"received_on": ["A response cannot be dated in the future."]}}}
+
+`fields` names each field that failed and why (nested fields as dotted paths, e.g.
+`data_sought.0`); errors not tied to one field are under `non_field_errors`. Service
+ValidationErrors (keyed by model field) and database conflicts come out the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.db import IntegrityError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
-def exception_handler(exc, context):  # noqa: ANN001, ANN201
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it (If-Match does not match its ETag)."
+    default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This conflicts with a record already on file."
+    default_code = "conflict"
+
+
+def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """{"a": {"0": ["x"]}} → {"a.0": ["x"]}: every reason under the path of its field."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = NON_FIELD if key == "__all__" else str(key)
+            flat.update(flatten_fields(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(detail, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in detail):
+            return {prefix or NON_FIELD: [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(flatten_fields(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or NON_FIELD: [str(detail)]}
+
+
+def error_body(
+    status_code: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    return {
+        "error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}
+    }
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, IntegrityError):
+        # The service's transaction has rolled back; a concurrent duplicate is the usual cause.
+        exc = Conflict()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    fields = {}
-    message = ""
-    if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, dict):
-        fields = {
-            key: value if isinstance(value, list) else [value]
-            for key, value in response.data.items()
-        }
-        message = "Invalid input."
-    elif isinstance(response.data, dict) and "detail" in response.data:
-        message = str(response.data["detail"])
-    elif isinstance(response.data, list):
-        fields = {"non_field_errors": response.data}
-        message = "Invalid input."
-    code = getattr(exc, "default_code", "error")
-    response.data = {
-        "error": {
-            "status": response.status_code,
-            "code": code,
-            "message": message,
-            "fields": fields,
-        }
-    }
+    if isinstance(exc, exceptions.ValidationError):
+        fields = flatten_fields(exc.detail)
+        first_field, reasons = next(iter(fields.items()), (NON_FIELD, ["Invalid input."]))
+        message = reasons[0] if first_field == NON_FIELD else f"{first_field}: {reasons[0]}"
+        code = "invalid"
+    else:
+        fields = {}
+        message = str(getattr(exc, "detail", exc))
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
+    response.data = error_body(response.status_code, code, message, fields)
     return response
+
+
+@csrf_exempt  # nothing is written here; a POST to a wrong address should learn it is wrong
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown addresses under /api/ answer in the API's error shape, not an HTML page."""
+    return JsonResponse(
+        error_body(404, "not_found", "There is no API endpoint at this address."), status=404
+    )

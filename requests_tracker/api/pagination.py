@@ -1,6 +1,239 @@
+"""Paging: page numbers for short lists, keyset cursors for requests and the changes feed.
+
+A keyset cursor remembers the ordering values of the last row a client saw (for example
+(issued_on, id)) and the next page starts strictly after them. Unlike an offset it does not skip or
+repeat rows when records are added or change while a client pages through. Every keyset ordering
+ends with the row id, so positions are unique. Cursors are opaque to clients (base64 of the
+ordering and the position) and a cursor made for another ordering is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import functools
+import json
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Field, Model, Q, QuerySet
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
+
+MAX_PAGE_SIZE = 200
+
+
+def page_size_from(request: Request, param: str, default: int) -> int:
+    """The requested page size: a whole number from 1; anything above MAX_PAGE_SIZE gets 200."""
+    raw = request.query_params.get(param)
+    if raw in (None, ""):
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise ValidationError({param: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
+    return min(size, MAX_PAGE_SIZE)
+
+
+def _page_size_parameter(param: str) -> dict[str, Any]:
+    return {
+        "name": param,
+        "required": False,
+        "in": "query",
+        "description": f"Rows per page, 1 to {MAX_PAGE_SIZE} (larger values get {MAX_PAGE_SIZE}).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    }
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        return page_size_from(request, self.page_size_query_param, self.page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            _page_size_parameter(self.page_size_query_param),
+        ]
+
+
+class KeysetPagination(pagination.BasePagination):
+    """Forward-only keyset paging over the queryset's own order_by (which must end with the id)."""
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    always_next = False
+    """The changes feed always hands out a `next` link to resume from, even when caught up."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Model]:
+        self.request = request
+        self.page_size = page_size_from(
+            request, self.page_size_query_param, api_settings.PAGE_SIZE or 50
+        )
+        self.ordering = ordering_of(queryset)
+        position = self._decode(request.query_params.get(self.cursor_query_param), queryset)
+        if position is not None:
+            queryset = queryset.filter(_after(self.ordering, position))
+        rows = list(queryset[: self.page_size + 1])
+        self.has_more = len(rows) > self.page_size
+        rows = rows[: self.page_size]
+        self.next_position = (
+            tuple(getattr(rows[-1], name) for name, _ in self.ordering) if rows else position
+        )
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if not self.has_more and not self.always_next:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self._encode(self.next_position))
+
+    def get_paginated_response(self, data: Any) -> Response:
+        body: dict[str, Any] = {"next": self.get_next_link()}
+        if self.always_next:
+            body["has_more"] = self.has_more
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        properties: dict[str, Any] = {
+            "next": {
+                "type": "string",
+                "format": "uri",
+                "nullable": not self.always_next,
+                "example": "https://tracker.example/api/v1/…/?cursor=eyJvIjpbIi1pZCJdLCJ2IjpbMTJdfQ",
+                "description": "Link to the following page"
+                + (
+                    "; keep it to resume later, even when has_more is false."
+                    if self.always_next
+                    else "; null on the last page."
+                ),
+            }
+        }
+        required = ["next", "results"]
+        if self.always_next:
+            properties["has_more"] = {
+                "type": "boolean",
+                "example": False,
+                "description": "True when more rows are ready now: fetch `next` at once.",
+            }
+            required.append("has_more")
+        properties["results"] = schema
+        return {"type": "object", "required": required, "properties": properties}
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position from a previous page's `next` link.",
+                "schema": {"type": "string"},
+            },
+            _page_size_parameter(self.page_size_query_param),
+        ]
+
+    def _encode(self, position: Sequence[Any] | None) -> str:
+        payload = {
+            "o": [("-" if descending else "") + name for name, descending in self.ordering],
+            "v": None if position is None else [_jsonable(value) for value in position],
+        }
+        raw = json.dumps(payload, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode(self, cursor: str | None, queryset: QuerySet) -> tuple[Any, ...] | None:
+        if cursor is None:
+            return None
+        invalid = ValidationError({self.cursor_query_param: ["This cursor is not valid."]})
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            payload = json.loads(raw)
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            raise invalid from None
+        if not isinstance(payload, dict):
+            raise invalid
+        names = [("-" if descending else "") + name for name, descending in self.ordering]
+        if payload.get("o") != names:
+            raise ValidationError(
+                {self.cursor_query_param: ["This cursor was made for another ordering."]}
+            )
+        values = payload.get("v")
+        if values is None:
+            return None
+        if not isinstance(values, list) or len(values) != len(self.ordering):
+            raise invalid
+        try:
+            position = tuple(
+                _field_of(queryset, name).to_python(value)
+                for (name, _), value in zip(self.ordering, values, strict=True)
+            )
+            # Only cursors we made: times are aware, and sent to the database in UTC.
+            return tuple(_in_utc(value) for value in position)
+        except (DjangoValidationError, TypeError, ValueError, OverflowError):
+            raise invalid from None
+
+
+class ActivityFeedPagination(KeysetPagination):
+    always_next = True
+
+
+def ordering_of(queryset: QuerySet) -> list[tuple[str, bool]]:
+    """[(field, descending), ...] of the queryset's explicit order_by, which must end with id."""
+    terms = [term for term in queryset.query.order_by if isinstance(term, str)]
+    if not terms or len(terms) != len(queryset.query.order_by):
+        raise ImproperlyConfigured("Keyset paging needs an explicit order_by of field names.")
+    ordering = [(term.lstrip("-"), term.startswith("-")) for term in terms]
+    if ordering[-1][0] not in ("id", "pk"):
+        raise ImproperlyConfigured("Keyset paging needs the ordering to end with the id.")
+    return ordering
+
+
+def _after(ordering: list[tuple[str, bool]], position: Sequence[Any]) -> Q:
+    """Rows strictly after `position` in `ordering`: (a > x) or (a = x and b > y) or ..."""
+    alternatives = []
+    equal = Q()
+    for (name, descending), value in zip(ordering, position, strict=True):
+        alternatives.append(equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value}))
+        equal &= Q(**{name: value})
+    return functools.reduce(operator.or_, alternatives)
+
+
+def _field_of(queryset: QuerySet, name: str) -> Field:
+    if name in queryset.query.annotations:
+        return queryset.query.annotations[name].output_field
+    meta = queryset.model._meta
+    return meta.pk if name == "pk" else meta.get_field(name)
+
+
+def _in_utc(value: Any) -> Any:
+    if not isinstance(value, dt.datetime):
+        return value
+    if value.tzinfo is None:
+        raise ValueError("A cursor's time carries its offset.")
+    return value.astimezone(dt.UTC)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value

@@ -57,9 +57,12 @@ def resolve_deadline(
             raise ValidationError(
                 {"due_days": "Give the number of days the letter allows (0 or more)."}
             )
-        deadline = deadlines.compute_deadline(
-            issued_on, days=due_days, basis=due_basis, state=state
-        )
+        try:
+            deadline = deadlines.compute_deadline(
+                issued_on, days=due_days, basis=due_basis, state=state
+            )
+        except OverflowError:  # past the last date Python can hold (9999-12-31)
+            raise ValidationError({"due_days": "That deadline is too far away."}) from None
         if due_on is not None and due_on != deadline.due_on:
             raise ValidationError(
                 {"due_on": f"{deadline.rule} is {deadline.due_on.isoformat()}, not {due_on}."}
@@ -93,6 +96,8 @@ def issue_request(
 ) -> DataRequest:
     """Record that `issuing_agency` asked `county` for data; flags it overdue at once if late."""
     today = today or local_today()
+    # Before the deadline: counting days from a future date can run past the calendar.
+    _check_issue_date(issued_on, today)
     deadline = resolve_deadline(
         issued_on=issued_on,
         due_basis=due_basis,
@@ -197,6 +202,7 @@ def issue_campaign(
     counties = list({county.pk: county for county in counties}.values())
     if not counties:
         raise ValidationError({"counties": "Name at least one county."})
+    _check_issue_date(issued_on, today)
     deadline = resolve_deadline(
         issued_on=issued_on,
         due_basis=due_basis,

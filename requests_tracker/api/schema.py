@@ -1,0 +1,334 @@
+"""The OpenAPI description: per-view documentation, examples, and what every operation shares
+(the error shape, ETags and conditional requests, CSV lists, anonymous reads), added in one hook
+so no operation is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+
+from requests_tracker.api.serializers import NEWSROOM_ONLY_FIELDS
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every 4xx answer has this shape.",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "message", "fields"],
+            "properties": {
+                "status": {"type": "integer", "description": "The HTTP status again."},
+                "code": {
+                    "type": "string",
+                    "description": "invalid, parse_error, not_authenticated, "
+                    "authentication_failed, permission_denied, not_found, method_not_allowed, "
+                    "not_acceptable, unsupported_media_type, conflict, precondition_failed, "
+                    "throttled.",
+                },
+                "message": {"type": "string", "description": "The first reason, for people."},
+                "fields": {
+                    "type": "object",
+                    "description": "For each field that failed, why (nested fields as dotted "
+                    "paths; errors of the whole record under non_field_errors).",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+    "example": {
+        "error": {
+            "status": 400,
+            "code": "invalid",
+            "message": "received_on: A response cannot be dated in the future.",
+            "fields": {"received_on": ["A response cannot be dated in the future."]},
+        }
+    },
+}
+
+ERROR_REASONS = {
+    "400": "Invalid input or query parameter; `fields` says which and why. Nothing was saved.",
+    "401": "No valid credentials (anonymous reading is allowed only on public instances).",
+    "403": "Signed in, but your role does not allow this.",
+    "404": "No such record (or page).",
+    "406": "The Accept header asks for a format this endpoint does not offer.",
+    "409": "Conflicts with a record already on file.",
+    "412": "If-Match does not match the record's current ETag: someone changed it since.",
+    "415": "Send JSON (or multipart/form-data where a file is accepted).",
+    "429": "Too many requests; wait the seconds in Retry-After.",
+}
+
+ETAG_HEADER = {
+    "ETag": {"schema": {"type": "string"}, "description": "Version of this representation."}
+}
+
+
+def documented(
+    *,
+    list: str | None = None,  # noqa: A002 - named after the DRF action it documents
+    retrieve: str | None = None,
+    create: str | None = None,
+    update: str | None = None,
+    destroy: str | None = None,
+    read: Any = None,
+    create_request: Any = None,
+    create_response: Any = None,
+    update_request: Any = None,
+    list_examples: Sequence[OpenApiExample] = (),
+    create_examples: Sequence[OpenApiExample] = (),
+    create_may_return_existing: bool = False,
+) -> Callable[[type], type]:
+    """extend_schema_view for a resource: descriptions, and the separate write serializers."""
+    actions: dict[str, Any] = {}
+    if list:
+        actions["list"] = extend_schema(description=list, examples=[*list_examples])
+    if retrieve:
+        actions["retrieve"] = extend_schema(description=retrieve)
+    if create:
+        created = create_response or read
+        actions["create"] = extend_schema(
+            description=create,
+            request=create_request,
+            responses={201: created, 200: created}
+            if create_may_return_existing
+            else {201: created},
+            examples=[*create_examples],
+        )
+    if update:
+        actions["partial_update"] = extend_schema(
+            description=update, request=update_request, responses={200: read}
+        )
+    if destroy:
+        actions["destroy"] = extend_schema(description=destroy, responses={204: None})
+    return extend_schema_view(**actions)
+
+
+def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:
+    """Add what every operation shares, so the description matches what the API does."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error_ref = {"$ref": "#/components/schemas/Error"}
+    for schema in components["schemas"].values():
+        # Anonymous readers of a public instance do not get these fields at all.
+        if "required" in schema:
+            schema["required"] = [n for n in schema["required"] if n not in NEWSROOM_ONLY_FIELDS]
+            if not schema["required"]:
+                del schema["required"]
+
+    for path, operations in result.get("paths", {}).items():
+        is_detail = path.rstrip("/").endswith("}")
+        for method, operation in operations.items():
+            if method not in ("get", "post", "patch", "delete", "put"):
+                continue
+            responses = operation.setdefault("responses", {})
+            codes = ["400", "401", "403", "404", "406", "429"]
+            if method in ("post", "patch", "put"):
+                codes += ["409", "415"]
+            if method in ("patch", "delete"):
+                codes.append("412")
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": ERROR_REASONS[code],
+                        "content": {"application/json": {"schema": error_ref}},
+                    },
+                )
+            parameters = operation.setdefault("parameters", [])
+            ok = responses.get("200", {})
+            content = ok.get("content", {})
+            if "text/csv" in content:
+                content["text/csv"] = {
+                    "schema": {
+                        "type": "string",
+                        "description": "Every row matching the filters (not one page), with "
+                        "human column names.",
+                    }
+                }
+                parameters[:] = [p for p in parameters if p.get("name") != "format"]
+                parameters.append(
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "description": "`csv` for a spreadsheet (same as Accept: text/csv).",
+                        "schema": {"type": "string", "enum": ["json", "csv"]},
+                    }
+                )
+            if method == "get" and is_detail:
+                parameters.append(
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "description": "An ETag you hold; 304 when it is still current.",
+                        "schema": {"type": "string"},
+                    }
+                )
+                responses["304"] = {"description": "Not modified: your copy is current."}
+            if method in ("patch", "delete"):
+                parameters.append(
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "description": "Apply only if the record's ETag is still this one.",
+                        "schema": {"type": "string"},
+                    }
+                )
+            for code in ("200", "201"):
+                if code in responses and "content" in responses[code]:
+                    responses[code].setdefault("headers", {}).update(ETAG_HEADER)
+            if method == "get" and "webhooks" not in path and operation.get("security"):
+                # Public instances (TRACKER_PUBLIC=true) answer reads without credentials.
+                operation["security"].append({})
+    return result
+
+
+# --- Examples ---------------------------------------------------------------------------------
+
+REQUEST_LIST_EXAMPLES = [
+    OpenApiExample(
+        "California requests",
+        response_only=True,
+        value={
+            "id": 12,
+            "county": {"fips": "06037", "name": "Los Angeles County", "state": "CA"},
+            "campaign": {"id": 1, "title": "July 2025 letters to California sheriffs"},
+            "issuing_agency": {"id": 1, "name": "U.S. Department of Justice", "level": "federal"},
+            "addressee": "Sheriff",
+            "issued_on": "2025-07-17",
+            "due_on": "2025-08-16",
+            "due_basis": "calendar_days",
+            "due_rule": "30 calendar days from 2025-07-17",
+            "data_sought": ["noncitizen_roster", "charges", "release_dates"],
+            "legal_authority": "8 U.S.C. 1373",
+            "summary": "Roster of non-citizens in county jails.",
+            "status": "declined",
+            "overdue_since": None,
+            "days_overdue": 0,
+            "latest_response_kind": "declined",
+            "latest_response_on": "2025-08-01",
+            "sources": [],
+            "unsourced": True,
+            "created_at": "2025-07-18T09:12:00-07:00",
+            "updated_at": "2025-08-01T15:40:00-07:00",
+        },
+    )
+]
+
+REQUEST_EXAMPLES = [
+    OpenApiExample(
+        "A letter with a 30-day deadline",
+        request_only=True,
+        value={
+            "county": "06073",
+            "issuing_agency": 1,
+            "issued_on": "2025-07-17",
+            "due_basis": "calendar_days",
+            "due_days": 30,
+            "data_sought": ["noncitizen_roster", "charges", "release_dates"],
+            "legal_authority": "8 U.S.C. 1373",
+            "summary": "List of non-citizens in custody with charges and release dates.",
+        },
+    )
+]
+
+RESPONSE_EXAMPLES = [
+    OpenApiExample(
+        "A county declines under SB 54",
+        request_only=True,
+        value={
+            "request": 12,
+            "kind": "declined",
+            "received_on": "2025-08-01",
+            "official": "Sheriff's spokesperson",
+            "legal_basis_cited": "SB 54 (Gov. Code 7284.6)",
+            "quotation": "We don't ask about immigration status.",
+            "sources": [7],
+        },
+    )
+]
+
+SOURCE_EXAMPLES = [
+    OpenApiExample(
+        "A news report, cited on a response",
+        request_only=True,
+        value={
+            "title": "Sheriff says county will not share jail roster",
+            "url": "https://news.example/2025/08/01/sheriff-roster",
+            "publisher": "Example News",
+            "published_on": "2025-08-01",
+            "kind": "news_report",
+            "responses": [31],
+        },
+    )
+]
+
+CAMPAIGN_EXAMPLES = [
+    OpenApiExample(
+        "One letter to four sheriffs",
+        request_only=True,
+        value={
+            "title": "July 2025 letters to California sheriffs",
+            "issuing_agency": 1,
+            "issued_on": "2025-07-17",
+            "counties": ["06037", "06075", "06065", "06073"],
+            "due_basis": "calendar_days",
+            "due_days": 30,
+            "data_sought": ["noncitizen_roster", "charges", "convictions", "release_dates"],
+            "legal_authority": "8 U.S.C. 1373",
+        },
+    )
+]
+
+ACTIVITY_EXAMPLES = [
+    OpenApiExample(
+        "A page of the changes feed",
+        response_only=True,
+        value={
+            "id": 301,
+            "created_at": "2025-08-01T15:40:00-07:00",
+            "verb": "status_changed",
+            "summary": "Los Angeles County, CA: status changed from awaiting response to declined",
+            "county": {"fips": "06037", "name": "Los Angeles County", "state": "CA"},
+            "campaign": 1,
+            "request": 12,
+            "response": None,
+            "escalation": None,
+            "data": {"from": "awaiting", "to": "declined"},
+        },
+    )
+]
+
+STATS_EXAMPLES = [
+    OpenApiExample(
+        "California",
+        response_only=True,
+        value={
+            "total": 4,
+            "open": 2,
+            "overdue": 1,
+            "by_status": {
+                "awaiting": 1,
+                "acknowledged": 0,
+                "extended": 0,
+                "partial": 0,
+                "complied": 0,
+                "declined": 2,
+                "escalated": 1,
+                "closed": 0,
+            },
+            "by_state": [],
+            "by_campaign": [],
+            "responded": 3,
+            "median_days_to_first_response": 14.0,
+            "due_date_passed_or_answered": 4,
+            "answered_by_due_date": 2,
+            "answered_by_due_date_share": 0.5,
+        },
+    )
+]

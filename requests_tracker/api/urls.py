@@ -1,0 +1,59 @@
+"""/api/: version 1 of the API, its OpenAPI schema and the Swagger UI (served locally)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from requests_tracker.api import errors, views
+
+app_name = "api"
+
+
+class TrackerRouter(DefaultRouter):
+    """The router, with stats/ (a single view, not a resource) listed on the API root."""
+
+    def get_api_root_view(self, api_urls: Any = None) -> Any:
+        root = {
+            prefix: self.routes[0].name.format(basename=basename)
+            for prefix, _, basename in self.registry
+        }
+        root["stats"] = "stats"
+        return self.APIRootView.as_view(api_root_dict=root)
+
+
+router = TrackerRouter()
+router.include_format_suffixes = False
+router.register("counties", views.CountyViewSet, basename="county")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("requests", views.DataRequestViewSet, basename="request")
+router.register("responses", views.ResponseViewSet, basename="response")
+router.register("escalations", views.EscalationViewSet, basename="escalation")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("figures", views.ReportedFigureViewSet, basename="figure")
+router.register("activity", views.ActivityViewSet, basename="activity")
+router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
+
+urlpatterns = [
+    path("v1/stats/", views.StatsView.as_view(), name="stats"),
+    path("v1/", include(router.urls)),
+    # The description of the API is public, whatever TRACKER_PUBLIC says: it holds no records.
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),
+        name="schema",
+    ),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="api:schema", permission_classes=[AllowAny], authentication_classes=[]
+        ),
+        name="docs",
+    ),
+    re_path(r"^[\s\S]*$", errors.not_found),
+]

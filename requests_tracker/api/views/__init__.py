@@ -1,0 +1,25 @@
+"""API views, one module per group of resources; the router in api/urls.py wires them up."""
+
+from requests_tracker.api.views.evidence import ReportedFigureViewSet, SourceViewSet
+from requests_tracker.api.views.feeds import ActivityViewSet, StatsView, WebhookSubscriptionViewSet
+from requests_tracker.api.views.places import AgencyViewSet, CountyViewSet
+from requests_tracker.api.views.requests import (
+    CampaignViewSet,
+    DataRequestViewSet,
+    EscalationViewSet,
+    ResponseViewSet,
+)
+
+__all__ = [
+    "ActivityViewSet",
+    "AgencyViewSet",
+    "CampaignViewSet",
+    "CountyViewSet",
+    "DataRequestViewSet",
+    "EscalationViewSet",
+    "ReportedFigureViewSet",
+    "ResponseViewSet",
+    "SourceViewSet",
+    "StatsView",
+    "WebhookSubscriptionViewSet",
+]

@@ -1,0 +1,206 @@
+"""What every API view shares: JSON in and out, CSV lists, ETags, writes through services.
+
+A viewset names a reading serializer (what clients get back), a writing serializer per action
+(what they may send) and the service call for each write. The view validates types, calls the
+service (which applies the rules inside one transaction), then reads the record back through its
+selector, so a write answers with exactly what a GET would show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import status, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from requests_tracker import services
+from requests_tracker.api.errors import PreconditionFailed
+from requests_tracker.api.pagination import PageNumberPagination
+from requests_tracker.api.renderers import CSVRenderer, csv_lines
+
+CSV_CHUNK_ROWS = 500
+
+
+def etag_for(data: Any) -> str:
+    """A strong ETag of a representation: the same bytes for the same reader, the same tag."""
+    body = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:40] + '"'
+
+
+def _tags(header: str) -> list[str]:
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+class PrivateAnswers:
+    """Representations differ by reader (anonymous readers see less): caches must key on the
+    credentials and check back (with the ETag) before reusing a copy."""
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+
+class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
+    """Base of every resource. Subclasses add the action mixins they offer, set
+    `serializer_class` (reading), `write_serializers` (by action) and implement
+    `perform_service_*` for the writes they allow."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    parser_classes = [JSONParser]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = PageNumberPagination
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    write_serializers: ClassVar[dict[str, type[BaseSerializer]]] = {}
+    csv_columns: ClassVar[list[tuple[str, str]]] = []
+    """(column header, dotted path into the JSON row) for the CSV of this list."""
+    csv_filename = "export"
+    default_ordering: ClassVar[tuple[str, ...]] = ("id",)
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def get_renderers(self) -> list[Any]:
+        if getattr(self, "action", None) == "list":
+            return super().get_renderers()
+        return [JSONRenderer()]
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["today"] = services.local_today()
+        return context
+
+    def get_queryset(self) -> QuerySet:
+        return self.base_queryset().order_by(*self.default_ordering)
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Errors are JSON even when the client asked for CSV.
+        if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def read_back(self, instance: Model) -> Model:
+        """The record as its selector shows it (annotations and all), after a write."""
+        return self.base_queryset().get(pk=instance.pk)
+
+    def representation(self, instance: Model) -> dict[str, Any]:
+        serializer_class = self.get_serializer_class()
+        if self.action not in ("list", "retrieve"):
+            serializer_class = self.reading_serializer_class()
+        return serializer_class(instance, context=self.get_serializer_context()).data
+
+    def reading_serializer_class(self) -> type[BaseSerializer]:
+        return getattr(self, "detail_serializer_class", None) or self.serializer_class
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action in self.write_serializers:
+            return self.write_serializers[self.action]
+        if self.action == "retrieve":
+            return self.reading_serializer_class()
+        return self.serializer_class
+
+    def check_if_match(self, request: Request, instance: Model) -> None:
+        """With If-Match, a change applies only to the version the client last read."""
+        header = request.headers.get("If-Match")
+        if not header:
+            return
+        tags = _tags(header)
+        if "*" not in tags and etag_for(self.representation(instance)) not in tags:
+            raise PreconditionFailed()
+
+    def actor(self) -> Any:
+        return self.request.user
+
+    def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
+        """Every row matching the filters (pages do not apply), in the list's order."""
+        serializer_class = self.serializer_class
+        context = self.get_serializer_context()
+        shown = set(serializer_class(context=context).fields)
+        columns = [(h, path) for h, path in self.csv_columns if path.split(".")[0] in shown]
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for record in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
+                yield serializer_class(record, context=context).data
+
+        response = StreamingHttpResponse(
+            csv_lines(columns, rows()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response
+
+
+# The actions a resource offers, one mixin each: the router exposes only the methods present.
+
+
+class ListAction:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        queryset = self.filter_queryset(self.get_queryset())
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            return self.csv_response(queryset)
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class RetrieveAction:
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.get_serializer(self.get_object()).data
+        tag = etag_for(data)
+        wanted = _tags(request.headers.get("If-None-Match", ""))
+        if tag in wanted or "*" in wanted:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(data, headers={"ETag": tag})
+
+
+class CreateAction:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        instance = self.perform_service_create(dict(incoming.validated_data))
+        data = self.representation(self.read_back(instance))
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+
+class UpdateAction:
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.check_if_match(request, instance)
+        incoming = self.get_serializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        if incoming.validated_data:
+            instance = self.perform_service_update(instance, dict(incoming.validated_data))
+        data = self.representation(self.read_back(instance))
+        return Response(data, headers={"ETag": etag_for(data)})
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+
+class DestroyAction:
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.check_if_match(request, instance)
+        self.perform_service_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_service_destroy(self, instance: Model) -> None:
+        raise NotImplementedError

@@ -1,0 +1,161 @@
+"""Sources (the evidence behind each fact) and the figures officials reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from requests_tracker import selectors, services
+from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api.views.base import (
+    CreateAction,
+    ListAction,
+    RetrieveAction,
+    TrackerViewSet,
+    UpdateAction,
+    etag_for,
+)
+from requests_tracker.models import Source
+
+CITATION_KEYS = ("requests", "responses", "escalations", "campaigns")
+
+
+@schema.documented(
+    list="Sources on file, with the records that cite each.",
+    retrieve="One source.",
+    create="Add a source by address (JSON) or as an uploaded file (multipart/form-data), and "
+    "optionally cite it on records at once (journalists). A source whose address is already "
+    "on file is reused and answered with 200.",
+    update="Correct a source's details (who added it, or an editor). Sending `verified_on` "
+    "records you as who checked it.",
+    read=serializers.SourceSerializer,
+    create_request=serializers.SourceCreateSerializer,
+    update_request=serializers.SourceUpdateSerializer,
+    create_examples=schema.SOURCE_EXAMPLES,
+    create_may_return_existing=True,
+)
+class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, TrackerViewSet):
+    serializer_class = serializers.SourceSerializer
+    write_serializers = {
+        "create": serializers.SourceCreateSerializer,
+        "partial_update": serializers.SourceUpdateSerializer,
+        "cite": serializers.CiteOnSerializer,
+    }
+    filterset_class = filters.SourceFilter
+    parser_classes = [JSONParser, MultiPartParser]
+    lookup_value_regex = r"\d+"
+    default_ordering = ("-created_at", "-id")
+    csv_filename = "sources"
+    csv_columns = [
+        ("Id", "id"),
+        ("Title", "title"),
+        ("Address", "url"),
+        ("File", "file"),
+        ("SHA-256", "sha256"),
+        ("Publisher", "publisher"),
+        ("Published on", "published_on"),
+        ("Kind", "kind"),
+        ("Archived copy", "archived_url"),
+        ("Verified on", "verified_on"),
+        ("Verified by", "verified_by"),
+        ("Cited on requests", "cited_on.requests"),
+        ("Cited on responses", "cited_on.responses"),
+        ("Cited on escalations", "cited_on.escalations"),
+        ("Cited on campaigns", "cited_on.campaigns"),
+        ("Added by", "created_by"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.sources_on_file()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        reused = bool(
+            data.get("url")
+            and not data.get("file")
+            and Source.objects.filter(url=data["url"]).exists()
+        )
+        source = self.perform_service_create(data)
+        body = self.representation(self.read_back(source))
+        return Response(
+            body,
+            status=status.HTTP_200_OK if reused else status.HTTP_201_CREATED,
+            headers={"ETag": etag_for(body)},
+        )
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        cite_on = [record for key in CITATION_KEYS for record in data.pop(key, [])]
+        return services.add_source(cite_on=cite_on, actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        if "verified_on" in data:
+            data["verified_by"] = self.actor() if data["verified_on"] else None
+        return services.update_source(source=instance, actor=self.actor(), **data)
+
+    @extend_schema(
+        summary="Cite this source on records",
+        description="Cite the source on the given requests, responses, escalations or campaigns "
+        "(journalists). Records it already supports are left as they are.",
+        request=serializers.CiteOnSerializer,
+        responses={200: serializers.SourceSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def cite(self, request: Request, pk: str | None = None) -> Response:
+        source = self.get_object()
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        with transaction.atomic():
+            for record in incoming.records():
+                services.cite_source(source=source, record=record, actor=self.actor())
+        body = self.representation(self.read_back(source))
+        return Response(body, headers={"ETag": etag_for(body)})
+
+
+@schema.documented(
+    list="Numbers officials reported (e.g. ICE detainer requests received in 2024), "
+    "each with its period and source.",
+    retrieve="One reported figure.",
+    create="Record a figure an official reported, with its source (journalists).",
+    read=serializers.ReportedFigureSerializer,
+    create_request=serializers.ReportedFigureCreateSerializer,
+)
+class ReportedFigureViewSet(ListAction, RetrieveAction, CreateAction, TrackerViewSet):
+    serializer_class = serializers.ReportedFigureSerializer
+    write_serializers = {"create": serializers.ReportedFigureCreateSerializer}
+    filterset_class = filters.ReportedFigureFilter
+    lookup_value_regex = r"\d+"
+    default_ordering = ("county__state", "county__name", "metric", "-period_start", "id")
+    csv_filename = "figures"
+    csv_columns = [
+        ("Id", "id"),
+        ("County", "county.name"),
+        ("State", "county.state"),
+        ("FIPS", "county.fips"),
+        ("Metric", "metric"),
+        ("Value", "value"),
+        ("Unit", "unit"),
+        ("Period start", "period_start"),
+        ("Period end", "period_end"),
+        ("Period", "period_label"),
+        ("Reported by", "reported_by"),
+        ("Note", "note"),
+        ("Source", "source.title"),
+        ("Source address", "source.url"),
+        ("Logged by", "logged_by"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.reported_figures()
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return services.record_figure(actor=self.actor(), **data)

@@ -1,0 +1,259 @@
+"""Campaigns, requests, and what happened to them: responses and escalations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from requests_tracker import permissions, selectors, services
+from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api.pagination import KeysetPagination
+from requests_tracker.api.views.base import (
+    CreateAction,
+    DestroyAction,
+    ListAction,
+    RetrieveAction,
+    TrackerViewSet,
+    UpdateAction,
+)
+from requests_tracker.api.views.places import STATUS_COLUMNS
+
+
+def _may_manage_campaign(user: Any, campaign: Any) -> bool:
+    return permissions.can_manage_campaigns(user)
+
+
+@schema.documented(
+    list="DOJ actions sent to many counties at once, with how their requests stand.",
+    retrieve="One campaign.",
+    create="Issue a campaign: one request to each listed county, in one transaction "
+    "(editors only).",
+    update="Edit a campaign's title, legal authority or summary (editors only).",
+    read=serializers.CampaignSerializer,
+    create_request=serializers.CampaignCreateSerializer,
+    update_request=serializers.CampaignUpdateSerializer,
+    create_examples=schema.CAMPAIGN_EXAMPLES,
+)
+class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, TrackerViewSet):
+    serializer_class = serializers.CampaignSerializer
+    write_serializers = {
+        "create": serializers.CampaignCreateSerializer,
+        "partial_update": serializers.CampaignUpdateSerializer,
+    }
+    filterset_class = filters.CampaignFilter
+    lookup_value_regex = r"\d+"
+    default_ordering = ("-issued_on", "-id")
+    may_write = staticmethod(permissions.can_manage_campaigns)
+    may_edit = staticmethod(_may_manage_campaign)
+    csv_filename = "campaigns"
+    csv_columns = [
+        ("Id", "id"),
+        ("Title", "title"),
+        ("Issuing agency", "issuing_agency.name"),
+        ("Issued on", "issued_on"),
+        ("Due on", "due_on"),
+        ("Due basis", "due_basis"),
+        ("Deadline rule", "due_rule"),
+        ("Data sought", "data_sought"),
+        ("Legal authority", "legal_authority"),
+        ("Summary", "summary"),
+        ("Requests", "requests.total"),
+        ("Open requests", "requests.open"),
+        ("Overdue requests", "requests.overdue"),
+        *STATUS_COLUMNS,
+        ("Sources", "sources.url"),
+        ("Unsourced", "unsourced"),
+        ("Entered by", "created_by"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.campaign_tallies()
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return services.issue_campaign(actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        return services.update_campaign(campaign=instance, actor=self.actor(), **data)
+
+
+@schema.documented(
+    list="Every request: who was asked for what, by when, and where it stands. Cursor-paged; "
+    "add `format=csv` for every matching row as a spreadsheet.",
+    retrieve="One request with its responses and escalations (its timeline).",
+    create="Record a request DOJ sent to one county (journalists).",
+    update="Correct a request's facts (its author or an editor). A due-date change is recorded.",
+    destroy="Delete a request entered in error, with its responses and escalations (editors).",
+    read=serializers.DataRequestDetailSerializer,
+    create_request=serializers.DataRequestCreateSerializer,
+    update_request=serializers.DataRequestUpdateSerializer,
+    list_examples=schema.REQUEST_LIST_EXAMPLES,
+    create_examples=schema.REQUEST_EXAMPLES,
+)
+class DataRequestViewSet(
+    ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
+):
+    serializer_class = serializers.DataRequestSerializer
+    detail_serializer_class = serializers.DataRequestDetailSerializer
+    write_serializers = {
+        "create": serializers.DataRequestCreateSerializer,
+        "partial_update": serializers.DataRequestUpdateSerializer,
+    }
+    filterset_class = filters.RequestFilter
+    pagination_class = KeysetPagination
+    lookup_value_regex = r"\d+"
+    default_ordering = ("-issued_on", "-id")
+    csv_filename = "requests"
+    csv_columns = [
+        ("Id", "id"),
+        ("County", "county.name"),
+        ("State", "county.state"),
+        ("FIPS", "county.fips"),
+        ("Campaign", "campaign.title"),
+        ("Issuing agency", "issuing_agency.name"),
+        ("Addressee", "addressee"),
+        ("Issued on", "issued_on"),
+        ("Due on", "due_on"),
+        ("Due basis", "due_basis"),
+        ("Deadline rule", "due_rule"),
+        ("Data sought", "data_sought"),
+        ("Legal authority", "legal_authority"),
+        ("Status", "status"),
+        ("Overdue since", "overdue_since"),
+        ("Days overdue", "days_overdue"),
+        ("Latest response", "latest_response_kind"),
+        ("Latest response on", "latest_response_on"),
+        ("Summary", "summary"),
+        ("Internal note", "internal_note"),
+        ("Sources", "sources.url"),
+        ("Unsourced", "unsourced"),
+        ("Entered by", "created_by"),
+        ("Last changed", "updated_at"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.data_requests(with_timeline=self.action != "list")
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return services.issue_request(actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        return services.update_request(request=instance, actor=self.actor(), **data)
+
+    def perform_service_destroy(self, instance: Model) -> None:
+        services.delete_request(request=instance, actor=self.actor())
+
+
+@schema.documented(
+    list="Counties' answers to requests, oldest first.",
+    retrieve="One response.",
+    create="Log a county's answer (journalists). The answer includes the request's status "
+    "with this response counted, derived in the same transaction.",
+    update="Correct a response (who logged it, or an editor); the request's status follows.",
+    destroy="Delete a response logged in error (editors); the request's status follows.",
+    read=serializers.ResponseSerializer,
+    create_request=serializers.ResponseCreateSerializer,
+    update_request=serializers.ResponseUpdateSerializer,
+    create_examples=schema.RESPONSE_EXAMPLES,
+)
+class ResponseViewSet(
+    ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
+):
+    serializer_class = serializers.ResponseSerializer
+    write_serializers = {
+        "create": serializers.ResponseCreateSerializer,
+        "partial_update": serializers.ResponseUpdateSerializer,
+    }
+    filterset_class = filters.ResponseFilter
+    lookup_value_regex = r"\d+"
+    default_ordering = ("received_on", "id")
+    csv_filename = "responses"
+    csv_columns = [
+        ("Id", "id"),
+        ("Request", "request"),
+        ("County", "county.name"),
+        ("State", "county.state"),
+        ("FIPS", "county.fips"),
+        ("Received on", "received_on"),
+        ("Kind", "kind"),
+        ("Responding agency", "responding_agency.name"),
+        ("Official", "official"),
+        ("Categories provided", "categories_provided"),
+        ("Records provided", "records_provided"),
+        ("Legal basis cited", "legal_basis_cited"),
+        ("New due date", "new_due_on"),
+        ("Summary", "summary"),
+        ("Quotation", "quotation"),
+        ("Request status", "request_status"),
+        ("Sources", "sources.url"),
+        ("Unsourced", "unsourced"),
+        ("Logged by", "logged_by"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.county_responses()
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return services.log_response(actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        return services.update_response(response=instance, actor=self.actor(), **data)
+
+    def perform_service_destroy(self, instance: Model) -> None:
+        services.delete_response(response=instance, actor=self.actor())
+
+
+@schema.documented(
+    list="DOJ's escalations: demand letters, subpoenas, lawsuits, court orders.",
+    retrieve="One escalation.",
+    create="Record DOJ's next step on a request (journalists); the request's status follows.",
+    update="Change an escalation, most often its status (who logged it, or an editor).",
+    destroy="Delete an escalation recorded in error (editors).",
+    read=serializers.EscalationSerializer,
+    create_request=serializers.EscalationCreateSerializer,
+    update_request=serializers.EscalationUpdateSerializer,
+)
+class EscalationViewSet(
+    ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
+):
+    serializer_class = serializers.EscalationSerializer
+    write_serializers = {
+        "create": serializers.EscalationCreateSerializer,
+        "partial_update": serializers.EscalationUpdateSerializer,
+    }
+    filterset_class = filters.EscalationFilter
+    lookup_value_regex = r"\d+"
+    default_ordering = ("issued_on", "id")
+    csv_filename = "escalations"
+    csv_columns = [
+        ("Id", "id"),
+        ("Request", "request"),
+        ("County", "county.name"),
+        ("State", "county.state"),
+        ("FIPS", "county.fips"),
+        ("Kind", "kind"),
+        ("Follows", "follows"),
+        ("Issued on", "issued_on"),
+        ("Due on", "due_on"),
+        ("Court", "court"),
+        ("Case number", "case_number"),
+        ("Status", "status"),
+        ("Overdue since", "overdue_since"),
+        ("Summary", "summary"),
+        ("Request status", "request_status"),
+        ("Sources", "sources.url"),
+        ("Unsourced", "unsourced"),
+        ("Logged by", "logged_by"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return selectors.escalations()
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return services.file_escalation(actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        return services.update_escalation(escalation=instance, actor=self.actor(), **data)
+
+    def perform_service_destroy(self, instance: Model) -> None:
+        services.delete_escalation(escalation=instance, actor=self.actor())

@@ -1,0 +1,380 @@
+"""Shared reads: the querysets the API, web pages, feeds and admin show.
+
+Each selector returns everything its rows display in a fixed number of queries (select_related for
+what a row points at, prefetch_related for lists, annotations for counts), so a page of 200 costs
+the same as a page of 1. Filtering and paging stay with the caller; the rules of what a number
+means (open, overdue, answered on time) live here, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from requests_tracker import workflow
+from requests_tracker.models import (
+    Activity,
+    Agency,
+    Campaign,
+    County,
+    DataRequest,
+    Escalation,
+    ReportedFigure,
+    RequestStatus,
+    Response,
+    ResponseKind,
+    Source,
+    WebhookSubscription,
+)
+
+NOT_OVERDUE_RANK = dt.date(9999, 12, 31)
+"""Stands in for "not overdue" when ordering by days overdue, so the ordering key is never null."""
+
+STATUS_COUNT_PREFIX = "requests_"
+
+
+def _status_counts(relation: str = "") -> dict[str, Count]:
+    """Annotations counting requests per status, open and overdue (through `relation` if given)."""
+    prefix = f"{relation}__" if relation else ""
+    pk = f"{prefix}pk" if relation else "pk"
+    counts = {
+        f"{STATUS_COUNT_PREFIX}{status}": Count(pk, filter=Q(**{f"{prefix}status": status}))
+        for status in RequestStatus.values
+    }
+    counts["requests_total"] = Count(pk)
+    counts["requests_open"] = Count(pk, filter=Q(**{f"{prefix}status__in": workflow.OPEN_STATUSES}))
+    counts["requests_overdue"] = Count(pk, filter=Q(**{f"{prefix}overdue_since__isnull": False}))
+    return counts
+
+
+def status_counts_of(row: object) -> dict[str, int]:
+    """The per-status counts a row annotated by county_tallies or campaign_tallies carries."""
+    return {
+        status: getattr(row, f"{STATUS_COUNT_PREFIX}{status}", 0) for status in RequestStatus.values
+    }
+
+
+def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
+    """Every request with what a row about it shows.
+
+    Joined: county, campaign, issuing agency, who entered it. Prefetched: sources (a request with
+    none is shown as unsourced). Annotated: `latest_response_kind` and `latest_response_on` (the
+    county's most recent answer of any kind, public statements included) and `overdue_rank`, the
+    ordering key for "days overdue": the first overdue day, or NOT_OVERDUE_RANK when the request
+    is not overdue, so most overdue sorts first in ascending order. With `with_timeline`, the
+    request's responses and escalations (with their sources) are prefetched too.
+    """
+    latest = Response.objects.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
+    queryset = (
+        DataRequest.objects.select_related("county", "campaign", "issuing_agency", "created_by")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+        .annotate(
+            latest_response_kind=Subquery(latest.values("kind")[:1]),
+            latest_response_on=Subquery(latest.values("received_on")[:1]),
+            overdue_rank=Coalesce(
+                F("overdue_since"), Value(NOT_OVERDUE_RANK), output_field=DateField()
+            ),
+        )
+    )
+    if with_timeline:
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("responding_agency", "logged_by")
+                .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+                .order_by("received_on", "id"),
+            ),
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.select_related("logged_by")
+                .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+                .order_by("issued_on", "id"),
+            ),
+        )
+    return queryset
+
+
+def days_overdue(request: DataRequest, *, today: dt.date) -> int:
+    """Whole days since the deadline passed, for a request flagged overdue; 0 otherwise.
+
+    Due on the 16th and still unanswered on the 17th is one day overdue (`overdue_since` is the
+    17th). Counted in the newsroom's time zone, which decides `today`.
+    """
+    if request.overdue_since is None:
+        return 0
+    return max((today - request.overdue_since).days + 1, 0)
+
+
+def county_tallies() -> QuerySet[County]:
+    """Counties with counts of their requests by status, open and overdue, in one query.
+
+    Annotated `requests_<status>` for every status, `requests_total`, `requests_open` (the matter
+    is not settled: workflow.OPEN_STATUSES) and `requests_overdue` (flagged overdue now).
+    """
+    return County.objects.select_related("sanctuary_source").annotate(**_status_counts("requests"))
+
+
+def campaign_tallies() -> QuerySet[Campaign]:
+    """Campaigns with their issuing agency, sources and the same request counts as counties."""
+    return (
+        Campaign.objects.select_related("issuing_agency", "created_by")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+        .annotate(**_status_counts("requests"))
+    )
+
+
+def county_responses() -> QuerySet[Response]:
+    """Responses with their request, county, responding agency, sources and who logged them."""
+    return Response.objects.select_related(
+        "request", "request__county", "responding_agency", "logged_by"
+    ).prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+
+
+def escalations() -> QuerySet[Escalation]:
+    """Escalations with their request, county, sources and who logged them (`follows` is an id)."""
+    return Escalation.objects.select_related(
+        "request", "request__county", "logged_by"
+    ).prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+
+
+def sources_on_file() -> QuerySet[Source]:
+    """Sources with who added and verified them, and the ids of every record that cites them."""
+    return Source.objects.select_related("created_by", "verified_by").prefetch_related(
+        Prefetch("requests", queryset=DataRequest.objects.only("id").order_by("id")),
+        Prefetch("responses", queryset=Response.objects.only("id").order_by("id")),
+        Prefetch("escalations", queryset=Escalation.objects.only("id").order_by("id")),
+        Prefetch("campaigns", queryset=Campaign.objects.only("id").order_by("id")),
+    )
+
+
+def reported_figures() -> QuerySet[ReportedFigure]:
+    """Figures officials reported, with their county, source and who logged them."""
+    return ReportedFigure.objects.select_related("county", "source", "logged_by")
+
+
+def agencies() -> QuerySet[Agency]:
+    """Issuing and responding bodies, with the county a local one belongs to."""
+    return Agency.objects.select_related("county")
+
+
+def webhook_subscriptions() -> QuerySet[WebhookSubscription]:
+    """Webhook subscriptions with who created them."""
+    return WebhookSubscription.objects.select_related("created_by")
+
+
+def activity_feed() -> QuerySet[Activity]:
+    """The event log in the one order every reader relies on: (created_at, id), oldest first."""
+    return Activity.objects.select_related("county", "actor").order_by("created_at", "id")
+
+
+def activity_settled_before() -> dt.datetime:
+    """The time before which the event log can no longer change: the changes feed stops there.
+
+    Events are ordered by `created_at`, stamped when a write makes them, but become visible only
+    when the write commits. A slow write that started first may therefore commit an event that
+    sorts before one a faster write already committed; a reader that moved past it would miss it.
+    So the feed only serves events older than every write still in progress. On PostgreSQL that
+    is the start of the oldest open transaction on this database (pg_stat_activity; the app's
+    database role sees its own sessions, which are the ones that write); SQLite lets one write
+    transaction run at a time, so nothing older than now is still to come. The margin
+    settings.ACTIVITY_FEED_SETTLE_SECONDS absorbs clock differences between app hosts and the
+    database; the cost is that an event appears in the feed that many seconds late. A session
+    left idle inside a transaction holds the feed back until it ends (PostgreSQL's
+    idle_in_transaction_session_timeout puts a bound on that).
+    """
+    margin = dt.timedelta(seconds=float(getattr(settings, "ACTIVITY_FEED_SETTLE_SECONDS", 1.0)))
+    horizon = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT LEAST(clock_timestamp(), min(xact_start)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            )
+            horizon = cursor.fetchone()[0]
+    return horizon - margin
+
+
+@dataclass(frozen=True)
+class GroupTally:
+    """Counts for one state or one campaign."""
+
+    key: str | int | None
+    label: str
+    total: int = 0
+    open: int = 0
+    overdue: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RequestStats:
+    total: int
+    open: int
+    overdue: int
+    by_status: dict[str, int]
+    by_state: list[GroupTally]
+    by_campaign: list[GroupTally]
+    responded: int
+    median_days_to_first_response: float | None
+    due_date_passed_or_answered: int
+    answered_by_due_date: int
+    answered_by_due_date_share: float | None
+
+
+SUBSTANTIVE_KINDS = tuple(workflow.SUBSTANTIVE_OUTCOME)
+
+
+def request_stats(requests: QuerySet[DataRequest], *, today: dt.date) -> RequestStats:
+    """The numbers a dashboard or a story cites, over `requests` (already filtered), in two queries.
+
+    - counts by status, by state and by campaign; open (workflow.OPEN_STATUSES) and overdue.
+    - median days from issue to first response: the county's first answer of any kind except a
+      public statement (workflow: statements to the press are not an answer to DOJ), over the
+      requests that have one.
+    - share answered by the due date: requests with a substantive answer (complied, partial,
+      declined, no records) received on or before the due date (as extended), over the requests
+      whose due date has passed or that have such an answer. None when there are none.
+    """
+    base = requests.order_by()
+    groups = base.values("county__state", "campaign_id", "campaign__title", "status").annotate(
+        n=Count("pk"), overdue=Count("pk", filter=Q(overdue_since__isnull=False))
+    )
+    by_status = dict.fromkeys(RequestStatus.values, 0)
+    states: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    campaigns: dict[int | None, dict] = defaultdict(lambda: defaultdict(int))
+    campaign_titles: dict[int | None, str] = {}
+    for row in groups:
+        status, n, overdue = row["status"], row["n"], row["overdue"]
+        by_status[status] += n
+        for bucket in (states[row["county__state"]], campaigns[row["campaign_id"]]):
+            bucket[status] += n
+            bucket["__total"] += n
+            bucket["__overdue"] += overdue
+            bucket["__open"] += n if status in workflow.OPEN_STATUSES else 0
+        campaign_titles[row["campaign_id"]] = row["campaign__title"] or "No campaign"
+
+    def tally(key: str | int | None, label: str, bucket: dict) -> GroupTally:
+        return GroupTally(
+            key=key,
+            label=label,
+            total=bucket["__total"],
+            open=bucket["__open"],
+            overdue=bucket["__overdue"],
+            by_status={status: bucket[status] for status in RequestStatus.values},
+        )
+
+    by_state = [tally(state, state, states[state]) for state in sorted(states)]
+    by_campaign = [
+        tally(key, campaign_titles[key], campaigns[key])
+        for key in sorted(campaigns, key=lambda key: (key is None, key or 0))
+    ]
+
+    timings = base.annotate(
+        first_response_on=Min(
+            "responses__received_on", filter=~Q(responses__kind=ResponseKind.PUBLIC_STATEMENT)
+        ),
+        first_answer_on=Min(
+            "responses__received_on", filter=Q(responses__kind__in=SUBSTANTIVE_KINDS)
+        ),
+    ).values_list("issued_on", "due_on", "first_response_on", "first_answer_on")
+    days_to_first: list[int] = []
+    decided = on_time = 0
+    for issued_on, due_on, first_response_on, first_answer_on in timings:
+        if first_response_on is not None:
+            days_to_first.append((first_response_on - issued_on).days)
+        if first_answer_on is not None or today > due_on:
+            decided += 1
+            if first_answer_on is not None and first_answer_on <= due_on:
+                on_time += 1
+    total = sum(by_status.values())
+    return RequestStats(
+        total=total,
+        open=sum(by_status[status] for status in workflow.OPEN_STATUSES),
+        overdue=sum(tally.overdue for tally in by_state),
+        by_status=by_status,
+        by_state=by_state,
+        by_campaign=by_campaign,
+        responded=len(days_to_first),
+        median_days_to_first_response=(
+            float(statistics.median(days_to_first)) if days_to_first else None
+        ),
+        due_date_passed_or_answered=decided,
+        answered_by_due_date=on_time,
+        answered_by_due_date_share=round(on_time / decided, 4) if decided else None,
+    )
+
+
+# Reads for the web pages, the Atom feed and the badges.
+
+
+@dataclass(frozen=True)
+class StatusTotals:
+    """How many requests there are in each status, open and overdue."""
+
+    total: int
+    open: int
+    overdue: int
+    by_status: dict[str, int]
+
+
+def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> StatusTotals:
+    """Counts of `requests` (default: all) by status, open and overdue, in one query.
+
+    Open and overdue mean what they mean everywhere: workflow.OPEN_STATUSES, and flagged
+    overdue now (`overdue_since` set by flag_overdue).
+    """
+    base = DataRequest.objects.all() if requests is None else requests
+    row = base.order_by().aggregate(**_status_counts())
+    return StatusTotals(
+        total=row["requests_total"],
+        open=row["requests_open"],
+        overdue=row["requests_overdue"],
+        by_status={
+            status: row[f"{STATUS_COUNT_PREFIX}{status}"] for status in RequestStatus.values
+        },
+    )
+
+
+def overdue_requests() -> QuerySet[DataRequest]:
+    """Requests flagged overdue, the longest overdue first (rows as in data_requests)."""
+    return data_requests().filter(overdue_since__isnull=False).order_by("overdue_since", "id")
+
+
+def recent_activity() -> QuerySet[Activity]:
+    """The event log newest first, for pages and the Atom feed (the API's feed stays oldest
+    first, which its cursor relies on)."""
+    return activity_feed().order_by("-created_at", "-id")
+
+
+def badge_request(county: County) -> DataRequest | None:
+    """The request a county's status badge reports: its most recently issued one.
+
+    A county may have had several requests; a reader embedding the badge in a story wants the
+    current one, and the newest letter is what the county is answering now.
+    """
+    return (
+        DataRequest.objects.filter(county=county)
+        .only("id", "status", "overdue_since", "issued_on", "county_id")
+        .order_by("-issued_on", "-id")
+        .first()
+    )

@@ -1,0 +1,159 @@
+"""Fixtures for the API tests: clients signed in with a token per role, and a small newsroom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from requests_tracker import services
+from requests_tracker.models import (
+    Campaign,
+    DataRequest,
+    Escalation,
+    ReportedFigure,
+    Response,
+    Source,
+    WebhookSubscription,
+)
+from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+
+TODAY = dt.date(2025, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings):
+    """Throttle counts live in the cache, which outlives a test: start each test at zero, so
+    one test's requests never throttle the next. The feed's settle margin is 0 so an event is
+    readable as soon as it is committed (test_activity_feed checks the margin itself)."""
+    cache.clear()
+    settings.ACTIVITY_FEED_SETTLE_SECONDS = 0
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def anonymous() -> APIClient:
+    return APIClient()
+
+
+def signed_in(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def as_viewer(viewer) -> APIClient:
+    return signed_in(viewer)
+
+
+@pytest.fixture
+def as_journalist(journalist) -> APIClient:
+    return signed_in(journalist)
+
+
+@pytest.fixture
+def as_other_journalist(other_journalist) -> APIClient:
+    return signed_in(other_journalist)
+
+
+@pytest.fixture
+def as_editor(editor) -> APIClient:
+    return signed_in(editor)
+
+
+@dataclass
+class Newsroom:
+    """One of each record, entered through the services by a journalist."""
+
+    campaign: Campaign
+    request: DataRequest
+    other_request: DataRequest
+    response: Response
+    escalation: Escalation
+    source: Source
+    figure: ReportedFigure
+    webhook: WebhookSubscription
+
+
+@pytest.fixture
+def newsroom(journalist, editor, county) -> Newsroom:
+    doj = AgencyFactory()
+    sheriff = AgencyFactory(name="Los Angeles County Sheriff's Department", level="county")
+    source = SourceFactory(title="DOJ letter to sheriffs", created_by=journalist)
+    san_diego = CountyFactory(name="San Diego County", fips="06073", slug="san-diego-county")
+    campaign = services.issue_campaign(
+        title="July 2025 letters to California sheriffs",
+        issuing_agency=doj,
+        issued_on=dt.date(2025, 7, 17),
+        counties=[county, san_diego],
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["noncitizen_roster", "charges", "release_dates"],
+        legal_authority="8 U.S.C. 1373",
+        sources=[source],
+        actor=editor,
+        today=dt.date(2025, 7, 18),
+    )
+    request = campaign.requests.get(county=county)
+    other_request = campaign.requests.get(county=san_diego)
+    services.update_request(
+        request=request, actor=journalist, internal_note="Call the PIO back.", today=TODAY
+    )
+    response = services.log_response(
+        request=request,
+        kind="declined",
+        received_on=dt.date(2025, 8, 1),
+        responding_agency=sheriff,
+        legal_basis_cited="SB 54",
+        quotation="We don't ask about immigration status.",
+        sources=[source],
+        actor=journalist,
+        today=TODAY,
+    )
+    escalation = services.file_escalation(
+        request=other_request,
+        kind="demand_letter",
+        issued_on=dt.date(2025, 9, 1),
+        due_on=dt.date(2025, 9, 10),
+        actor=journalist,
+        today=TODAY,
+    )
+    figure = services.record_figure(
+        county=county,
+        metric="ICE detainer requests received",
+        value=995,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        period_label="2024",
+        source=source,
+        actor=journalist,
+    )
+    webhook = services.subscribe_webhook(url="https://hooks.example/tracker", actor=editor)
+    return Newsroom(
+        campaign=campaign,
+        request=DataRequest.objects.get(pk=request.pk),
+        other_request=DataRequest.objects.get(pk=other_request.pk),
+        response=response,
+        escalation=escalation,
+        source=source,
+        figure=figure,
+        webhook=webhook,
+    )
+
+
+@pytest.fixture
+def lone_request(newsroom, journalist) -> DataRequest:
+    """A request the journalist entered by hand, outside any campaign (so they may edit it)."""
+    return make_request(
+        county=CountyFactory(name="Riverside County", fips="06065", slug="riverside-county"),
+        issued_on=dt.date(2025, 7, 20),
+        actor=journalist,
+        today=TODAY,
+    )

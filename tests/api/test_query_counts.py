@@ -1,0 +1,96 @@
+"""A list costs the same number of SQL queries for one row as for two hundred: every list reads
+through a selector that joins and prefetches what its rows show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from requests_tracker import services
+from tests.api.conftest import TODAY
+from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+
+LISTS = [
+    "counties",
+    "agencies",
+    "campaigns",
+    "requests",
+    "responses",
+    "escalations",
+    "sources",
+    "figures",
+    "activity",
+    "webhooks",
+]
+
+
+@pytest.fixture
+def busy_newsroom(newsroom, journalist, editor):
+    """Several of every record, each pointing at its own related rows."""
+    for n in range(4):
+        county = CountyFactory(name=f"County {n}", fips=f"0610{n}", slug=f"county-{n}")
+        agency = AgencyFactory(name=f"County {n} Sheriff", level="county", county=county)
+        source = SourceFactory(created_by=journalist)
+        request = make_request(county=county, sources=[source], actor=journalist, today=TODAY)
+        services.log_response(
+            request=request,
+            kind="partial",
+            categories_provided=["charges"],
+            received_on=dt.date(2025, 8, 1),
+            responding_agency=agency,
+            sources=[source],
+            actor=journalist,
+            today=TODAY,
+        )
+        services.file_escalation(
+            request=request,
+            kind="demand_letter",
+            issued_on=dt.date(2025, 8, 20),
+            sources=[source],
+            actor=journalist,
+            today=TODAY,
+        )
+        services.record_figure(
+            county=county,
+            metric="Detainer requests",
+            value=10 + n,
+            period_start=dt.date(2024, 1, 1),
+            period_end=dt.date(2024, 12, 31),
+            source=source,
+            actor=journalist,
+        )
+        services.subscribe_webhook(url=f"https://hooks.example/{n}", actor=editor)
+        services.issue_campaign(
+            title=f"Campaign {n}",
+            issuing_agency=AgencyFactory(),
+            issued_on=dt.date(2025, 9, 1),
+            counties=[county],
+            due_basis="calendar_days",
+            due_days=30,
+            data_sought=["charges"],
+            sources=[source],
+            actor=editor,
+            today=TODAY,
+        )
+    return newsroom
+
+
+def queries_for(client, path: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return len(queries), len(response.json()["results"])
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_list_costs_the_same_queries_for_one_row_as_for_two_hundred(
+    name, busy_newsroom, as_editor
+):
+    one, rows_one = queries_for(as_editor, f"/api/v1/{name}/?page_size=1")
+    many, rows_many = queries_for(as_editor, f"/api/v1/{name}/?page_size=200")
+    assert rows_one == 1
+    assert rows_many > 3, "the bigger page must really hold several rows"
+    assert one == many
