@@ -1,0 +1,329 @@
+"""Forms for the journalists' pages: list filters (GET) and the three entries a journalist logs on
+a request (POST): a response, an escalation, a source.
+
+The forms only read and type-check what was typed; the services decide what is allowed (a response
+dated before the request, a new due date on something that is not an extension, ...). Their
+ValidationErrors are keyed by the service's field names and put back next to the field here, by
+`attach_service_errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from requests_tracker.models import (
+    Agency,
+    Campaign,
+    County,
+    DataCategory,
+    DataRequest,
+    Escalation,
+    EscalationKind,
+    EscalationStatus,
+    RequestStatus,
+    ResponseKind,
+    Source,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SEARCH_WORDS_LIMIT = 10
+
+
+class RequestFilterForm(forms.Form):
+    """The filters above /requests/; an unreadable value is shown as an error and ignored."""
+
+    state = forms.ChoiceField(required=False)
+    county = forms.ChoiceField(required=False, label="County")
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, empty_label="Any campaign"
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *RequestStatus.choices])
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        help_text="Words in the county's name, the summary or the legal authority.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only places that have requests are worth offering; each list costs one query.
+        counties = (
+            County.objects.filter(requests__isnull=False).distinct().order_by("state", "name")
+        )
+        states = sorted({county.state for county in counties})
+        self.fields["state"].choices = [("", "Any state"), *((s, s) for s in states)]
+        self.fields["county"].choices = [
+            ("", "Any county"),
+            *((county.fips, f"{county.name}, {county.state}") for county in counties),
+        ]
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "title")
+
+    def filter(self, requests: QuerySet[DataRequest]) -> QuerySet[DataRequest]:
+        """`requests` narrowed by every filter that was given and could be read."""
+        if not self.is_bound:
+            return requests
+        self.is_valid()  # fills cleaned_data with the fields that could be read
+        data = self.cleaned_data
+        if data.get("state"):
+            requests = requests.filter(county__state=data["state"])
+        if data.get("county"):
+            requests = requests.filter(county__fips=data["county"])
+        if data.get("campaign"):
+            requests = requests.filter(campaign=data["campaign"])
+        if data.get("status"):
+            requests = requests.filter(status=data["status"])
+        if data.get("overdue"):
+            requests = requests.filter(overdue_since__isnull=False)
+        for word in (data.get("q") or "").split()[:SEARCH_WORDS_LIMIT]:
+            requests = requests.filter(
+                Q(county__name__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(legal_authority__icontains=word)
+            )
+        return requests
+
+
+class CountyFilterForm(forms.Form):
+    state = forms.ChoiceField(required=False)
+    with_requests = forms.BooleanField(required=False, label="Only counties with requests")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = County.objects.order_by("state").values_list("state", flat=True).distinct()
+        self.fields["state"].choices = [("", "Every state"), *((s, s) for s in states)]
+
+    def filter(self, counties: QuerySet[County]) -> QuerySet[County]:
+        """`counties` narrowed by every filter that was given and could be read."""
+        if not self.is_bound:
+            return counties
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("state"):
+            counties = counties.filter(state=data["state"])
+        if data.get("with_requests"):
+            counties = counties.filter(requests_total__gt=0)
+        return counties
+
+
+class SourceFields(forms.Form):
+    """The source a response or escalation cites, typed in the same form: an address and/or a
+    copy of the document. Optional there; the "Add a source" form requires one of the two."""
+
+    source_url = forms.URLField(
+        required=False, max_length=1000, label="Source address (URL)", assume_scheme="https"
+    )
+    source_file = forms.FileField(
+        required=False, label="Or upload the document", help_text="A copy is kept, with its hash."
+    )
+    source_title = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Source title",
+        help_text="Defaults to the address or the file name.",
+    )
+    source_publisher = forms.CharField(required=False, max_length=200, label="Publisher")
+    source_kind = forms.ChoiceField(
+        choices=Source.Kind.choices,
+        initial=Source.Kind.NEWS_REPORT,
+        required=False,  # the source itself is optional here
+        label="Kind of source",
+    )
+
+    def source_arguments(self) -> dict[str, Any] | None:
+        """What services.add_source needs, or None when no source was given."""
+        data = self.cleaned_data
+        url, upload = data.get("source_url") or "", data.get("source_file")
+        if not url and not upload:
+            return None
+        return {
+            "url": url,
+            "file": upload,
+            "title": data.get("source_title") or url or getattr(upload, "name", ""),
+            "publisher": data.get("source_publisher") or "",
+            "kind": data.get("source_kind") or Source.Kind.NEWS_REPORT,
+        }
+
+
+SOURCE_FIELD_NAMES = {
+    "url": "source_url",
+    "file": "source_file",
+    "title": "source_title",
+    "publisher": "source_publisher",
+    "kind": "source_kind",
+}
+
+
+class ResponseForm(SourceFields):
+    """A county's answer to one request (services.log_response)."""
+
+    kind = forms.ChoiceField(choices=ResponseKind.choices, label="What the county did")
+    received_on = forms.DateField(widget=DATE_WIDGET, label="Received on")
+    responding_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, empty_label="(not recorded)"
+    )
+    official = forms.CharField(
+        required=False, max_length=200, help_text="Name and title of who answered."
+    )
+    categories_provided = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Data provided",
+        help_text="Only what the request asked for; this is what makes a partial answer "
+        "measurable.",
+    )
+    records_provided = forms.IntegerField(required=False, min_value=0, label="Records provided")
+    legal_basis_cited = forms.CharField(
+        required=False, max_length=500, help_text="The county's counter-authority, e.g. SB 54."
+    )
+    new_due_on = forms.DateField(
+        required=False,
+        widget=DATE_WIDGET,
+        label="New due date",
+        help_text="Only for an extension.",
+    )
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    quotation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = [
+        "kind",
+        "received_on",
+        "responding_agency",
+        "official",
+        "categories_provided",
+        "records_provided",
+        "legal_basis_cited",
+        "new_due_on",
+        "summary",
+        "quotation",
+    ]
+
+    def __init__(self, *args: Any, request: DataRequest, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "response")
+        super().__init__(*args, **kwargs)
+        self.fields["responding_agency"].queryset = Agency.objects.exclude(
+            level=Agency.Level.FEDERAL
+        ).order_by("name")
+        labels = dict(DataCategory.choices)
+        self.fields["categories_provided"].choices = [
+            (category, labels.get(category, category)) for category in request.data_sought
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "received_on": data["received_on"],
+            "responding_agency": data.get("responding_agency"),
+            "official": data.get("official", ""),
+            "categories_provided": data.get("categories_provided") or [],
+            "records_provided": data.get("records_provided"),
+            "legal_basis_cited": data.get("legal_basis_cited", ""),
+            "new_due_on": data.get("new_due_on"),
+            "summary": data.get("summary", ""),
+            "quotation": data.get("quotation", ""),
+        }
+
+
+class EscalationForm(SourceFields):
+    """DOJ's next step on one request (services.file_escalation)."""
+
+    kind = forms.ChoiceField(choices=EscalationKind.choices, label="What DOJ did")
+    issued_on = forms.DateField(widget=DATE_WIDGET, label="Issued on")
+    due_on = forms.DateField(
+        required=False, widget=DATE_WIDGET, label="Due on", help_text="Compliance or return date."
+    )
+    follows = forms.ModelChoiceField(
+        queryset=Escalation.objects.none(),
+        required=False,
+        empty_label="(the first step)",
+        label="Follows",
+        help_text="The earlier step this one builds on.",
+    )
+    status = forms.ChoiceField(choices=EscalationStatus.choices, initial=EscalationStatus.OPEN)
+    court = forms.CharField(required=False, max_length=200)
+    case_number = forms.CharField(required=False, max_length=100)
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = [
+        "kind",
+        "issued_on",
+        "due_on",
+        "follows",
+        "status",
+        "court",
+        "case_number",
+        "summary",
+    ]
+
+    def __init__(self, *args: Any, request: DataRequest, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "escalation")
+        super().__init__(*args, **kwargs)
+        self.fields["follows"].queryset = Escalation.objects.filter(request=request).order_by(
+            "issued_on", "id"
+        )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "issued_on": data["issued_on"],
+            "due_on": data.get("due_on"),
+            "follows": data.get("follows"),
+            "status": data["status"],
+            "court": data.get("court", ""),
+            "case_number": data.get("case_number", ""),
+            "summary": data.get("summary", ""),
+        }
+
+
+class SourceForm(forms.Form):
+    """A source cited on the request itself (services.add_source)."""
+
+    url = forms.URLField(
+        required=False, max_length=1000, label="Address (URL)", assume_scheme="https"
+    )
+    file = forms.FileField(required=False, label="Or upload the document")
+    title = forms.CharField(max_length=300)
+    publisher = forms.CharField(required=False, max_length=200)
+    published_on = forms.DateField(required=False, widget=DATE_WIDGET, label="Published on")
+    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.PRIMARY_DOCUMENT)
+    archived_url = forms.URLField(
+        required=False, max_length=1000, label="Archived copy (URL)", assume_scheme="https"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "source")
+        super().__init__(*args, **kwargs)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "url": data.get("url") or "",
+            "file": data.get("file"),
+            "title": data["title"],
+            "publisher": data.get("publisher", ""),
+            "published_on": data.get("published_on"),
+            "kind": data["kind"],
+            "archived_url": data.get("archived_url") or "",
+        }
+
+
+def attach_service_errors(
+    form: forms.Form, error: ValidationError, renames: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError next to the fields it names (renamed where the form calls
+    the field differently); anything else goes above the form."""
+    renames = renames or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        name = renames.get(field, field)
+        form.add_error(name if name in form.fields else None, messages)

@@ -1,0 +1,376 @@
+"""The journalists' pages: dashboard, counties, requests, campaigns, and the forms on a request.
+
+Views are thin: reads come from selectors (a page costs the same number of queries whatever its
+size), writes go through services (which validate, derive status and record Activity), and nothing
+here assigns a status. Who may see or do what comes from permissions.py:
+
+- reading needs `can_read`: anonymous visitors are sent to the login page unless the instance is
+  public (settings.TRACKER_PUBLIC); a signed-in user without a newsroom role gets 403;
+- the forms are shown to, and accepted from, users who `can_create` (journalist, editor); anyone
+  else posting gets 403 (anonymous: the login page);
+- internal notes and who logged what are shown only to users who `can_see_internal`.
+
+A form with bad input re-renders the request's page (status 400) with each error next to its
+field and nothing saved; a good one redirects back to the page (POST/redirect/GET) with a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from requests_tracker import permissions, selectors, services
+from requests_tracker.models import (
+    DataCategory,
+    DataRequest,
+    Escalation,
+    RequestStatus,
+    Response,
+    ResponseKind,
+)
+from requests_tracker.web.forms import (
+    SOURCE_FIELD_NAMES,
+    CountyFilterForm,
+    EscalationForm,
+    RequestFilterForm,
+    ResponseForm,
+    SourceFields,
+    SourceForm,
+    attach_service_errors,
+)
+
+View = Callable[..., HttpResponse]
+
+REQUESTS_PER_PAGE = 50
+COUNTIES_PER_PAGE = 100
+DASHBOARD_OVERDUE_ROWS = 20
+DASHBOARD_ACTIVITY_ROWS = 20
+DASHBOARD_COUNTY_ROWS = 200
+COUNTY_ACTIVITY_ROWS = 50
+CATEGORY_LABELS = dict(DataCategory.choices)
+RESPONSE_KIND_LABELS = dict(ResponseKind.choices)
+
+
+def reader_required(view: View) -> View:
+    """Let through whoever may read; send anonymous visitors of a closed instance to log in."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.can_read(request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("Your account has no newsroom role yet.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def creator_required(view: View) -> View:
+    """POST only, from a journalist or editor (anonymous visitors are sent to log in).
+
+    A GET (a reloaded or bookmarked form address) goes back to the request's page."""
+
+    @require_http_methods(["GET", "HEAD", "POST"])
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return HttpResponseRedirect(reverse("web:request_detail", args=[kwargs["pk"]]))
+        if not permissions.can_create(request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("Only journalists and editors log entries.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    user = request.user
+    context.update(
+        can_create=permissions.can_create(user),
+        can_see_internal=permissions.can_see_internal(user),
+        today=services.local_today(),
+    )
+    return render(request, template, context, status=status)
+
+
+def _with_days_overdue(requests: Iterable[DataRequest], today: dt.date) -> list[DataRequest]:
+    """The rows, each carrying `days_overdue` (0 when not overdue) and the label of the latest
+    answer (from data_requests' annotation), which templates cannot look up themselves."""
+    rows = list(requests)
+    for row in rows:
+        row.days_overdue = selectors.days_overdue(row, today=today)
+        kind = getattr(row, "latest_response_kind", None)
+        row.latest_response_label = RESPONSE_KIND_LABELS.get(kind, kind) if kind else ""
+    return rows
+
+
+def _status_rows(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
+    return [(value, label, by_status.get(value, 0)) for value, label in RequestStatus.choices]
+
+
+@require_safe
+@reader_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = services.local_today()
+    totals = selectors.request_status_totals()
+    counties = (
+        selectors.county_tallies()
+        .filter(requests_total__gt=0)
+        .order_by("state", "name")[:DASHBOARD_COUNTY_ROWS]
+    )
+    return _page(
+        request,
+        "tracker/dashboard.html",
+        {
+            "totals": totals,
+            "status_rows": _status_rows(totals.by_status),
+            "overdue": _with_days_overdue(
+                selectors.overdue_requests()[:DASHBOARD_OVERDUE_ROWS], today
+            ),
+            "activity": selectors.recent_activity()[:DASHBOARD_ACTIVITY_ROWS],
+            "counties": counties,
+            "county_rows_limit": DASHBOARD_COUNTY_ROWS,
+        },
+    )
+
+
+@require_safe
+@reader_required
+def county_list(request: HttpRequest) -> HttpResponse:
+    form = CountyFilterForm(request.GET or None)
+    counties = selectors.county_tallies().order_by("state", "name")
+    counties = form.filter(counties)
+    page = Paginator(counties, COUNTIES_PER_PAGE).get_page(request.GET.get("page"))
+    for county in page:
+        county.status_rows = [
+            row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
+        ]
+    return _page(request, "tracker/county_list.html", {"form": form, "page": page})
+
+
+@require_safe
+@reader_required
+def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
+    county = get_object_or_404(selectors.county_tallies(), fips=fips)
+    today = services.local_today()
+    requests = selectors.data_requests().filter(county=county).order_by("-issued_on", "-id")
+    figures = list(
+        selectors.reported_figures().filter(county=county).order_by("metric", "-period_start")
+    )
+    for figure in figures:
+        figure.sources_list = [figure.source]
+    return _page(
+        request,
+        "tracker/county_detail.html",
+        {
+            "county": county,
+            "status_rows": [
+                row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
+            ],
+            "requests": _with_days_overdue(requests, today),
+            "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
+            "figures": figures,
+            "activity": selectors.recent_activity().filter(county=county)[:COUNTY_ACTIVITY_ROWS],
+        },
+    )
+
+
+@require_safe
+@reader_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    form = RequestFilterForm(request.GET or None)
+    requests = selectors.data_requests().order_by("-issued_on", "county__state", "county__name")
+    requests = form.filter(requests)
+    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _with_days_overdue(page.object_list, services.local_today())
+    return _page(request, "tracker/request_list.html", {"form": form, "page": page})
+
+
+@require_safe
+@reader_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
+    requests = (
+        selectors.data_requests()
+        .filter(campaign=campaign)
+        .order_by("county__state", "county__name", "id")
+    )
+    return _page(
+        request,
+        "tracker/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "data_sought": [CATEGORY_LABELS.get(c, c) for c in campaign.data_sought],
+            "status_rows": [
+                row for row in _status_rows(selectors.status_counts_of(campaign)) if row[2]
+            ],
+            "requests": _with_days_overdue(requests, services.local_today()),
+        },
+    )
+
+
+@require_safe
+@reader_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _request_page(request, pk)
+
+
+def _request_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    response_form: ResponseForm | None = None,
+    escalation_form: EscalationForm | None = None,
+    source_form: SourceForm | None = None,
+) -> HttpResponse:
+    """The request's facts, its responses and escalations, its timeline and (for journalists and
+    editors) the three forms; a form passed in is one that failed and is shown with its errors."""
+    data_request = get_object_or_404(selectors.data_requests(with_timeline=True), pk=pk)
+    today = services.local_today()
+    data_request.days_overdue = selectors.days_overdue(data_request, today=today)
+    responses = list(data_request.responses.all())
+    for response in responses:
+        response.categories_labels = [
+            CATEGORY_LABELS.get(c, c) for c in response.categories_provided
+        ]
+    context: dict[str, Any] = {
+        "data_request": data_request,
+        "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],
+        "responses": responses,
+        "escalations": data_request.escalations.all(),
+        "timeline": selectors.activity_feed().filter(request=data_request),
+    }
+    failed = any(form is not None for form in (response_form, escalation_form, source_form))
+    if permissions.can_create(request.user):
+        context.update(
+            response_form=response_form or ResponseForm(request=data_request),
+            escalation_form=escalation_form or EscalationForm(request=data_request),
+            source_form=source_form or SourceForm(),
+        )
+    return _page(request, "tracker/request_detail.html", context, status=400 if failed else 200)
+
+
+def _back_to(data_request: DataRequest, anchor: str = "") -> HttpResponseRedirect:
+    url = reverse("web:request_detail", args=[data_request.pk])
+    return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _write_with_source(
+    request: HttpRequest, form: SourceFields, write: Callable[[list], Any]
+) -> bool:
+    """Add the source typed in `form` (if any) and make the entry citing it, in one transaction:
+    if either is refused, neither is saved, and the errors are put next to their fields."""
+    stage = "source"
+    try:
+        with transaction.atomic():
+            source_arguments = form.source_arguments()
+            sources = (
+                [services.add_source(**source_arguments, actor=request.user)]
+                if source_arguments
+                else []
+            )
+            stage = "entry"
+            write(sources)
+    except ValidationError as error:
+        attach_service_errors(form, error, SOURCE_FIELD_NAMES if stage == "source" else None)
+        return False
+    return True
+
+
+@creator_required
+def log_response(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
+    form = ResponseForm(request.POST, request.FILES, request=data_request)
+    if form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            # Checked before the source is stored, so a refused response leaves no uploaded file.
+            services.validate_response_for(
+                request=data_request, response=Response(request=data_request, **arguments)
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            logged: list[Response] = []
+
+            def write(sources: list) -> None:
+                logged.append(
+                    services.log_response(
+                        request=data_request, sources=sources, actor=request.user, **arguments
+                    )
+                )
+
+            if _write_with_source(request, form, write):
+                response = logged[0]
+                messages.success(
+                    request,
+                    f"Response logged ({response.get_kind_display().lower()}). "
+                    f"Status: {response.request.get_status_display()}.",
+                )
+                return _back_to(data_request, f"response-{response.pk}")
+    return _request_page(request, pk, response_form=form)
+
+
+@creator_required
+def file_escalation(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
+    form = EscalationForm(request.POST, request.FILES, request=data_request)
+    if form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            services.validate_escalation_for(
+                request=data_request, escalation=Escalation(request=data_request, **arguments)
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            filed: list[Escalation] = []
+
+            def write(sources: list) -> None:
+                filed.append(
+                    services.file_escalation(
+                        request=data_request, sources=sources, actor=request.user, **arguments
+                    )
+                )
+
+            if _write_with_source(request, form, write):
+                escalation = filed[0]
+                messages.success(
+                    request,
+                    f"Escalation filed ({escalation.get_kind_display().lower()}). "
+                    f"Status: {escalation.request.get_status_display()}.",
+                )
+                return _back_to(data_request, f"escalation-{escalation.pk}")
+    return _request_page(request, pk, escalation_form=form)
+
+
+@creator_required
+def add_source(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
+    form = SourceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            source = services.add_source(
+                **form.service_arguments(), cite_on=[data_request], actor=request.user
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(request, f"Source cited: {source.title}.")
+            return _back_to(data_request, "sources")
+    return _request_page(request, pk, source_form=form)

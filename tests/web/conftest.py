@@ -1,0 +1,71 @@
+"""Fixtures for the page tests: clients signed in per role, and one request with a response."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from requests_tracker import services
+from requests_tracker.models import DataRequest, Response, Source
+from tests.factories import AgencyFactory, SourceFactory, UserFactory
+
+INTERNAL_NOTE = "Call the PIO back before Friday."
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_viewer(viewer) -> Client:
+    return signed_in(viewer)
+
+
+@pytest.fixture
+def as_journalist(journalist) -> Client:
+    return signed_in(journalist)
+
+
+@pytest.fixture
+def as_editor(editor) -> Client:
+    return signed_in(editor)
+
+
+@pytest.fixture
+def as_nobody(db) -> Client:
+    """Signed in, but in no newsroom group."""
+    return signed_in(UserFactory(username="stranger"))
+
+
+@dataclass
+class Answered:
+    request: DataRequest
+    response: Response
+    source: Source
+
+
+@pytest.fixture
+def answered(data_request, journalist) -> Answered:
+    """Los Angeles' request with an internal note, and a public statement logged by a journalist."""
+    services.update_request(request=data_request, actor=journalist, internal_note=INTERNAL_NOTE)
+    source = SourceFactory(title="LASD statement", url="https://news.example/lasd")
+    services.cite_source(source=source, record=data_request, actor=journalist)
+    response = services.log_response(
+        request=data_request,
+        kind="public_statement",
+        received_on=dt.date(2025, 7, 18),
+        responding_agency=AgencyFactory(
+            name="Los Angeles County Sheriff's Department", level="county"
+        ),
+        quotation="We don't ask about immigration status.",
+        sources=[source],
+        actor=journalist,
+    )
+    return Answered(
+        request=DataRequest.objects.get(pk=data_request.pk), response=response, source=source
+    )

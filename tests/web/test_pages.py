@@ -1,0 +1,168 @@
+"""What the pages show: counts, overdue days, filters, sources (or "unsourced"), escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from requests_tracker import services
+from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def california(journalist):
+    """Three requests of a July 2025 campaign, one answered, and one Illinois request."""
+    doj = AgencyFactory()
+    la = CountyFactory(name="Los Angeles County", fips="06037")
+    sf = CountyFactory(name="San Francisco County", fips="06075")
+    riverside = CountyFactory(name="Riverside County", fips="06065")
+    cook = CountyFactory(name="Cook County", state="IL", fips="17031")
+    campaign = services.issue_campaign(
+        title="July 2025 letters to California sheriffs",
+        issuing_agency=doj,
+        issued_on=dt.date(2025, 7, 17),
+        counties=[la, sf, riverside],
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["noncitizen_roster", "charges", "release_dates"],
+        legal_authority="8 U.S.C. 1373",
+        actor=journalist,
+        today=dt.date(2025, 7, 18),
+    )
+    services.log_response(
+        request=campaign.requests.get(county=sf),
+        kind="declined",
+        received_on=dt.date(2025, 7, 25),
+        sources=[SourceFactory(title="SF says no")],
+        actor=journalist,
+    )
+    make_request(county=cook, issued_on=dt.date(2025, 9, 1), summary="Grand-jury subpoena")
+    services.flag_overdue(today=dt.date(2025, 9, 15))
+    return campaign
+
+
+def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(california, as_viewer):
+    response = as_viewer.get("/")
+    html = response.content.decode()
+    totals = response.context["totals"]
+    assert (totals.total, totals.overdue) == (4, 2)
+    assert totals.by_status["declined"] == 1
+    overdue = response.context["overdue"]
+    assert [row.county.name for row in overdue] == ["Los Angeles County", "Riverside County"]
+    assert overdue[0].days_overdue == (services.local_today() - dt.date(2025, 8, 17)).days + 1
+    assert "Counties with requests" in html
+    assert "<caption>IL</caption>" in html and "<caption>CA</caption>" in html
+    assert "Recent activity" in html
+
+
+def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(california, as_viewer):
+    def names(query: str) -> list[str]:
+        response = as_viewer.get(f"/requests/?{query}")
+        assert response.status_code == 200
+        return sorted(row.county.name for row in response.context["page"].object_list)
+
+    assert len(names("")) == 4
+    assert names("state=IL") == ["Cook County"]
+    assert names("status=declined") == ["San Francisco County"]
+    assert names("overdue=on") == ["Los Angeles County", "Riverside County"]
+    assert names(f"campaign={california.pk}") == [
+        "Los Angeles County",
+        "Riverside County",
+        "San Francisco County",
+    ]
+    assert names("county=06065") == ["Riverside County"]
+    assert names("q=grand-jury") == ["Cook County"]
+    assert names("q=riverside") == ["Riverside County"]
+
+
+def test_an_unreadable_filter_is_shown_as_an_error_and_the_others_still_apply(
+    california, as_viewer
+):
+    response = as_viewer.get("/requests/?status=bogus&state=IL")
+    assert "Select a valid choice" in response.content.decode()
+    assert [row.county.name for row in response.context["page"].object_list] == ["Cook County"]
+
+
+def test_the_request_list_is_paginated(db, as_viewer):
+    county = CountyFactory()
+    for day in range(1, 53):
+        make_request(county=county, issued_on=dt.date(2025, 1, 1) + dt.timedelta(days=day))
+    first = as_viewer.get("/requests/")
+    assert len(first.context["page"].object_list) == 50
+    assert 'href="?page=2"' in first.content.decode()
+    second = as_viewer.get("/requests/?page=2")
+    assert len(second.context["page"].object_list) == 2
+
+
+def test_the_county_list_filters_by_state_with_counts_by_status(california, as_viewer):
+    response = as_viewer.get("/counties/?state=CA&with_requests=on")
+    rows = list(response.context["page"])
+    assert [c.name for c in rows] == [
+        "Los Angeles County",
+        "Riverside County",
+        "San Francisco County",
+    ]
+    sf = rows[2]
+    assert (sf.requests_total, sf.requests_open, sf.requests_overdue) == (1, 0, 0)
+    assert ("declined", "Declined", 1) in sf.status_rows
+    la = rows[0]
+    assert (la.requests_open, la.requests_overdue) == (1, 1)
+
+
+def test_a_county_page_shows_its_requests_figures_with_sources_and_activity(
+    california, as_viewer, journalist
+):
+    la = california.requests.get(county__fips="06037").county
+    source = SourceFactory(title="LASD report to the board")
+    services.record_figure(
+        county=la,
+        metric="ICE detainer requests received",
+        value=995,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        period_label="2024",
+        source=source,
+        actor=journalist,
+    )
+    html = as_viewer.get("/counties/06037/").content.decode()
+    assert "ICE detainer requests received" in html
+    assert ">995<" in html
+    assert "LASD report to the board" in html
+    assert "overdue" in html
+    assert as_viewer.get("/counties/99999/").status_code == 404
+
+
+def test_a_request_page_shows_the_deadline_rule_and_marks_unsourced_facts(california, as_viewer):
+    la_request = california.requests.get(county__fips="06037")
+    html = as_viewer.get(f"/requests/{la_request.pk}/").content.decode()
+    assert "30 calendar days from 2025-07-17" in html
+    assert "2025-08-16" in html
+    assert "Non-citizen roster" in html
+    assert "8 U.S.C. 1373" in html
+    assert "unsourced" in html
+    sf_request = california.requests.get(county__fips="06075")
+    sf_html = as_viewer.get(f"/requests/{sf_request.pk}/").content.decode()
+    assert "SF says no" in sf_html
+    assert 'class="pill pill--declined">Declined<' in sf_html
+
+
+def test_the_campaign_page_lists_each_county_with_its_status(california, as_viewer):
+    response = as_viewer.get(f"/campaigns/{california.pk}/")
+    html = response.content.decode()
+    assert "July 2025 letters to California sheriffs" in html
+    for name in ("Los Angeles County", "Riverside County", "San Francisco County"):
+        assert name in html
+    assert "Declined" in html
+    assert as_viewer.get("/campaigns/999999/").status_code == 404
+
+
+def test_text_typed_by_users_is_escaped(db, as_viewer):
+    county = CountyFactory(name="<b>Bold</b> County")
+    request = make_request(county=county, summary='<script>alert("x")</script>')
+    html = as_viewer.get(f"/requests/{request.pk}/").content.decode()
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<b>Bold</b>" not in html
