@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -96,6 +97,18 @@ def _lock_request(pk: int) -> DataRequest:
         .select_related("county", "campaign")
         .get(pk=pk)
     )
+
+
+def _raise_with_model_errors(instance: Any, errors: dict[str, str]) -> None:
+    """Raise the business-rule `errors` together with the model's own (full_clean), per field;
+    a field's business-rule message wins over the model's."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, " ".join(messages))
+    if errors:
+        raise ValidationError(errors)
 
 
 def _actor_or_none(actor: User | None) -> User | None:

@@ -23,6 +23,7 @@ from requests_tracker.services.activity import (
     _actor_or_none,
     _county_label,
     _lock_request,
+    _raise_with_model_errors,
     _record,
     local_today,
 )
@@ -189,13 +190,7 @@ def _validate_escalation(escalation: Escalation, request: DataRequest, today: dt
             errors["follows"] = "An escalation can only follow one on the same request."
         elif escalation.pk and follows.pk == escalation.pk:
             errors["follows"] = "An escalation cannot follow itself."
-    try:
-        escalation.full_clean()
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, " ".join(messages))
-    if errors:
-        raise ValidationError(errors)
+    _raise_with_model_errors(escalation, errors)
 
 
 def _record_escalation_overdue(escalation: Escalation, request: DataRequest) -> None:

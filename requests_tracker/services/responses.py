@@ -25,6 +25,7 @@ from requests_tracker.services.activity import (
     _actor_or_none,
     _county_label,
     _lock_request,
+    _raise_with_model_errors,
     _record,
     local_today,
 )
@@ -190,13 +191,7 @@ def _validate_response(response: Response, request: DataRequest, today: dt.date)
         errors["new_due_on"] = "Only an extension carries a new due date."
     elif response.new_due_on is not None and response.new_due_on < request.issued_on:
         errors["new_due_on"] = "The new due date cannot be before the request was issued."
-    try:
-        response.full_clean()
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, " ".join(messages))
-    if errors:
-        raise ValidationError(errors)
+    _raise_with_model_errors(response, errors)
 
 
 def _sets_due_date(response: Response, request: DataRequest) -> bool:

@@ -292,71 +292,74 @@ def _write_with_source(
     return True
 
 
-@creator_required
-def log_response(request: HttpRequest, pk: int) -> HttpResponse:
+def _log_entry(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[ResponseForm] | type[EscalationForm],
+    form_name: str,
+    check: Callable[[DataRequest, dict[str, Any]], None],
+    write: Callable[..., Response | Escalation],
+    done: str,
+) -> HttpResponse:
+    """Validate a response or escalation with its service's rules, then write it (with the
+    source typed beside it) and go back to the request; on error, the page with the form."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = ResponseForm(request.POST, request.FILES, request=data_request)
+    form = form_class(request.POST, request.FILES, request=data_request)
     if form.is_valid():
         arguments = form.service_arguments()
         try:
-            # Checked before the source is stored, so a refused response leaves no uploaded file.
-            services.validate_response_for(
-                request=data_request, response=Response(request=data_request, **arguments)
-            )
+            # Checked before the source is stored, so a refused entry leaves no uploaded file.
+            check(data_request, arguments)
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
-            logged: list[Response] = []
+            written: list[Response | Escalation] = []
 
-            def write(sources: list) -> None:
-                logged.append(
-                    services.log_response(
-                        request=data_request, sources=sources, actor=request.user, **arguments
-                    )
+            def write_citing(sources: list) -> None:
+                written.append(
+                    write(request=data_request, sources=sources, actor=request.user, **arguments)
                 )
 
-            if _write_with_source(request, form, write):
-                response = logged[0]
+            if _write_with_source(request, form, write_citing):
+                entry = written[0]
                 messages.success(
                     request,
-                    f"Response logged ({response.get_kind_display().lower()}). "
-                    f"Status: {response.request.get_status_display()}.",
+                    f"{done} ({entry.get_kind_display().lower()}). "
+                    f"Status: {entry.request.get_status_display()}.",
                 )
-                return _back_to(data_request, f"response-{response.pk}")
-    return _request_page(request, pk, response_form=form)
+                return _back_to(data_request, f"{type(entry).__name__.lower()}-{entry.pk}")
+    return _request_page(request, pk, **{form_name: form})
+
+
+@creator_required
+def log_response(request: HttpRequest, pk: int) -> HttpResponse:
+    return _log_entry(
+        request,
+        pk,
+        form_class=ResponseForm,
+        form_name="response_form",
+        check=lambda data_request, arguments: services.validate_response_for(
+            request=data_request, response=Response(request=data_request, **arguments)
+        ),
+        write=services.log_response,
+        done="Response logged",
+    )
 
 
 @creator_required
 def file_escalation(request: HttpRequest, pk: int) -> HttpResponse:
-    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = EscalationForm(request.POST, request.FILES, request=data_request)
-    if form.is_valid():
-        arguments = form.service_arguments()
-        try:
-            services.validate_escalation_for(
-                request=data_request, escalation=Escalation(request=data_request, **arguments)
-            )
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            filed: list[Escalation] = []
-
-            def write(sources: list) -> None:
-                filed.append(
-                    services.file_escalation(
-                        request=data_request, sources=sources, actor=request.user, **arguments
-                    )
-                )
-
-            if _write_with_source(request, form, write):
-                escalation = filed[0]
-                messages.success(
-                    request,
-                    f"Escalation filed ({escalation.get_kind_display().lower()}). "
-                    f"Status: {escalation.request.get_status_display()}.",
-                )
-                return _back_to(data_request, f"escalation-{escalation.pk}")
-    return _request_page(request, pk, escalation_form=form)
+    return _log_entry(
+        request,
+        pk,
+        form_class=EscalationForm,
+        form_name="escalation_form",
+        check=lambda data_request, arguments: services.validate_escalation_for(
+            request=data_request, escalation=Escalation(request=data_request, **arguments)
+        ),
+        write=services.file_escalation,
+        done="Escalation filed",
+    )
 
 
 @creator_required
