@@ -85,11 +85,13 @@ def main() -> int:
     ]
     print(f"\nDOJ Request Tracker: http://{ADDRESS}/admin/  (user {user!r}, password {password!r})")
     print(f"Health: http://{ADDRESS}/healthz   Stop with Ctrl-C.\n", flush=True)
+    stopping = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Also when started in the background, where SIGINT arrives ignored.
+        signal.signal(signum, lambda *_: stopping.append(True))
     try:
-        while all(process.poll() is None for process in processes):
+        while not stopping and all(process.poll() is None for process in processes):
             time.sleep(1)
-    except KeyboardInterrupt:
-        pass
     finally:
         for process in processes:
             if process.poll() is None:
