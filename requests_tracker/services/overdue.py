@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,23 +90,9 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FLAG_OVERDUE_LOCK_KEY])
 
-        requests = DataRequest.objects.all()
-        newly_overdue = requests.filter(_requests_overdue_on(today), overdue_since__isnull=True)
-        cleared = requests.filter(~_requests_overdue_on(today), overdue_since__isnull=False)
-        escalations = Escalation.objects.all()
-        esc_newly_overdue = escalations.filter(
-            _escalations_overdue_on(today), overdue_since__isnull=True
-        )
-        esc_cleared = escalations.filter(
-            ~_escalations_overdue_on(today), overdue_since__isnull=False
-        )
-
         if dry_run:
             result = OverdueResult(
-                newly_overdue.count(),
-                cleared.count(),
-                esc_newly_overdue.count(),
-                esc_cleared.count(),
+                *_changes(REQUESTS, today).counts(), *_changes(ESCALATIONS, today).counts()
             )
             logger.info(
                 "flag_overdue(%s) dry run: would change requests +%d/-%d, escalations +%d/-%d",
@@ -118,86 +105,8 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
             return result
 
         now = timezone.now()
-        county_label = Concat(
-            F("county__name"), Value(", "), F("county__state"), output_field=CharField()
-        )
-        esc_county_label = Concat(
-            F("request__county__name"),
-            Value(", "),
-            F("request__county__state"),
-            output_field=CharField(),
-        )
-        _insert_activity_from(
-            newly_overdue,
-            now=now,
-            verb=ActivityVerb.BECAME_OVERDUE,
-            request_id=F("pk"),
-            county_id=F("county_id"),
-            campaign_id=F("campaign_id"),
-            escalation_id=Value(None, output_field=BigIntegerField()),
-            summary=Concat(
-                county_label,
-                Value(": response overdue since "),
-                Cast(NextDay(F("due_on")), CharField()),
-                output_field=CharField(),
-            ),
-            data=JSONObject(overdue_since=Cast(NextDay(F("due_on")), CharField())),
-        )
-        _insert_activity_from(
-            cleared,
-            now=now,
-            verb=ActivityVerb.OVERDUE_CLEARED,
-            request_id=F("pk"),
-            county_id=F("county_id"),
-            campaign_id=F("campaign_id"),
-            escalation_id=Value(None, output_field=BigIntegerField()),
-            summary=Concat(county_label, Value(": no longer overdue"), output_field=CharField()),
-            data=JSONObject(was_overdue_since=Cast(F("overdue_since"), CharField())),
-        )
-        flagged = newly_overdue.filter(
-            pk__in=_written_now(now, ActivityVerb.BECAME_OVERDUE, "request_id", escalation=False)
-        ).update(overdue_since=NextDay(F("due_on")), updated_at=now)
-        unflagged = cleared.filter(
-            pk__in=_written_now(now, ActivityVerb.OVERDUE_CLEARED, "request_id", escalation=False)
-        ).update(overdue_since=None, updated_at=now)
-
-        _insert_activity_from(
-            esc_newly_overdue,
-            now=now,
-            verb=ActivityVerb.BECAME_OVERDUE,
-            request_id=F("request_id"),
-            county_id=F("request__county_id"),
-            campaign_id=F("request__campaign_id"),
-            escalation_id=F("pk"),
-            summary=Concat(
-                esc_county_label,
-                Value(": escalation overdue since "),
-                Cast(NextDay(F("due_on")), CharField()),
-                output_field=CharField(),
-            ),
-            data=JSONObject(overdue_since=Cast(NextDay(F("due_on")), CharField()), kind=F("kind")),
-        )
-        _insert_activity_from(
-            esc_cleared,
-            now=now,
-            verb=ActivityVerb.OVERDUE_CLEARED,
-            request_id=F("request_id"),
-            county_id=F("request__county_id"),
-            campaign_id=F("request__campaign_id"),
-            escalation_id=F("pk"),
-            summary=Concat(
-                esc_county_label, Value(": escalation no longer overdue"), output_field=CharField()
-            ),
-            data=JSONObject(
-                was_overdue_since=Cast(F("overdue_since"), CharField()), kind=F("kind")
-            ),
-        )
-        esc_flagged = esc_newly_overdue.filter(
-            pk__in=_written_now(now, ActivityVerb.BECAME_OVERDUE, "escalation_id", escalation=True)
-        ).update(overdue_since=NextDay(F("due_on")), updated_at=now)
-        esc_unflagged = esc_cleared.filter(
-            pk__in=_written_now(now, ActivityVerb.OVERDUE_CLEARED, "escalation_id", escalation=True)
-        ).update(overdue_since=None, updated_at=now)
+        flagged, unflagged = _apply(REQUESTS, today=today, now=now)
+        esc_flagged, esc_unflagged = _apply(ESCALATIONS, today=today, now=now)
         result = OverdueResult(flagged, unflagged, esc_flagged, esc_unflagged)
         if result.changed:
             _announce_on_commit()
@@ -210,6 +119,107 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
         result.escalations_cleared,
     )
     return result
+
+
+@dataclass(frozen=True)
+class _Flaggable:
+    """What differs between flagging requests and flagging escalations."""
+
+    model: type[DataRequest] | type[Escalation]
+    overdue_on: Callable[[dt.date], Q]
+    request_path: str  # "" from a request, "request__" from an escalation
+    noun: str  # how the Activity summary names the overdue thing
+    is_escalation: bool
+
+    def columns(self) -> dict[str, Any]:
+        path = self.request_path
+        return {
+            "request_id": F("request_id") if self.is_escalation else F("pk"),
+            "county_id": F(f"{path}county_id"),
+            "campaign_id": F(f"{path}campaign_id"),
+            "escalation_id": F("pk")
+            if self.is_escalation
+            else Value(None, output_field=BigIntegerField()),
+        }
+
+    def label(self) -> Concat:
+        path = self.request_path
+        return Concat(
+            F(f"{path}county__name"),
+            Value(", "),
+            F(f"{path}county__state"),
+            output_field=CharField(),
+        )
+
+    def data(self, **values: Any) -> JSONObject:
+        if self.is_escalation:
+            values["kind"] = F("kind")
+        return JSONObject(**values)
+
+
+REQUESTS = _Flaggable(DataRequest, _requests_overdue_on, "", "response", is_escalation=False)
+ESCALATIONS = _Flaggable(
+    Escalation, _escalations_overdue_on, "request__", "escalation", is_escalation=True
+)
+
+
+@dataclass(frozen=True)
+class _Changes:
+    newly_overdue: QuerySet
+    cleared: QuerySet
+
+    def counts(self) -> tuple[int, int]:
+        return self.newly_overdue.count(), self.cleared.count()
+
+
+def _changes(kind: _Flaggable, today: dt.date) -> _Changes:
+    rows = kind.model.objects.all()
+    return _Changes(
+        newly_overdue=rows.filter(kind.overdue_on(today), overdue_since__isnull=True),
+        cleared=rows.filter(~kind.overdue_on(today), overdue_since__isnull=False),
+    )
+
+
+def _apply(kind: _Flaggable, *, today: dt.date, now: dt.datetime) -> tuple[int, int]:
+    """Write the Activity of every change (two INSERT … SELECT), then change exactly those rows
+    (two UPDATE). Returns (flagged, cleared)."""
+    changes = _changes(kind, today)
+    first_overdue_day = Cast(NextDay(F("due_on")), CharField())
+    _insert_activity_from(
+        changes.newly_overdue,
+        now=now,
+        verb=ActivityVerb.BECAME_OVERDUE,
+        **kind.columns(),
+        summary=Concat(
+            kind.label(),
+            Value(f": {kind.noun} overdue since "),
+            first_overdue_day,
+            output_field=CharField(),
+        ),
+        data=kind.data(overdue_since=first_overdue_day),
+    )
+    _insert_activity_from(
+        changes.cleared,
+        now=now,
+        verb=ActivityVerb.OVERDUE_CLEARED,
+        **kind.columns(),
+        summary=Concat(
+            kind.label(), Value(f": {kind.noun} no longer overdue"), output_field=CharField()
+        ),
+        data=kind.data(was_overdue_since=Cast(F("overdue_since"), CharField())),
+    )
+    id_column = "escalation_id" if kind.is_escalation else "request_id"
+    flagged = changes.newly_overdue.filter(
+        pk__in=_written_now(
+            now, ActivityVerb.BECAME_OVERDUE, id_column, escalation=kind.is_escalation
+        )
+    ).update(overdue_since=NextDay(F("due_on")), updated_at=now)
+    cleared = changes.cleared.filter(
+        pk__in=_written_now(
+            now, ActivityVerb.OVERDUE_CLEARED, id_column, escalation=kind.is_escalation
+        )
+    ).update(overdue_since=None, updated_at=now)
+    return flagged, cleared
 
 
 def _written_now(now: dt.datetime, verb: str, column: str, *, escalation: bool) -> QuerySet:
