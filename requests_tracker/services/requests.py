@@ -120,7 +120,6 @@ def issue_request(
             internal_note=internal_note,
             actor=actor,
         )
-        _check_issue_date(issued_on, today)
         request.full_clean()
         request.save()
         request.sources.set(sources)
@@ -224,7 +223,6 @@ def issue_campaign(
             summary=summary,
             created_by=_actor_or_none(actor),
         )
-        _check_issue_date(issued_on, today)
         campaign.full_clean()
         campaign.save()
         campaign.sources.set(sources)
