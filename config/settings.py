@@ -2,7 +2,8 @@
 
 Every value that differs between a laptop, CI and production comes from an environment variable
 (see README "Configuration"). The defaults give a quick local start with no servers: SQLite and a
-filesystem Celery broker under var/.
+filesystem Celery broker under var/. Sections: core, Django, database and cache, files, email,
+security, broker and Celery, API, tracker, logging.
 """
 
 from pathlib import Path
@@ -11,6 +12,9 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+# ---------------------------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -28,22 +32,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Anonymous visitors may read only when the instance is configured public.
-TRACKER_PUBLIC = env.bool("TRACKER_PUBLIC", default=False)
-# Fractions of a minute are allowed (the integration tests run the check every second or so).
-OVERDUE_CHECK_MINUTES = env.float("OVERDUE_CHECK_MINUTES", default=60)
-WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
-WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
-# A delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting base, 2×base, 4×base, ... between.
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
-WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
-# How often the sweep looks for Activity not yet offered to webhooks and deliveries left behind.
-WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)
-# Daily digests go out at this hour in TIME_ZONE; hourly ones on the hour.
-DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
-# Where links in emails and webhook payloads point.
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
-
+# ---------------------------------------------------------------------------------------------
+# Django: apps, middleware, templates, auth, language and time
+# ---------------------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -91,22 +82,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(exist_ok=True)
-    # Web, worker and beat share one SQLite file locally: wait for the writer instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-# API throttle counts live in the cache: share one (Redis) across processes in production.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -121,7 +96,29 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ---------------------------------------------------------------------------------------------
+# Database and cache
+# ---------------------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    # Web, worker and beat share one SQLite file locally: wait for the writer instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# API throttle counts live in the cache: share one (Redis) across processes in production.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# ---------------------------------------------------------------------------------------------
+# Static files and uploads
+# ---------------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -144,11 +141,16 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
+# ---------------------------------------------------------------------------------------------
+# Email
+# ---------------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 
-# Security: closed by default, hardened when DEBUG is off.
+# ---------------------------------------------------------------------------------------------
+# Security: closed by default, hardened when DEBUG is off
+# ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -167,31 +169,27 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
-# Celery: Redis (or RabbitMQ) in production and CI; a broker that needs no server by default.
+# ---------------------------------------------------------------------------------------------
+# Broker and Celery: Redis (or RabbitMQ) in production and CI; a broker needing no server by
+# default (kombu's filesystem transport, every folder under var/)
+# ---------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(VAR_DIR / "broker"),
-        "data_folder_out": str(VAR_DIR / "broker"),
-        "processed_folder": str(VAR_DIR / "broker-processed"),
+if CELERY_BROKER_URL.startswith("filesystem"):
+    BROKER_FOLDERS = {
+        "data_folder_in": VAR_DIR / "broker",
+        "data_folder_out": VAR_DIR / "broker",
+        "processed_folder": VAR_DIR / "broker-processed",
+        "control_folder": VAR_DIR / "broker-control",
+    }
+    for folder in BROKER_FOLDERS.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **{name: str(folder) for name, folder in BROKER_FOLDERS.items()},
         "store_processed": False,
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
-)
-if CELERY_BROKER_URL.startswith("filesystem"):
-    for folder in ("broker", "broker-processed"):
-        (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -208,27 +206,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # found again from the database (see tasks.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-CELERY_BEAT_SCHEDULE = {
-    "flag-overdue": {
-        "task": "requests_tracker.tasks.flag_overdue_task",
-        "schedule": OVERDUE_CHECK_MINUTES * 60.0,
-    },
-    "deliver-pending-webhooks": {
-        "task": "requests_tracker.tasks.sweep_webhooks_task",
-        "schedule": WEBHOOK_SWEEP_SECONDS,
-    },
-    "send-hourly-digests": {
-        "task": "requests_tracker.tasks.send_digests_task",
-        "schedule": crontab(minute=0),
-        "kwargs": {"frequency": "hourly"},
-    },
-    "send-daily-digests": {
-        "task": "requests_tracker.tasks.send_digests_task",
-        "schedule": crontab(minute=0, hour=DIGEST_DAILY_HOUR),
-        "kwargs": {"frequency": "daily"},
-    },
-}
 
+# ---------------------------------------------------------------------------------------------
+# API (Django REST framework, drf-spectacular)
+# ---------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -267,13 +248,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
-        "RequestStatusEnum": "requests_tracker.models.RequestStatus",
-        "EscalationStatusEnum": "requests_tracker.models.EscalationStatus",
-        "ResponseKindEnum": "requests_tracker.models.ResponseKind",
-        "EscalationKindEnum": "requests_tracker.models.EscalationKind",
-        "SourceKindEnum": "requests_tracker.models.Source.Kind",
-        "DataCategoryEnum": "requests_tracker.models.DataCategory",
-        "ActivityVerbEnum": "requests_tracker.models.ActivityVerb",
+        "RequestStatusEnum": "requests_tracker.choices.RequestStatus",
+        "EscalationStatusEnum": "requests_tracker.choices.EscalationStatus",
+        "ResponseKindEnum": "requests_tracker.choices.ResponseKind",
+        "EscalationKindEnum": "requests_tracker.choices.EscalationKind",
+        "SourceKindEnum": "requests_tracker.choices.SourceKind",
+        "DataCategoryEnum": "requests_tracker.choices.DataCategory",
+        "ActivityVerbEnum": "requests_tracker.choices.ActivityVerb",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -283,3 +264,55 @@ SPECTACULAR_SETTINGS = {
 # The API's changes feed holds back events this many seconds, to absorb clock differences
 # between app hosts and the database (see selectors.activity_settled_before).
 ACTIVITY_FEED_SETTLE_SECONDS = env.float("ACTIVITY_FEED_SETTLE_SECONDS", default=1.0)
+
+# ---------------------------------------------------------------------------------------------
+# Tracker: who may read, deadlines, webhooks, digests, links
+# ---------------------------------------------------------------------------------------------
+# Anonymous visitors may read only when the instance is configured public.
+TRACKER_PUBLIC = env.bool("TRACKER_PUBLIC", default=False)
+# Where links in emails and webhook payloads point.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Fractions of a minute are allowed (the integration tests run the check every second or so).
+OVERDUE_CHECK_MINUTES = env.float("OVERDUE_CHECK_MINUTES", default=60)
+WEBHOOK_MAX_CONSECUTIVE_FAILURES = env.int("WEBHOOK_MAX_CONSECUTIVE_FAILURES", default=5)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# A delivery is tried up to WEBHOOK_MAX_ATTEMPTS times, waiting base, 2×base, 4×base, ... between.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+# How often the sweep looks for Activity not yet offered to webhooks and deliveries left behind.
+WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)
+# Daily digests go out at this hour in TIME_ZONE; hourly ones on the hour.
+DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
+
+CELERY_BEAT_SCHEDULE = {
+    "flag-overdue": {
+        "task": "requests_tracker.tasks.flag_overdue_task",
+        "schedule": OVERDUE_CHECK_MINUTES * 60.0,
+    },
+    "deliver-pending-webhooks": {
+        "task": "requests_tracker.tasks.sweep_webhooks_task",
+        "schedule": WEBHOOK_SWEEP_SECONDS,
+    },
+    "send-hourly-digests": {
+        "task": "requests_tracker.tasks.send_digests_task",
+        "schedule": crontab(minute=0),
+        "kwargs": {"frequency": "hourly"},
+    },
+    "send-daily-digests": {
+        "task": "requests_tracker.tasks.send_digests_task",
+        "schedule": crontab(minute=0, hour=DIGEST_DAILY_HOUR),
+        "kwargs": {"frequency": "daily"},
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Logging
+# ---------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

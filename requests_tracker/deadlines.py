@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import holidays
 
-from requests_tracker.models import DueBasis
+from requests_tracker.choices import DueBasis
 
 
 @dataclass(frozen=True)

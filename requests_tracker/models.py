@@ -2,7 +2,8 @@
 we believe it (sources).
 
 Models hold fields, one-row constraints, choices and small QuerySet helpers. Status and overdue
-fields are derived by workflow.py and written only by services.py.
+fields are derived by workflow.py and written only by the services. The fixed vocabularies
+(statuses, kinds, verbs) live in choices.py and are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,17 +16,30 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from requests_tracker.choices import (
+    ActivityVerb,
+    DataCategory,
+    DueBasis,
+    EscalationKind,
+    EscalationStatus,
+    RequestStatus,
+    ResponseKind,
+    SourceKind,
+)
+
 fips_validator = RegexValidator(r"^\d{5}$", "A county FIPS code is exactly five digits.")
 state_validator = RegexValidator(r"^[A-Z]{2}$", "A state is its two-letter USPS code, e.g. CA.")
 
-
-class DataCategory(models.TextChoices):
-    NONCITIZEN_ROSTER = "noncitizen_roster", "Non-citizen roster"
-    CHARGES = "charges", "Charges / crimes of arrest"
-    CONVICTIONS = "convictions", "Convictions"
-    RELEASE_DATES = "release_dates", "Scheduled release dates"
-    DETAINER_HISTORY = "detainer_history", "Detainer history"
-    OTHER = "other", "Other"
+__all__ = [
+    "ActivityVerb",
+    "DataCategory",
+    "DueBasis",
+    "EscalationKind",
+    "EscalationStatus",
+    "RequestStatus",
+    "ResponseKind",
+    "SourceKind",
+]
 
 
 def validate_categories(value: object) -> None:
@@ -55,12 +69,7 @@ class TimeStamped(models.Model):
 class Source(TimeStamped):
     """The evidence for a fact: a document's address and/or an uploaded copy of it."""
 
-    class Kind(models.TextChoices):
-        PRIMARY_DOCUMENT = "primary_document", "Primary document"
-        COURT_FILING = "court_filing", "Court filing"
-        OFFICIAL_STATEMENT = "official_statement", "Official statement"
-        NEWS_REPORT = "news_report", "News report"
-        PUBLISHED_STORY = "published_story", "Published story citing the tracker"
+    Kind = SourceKind
 
     title = models.CharField(max_length=300)
     url = models.URLField(max_length=1000, blank=True)
@@ -154,12 +163,6 @@ class Agency(TimeStamped):
         return self.name
 
 
-class DueBasis(models.TextChoices):
-    STATED = "stated", "Stated in the letter"
-    CALENDAR_DAYS = "calendar_days", "Calendar days"
-    BUSINESS_DAYS = "business_days", "Business days"
-
-
 class Campaign(TimeStamped):
     """One DOJ action sent to many counties at once: same letter, date, authority and deadline."""
 
@@ -190,27 +193,6 @@ class Campaign(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
-
-
-class RequestStatus(models.TextChoices):
-    AWAITING = "awaiting", "Awaiting response"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    EXTENDED = "extended", "Extended"
-    PARTIAL = "partial", "Partially complied"
-    COMPLIED = "complied", "Complied"
-    DECLINED = "declined", "Declined"
-    ESCALATED = "escalated", "Escalated"
-    CLOSED = "closed", "Closed"
-
-
-class DataRequestQuerySet(models.QuerySet):
-    def overdue(self) -> DataRequestQuerySet:
-        return self.filter(overdue_since__isnull=False)
-
-    def open(self) -> DataRequestQuerySet:
-        from requests_tracker.workflow import OPEN_STATUSES
-
-        return self.filter(status__in=OPEN_STATUSES)
 
 
 class DataRequest(TimeStamped):
@@ -246,8 +228,6 @@ class DataRequest(TimeStamped):
     )
     history = HistoricalRecords()
 
-    objects = DataRequestQuerySet.as_manager()
-
     class Meta:
         ordering = ["-issued_on", "id"]
         verbose_name = "data request"
@@ -276,18 +256,6 @@ class DataRequest(TimeStamped):
     def clean(self) -> None:
         if self.issued_on and self.due_on and self.due_on < self.issued_on:
             raise ValidationError({"due_on": "The due date cannot be before the issue date."})
-
-
-class ResponseKind(models.TextChoices):
-    ACKNOWLEDGED = "acknowledged", "Acknowledged receipt"
-    EXTENSION_REQUESTED = "extension_requested", "Asked for an extension"
-    EXTENSION_GRANTED = "extension_granted", "Extension granted"
-    PARTIAL = "partial", "Partially complied"
-    COMPLIED = "complied", "Complied"
-    DECLINED = "declined", "Declined"
-    NO_RECORDS = "no_records", "No such records"
-    REFERRED = "referred", "Referred elsewhere"
-    PUBLIC_STATEMENT = "public_statement", "Public statement"
 
 
 class Response(TimeStamped):
@@ -326,25 +294,6 @@ class Response(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.received_on:%Y-%m-%d}"
-
-
-class EscalationKind(models.TextChoices):
-    DEMAND_LETTER = "demand_letter", "Demand letter"
-    ADMINISTRATIVE_SUBPOENA = "administrative_subpoena", "Administrative subpoena"
-    GRAND_JURY_SUBPOENA = "grand_jury_subpoena", "Grand-jury subpoena"
-    LAWSUIT = "lawsuit", "Lawsuit"
-    COURT_ORDER = "court_order", "Court order"
-    CONTEMPT_MOTION = "contempt_motion", "Contempt motion"
-
-
-class EscalationStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    COMPLIED = "complied", "Complied"
-    CONTESTED = "contested", "Contested"
-    QUASHED = "quashed", "Quashed"
-    ENFORCED = "enforced", "Enforced"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    SETTLED = "settled", "Settled"
 
 
 class Escalation(TimeStamped):
@@ -422,24 +371,6 @@ class ReportedFigure(TimeStamped):
         return (
             f"{self.metric}: {self.value.normalize():f} ({self.period_label or self.period_start})"
         )
-
-
-class ActivityVerb(models.TextChoices):
-    REQUEST_ISSUED = "request_issued", "Request issued"
-    CAMPAIGN_ISSUED = "campaign_issued", "Campaign issued"
-    REQUEST_UPDATED = "request_updated", "Request edited"
-    RESPONSE_LOGGED = "response_logged", "Response logged"
-    RESPONSE_UPDATED = "response_updated", "Response edited"
-    ESCALATION_FILED = "escalation_filed", "Escalation filed"
-    ESCALATION_UPDATED = "escalation_updated", "Escalation updated"
-    STATUS_CHANGED = "status_changed", "Status changed"
-    DUE_DATE_CHANGED = "due_date_changed", "Due date changed"
-    BECAME_OVERDUE = "became_overdue", "Became overdue"
-    OVERDUE_CLEARED = "overdue_cleared", "Overdue cleared"
-    SOURCE_ADDED = "source_added", "Source added"
-    SOURCE_REMOVED = "source_removed", "Source removed"
-    CAMPAIGN_UPDATED = "campaign_updated", "Campaign edited"
-    FIGURE_RECORDED = "figure_recorded", "Figure recorded"
 
 
 class Activity(models.Model):

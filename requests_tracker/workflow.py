@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from requests_tracker.models import EscalationStatus, RequestStatus, ResponseKind
+from requests_tracker.choices import EscalationStatus, RequestStatus, ResponseKind
 
 WAITING_STATUSES: frozenset[str] = frozenset(
     {RequestStatus.AWAITING, RequestStatus.ACKNOWLEDGED, RequestStatus.EXTENDED}

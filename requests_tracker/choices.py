@@ -1,0 +1,90 @@
+"""The tracker's fixed vocabularies: data categories, statuses, kinds and activity verbs.
+
+Plain enums with no ORM behind them, so workflow.py and deadlines.py can use them without importing
+the models; models.py and everything else take them from here too.
+"""
+
+from django.db import models
+
+
+class DataCategory(models.TextChoices):
+    NONCITIZEN_ROSTER = "noncitizen_roster", "Non-citizen roster"
+    CHARGES = "charges", "Charges / crimes of arrest"
+    CONVICTIONS = "convictions", "Convictions"
+    RELEASE_DATES = "release_dates", "Scheduled release dates"
+    DETAINER_HISTORY = "detainer_history", "Detainer history"
+    OTHER = "other", "Other"
+
+
+class DueBasis(models.TextChoices):
+    STATED = "stated", "Stated in the letter"
+    CALENDAR_DAYS = "calendar_days", "Calendar days"
+    BUSINESS_DAYS = "business_days", "Business days"
+
+
+class RequestStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting response"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    EXTENDED = "extended", "Extended"
+    PARTIAL = "partial", "Partially complied"
+    COMPLIED = "complied", "Complied"
+    DECLINED = "declined", "Declined"
+    ESCALATED = "escalated", "Escalated"
+    CLOSED = "closed", "Closed"
+
+
+class ResponseKind(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", "Acknowledged receipt"
+    EXTENSION_REQUESTED = "extension_requested", "Asked for an extension"
+    EXTENSION_GRANTED = "extension_granted", "Extension granted"
+    PARTIAL = "partial", "Partially complied"
+    COMPLIED = "complied", "Complied"
+    DECLINED = "declined", "Declined"
+    NO_RECORDS = "no_records", "No such records"
+    REFERRED = "referred", "Referred elsewhere"
+    PUBLIC_STATEMENT = "public_statement", "Public statement"
+
+
+class EscalationKind(models.TextChoices):
+    DEMAND_LETTER = "demand_letter", "Demand letter"
+    ADMINISTRATIVE_SUBPOENA = "administrative_subpoena", "Administrative subpoena"
+    GRAND_JURY_SUBPOENA = "grand_jury_subpoena", "Grand-jury subpoena"
+    LAWSUIT = "lawsuit", "Lawsuit"
+    COURT_ORDER = "court_order", "Court order"
+    CONTEMPT_MOTION = "contempt_motion", "Contempt motion"
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    COMPLIED = "complied", "Complied"
+    CONTESTED = "contested", "Contested"
+    QUASHED = "quashed", "Quashed"
+    ENFORCED = "enforced", "Enforced"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    SETTLED = "settled", "Settled"
+
+
+class ActivityVerb(models.TextChoices):
+    REQUEST_ISSUED = "request_issued", "Request issued"
+    CAMPAIGN_ISSUED = "campaign_issued", "Campaign issued"
+    REQUEST_UPDATED = "request_updated", "Request edited"
+    RESPONSE_LOGGED = "response_logged", "Response logged"
+    RESPONSE_UPDATED = "response_updated", "Response edited"
+    ESCALATION_FILED = "escalation_filed", "Escalation filed"
+    ESCALATION_UPDATED = "escalation_updated", "Escalation updated"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    DUE_DATE_CHANGED = "due_date_changed", "Due date changed"
+    BECAME_OVERDUE = "became_overdue", "Became overdue"
+    OVERDUE_CLEARED = "overdue_cleared", "Overdue cleared"
+    SOURCE_ADDED = "source_added", "Source added"
+    SOURCE_REMOVED = "source_removed", "Source removed"
+    CAMPAIGN_UPDATED = "campaign_updated", "Campaign edited"
+    FIGURE_RECORDED = "figure_recorded", "Figure recorded"
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY_DOCUMENT = "primary_document", "Primary document"
+    COURT_FILING = "court_filing", "Court filing"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    NEWS_REPORT = "news_report", "News report"
+    PUBLISHED_STORY = "published_story", "Published story citing the tracker"
