@@ -1,4 +1,5 @@
-"""Shared reads: the querysets the API, web pages, feeds and admin show.
+"""Shared reads: the querysets the API, web pages, feeds and admin show (topic modules beside this
+one add their own: import them by name, e.g. `from requests_tracker.selectors import maps`).
 
 Each selector returns everything its rows display in a fixed number of queries (select_related for
 what a row points at, prefetch_related for lists, annotations for counts), so a page of 200 costs
