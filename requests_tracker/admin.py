@@ -209,7 +209,7 @@ CHILD_WRITERS: dict[type, _ChildWriter] = {
     Response: _ChildWriter(
         fields=tuple(RESPONSE_FIELDS),
         create=lambda request, actor, data: services.log_response(
-            request=request, actor=actor, **data
+            data_request=request, actor=actor, **data
         ),
         update=lambda obj, actor, changes: services.update_response(
             response=obj, actor=actor, **changes
@@ -219,7 +219,7 @@ CHILD_WRITERS: dict[type, _ChildWriter] = {
     Escalation: _ChildWriter(
         fields=tuple(ESCALATION_FIELDS),
         create=lambda request, actor, data: services.file_escalation(
-            request=request, actor=actor, **data
+            data_request=request, actor=actor, **data
         ),
         update=lambda obj, actor, changes: services.update_escalation(
             escalation=obj, actor=actor, **changes
@@ -287,9 +287,9 @@ class _ServiceCheckedForm(forms.ModelForm):
             return
         try:
             if isinstance(self.instance, Response):
-                services.validate_response_for(request=request, response=self.instance)
+                services.validate_response_for(data_request=request, response=self.instance)
             else:
-                services.validate_escalation_for(request=request, escalation=self.instance)
+                services.validate_escalation_for(data_request=request, escalation=self.instance)
         except ValidationError as error:
             _attach_errors(self, error)
 
@@ -450,7 +450,7 @@ class DataRequestAdmin(TrackerAdmin):
                 for name in {*form.changed_data, "due_on", "due_rule"}
                 if name in REQUEST_EDITABLE_FIELDS and name in data
             }
-            saved = services.update_request(request=obj, actor=request.user, **changes)
+            saved = services.update_request(data_request=obj, actor=request.user, **changes)
         else:
             stated = data["due_basis"] == DueBasis.STATED
             saved = services.issue_request(
@@ -525,11 +525,11 @@ class DataRequestAdmin(TrackerAdmin):
                 services.cite_source(source=source, record=parent, actor=request.user)
 
     def delete_model(self, request: HttpRequest, obj: DataRequest) -> None:
-        services.delete_request(request=obj, actor=request.user)
+        services.delete_request(data_request=obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
-            services.delete_request(request=obj, actor=request.user)
+            services.delete_request(data_request=obj, actor=request.user)
 
 
 # --- Responses and escalations on their own -------------------------------------------------

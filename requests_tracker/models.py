@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -137,6 +138,9 @@ class County(TimeStamped):
     def __str__(self) -> str:
         return f"{self.name}, {self.state}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:county_detail", args=[self.fips])
+
 
 class Agency(TimeStamped):
     class Level(models.TextChoices):
@@ -194,6 +198,9 @@ class Campaign(TimeStamped):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:campaign_detail", args=[self.pk])
+
 
 class DataRequest(TimeStamped):
     """What one county was asked for, by whom, by when, under which authority."""
@@ -212,6 +219,13 @@ class DataRequest(TimeStamped):
     due_rule = models.CharField(
         max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
     )
+    # The deadline an extension moved, kept on the row so withdrawing the extension restores it;
+    # empty while no extension has moved the due date.
+    original_due_on = models.DateField(null=True, blank=True, editable=False)
+    original_due_basis = models.CharField(
+        max_length=20, choices=DueBasis.choices, blank=True, editable=False
+    )
+    original_due_rule = models.CharField(max_length=500, blank=True, editable=False)
     data_sought = models.JSONField(default=list, validators=[validate_categories])
     legal_authority = models.CharField(max_length=500, blank=True)
     summary = models.TextField(blank=True)
@@ -252,6 +266,9 @@ class DataRequest(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.county} — {self.issued_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:request_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.issued_on and self.due_on and self.due_on < self.issued_on:
@@ -411,6 +428,17 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.summary}"
+
+    def get_absolute_url(self) -> str:
+        """The page of what the event is about: its request, else its campaign, else its county
+        (whose row must be loaded: select_related("county")), else the dashboard."""
+        if self.request_id:
+            return reverse("web:request_detail", args=[self.request_id])
+        if self.campaign_id:
+            return reverse("web:campaign_detail", args=[self.campaign_id])
+        if self.county_id:
+            return self.county.get_absolute_url()
+        return reverse("web:dashboard")
 
 
 class Watch(models.Model):

@@ -19,7 +19,7 @@ def test_one_commit_wakes_the_worker_once_however_many_events_it_wrote():
         # A declined answer after the deadline writes several events: the response, the status
         # change, and the overdue flag cleared.
         services.log_response(
-            request=request,
+            data_request=request,
             kind="declined",
             received_on=dt.date(2025, 8, 20),
             today=dt.date(2025, 8, 21),
@@ -33,7 +33,7 @@ def test_a_write_that_fails_validation_wakes_no_worker():
         delay.reset_mock()
         with pytest.raises(ValidationError):
             services.log_response(
-                request=request,
+                data_request=request,
                 kind="declined",
                 received_on=dt.date(2025, 7, 1),
                 today=dt.date(2025, 8, 21),

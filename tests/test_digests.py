@@ -31,10 +31,10 @@ def html_of(message: mail.EmailMultiAlternatives) -> str:
 @pytest.mark.django_db
 def test_one_email_covers_all_of_a_users_watches_in_text_and_html(data_request, journalist):
     riverside = CountyFactory(name="Riverside County", fips="06065")
-    services.watch(user=journalist, request=data_request)
+    services.watch(user=journalist, data_request=data_request)
     services.watch(user=journalist, county=riverside)
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 7, 30),
         legal_basis_cited="SB 54",
@@ -58,20 +58,20 @@ def test_one_email_covers_all_of_a_users_watches_in_text_and_html(data_request, 
 
 @pytest.mark.django_db
 def test_nothing_is_sent_when_nothing_changed(data_request, journalist):
-    services.watch(user=journalist, request=data_request)
+    services.watch(user=journalist, data_request=data_request)
     assert send() == services.DigestResult(0, 0)
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
 def test_the_same_event_is_never_sent_twice(data_request, journalist):
-    services.watch(user=journalist, request=data_request)
+    services.watch(user=journalist, data_request=data_request)
     services.flag_overdue(today=dt.date(2025, 8, 17))
     assert send().emails_sent == 1
     assert send().emails_sent == 0
 
     services.file_escalation(
-        request=data_request,
+        data_request=data_request,
         kind=EscalationKind.DEMAND_LETTER,
         issued_on=dt.date(2025, 8, 20),
         today=dt.date(2025, 8, 20),
@@ -88,7 +88,7 @@ def test_the_same_event_is_never_sent_twice(data_request, journalist):
 def test_an_event_reached_through_two_watches_is_listed_once_across_frequencies(
     data_request, journalist
 ):
-    services.watch(user=journalist, request=data_request, frequency=Watch.Frequency.HOURLY)
+    services.watch(user=journalist, data_request=data_request, frequency=Watch.Frequency.HOURLY)
     services.watch(user=journalist, county=data_request.county, frequency=Watch.Frequency.DAILY)
     services.flag_overdue(today=dt.date(2025, 8, 17))
 
@@ -101,8 +101,8 @@ def test_an_event_reached_through_two_watches_is_listed_once_across_frequencies(
 
 @pytest.mark.django_db
 def test_hourly_and_daily_watchers_get_their_own_digest(data_request, journalist, editor):
-    services.watch(user=journalist, request=data_request, frequency=Watch.Frequency.HOURLY)
-    services.watch(user=editor, request=data_request, frequency=Watch.Frequency.DAILY)
+    services.watch(user=journalist, data_request=data_request, frequency=Watch.Frequency.HOURLY)
+    services.watch(user=editor, data_request=data_request, frequency=Watch.Frequency.DAILY)
     services.flag_overdue(today=dt.date(2025, 8, 17))
 
     send(Watch.Frequency.HOURLY)
@@ -113,9 +113,12 @@ def test_hourly_and_daily_watchers_get_their_own_digest(data_request, journalist
 
 @pytest.mark.django_db
 def test_only_news_is_sent_not_edits_of_wording(data_request, journalist):
-    services.watch(user=journalist, request=data_request)
+    services.watch(user=journalist, data_request=data_request)
     services.update_request(
-        request=data_request, actor=None, summary="Reworded summary", today=dt.date(2025, 7, 20)
+        data_request=data_request,
+        actor=None,
+        summary="Reworded summary",
+        today=dt.date(2025, 7, 20),
     )
     assert send().emails_sent == 0
     services.flag_overdue(today=dt.date(2025, 8, 17))
@@ -124,7 +127,7 @@ def test_only_news_is_sent_not_edits_of_wording(data_request, journalist):
 
 @pytest.mark.django_db
 def test_events_only_seconds_old_wait_for_the_next_digest(data_request, journalist):
-    services.watch(user=journalist, request=data_request)
+    services.watch(user=journalist, data_request=data_request)
     services.flag_overdue(today=dt.date(2025, 8, 17))
     assert services.send_digests(frequency="daily", now=timezone.now()).emails_sent == 0
     assert send().emails_sent == 1
@@ -133,7 +136,7 @@ def test_events_only_seconds_old_wait_for_the_next_digest(data_request, journali
 @pytest.mark.django_db
 def test_watchers_without_an_email_address_are_skipped(data_request):
     no_email = UserFactory(username="no-email", email="")
-    services.watch(user=no_email, request=data_request)
+    services.watch(user=no_email, data_request=data_request)
     services.flag_overdue(today=dt.date(2025, 8, 17))
     assert send().emails_sent == 0
 
@@ -142,8 +145,8 @@ def test_watchers_without_an_email_address_are_skipped(data_request):
 def test_a_failed_send_is_retried_without_resending_what_went_out(
     data_request, journalist, editor, monkeypatch
 ):
-    services.watch(user=journalist, request=data_request)
-    services.watch(user=editor, request=data_request)
+    services.watch(user=journalist, data_request=data_request)
+    services.watch(user=editor, data_request=data_request)
     services.flag_overdue(today=dt.date(2025, 8, 17))
 
     from django.core.mail import EmailMultiAlternatives

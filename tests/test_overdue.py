@@ -87,7 +87,7 @@ def test_lifecycle_request_and_subpoena_turn_overdue_on_the_los_angeles_day_afte
 
     with time_machine.travel(los_angeles(2025, 8, 20, 10), tick=False):
         services.log_response(
-            request=request,
+            data_request=request,
             kind=ResponseKind.DECLINED,
             received_on=dt.date(2025, 8, 20),
             legal_basis_cited="SB 54 (Gov. Code 7284.6)",
@@ -104,7 +104,7 @@ def test_lifecycle_request_and_subpoena_turn_overdue_on_the_los_angeles_day_afte
 
     with time_machine.travel(los_angeles(2025, 8, 25, 10), tick=False):
         subpoena = services.file_escalation(
-            request=request,
+            data_request=request,
             kind=EscalationKind.ADMINISTRATIVE_SUBPOENA,
             issued_on=dt.date(2025, 8, 25),
             due_on=dt.date(2025, 9, 5),
@@ -167,7 +167,7 @@ def test_only_open_escalations_with_a_passed_return_date_are_overdue(data_reques
     today = dt.date(2025, 8, 20)
     filed = {
         status: services.file_escalation(
-            request=data_request,
+            data_request=data_request,
             kind=EscalationKind.GRAND_JURY_SUBPOENA,
             issued_on=dt.date(2025, 8, 18),
             due_on=dt.date(2025, 8, 19) if status != "no date" else None,
@@ -187,7 +187,7 @@ def test_only_open_escalations_with_a_passed_return_date_are_overdue(data_reques
 @pytest.mark.django_db
 def test_an_extension_moves_the_day_the_request_turns_overdue(data_request):
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.EXTENSION_GRANTED,
         received_on=dt.date(2025, 8, 10),
         new_due_on=dt.date(2025, 9, 15),

@@ -26,7 +26,7 @@ def answers(user: object) -> dict[str, bool]:
 
 def log_statement(request: object, user: object) -> Response:
     return services.log_response(
-        request=request,
+        data_request=request,
         kind=ResponseKind.PUBLIC_STATEMENT,
         received_on=dt.date(2025, 7, 18),
         actor=user,

@@ -263,7 +263,7 @@ def test_a_response_dated_before_the_request_was_issued_is_rejected(data_request
 
     with pytest.raises(ValidationError) as error:
         services.log_response(
-            request=data_request,
+            data_request=data_request,
             kind=ResponseKind.DECLINED,
             received_on=dt.date(2025, 7, 16),
             today=dt.date(2025, 7, 20),
@@ -277,7 +277,7 @@ def test_a_response_dated_before_the_request_was_issued_is_rejected(data_request
 
 def test_a_response_on_the_day_the_request_was_issued_is_accepted(data_request) -> None:
     services.log_response(
-        request=data_request, kind=ResponseKind.ACKNOWLEDGED, received_on=JUL_17, today=JUL_17
+        data_request=data_request, kind=ResponseKind.ACKNOWLEDGED, received_on=JUL_17, today=JUL_17
     )
     assert reload(data_request).status == RequestStatus.ACKNOWLEDGED
 
@@ -285,7 +285,7 @@ def test_a_response_on_the_day_the_request_was_issued_is_accepted(data_request) 
 def test_a_response_dated_in_the_future_is_rejected(data_request) -> None:
     with pytest.raises(ValidationError) as error:
         services.log_response(
-            request=data_request,
+            data_request=data_request,
             kind=ResponseKind.COMPLIED,
             received_on=dt.date(2025, 7, 21),
             today=dt.date(2025, 7, 20),
@@ -297,7 +297,7 @@ def test_a_response_dated_in_the_future_is_rejected(data_request) -> None:
 def test_a_response_cannot_provide_categories_the_request_did_not_ask_for(data_request) -> None:
     with pytest.raises(ValidationError) as error:
         services.log_response(
-            request=data_request,
+            data_request=data_request,
             kind=ResponseKind.PARTIAL,
             received_on=dt.date(2025, 8, 1),
             categories_provided=[DataCategory.CHARGES, DataCategory.DETAINER_HISTORY],
@@ -310,7 +310,7 @@ def test_a_response_cannot_provide_categories_the_request_did_not_ask_for(data_r
 
 def test_a_partial_response_records_which_categories_were_provided(data_request) -> None:
     response = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.PARTIAL,
         received_on=dt.date(2025, 8, 1),
         categories_provided=[DataCategory.CHARGES],
@@ -329,7 +329,7 @@ def test_a_granted_extension_moves_the_due_date_records_why_and_clears_overdue(
 ) -> None:
     new_due = dt.date(2025, 9, 15)
     response = services.log_response(
-        request=overdue_request,
+        data_request=overdue_request,
         kind=ResponseKind.EXTENSION_GRANTED,
         received_on=dt.date(2025, 8, 20),
         new_due_on=new_due,
@@ -354,7 +354,7 @@ def test_a_granted_extension_moves_the_due_date_records_why_and_clears_overdue(
 def test_an_extension_needs_its_new_due_date(data_request) -> None:
     with pytest.raises(ValidationError) as error:
         services.log_response(
-            request=data_request,
+            data_request=data_request,
             kind=ResponseKind.EXTENSION_GRANTED,
             received_on=dt.date(2025, 8, 1),
             today=dt.date(2025, 8, 1),
@@ -365,7 +365,7 @@ def test_an_extension_needs_its_new_due_date(data_request) -> None:
 def test_only_an_extension_carries_a_new_due_date(data_request) -> None:
     with pytest.raises(ValidationError) as error:
         services.log_response(
-            request=data_request,
+            data_request=data_request,
             kind=ResponseKind.DECLINED,
             received_on=dt.date(2025, 8, 1),
             new_due_on=dt.date(2025, 9, 1),
@@ -377,7 +377,7 @@ def test_only_an_extension_carries_a_new_due_date(data_request) -> None:
 
 def test_an_extension_asked_for_but_not_granted_keeps_the_due_date(overdue_request) -> None:
     services.log_response(
-        request=overdue_request,
+        data_request=overdue_request,
         kind=ResponseKind.EXTENSION_REQUESTED,
         received_on=dt.date(2025, 8, 18),
         new_due_on=dt.date(2025, 9, 30),
@@ -391,7 +391,7 @@ def test_an_extension_asked_for_but_not_granted_keeps_the_due_date(overdue_reque
 
 def test_a_status_change_writes_exactly_one_status_changed_activity(data_request, journalist):
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 7, 25),
         legal_basis_cited="SB 54",
@@ -408,7 +408,7 @@ def test_a_status_change_writes_exactly_one_status_changed_activity(data_request
 
 def test_a_public_statement_is_logged_but_changes_no_status(data_request) -> None:
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.PUBLIC_STATEMENT,
         received_on=dt.date(2025, 7, 18),
         quotation="We don't ask immigration status.",
@@ -421,7 +421,7 @@ def test_a_public_statement_is_logged_but_changes_no_status(data_request) -> Non
 
 def test_an_acknowledgement_does_not_end_overdue(overdue_request) -> None:
     services.log_response(
-        request=overdue_request,
+        data_request=overdue_request,
         kind=ResponseKind.ACKNOWLEDGED,
         received_on=dt.date(2025, 8, 20),
         today=dt.date(2025, 8, 20),
@@ -434,7 +434,7 @@ def test_an_acknowledgement_does_not_end_overdue(overdue_request) -> None:
 
 def test_a_substantive_answer_ends_overdue(overdue_request) -> None:
     services.log_response(
-        request=overdue_request,
+        data_request=overdue_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 8, 20),
         today=dt.date(2025, 8, 20),
@@ -450,7 +450,7 @@ def test_a_substantive_answer_ends_overdue(overdue_request) -> None:
 
 def test_correcting_a_response_kind_re_derives_the_status(data_request) -> None:
     response = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.COMPLIED,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 8, 1),
@@ -469,7 +469,7 @@ def test_correcting_a_response_kind_re_derives_the_status(data_request) -> None:
 
 def test_correcting_a_response_to_a_date_before_the_request_is_rejected(data_request) -> None:
     response = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.COMPLIED,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 8, 1),
@@ -488,7 +488,7 @@ def test_correcting_a_response_to_a_date_before_the_request_is_rejected(data_req
 
 def test_a_response_field_outside_the_form_cannot_be_edited(data_request) -> None:
     response = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.COMPLIED,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 8, 1),
@@ -501,7 +501,7 @@ def test_a_response_field_outside_the_form_cannot_be_edited(data_request) -> Non
 def test_deleting_the_only_answer_makes_a_late_request_overdue_again(county) -> None:
     request = make_request(county=county, issued_on=JUL_17, today=dt.date(2025, 8, 10))
     response = services.log_response(
-        request=request,
+        data_request=request,
         kind=ResponseKind.COMPLIED,
         received_on=dt.date(2025, 8, 10),
         today=dt.date(2025, 8, 10),
@@ -519,13 +519,13 @@ def test_deleting_the_only_answer_makes_a_late_request_overdue_again(county) -> 
 
 def test_deleting_a_later_answer_restores_the_earlier_one(data_request) -> None:
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.PARTIAL,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 8, 1),
     )
     mistaken = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 8, 5),
         today=dt.date(2025, 8, 5),
@@ -536,7 +536,7 @@ def test_deleting_a_later_answer_restores_the_earlier_one(data_request) -> None:
 
 def grant_extension(request: DataRequest, received_on: dt.date, new_due_on: dt.date) -> Response:
     return services.log_response(
-        request=request,
+        data_request=request,
         kind=ResponseKind.EXTENSION_GRANTED,
         received_on=received_on,
         new_due_on=new_due_on,
@@ -614,7 +614,7 @@ def test_the_latest_extension_sets_the_due_date_whatever_order_they_are_logged_i
 
 def file_subpoena(request: DataRequest, **overrides: object) -> Escalation:
     arguments = {
-        "request": request,
+        "data_request": request,
         "kind": EscalationKind.ADMINISTRATIVE_SUBPOENA,
         "issued_on": dt.date(2025, 8, 25),
         "due_on": dt.date(2025, 9, 15),
@@ -667,7 +667,7 @@ def test_an_escalation_cannot_come_before_the_request(data_request) -> None:
 
 def test_ending_an_escalation_re_derives_the_status(data_request) -> None:
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 8, 1),
@@ -704,7 +704,7 @@ def test_contesting_an_overdue_escalation_clears_its_overdue_flag(data_request) 
 
 def test_deleting_an_escalation_returns_the_request_to_the_countys_answer(data_request) -> None:
     services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 8, 1),
@@ -723,7 +723,7 @@ def test_deleting_an_escalation_returns_the_request_to_the_countys_answer(data_r
 
 def test_moving_a_due_date_later_records_the_change_and_clears_overdue(overdue_request) -> None:
     services.update_request(
-        request=overdue_request,
+        data_request=overdue_request,
         due_basis=DueBasis.STATED,
         due_on=dt.date(2025, 8, 29),
         due_rule="corrected: the letter says August 29",
@@ -771,7 +771,7 @@ def test_a_source_with_a_known_address_is_reused_not_duplicated(data_request, jo
 
 def test_citing_a_source_on_a_response_records_it_on_the_request_timeline(data_request) -> None:
     response = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind=ResponseKind.PUBLIC_STATEMENT,
         received_on=dt.date(2025, 7, 18),
         today=dt.date(2025, 7, 18),
@@ -840,13 +840,13 @@ def test_a_watch_follows_exactly_one_target(data_request, viewer) -> None:
     with pytest.raises(ValidationError):
         services.watch(user=viewer)
     with pytest.raises(ValidationError):
-        services.watch(user=viewer, county=data_request.county, request=data_request)
+        services.watch(user=viewer, county=data_request.county, data_request=data_request)
     assert Watch.objects.count() == 0
 
 
 def test_watching_twice_keeps_one_watch_and_updates_its_frequency(data_request, viewer) -> None:
-    first = services.watch(user=viewer, request=data_request)
-    again = services.watch(user=viewer, request=data_request, frequency=Watch.Frequency.HOURLY)
+    first = services.watch(user=viewer, data_request=data_request)
+    again = services.watch(user=viewer, data_request=data_request, frequency=Watch.Frequency.HOURLY)
 
     assert again.pk == first.pk
     assert Watch.objects.get().frequency == Watch.Frequency.HOURLY
@@ -860,7 +860,7 @@ def test_a_new_watch_starts_from_the_newest_event_not_the_backlog(data_request, 
 
 def test_unwatching_removes_the_watch(data_request, viewer) -> None:
     item = services.watch(user=viewer, county=data_request.county)
-    other = services.watch(user=viewer, request=data_request)
+    other = services.watch(user=viewer, data_request=data_request)
 
     services.unwatch(watch=item)
 
@@ -891,7 +891,10 @@ def test_flag_overdue_writes_activity_only_for_real_transitions_and_is_idempoten
 def test_a_new_due_date_without_a_reason_is_rejected_and_nothing_changes(data_request):
     with pytest.raises(ValidationError) as error:
         services.update_request(
-            request=data_request, actor=None, due_on=dt.date(2025, 8, 29), today=dt.date(2025, 8, 1)
+            data_request=data_request,
+            actor=None,
+            due_on=dt.date(2025, 8, 29),
+            today=dt.date(2025, 8, 1),
         )
     assert "due_rule" in error.value.message_dict
     data_request.refresh_from_db()
@@ -900,7 +903,7 @@ def test_a_new_due_date_without_a_reason_is_rejected_and_nothing_changes(data_re
 
 def test_a_new_due_date_with_its_reason_is_recorded_with_both_dates(data_request):
     services.update_request(
-        request=data_request,
+        data_request=data_request,
         actor=None,
         due_on=dt.date(2025, 8, 29),
         due_basis="stated",

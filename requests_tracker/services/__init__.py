@@ -6,21 +6,27 @@ overdue flag through workflow.py, record Activity, and on commit wake the worker
 Activity out to webhooks. Validation errors are django.core.exceptions.ValidationError keyed by
 field, so every entry point can show "which field, and why".
 
-The package is split by the record each service writes; import from here:
-`from requests_tracker import services; services.log_response(...)`.
+Modules, by the record each one writes: requests (requests and campaigns), responses,
+escalations, sources, figures, watches, webhook_subscriptions, webhooks (delivery), digests,
+overdue; and the helpers they share: timeline (Activity, its sentences, the request lock),
+status (refresh_request_status), editing (model_update). Each write module declares the fields
+its services accept (RESPONSE_FIELDS, ...); forms and serializers are built from those lists.
+Import services from here: `from requests_tracker import services; services.log_response(...)`.
 """
 
-from requests_tracker.services.activity import local_today
 from requests_tracker.services.digests import DigestResult, send_digests
 from requests_tracker.services.escalations import (
+    ESCALATION_FIELDS,
     delete_escalation,
     file_escalation,
     update_escalation,
     validate_escalation_for,
 )
-from requests_tracker.services.figures import record_figure, unwatch, watch
+from requests_tracker.services.figures import FIGURE_FIELDS, record_figure
 from requests_tracker.services.overdue import OverdueResult, flag_overdue
 from requests_tracker.services.requests import (
+    CAMPAIGN_EDITABLE_FIELDS,
+    REQUEST_EDITABLE_FIELDS,
     delete_request,
     issue_campaign,
     issue_request,
@@ -30,18 +36,25 @@ from requests_tracker.services.requests import (
     update_request,
 )
 from requests_tracker.services.responses import (
+    RESPONSE_FIELDS,
     delete_response,
     log_response,
     update_response,
     validate_response_for,
 )
 from requests_tracker.services.sources import (
+    NEW_SOURCE_ERROR_PREFIX,
+    SOURCE_EDITABLE_FIELDS,
+    SOURCE_FIELDS,
     add_source,
     cite_source,
     uncite_source,
     update_source,
 )
-from requests_tracker.services.subscriptions import (
+from requests_tracker.services.timeline import local_today
+from requests_tracker.services.watches import unwatch, watch
+from requests_tracker.services.webhook_subscriptions import (
+    SUBSCRIPTION_EDITABLE_FIELDS,
     delete_webhook_subscription,
     subscribe_webhook,
     update_webhook_subscription,
@@ -55,19 +68,28 @@ from requests_tracker.services.webhooks import (
 )
 
 __all__ = [
+    "CAMPAIGN_EDITABLE_FIELDS",
+    "ESCALATION_FIELDS",
+    "FIGURE_FIELDS",
+    "NEW_SOURCE_ERROR_PREFIX",
+    "REQUEST_EDITABLE_FIELDS",
+    "RESPONSE_FIELDS",
+    "SOURCE_EDITABLE_FIELDS",
+    "SOURCE_FIELDS",
+    "SUBSCRIPTION_EDITABLE_FIELDS",
     "DeliveryOutcome",
     "DigestResult",
     "OverdueResult",
     "add_source",
     "cite_source",
-    "deliver_webhook",
-    "due_deliveries",
-    "enable_subscription",
-    "fan_out_activity",
     "delete_escalation",
     "delete_request",
     "delete_response",
     "delete_webhook_subscription",
+    "deliver_webhook",
+    "due_deliveries",
+    "enable_subscription",
+    "fan_out_activity",
     "file_escalation",
     "flag_overdue",
     "issue_campaign",

@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from requests_tracker.links import absolute_url
 from requests_tracker.models import Activity, ActivityVerb, Watch
-from requests_tracker.services.activity import User
+from requests_tracker.services.timeline import User
 
 logger = logging.getLogger(__name__)
 
@@ -168,16 +169,6 @@ def _after_cursor(watch: Watch, activity: Activity) -> bool:
     return activity.created_at >= watch.created_at
 
 
-def _link(activity: Activity) -> str:
-    if activity.request_id:
-        return f"{settings.SITE_URL}/requests/{activity.request_id}/"
-    if activity.county_id:
-        return f"{settings.SITE_URL}/counties/{activity.county.fips}/"
-    if activity.campaign_id:
-        return f"{settings.SITE_URL}/campaigns/{activity.campaign_id}/"
-    return f"{settings.SITE_URL}/"
-
-
 def _watch_label(watch: Watch) -> str:
     if watch.request_id:
         return f"Request: {watch.request}"
@@ -190,7 +181,7 @@ def _email(user: User, *, frequency: str, events: list[Activity], watches: list[
     sections = []
     for title, verbs in SECTIONS:
         items = [
-            {"activity": activity, "link": _link(activity)}
+            {"activity": activity, "link": absolute_url(activity.get_absolute_url())}
             for activity in events
             if activity.verb in verbs
         ]

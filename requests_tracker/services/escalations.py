@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_tracker import workflow
-from requests_tracker.models import (
-    ActivityVerb,
-    DataRequest,
-    Escalation,
-    EscalationStatus,
-    Source,
-)
-from requests_tracker.services.activity import (
+from requests_tracker.choices import ActivityVerb, EscalationStatus
+from requests_tracker.models import DataRequest, Escalation, Source
+from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.sources import add_new_sources
+from requests_tracker.services.status import refresh_request_status
+from requests_tracker.services.timeline import (
     User,
-    _actor_or_none,
-    _county_label,
-    _lock_request,
-    _raise_with_model_errors,
-    _record,
+    actor_or_none,
     local_today,
+    lock_request,
+    raise_with_model_errors,
+    record_activity,
+    sentence,
 )
-from requests_tracker.services.requests import _refresh_request
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +38,12 @@ ESCALATION_FIELDS = (
     "status",
     "summary",
 )
+"""The fields of an escalation a journalist writes (file_escalation and update_escalation)."""
 
 
 def file_escalation(
     *,
-    request: DataRequest,
+    data_request: DataRequest,
     kind: str,
     issued_on: dt.date,
     due_on: dt.date | None = None,
@@ -56,15 +53,20 @@ def file_escalation(
     status: str = EscalationStatus.OPEN,
     summary: str = "",
     sources: Iterable[Source] = (),
+    new_sources: Iterable[Mapping[str, Any]] = (),
     actor: User | None = None,
     today: dt.date | None = None,
 ) -> Escalation:
-    """Record DOJ's next step on a request (letter, subpoena, suit, order); the request follows."""
+    """Record DOJ's next step on a request (letter, subpoena, suit, order); the request follows.
+
+    `new_sources` work as in log_response: added after the escalation is checked, in the same
+    transaction, their errors keyed `source_<field>`.
+    """
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(request.pk)
+        data_request = lock_request(data_request.pk)
         escalation = Escalation(
-            request=request,
+            request=data_request,
             kind=kind,
             issued_on=issued_on,
             due_on=due_on,
@@ -73,17 +75,22 @@ def file_escalation(
             case_number=case_number,
             status=status,
             summary=summary,
-            logged_by=_actor_or_none(actor),
+            logged_by=actor_or_none(actor),
         )
-        _validate_escalation(escalation, request, today)
+        _validate_escalation(escalation, data_request, today)
+        sources = [*sources, *add_new_sources(new_sources, actor=actor)]
         escalation.overdue_since = workflow.escalation_overdue_since(status, due_on, today)
         escalation.save()
         escalation.sources.set(sources)
-        _record(
+        record_activity(
             ActivityVerb.ESCALATION_FILED,
-            f"{_county_label(request.county)}: {escalation.get_kind_display().lower()} "
-            f"({issued_on.isoformat()})",
-            request=request,
+            sentence(
+                ActivityVerb.ESCALATION_FILED,
+                county=data_request.county,
+                kind=escalation.get_kind_display().lower(),
+                issued_on=issued_on,
+            ),
+            data_request=data_request,
             escalation=escalation,
             actor=actor,
             data={
@@ -93,8 +100,8 @@ def file_escalation(
             },
         )
         if escalation.overdue_since:
-            _record_escalation_overdue(escalation, request)
-        _refresh_request(request, today=today, actor=actor)
+            _record_escalation_overdue(escalation, data_request)
+        refresh_request_status(data_request, today=today, actor=actor)
     return escalation
 
 
@@ -102,103 +109,112 @@ def update_escalation(
     *, escalation: Escalation, actor: User | None, today: dt.date | None = None, **changes: Any
 ) -> Escalation:
     """Change an escalation (most often its status: contested, quashed, enforced, ...)."""
-    unknown = set(changes) - set(ESCALATION_FIELDS)
-    if unknown:
-        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
+    reject_unknown_fields(changes, ESCALATION_FIELDS)
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(escalation.request_id)
+        data_request = lock_request(escalation.request_id)
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
-        old_status = escalation.status
-        for field, value in changes.items():
-            setattr(escalation, field, value)
-        _validate_escalation(escalation, request, today)
-        was_overdue = escalation.overdue_since
-        escalation.overdue_since = workflow.escalation_overdue_since(
-            escalation.status, escalation.due_on, today
-        )
-        escalation.save()
-        label = _county_label(request.county)
-        what = escalation.get_kind_display().lower()
-        summary = (
-            f"{label}: {what} now {escalation.get_status_display().lower()}"
-            if escalation.status != old_status
-            else f"{label}: {what} edited"
-        )
-        _record(
+        old_status, was_overdue = escalation.status, escalation.overdue_since
+
+        def clean() -> None:
+            _validate_escalation(escalation, data_request, today)
+            escalation.overdue_since = workflow.escalation_overdue_since(
+                escalation.status, escalation.due_on, today
+            )
+
+        changed = model_update(escalation, editable=ESCALATION_FIELDS, changes=changes, clean=clean)
+        if not changed:
+            return escalation
+        county, kind = data_request.county, escalation.get_kind_display().lower()
+        record_activity(
             ActivityVerb.ESCALATION_UPDATED,
-            summary,
-            request=request,
+            sentence(
+                ActivityVerb.ESCALATION_UPDATED,
+                county=county,
+                kind=kind,
+                change=f"now {escalation.get_status_display().lower()}"
+                if escalation.status != old_status
+                else "edited",
+            ),
+            data_request=data_request,
             escalation=escalation,
             actor=actor,
-            data={"from": old_status, "to": escalation.status, "fields": sorted(changes)},
+            data={"from": old_status, "to": escalation.status, "fields": changed},
         )
         if escalation.overdue_since and not was_overdue:
-            _record_escalation_overdue(escalation, request)
+            _record_escalation_overdue(escalation, data_request)
         elif was_overdue and not escalation.overdue_since:
-            _record(
+            record_activity(
                 ActivityVerb.OVERDUE_CLEARED,
-                f"{label}: {what} no longer overdue",
-                request=request,
+                sentence(ActivityVerb.OVERDUE_CLEARED, county=county, what=kind),
+                data_request=data_request,
                 escalation=escalation,
                 actor=actor,
             )
-        _refresh_request(request, today=today, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor)
     return escalation
 
 
 def delete_escalation(
     *, escalation: Escalation, actor: User | None, today: dt.date | None = None
 ) -> None:
-    """Delete an escalation recorded in error; the request's status is re-derived without it."""
+    """Delete an escalation recorded in error (Activity `escalation_deleted`); the request's
+    status is re-derived without it."""
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(escalation.request_id)
-        summary = (
-            f"{_county_label(request.county)}: {escalation.get_kind_display().lower()} deleted"
-        )
+        data_request = lock_request(escalation.request_id)
+        kind = escalation.get_kind_display().lower()
+        data = {
+            "deleted": True,
+            "kind": escalation.kind,
+            "issued_on": escalation.issued_on.isoformat(),
+        }
         escalation.delete()
-        _record(
-            ActivityVerb.ESCALATION_UPDATED,
-            summary,
-            request=request,
+        record_activity(
+            ActivityVerb.ESCALATION_DELETED,
+            sentence(ActivityVerb.ESCALATION_DELETED, county=data_request.county, kind=kind),
+            data_request=data_request,
             actor=actor,
-            data={"deleted": True},
+            data=data,
         )
-        _refresh_request(request, today=today, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor)
 
 
 def validate_escalation_for(
-    *, request: DataRequest, escalation: Escalation, today: dt.date | None = None
+    *, data_request: DataRequest, escalation: Escalation, today: dt.date | None = None
 ) -> None:
     """Raise the ValidationError file_escalation would raise for `escalation`, writing nothing."""
-    _validate_escalation(escalation, request, today or local_today())
+    _validate_escalation(escalation, data_request, today or local_today())
 
 
-def _validate_escalation(escalation: Escalation, request: DataRequest, today: dt.date) -> None:
+def _validate_escalation(escalation: Escalation, data_request: DataRequest, today: dt.date) -> None:
     errors: dict[str, str] = {}
-    if escalation.issued_on and escalation.issued_on < request.issued_on:
+    if escalation.issued_on and escalation.issued_on < data_request.issued_on:
         errors["issued_on"] = (
             f"An escalation cannot come before the request it escalates "
-            f"({request.issued_on.isoformat()})."
+            f"({data_request.issued_on.isoformat()})."
         )
     elif escalation.issued_on and escalation.issued_on > today:
         errors["issued_on"] = "The issue date cannot be in the future."
     if escalation.follows_id is not None:
         follows = escalation.follows
-        if follows.request_id != request.pk:
+        if follows.request_id != data_request.pk:
             errors["follows"] = "An escalation can only follow one on the same request."
         elif escalation.pk and follows.pk == escalation.pk:
             errors["follows"] = "An escalation cannot follow itself."
-    _raise_with_model_errors(escalation, errors)
+    raise_with_model_errors(escalation, errors)
 
 
-def _record_escalation_overdue(escalation: Escalation, request: DataRequest) -> None:
-    _record(
+def _record_escalation_overdue(escalation: Escalation, data_request: DataRequest) -> None:
+    record_activity(
         ActivityVerb.BECAME_OVERDUE,
-        f"{_county_label(request.county)}: {escalation.get_kind_display().lower()} overdue since "
-        f"{escalation.overdue_since.isoformat()}",
-        request=request,
+        sentence(
+            ActivityVerb.BECAME_OVERDUE,
+            county=data_request.county,
+            what=escalation.get_kind_display().lower(),
+            since=escalation.overdue_since,
+        ),
+        data_request=data_request,
         escalation=escalation,
         data={"overdue_since": escalation.overdue_since.isoformat()},
     )

@@ -1,4 +1,4 @@
-"""Reported figures and watches."""
+"""Reported figures: numbers officials gave, with their period and source."""
 
 from __future__ import annotations
 
@@ -6,27 +6,28 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from requests_tracker.models import (
-    Activity,
-    ActivityVerb,
-    Campaign,
-    County,
-    DataRequest,
-    ReportedFigure,
-    Source,
-    Watch,
-)
-from requests_tracker.services.activity import (
-    User,
-    _actor_or_none,
-    _county_label,
-    _record,
-)
+from requests_tracker.choices import ActivityVerb
+from requests_tracker.models import County, ReportedFigure, Source
+from requests_tracker.services.timeline import User, actor_or_none, record_activity, sentence
 
 logger = logging.getLogger(__name__)
+
+
+FIGURE_FIELDS = (
+    "county",
+    "metric",
+    "value",
+    "unit",
+    "period_start",
+    "period_end",
+    "period_label",
+    "reported_by",
+    "note",
+    "source",
+)
+"""The fields of a reported figure (record_figure)."""
 
 
 def record_figure(
@@ -56,49 +57,21 @@ def record_figure(
             reported_by=reported_by,
             note=note,
             source=source,
-            logged_by=_actor_or_none(actor),
+            logged_by=actor_or_none(actor),
         )
         figure.full_clean()
         figure.save()
-        _record(
+        record_activity(
             ActivityVerb.FIGURE_RECORDED,
-            f"{_county_label(county)}: {metric} — {figure.value.normalize():f} "
-            f"({period_label or period_start.isoformat()})",
+            sentence(
+                ActivityVerb.FIGURE_RECORDED,
+                county=county,
+                metric=metric,
+                value=f"{figure.value.normalize():f}",
+                period=period_label or period_start,
+            ),
             county=county,
             actor=actor,
             data={"figure_id": figure.pk},
         )
     return figure
-
-
-def watch(
-    *,
-    user: User,
-    county: County | None = None,
-    campaign: Campaign | None = None,
-    request: DataRequest | None = None,
-    frequency: str = Watch.Frequency.DAILY,
-) -> Watch:
-    """Follow one county, campaign or request; digests start from the newest event now."""
-    targets = {"county": county, "campaign": campaign, "request": request}
-    chosen = {name: target for name, target in targets.items() if target is not None}
-    if len(chosen) != 1:
-        raise ValidationError({"__all__": "Watch exactly one county, campaign or request."})
-    with transaction.atomic():
-        existing = Watch.objects.select_for_update().filter(user=user, **chosen).first()
-        if existing:
-            if existing.frequency != frequency:
-                existing.frequency = frequency
-                existing.full_clean()
-                existing.save(update_fields=["frequency"])
-            return existing
-        item = Watch(user=user, frequency=frequency, **chosen)
-        item.last_sent_activity = Activity.objects.order_by("-created_at", "-id").first()
-        item.full_clean()
-        item.save()
-    return item
-
-
-def unwatch(*, watch: Watch) -> None:
-    with transaction.atomic():
-        Watch.objects.filter(pk=watch.pk).delete()

@@ -9,21 +9,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, CharField, DateField, F, Func, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
 from requests_tracker import workflow
-from requests_tracker.models import (
-    Activity,
-    ActivityVerb,
-    DataRequest,
-    Escalation,
-    EscalationStatus,
-)
-from requests_tracker.services.activity import (
+from requests_tracker.choices import ActivityVerb, EscalationKind, EscalationStatus
+from requests_tracker.models import Activity, DataRequest, Escalation
+from requests_tracker.services.timeline import (
     FLAG_OVERDUE_LOCK_KEY,
-    _announce_on_commit,
+    announce_on_commit,
+    sentence_sql,
 )
 
 logger = logging.getLogger(__name__)
@@ -109,7 +116,7 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
         esc_flagged, esc_unflagged = _apply(ESCALATIONS, today=today, now=now)
         result = OverdueResult(flagged, unflagged, esc_flagged, esc_unflagged)
         if result.changed:
-            _announce_on_commit()
+            announce_on_commit()
     logger.info(
         "flag_overdue(%s): requests +%d/-%d, escalations +%d/-%d",
         today,
@@ -128,7 +135,6 @@ class _Flaggable:
     model: type[DataRequest] | type[Escalation]
     overdue_on: Callable[[dt.date], Q]
     request_path: str  # "" from a request, "request__" from an escalation
-    noun: str  # how the Activity summary names the overdue thing
     is_escalation: bool
 
     def columns(self) -> dict[str, Any]:
@@ -142,12 +148,23 @@ class _Flaggable:
             else Value(None, output_field=BigIntegerField()),
         }
 
-    def label(self) -> Concat:
+    def county(self) -> Concat:
+        """The county as its str() reads ("Los Angeles County, CA")."""
         path = self.request_path
         return Concat(
             F(f"{path}county__name"),
             Value(", "),
             F(f"{path}county__state"),
+            output_field=CharField(),
+        )
+
+    def what(self) -> Case | str:
+        """What is overdue, as services name it: the response, or the escalation's kind."""
+        if not self.is_escalation:
+            return "response"
+        return Case(
+            *(When(kind=kind, then=Value(label.lower())) for kind, label in EscalationKind.choices),
+            default=Value("escalation"),
             output_field=CharField(),
         )
 
@@ -157,10 +174,8 @@ class _Flaggable:
         return JSONObject(**values)
 
 
-REQUESTS = _Flaggable(DataRequest, _requests_overdue_on, "", "response", is_escalation=False)
-ESCALATIONS = _Flaggable(
-    Escalation, _escalations_overdue_on, "request__", "escalation", is_escalation=True
-)
+REQUESTS = _Flaggable(DataRequest, _requests_overdue_on, "", is_escalation=False)
+ESCALATIONS = _Flaggable(Escalation, _escalations_overdue_on, "request__", is_escalation=True)
 
 
 @dataclass(frozen=True)
@@ -190,11 +205,11 @@ def _apply(kind: _Flaggable, *, today: dt.date, now: dt.datetime) -> tuple[int, 
         now=now,
         verb=ActivityVerb.BECAME_OVERDUE,
         **kind.columns(),
-        summary=Concat(
-            kind.label(),
-            Value(f": {kind.noun} overdue since "),
-            first_overdue_day,
-            output_field=CharField(),
+        summary=sentence_sql(
+            ActivityVerb.BECAME_OVERDUE,
+            county=kind.county(),
+            what=kind.what(),
+            since=first_overdue_day,
         ),
         data=kind.data(overdue_since=first_overdue_day),
     )
@@ -203,9 +218,7 @@ def _apply(kind: _Flaggable, *, today: dt.date, now: dt.datetime) -> tuple[int, 
         now=now,
         verb=ActivityVerb.OVERDUE_CLEARED,
         **kind.columns(),
-        summary=Concat(
-            kind.label(), Value(f": {kind.noun} no longer overdue"), output_field=CharField()
-        ),
+        summary=sentence_sql(ActivityVerb.OVERDUE_CLEARED, county=kind.county(), what=kind.what()),
         data=kind.data(was_overdue_since=Cast(F("overdue_since"), CharField())),
     )
     id_column = "escalation_id" if kind.is_escalation else "request_id"

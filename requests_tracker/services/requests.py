@@ -13,24 +13,19 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from requests_tracker import deadlines, workflow
-from requests_tracker.models import (
-    Activity,
-    ActivityVerb,
-    Agency,
-    Campaign,
-    County,
-    DataRequest,
-    DueBasis,
-    Source,
-)
-from requests_tracker.services.activity import (
+from requests_tracker.choices import ActivityVerb, DueBasis
+from requests_tracker.models import Activity, Agency, Campaign, County, DataRequest, Source
+from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
+from requests_tracker.services.timeline import (
     User,
-    _actor_or_none,
-    _announce_on_commit,
-    _county_label,
-    _lock_request,
-    _record,
+    actor_or_none,
+    announce_on_commit,
+    due_date_sentence,
     local_today,
+    lock_request,
+    record_activity,
+    sentence,
 )
 
 logger = logging.getLogger(__name__)
@@ -107,7 +102,7 @@ def issue_request(
         state=county.state,
     )
     with transaction.atomic():
-        request = _new_request(
+        data_request = _new_request(
             county=county,
             campaign=campaign,
             issuing_agency=issuing_agency,
@@ -120,19 +115,23 @@ def issue_request(
             internal_note=internal_note,
             actor=actor,
         )
-        request.full_clean()
-        request.save()
-        request.sources.set(sources)
-        _record(
+        data_request.full_clean()
+        data_request.save()
+        data_request.sources.set(sources)
+        record_activity(
             ActivityVerb.REQUEST_ISSUED,
-            f"{issuing_agency} asked {_county_label(county)} for data, due "
-            f"{deadline.due_on.isoformat()}",
-            request=request,
+            sentence(
+                ActivityVerb.REQUEST_ISSUED,
+                agency=issuing_agency,
+                county=county,
+                due_on=deadline.due_on,
+            ),
+            data_request=data_request,
             actor=actor,
             data={"due_on": deadline.due_on.isoformat()},
         )
-        _refresh_request(request, today=today, actor=actor)
-    return request
+        refresh_request_status(data_request, today=today, actor=actor)
+    return data_request
 
 
 def _new_request(
@@ -164,7 +163,7 @@ def _new_request(
         summary=summary,
         internal_note=internal_note,
         overdue_since=overdue_since,
-        created_by=_actor_or_none(actor),
+        created_by=actor_or_none(actor),
     )
 
 
@@ -221,7 +220,7 @@ def issue_campaign(
             data_sought=list(data_sought),
             legal_authority=legal_authority,
             summary=summary,
-            created_by=_actor_or_none(actor),
+            created_by=actor_or_none(actor),
         )
         campaign.full_clean()
         campaign.save()
@@ -250,14 +249,14 @@ def issue_campaign(
         # the database on insert; the campaign is new, so one-per-county holds by construction).
         requests[0].full_clean(validate_unique=False, validate_constraints=False)
         requests = bulk_create_with_history(
-            requests, DataRequest, default_user=_actor_or_none(actor)
+            requests, DataRequest, default_user=actor_or_none(actor)
         )
         if sources:
             through = DataRequest.sources.through
             through.objects.bulk_create(
                 [through(datarequest_id=r.pk, source_id=s.pk) for r in requests for s in sources]
             )
-        actor_id = _actor_or_none(actor).pk if _actor_or_none(actor) else None
+        actor_id = actor.pk if actor_or_none(actor) else None
         now = timezone.now()
         activity = [
             Activity(
@@ -265,21 +264,30 @@ def issue_campaign(
                 verb=ActivityVerb.CAMPAIGN_ISSUED,
                 campaign=campaign,
                 actor_id=actor_id,
-                summary=f"{issuing_agency} issued “{title}” to {len(requests)} counties"[:500],
+                summary=sentence(
+                    ActivityVerb.CAMPAIGN_ISSUED,
+                    agency=issuing_agency,
+                    title=title,
+                    count=len(requests),
+                ),
                 data={"counties": len(requests), "due_on": deadline.due_on.isoformat()},
             )
         ]
-        for request in requests:
+        for data_request in requests:
             activity.append(
                 Activity(
                     created_at=now,
                     verb=ActivityVerb.REQUEST_ISSUED,
-                    request=request,
-                    county_id=request.county_id,
+                    request=data_request,
+                    county_id=data_request.county_id,
                     campaign=campaign,
                     actor_id=actor_id,
-                    summary=f"{issuing_agency} asked {_county_label(request.county)} for data, "
-                    f"due {deadline.due_on.isoformat()}"[:500],
+                    summary=sentence(
+                        ActivityVerb.REQUEST_ISSUED,
+                        agency=issuing_agency,
+                        county=data_request.county,
+                        due_on=deadline.due_on,
+                    ),
                     data={"due_on": deadline.due_on.isoformat()},
                 )
             )
@@ -288,16 +296,15 @@ def issue_campaign(
                     Activity(
                         created_at=now,
                         verb=ActivityVerb.BECAME_OVERDUE,
-                        request=request,
-                        county_id=request.county_id,
+                        request=data_request,
+                        county_id=data_request.county_id,
                         campaign=campaign,
-                        summary=f"{_county_label(request.county)}: response overdue since "
-                        f"{overdue_since.isoformat()}",
+                        summary=became_overdue_sentence(data_request.county, overdue_since),
                         data={"overdue_since": overdue_since.isoformat()},
                     )
                 )
         Activity.objects.bulk_create(activity)
-        _announce_on_commit()
+        announce_on_commit()
     return campaign
 
 
@@ -318,103 +325,66 @@ REQUEST_EDITABLE_FIELDS = frozenset(
 
 
 def update_request(
-    *, request: DataRequest, actor: User | None, today: dt.date | None = None, **changes: Any
+    *,
+    data_request: DataRequest,
+    actor: User | None,
+    today: dt.date | None = None,
+    **changes: Any,
 ) -> DataRequest:
     """Edit a request's facts; the overdue flag is re-derived.
 
     A new due date must come with a new `due_rule` saying why (the letter's words, the rule, or
     the agreement); it is recorded as a `due_date_changed` Activity with both dates.
     """
-    unknown = set(changes) - REQUEST_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
+    reject_unknown_fields(changes, REQUEST_EDITABLE_FIELDS)
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(request.pk)
-        old_due, old_rule = request.due_on, request.due_rule
-        changes = {
-            field: value for field, value in changes.items() if getattr(request, field) != value
-        }
-        if not changes:
-            return request
-        for field, value in changes.items():
-            setattr(request, field, value)
-        if request.due_on != old_due and request.due_rule == old_rule:
-            # The rule shown beside a date must explain that date, so a new date needs its why.
-            raise ValidationError(
-                {"due_rule": "Say why the due date changed: quote the letter or give the rule."}
-            )
-        if "issued_on" in changes:
-            _check_issue_date(request.issued_on, today)
-        request.full_clean()
-        request.save()
-        changed = sorted(field for field in changes if field not in {"internal_note"})
-        if request.due_on != old_due:
-            _record(
+        data_request = lock_request(data_request.pk)
+        old_due, old_rule = data_request.due_on, data_request.due_rule
+
+        def clean() -> None:
+            if data_request.due_on != old_due and data_request.due_rule == old_rule:
+                # The rule shown beside a date must explain that date, so a new date needs its why.
+                raise ValidationError(
+                    {"due_rule": "Say why the due date changed: quote the letter or give the rule."}
+                )
+            if data_request.issued_on != issued_on:
+                _check_issue_date(data_request.issued_on, today)
+            data_request.full_clean()
+
+        issued_on = data_request.issued_on
+        changed = model_update(
+            data_request, editable=REQUEST_EDITABLE_FIELDS, changes=changes, clean=clean
+        )
+        if not changed:
+            return data_request
+        shown = [field for field in changed if field != "internal_note"]
+        if data_request.due_on != old_due:
+            record_activity(
                 ActivityVerb.DUE_DATE_CHANGED,
-                f"{_county_label(request.county)}: due date changed from {old_due.isoformat()} "
-                f"to {request.due_on.isoformat()}",
-                request=request,
+                due_date_sentence(data_request, "edited", was=old_due),
+                data_request=data_request,
                 actor=actor,
                 data={
                     "from": old_due.isoformat(),
-                    "to": request.due_on.isoformat(),
-                    "reason": request.due_rule,
+                    "to": data_request.due_on.isoformat(),
+                    "reason": data_request.due_rule,
                 },
             )
-        elif changed:
-            _record(
+        elif shown:
+            record_activity(
                 ActivityVerb.REQUEST_UPDATED,
-                f"{_county_label(request.county)}: request edited ({', '.join(changed)})",
-                request=request,
+                sentence(
+                    ActivityVerb.REQUEST_UPDATED,
+                    county=data_request.county,
+                    fields=", ".join(shown),
+                ),
+                data_request=data_request,
                 actor=actor,
-                data={"fields": changed},
+                data={"fields": shown},
             )
-        _refresh_request(request, today=today, actor=actor)
-    return request
-
-
-def _refresh_request(request: DataRequest, *, today: dt.date, actor: User | None) -> DataRequest:
-    """Re-derive status and overdue from the request's events; record each real transition."""
-    responses = [
-        workflow.ResponseFact(kind, received_on, pk)
-        for pk, kind, received_on in request.responses.values_list("pk", "kind", "received_on")
-    ]
-    escalations = [
-        workflow.EscalationFact(status, issued_on, pk)
-        for pk, status, issued_on in request.escalations.values_list("pk", "status", "issued_on")
-    ]
-    status = workflow.derive_status(responses, escalations)
-    overdue_since = workflow.request_overdue_since(status, request.due_on, today)
-    label = _county_label(request.county)
-    if status != request.status:
-        _record(
-            ActivityVerb.STATUS_CHANGED,
-            f"{label}: status changed from {request.get_status_display().lower()} to "
-            f"{dict(DataRequest._meta.get_field('status').choices)[status].lower()}",
-            request=request,
-            actor=actor,
-            data={"from": request.status, "to": status},
-        )
-    if overdue_since and not request.overdue_since:
-        _record(
-            ActivityVerb.BECAME_OVERDUE,
-            f"{label}: response overdue since {overdue_since.isoformat()}",
-            request=request,
-            data={"overdue_since": overdue_since.isoformat()},
-        )
-    elif request.overdue_since and not overdue_since:
-        _record(
-            ActivityVerb.OVERDUE_CLEARED,
-            f"{label}: no longer overdue",
-            request=request,
-            actor=actor,
-            data={"was_overdue_since": request.overdue_since.isoformat()},
-        )
-    request.status = status
-    request.overdue_since = overdue_since
-    request.save(update_fields=["status", "overdue_since", "updated_at"])
-    return request
+        refresh_request_status(data_request, today=today, actor=actor)
+    return data_request
 
 
 CAMPAIGN_EDITABLE_FIELDS = frozenset({"title", "legal_authority", "summary"})
@@ -423,31 +393,28 @@ CAMPAIGN_EDITABLE_FIELDS = frozenset({"title", "legal_authority", "summary"})
 def update_campaign(*, campaign: Campaign, actor: User | None, **changes: Any) -> Campaign:
     """Edit a campaign's description. Dates and recipients are fixed once issued: each county's
     request carries its own deadline, edited (and recorded) request by request."""
-    unknown = set(changes) - CAMPAIGN_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        for field, value in changes.items():
-            setattr(campaign, field, value)
-        campaign.full_clean()
-        campaign.save()
-        _record(
-            ActivityVerb.CAMPAIGN_UPDATED,
-            f"Campaign “{campaign.title}” edited ({', '.join(sorted(changes))})",
-            campaign=campaign,
-            actor=actor,
-            data={"fields": sorted(changes)},
-        )
+        changed = model_update(campaign, editable=CAMPAIGN_EDITABLE_FIELDS, changes=changes)
+        if changed:
+            record_activity(
+                ActivityVerb.CAMPAIGN_UPDATED,
+                sentence(
+                    ActivityVerb.CAMPAIGN_UPDATED, title=campaign.title, fields=", ".join(changed)
+                ),
+                campaign=campaign,
+                actor=actor,
+                data={"fields": changed},
+            )
     return campaign
 
 
-def delete_request(*, request: DataRequest, actor: User | None) -> None:
+def delete_request(*, data_request: DataRequest, actor: User | None) -> None:
     """Delete a request entered in error, with its responses, escalations and timeline."""
     with transaction.atomic():
-        request = _lock_request(request.pk)
-        logger.info("Request %s (%s) deleted by %s", request.pk, request.county, actor)
-        request.delete()
+        data_request = lock_request(data_request.pk)
+        logger.info("Request %s (%s) deleted by %s", data_request.pk, data_request.county, actor)
+        data_request.delete()
 
 
 def register_agency(*, name: str, level: str, county: County | None = None) -> Agency:

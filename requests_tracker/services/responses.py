@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from requests_tracker.models import (
-    Activity,
-    ActivityVerb,
-    Agency,
-    DataRequest,
-    DueBasis,
-    Response,
-    ResponseKind,
-    Source,
-)
-from requests_tracker.services.activity import (
+from requests_tracker.choices import ActivityVerb, DueBasis, ResponseKind
+from requests_tracker.models import Agency, DataRequest, Response, Source
+from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.sources import add_new_sources
+from requests_tracker.services.status import refresh_request_status
+from requests_tracker.services.timeline import (
     User,
-    _actor_or_none,
-    _county_label,
-    _lock_request,
-    _raise_with_model_errors,
-    _record,
+    actor_or_none,
+    due_date_sentence,
     local_today,
+    lock_request,
+    raise_with_model_errors,
+    record_activity,
+    sentence,
 )
-from requests_tracker.services.requests import _refresh_request
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +42,12 @@ RESPONSE_FIELDS = (
     "summary",
     "quotation",
 )
+"""The fields of a response a journalist writes (log_response and update_response)."""
 
 
 def log_response(
     *,
-    request: DataRequest,
+    data_request: DataRequest,
     kind: str,
     received_on: dt.date,
     responding_agency: Agency | None = None,
@@ -64,6 +59,7 @@ def log_response(
     summary: str = "",
     quotation: str = "",
     sources: Iterable[Source] = (),
+    new_sources: Iterable[Mapping[str, Any]] = (),
     actor: User | None = None,
     today: dt.date | None = None,
 ) -> Response:
@@ -72,12 +68,15 @@ def log_response(
     Rejected: a response dated before the request was issued or after today; categories the
     request did not ask for; a new due date on anything but an extension. An extension granted
     moves the request's due date to `new_due_on` and records why (Activity `due_date_changed`).
+    `new_sources` are sources typed beside the answer (add_source's arguments): they are added
+    and cited in the same transaction, after the answer itself is checked, so a refused answer
+    stores no file; their errors are keyed `source_<field>`.
     """
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(request.pk)
+        data_request = lock_request(data_request.pk)
         response = Response(
-            request=request,
+            request=data_request,
             kind=kind,
             received_on=received_on,
             responding_agency=responding_agency,
@@ -88,22 +87,27 @@ def log_response(
             new_due_on=new_due_on,
             summary=summary,
             quotation=quotation,
-            logged_by=_actor_or_none(actor),
+            logged_by=actor_or_none(actor),
         )
-        _validate_response(response, request, today)
+        _validate_response(response, data_request, today)
+        sources = [*sources, *add_new_sources(new_sources, actor=actor)]
         response.save()
         response.sources.set(sources)
-        _record(
+        record_activity(
             ActivityVerb.RESPONSE_LOGGED,
-            f"{_county_label(request.county)}: {response.get_kind_display().lower()} "
-            f"({received_on.isoformat()})",
-            request=request,
+            sentence(
+                ActivityVerb.RESPONSE_LOGGED,
+                county=data_request.county,
+                kind=response.get_kind_display().lower(),
+                received_on=received_on,
+            ),
+            data_request=data_request,
             response=response,
             actor=actor,
             data={"kind": kind, "received_on": received_on.isoformat()},
         )
-        _follow_extensions(request, changed=response, actor=actor)
-        _refresh_request(request, today=today, actor=actor)
+        _follow_extensions(data_request, changed=response, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor)
     return response
 
 
@@ -111,76 +115,91 @@ def update_response(
     *, response: Response, actor: User | None, today: dt.date | None = None, **changes: Any
 ) -> Response:
     """Correct a logged response; the request's status and due date follow the correction."""
-    unknown = set(changes) - set(RESPONSE_FIELDS)
-    if unknown:
-        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
+    reject_unknown_fields(changes, RESPONSE_FIELDS)
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(response.request_id)
+        data_request = lock_request(response.request_id)
         response = Response.objects.select_for_update().get(pk=response.pk)
-        was_governing = _sets_due_date(response, request)
-        for field, value in changes.items():
-            setattr(response, field, value)
-        _validate_response(response, request, today)
-        response.save()
-        _record(
+        was_governing = _sets_due_date(response, data_request)
+        changed = model_update(
+            response,
+            editable=RESPONSE_FIELDS,
+            changes=changes,
+            clean=lambda: _validate_response(response, data_request, today),
+        )
+        if not changed:
+            return response
+        record_activity(
             ActivityVerb.RESPONSE_UPDATED,
-            f"{_county_label(request.county)}: response of {response.received_on.isoformat()} "
-            f"corrected",
-            request=request,
+            sentence(
+                ActivityVerb.RESPONSE_UPDATED,
+                county=data_request.county,
+                received_on=response.received_on,
+            ),
+            data_request=data_request,
             response=response,
             actor=actor,
-            data={"fields": sorted(changes)},
+            data={"fields": changed},
         )
-        extension_changed = bool({"kind", "new_due_on", "received_on"} & set(changes))
+        extension_changed = bool({"kind", "new_due_on", "received_on"} & set(changed))
         _follow_extensions(
-            request,
+            data_request,
             changed=response if extension_changed else None,
             was_governing=was_governing,
             actor=actor,
         )
-        _refresh_request(request, today=today, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor)
     return response
 
 
 def delete_response(
     *, response: Response, actor: User | None, today: dt.date | None = None
 ) -> None:
-    """Delete a response logged in error; the request's status is re-derived without it."""
+    """Delete a response logged in error (Activity `response_deleted`); the request's status and
+    due date are re-derived without it."""
     today = today or local_today()
     with transaction.atomic():
-        request = _lock_request(response.request_id)
-        summary = f"{_county_label(request.county)}: response of {response.received_on} deleted"
-        was_governing = _sets_due_date(response, request)
-        response.delete()
-        _record(
-            ActivityVerb.RESPONSE_UPDATED,
-            summary,
-            request=request,
-            actor=actor,
-            data={"deleted": True},
+        data_request = lock_request(response.request_id)
+        summary = sentence(
+            ActivityVerb.RESPONSE_DELETED,
+            county=data_request.county,
+            received_on=response.received_on,
         )
-        _follow_extensions(request, was_governing=was_governing, actor=actor)
-        _refresh_request(request, today=today, actor=actor)
+        data = {
+            "deleted": True,
+            "kind": response.kind,
+            "received_on": response.received_on.isoformat(),
+        }
+        was_governing = _sets_due_date(response, data_request)
+        response.delete()
+        record_activity(
+            ActivityVerb.RESPONSE_DELETED,
+            summary,
+            data_request=data_request,
+            actor=actor,
+            data=data,
+        )
+        _follow_extensions(data_request, was_governing=was_governing, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor)
 
 
 def validate_response_for(
-    *, request: DataRequest, response: Response, today: dt.date | None = None
+    *, data_request: DataRequest, response: Response, today: dt.date | None = None
 ) -> None:
     """Raise the ValidationError log_response would raise for `response`, writing nothing."""
-    _validate_response(response, request, today or local_today())
+    _validate_response(response, data_request, today or local_today())
 
 
-def _validate_response(response: Response, request: DataRequest, today: dt.date) -> None:
+def _validate_response(response: Response, data_request: DataRequest, today: dt.date) -> None:
     errors: dict[str, str] = {}
-    if response.received_on and response.received_on < request.issued_on:
+    if response.received_on and response.received_on < data_request.issued_on:
         errors["received_on"] = (
             f"A response cannot be dated before the request was issued "
-            f"({request.issued_on.isoformat()})."
+            f"({data_request.issued_on.isoformat()})."
         )
     elif response.received_on and response.received_on > today:
         errors["received_on"] = "A response cannot be dated in the future."
-    not_asked = [c for c in response.categories_provided or [] if c not in request.data_sought]
+    not_asked = [c for c in response.categories_provided or [] if c not in data_request.data_sought]
     if not_asked:
         errors["categories_provided"] = (
             f"The request did not ask for: {', '.join(map(str, not_asked))}."
@@ -189,18 +208,21 @@ def _validate_response(response: Response, request: DataRequest, today: dt.date)
         errors["new_due_on"] = "An extension needs its new due date."
     elif response.new_due_on is not None and response.kind not in EXTENSION_KINDS:
         errors["new_due_on"] = "Only an extension carries a new due date."
-    elif response.new_due_on is not None and response.new_due_on < request.issued_on:
+    elif response.new_due_on is not None and response.new_due_on < data_request.issued_on:
         errors["new_due_on"] = "The new due date cannot be before the request was issued."
-    _raise_with_model_errors(response, errors)
+    raise_with_model_errors(response, errors)
 
 
-def _sets_due_date(response: Response, request: DataRequest) -> bool:
+def _sets_due_date(response: Response, data_request: DataRequest) -> bool:
     """Whether this response is the extension the request's current due date comes from."""
-    return response.kind == ResponseKind.EXTENSION_GRANTED and response.new_due_on == request.due_on
+    return (
+        response.kind == ResponseKind.EXTENSION_GRANTED
+        and response.new_due_on == data_request.due_on
+    )
 
 
 def _follow_extensions(
-    request: DataRequest,
+    data_request: DataRequest,
     *,
     actor: User | None,
     changed: Response | None = None,
@@ -211,43 +233,31 @@ def _follow_extensions(
     A logged or corrected extension moves the due date only if it is the latest one, so logging an
     older letter late does not pull the date back. When the extension the due date came from is
     deleted or corrected into something else, the date goes to the latest remaining extension,
-    or back to the date (and rule) the request had before its first extension.
+    or back to the deadline the first extension moved (kept on the row as `original_due_on`,
+    `original_due_basis` and `original_due_rule`, and emptied once restored).
     """
     latest = (
-        request.responses.filter(kind=ResponseKind.EXTENSION_GRANTED)
+        data_request.responses.filter(kind=ResponseKind.EXTENSION_GRANTED)
         .order_by("-received_on", "-pk")
         .first()
     )
     if latest is not None and (latest == changed or was_governing):
         _move_due_date(
-            request,
+            data_request,
             latest.new_due_on,
             basis=DueBasis.STATED,
             rule=f"Extension granted {latest.received_on.isoformat()} "
-            f"(was due {request.due_on.isoformat()})",
+            f"(was due {data_request.due_on.isoformat()})",
             reason="extension_granted",
             response=latest,
             actor=actor,
         )
-    elif latest is None and was_governing:
-        first_extension = (
-            Activity.objects.filter(
-                request=request,
-                verb=ActivityVerb.DUE_DATE_CHANGED,
-                data__reason="extension_granted",
-            )
-            .order_by("created_at", "pk")
-            .first()
-        )
-        if first_extension is None:
-            return
-        before = first_extension.data
+    elif latest is None and was_governing and data_request.original_due_on is not None:
         _move_due_date(
-            request,
-            dt.date.fromisoformat(before["from"]),
-            basis=before.get("previous_basis", DueBasis.STATED),
-            rule=before.get("previous_rule")
-            or f"Extension withdrawn (was due {request.due_on.isoformat()})",
+            data_request,
+            data_request.original_due_on,
+            basis=data_request.original_due_basis,
+            rule=data_request.original_due_rule,
             reason="extension_withdrawn",
             response=None,
             actor=actor,
@@ -255,7 +265,7 @@ def _follow_extensions(
 
 
 def _move_due_date(
-    request: DataRequest,
+    data_request: DataRequest,
     due_on: dt.date,
     *,
     basis: str,
@@ -264,23 +274,33 @@ def _move_due_date(
     response: Response | None,
     actor: User | None,
 ) -> None:
-    if due_on == request.due_on:
+    if due_on == data_request.due_on:
         return
-    old_due, old_basis, old_rule = request.due_on, request.due_basis, request.due_rule
-    request.due_on, request.due_basis, request.due_rule = due_on, basis, rule
-    request.save(update_fields=["due_on", "due_basis", "due_rule", "updated_at"])
-    what = "extension to" if reason == "extension_granted" else "extension withdrawn, due"
-    _record(
+    old_due = data_request.due_on
+    if reason == "extension_granted" and data_request.original_due_on is None:
+        data_request.original_due_on = data_request.due_on
+        data_request.original_due_basis = data_request.due_basis
+        data_request.original_due_rule = data_request.due_rule
+    elif reason == "extension_withdrawn":
+        data_request.original_due_on = None
+        data_request.original_due_basis = data_request.original_due_rule = ""
+    data_request.due_on, data_request.due_basis, data_request.due_rule = due_on, basis, rule
+    data_request.save(
+        update_fields=[
+            "due_on",
+            "due_basis",
+            "due_rule",
+            "original_due_on",
+            "original_due_basis",
+            "original_due_rule",
+            "updated_at",
+        ]
+    )
+    record_activity(
         ActivityVerb.DUE_DATE_CHANGED,
-        f"{_county_label(request.county)}: {what} {due_on.isoformat()} (was {old_due.isoformat()})",
-        request=request,
+        due_date_sentence(data_request, reason, was=old_due),
+        data_request=data_request,
         response=response,
         actor=actor,
-        data={
-            "from": old_due.isoformat(),
-            "to": due_on.isoformat(),
-            "reason": reason,
-            "previous_basis": old_basis,
-            "previous_rule": old_rule,
-        },
+        data={"from": old_due.isoformat(), "to": due_on.isoformat(), "reason": reason},
     )

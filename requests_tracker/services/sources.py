@@ -5,28 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from requests_tracker.models import (
-    ActivityVerb,
-    Campaign,
-    DataRequest,
-    Escalation,
-    Response,
-    Source,
-)
-from requests_tracker.services.activity import (
-    User,
-    _actor_or_none,
-    _record,
-)
+from requests_tracker.choices import ActivityVerb, SourceKind
+from requests_tracker.models import Campaign, DataRequest, Escalation, Response, Source
+from requests_tracker.services.editing import model_update
+from requests_tracker.services.timeline import User, actor_or_none, record_activity, sentence
 
 logger = logging.getLogger(__name__)
+
+
+SOURCE_FIELDS = ("url", "file", "title", "publisher", "published_on", "kind", "archived_url")
+"""The fields of a new source (add_source)."""
+
+NEW_SOURCE_ERROR_PREFIX = "source_"
+"""Errors about a source typed beside an entry (`new_sources=`) are keyed `source_<field>`."""
 
 
 def add_source(
@@ -36,7 +34,7 @@ def add_source(
     file: Any = None,
     publisher: str = "",
     published_on: dt.date | None = None,
-    kind: str = Source.Kind.NEWS_REPORT,
+    kind: str = SourceKind.NEWS_REPORT,
     archived_url: str = "",
     cite_on: Iterable[Campaign | DataRequest | Response | Escalation] = (),
     actor: User | None = None,
@@ -56,7 +54,7 @@ def add_source(
                 published_on=published_on,
                 kind=kind,
                 archived_url=archived_url,
-                created_by=_actor_or_none(actor),
+                created_by=actor_or_none(actor),
             )
             if file is not None:
                 source.sha256 = _sha256_of(file)
@@ -68,6 +66,27 @@ def add_source(
     return source
 
 
+def add_new_sources(
+    new_sources: Iterable[Mapping[str, Any]], *, actor: User | None
+) -> list[Source]:
+    """Add each source typed beside an entry (add_source's arguments); a refused one raises its
+    errors keyed `source_<field>`, so the form shows them beside the source's own fields."""
+    added = []
+    for arguments in new_sources:
+        try:
+            added.append(add_source(**arguments, actor=actor))
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                {
+                    f"{NEW_SOURCE_ERROR_PREFIX}{field}": messages
+                    for field, messages in error.message_dict.items()
+                }
+            ) from error
+    return added
+
+
 def cite_source(
     *, source: Source, record: Campaign | DataRequest | Response | Escalation, actor: User | None
 ) -> bool:
@@ -76,15 +95,14 @@ def cite_source(
         if record.sources.filter(pk=source.pk).exists():
             return False
         record.sources.add(source)
-        request = _request_of(record)
-        if request is not None:
-            DataRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
-        _record(
+        data_request = _request_of(record)
+        if data_request is not None:
+            DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
+        record_activity(
             ActivityVerb.SOURCE_ADDED,
-            f"Source added: {source.title}",
-            request=request,
+            sentence(ActivityVerb.SOURCE_ADDED, title=source.title),
+            data_request=data_request,
             campaign=record if isinstance(record, Campaign) else None,
-            county=request.county if request else None,
             response=record if isinstance(record, Response) else None,
             escalation=record if isinstance(record, Escalation) else None,
             actor=actor,
@@ -101,15 +119,14 @@ def uncite_source(
         if not record.sources.filter(pk=source.pk).exists():
             return False
         record.sources.remove(source)
-        request = _request_of(record)
-        if request is not None:
-            DataRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
-        _record(
+        data_request = _request_of(record)
+        if data_request is not None:
+            DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
+        record_activity(
             ActivityVerb.SOURCE_REMOVED,
-            f"Source removed: {source.title}",
-            request=request,
+            sentence(ActivityVerb.SOURCE_REMOVED, title=source.title),
+            data_request=data_request,
             campaign=record if isinstance(record, Campaign) else None,
-            county=request.county if request else None,
             actor=actor,
             data={"source_id": source.pk, "url": source.url},
         )
@@ -133,17 +150,15 @@ SOURCE_EDITABLE_FIELDS = frozenset(
 
 def update_source(*, source: Source, actor: User | None, **changes: Any) -> Source:
     """Correct a source's details; a replaced file is hashed again."""
-    unknown = set(changes) - SOURCE_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
-        for field, value in changes.items():
-            setattr(source, field, value)
-        if "file" in changes:
-            source.sha256 = _sha256_of(changes["file"]) if changes["file"] else ""
-        source.full_clean()
-        source.save()
+
+        def clean() -> None:
+            if "file" in changes:
+                source.sha256 = _sha256_of(changes["file"]) if changes["file"] else ""
+            source.full_clean()
+
+        model_update(source, editable=SOURCE_EDITABLE_FIELDS, changes=changes, clean=clean)
     return source
 
 

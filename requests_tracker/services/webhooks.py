@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from requests_tracker.links import absolute_url
 from requests_tracker.models import Activity, WebhookDelivery, WebhookSubscription
 
 logger = logging.getLogger(__name__)
@@ -161,14 +162,7 @@ def due_deliveries(*, now: dt.datetime | None = None, limit: int = 500) -> list[
 def webhook_payload(activity: Activity, *, delivery_id: int) -> dict:
     """The JSON body: the event as the API's changes feed shows it, without who logged it."""
     county = activity.county
-    if activity.request_id:
-        url = f"{settings.SITE_URL}/requests/{activity.request_id}/"
-    elif county is not None:
-        url = f"{settings.SITE_URL}/counties/{county.fips}/"
-    elif activity.campaign_id:
-        url = f"{settings.SITE_URL}/campaigns/{activity.campaign_id}/"
-    else:
-        url = settings.SITE_URL + "/"
+    url = absolute_url(activity.get_absolute_url())
     return {
         "delivery": delivery_id,
         "event": activity.verb,

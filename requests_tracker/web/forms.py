@@ -9,7 +9,6 @@ ValidationErrors are keyed by the service's field names and put back next to the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -136,28 +135,22 @@ class SourceFields(forms.Form):
         label="Kind of source",
     )
 
-    def source_arguments(self) -> dict[str, Any] | None:
-        """What services.add_source needs, or None when no source was given."""
+    def new_sources(self) -> list[dict[str, Any]]:
+        """The source typed beside the entry, as services.add_source's arguments (none if no
+        address or file was given); the service reports its errors as `source_<field>`."""
         data = self.cleaned_data
         url, upload = data.get("source_url") or "", data.get("source_file")
         if not url and not upload:
-            return None
-        return {
-            "url": url,
-            "file": upload,
-            "title": data.get("source_title") or url or getattr(upload, "name", ""),
-            "publisher": data.get("source_publisher") or "",
-            "kind": data.get("source_kind") or Source.Kind.NEWS_REPORT,
-        }
-
-
-SOURCE_FIELD_NAMES = {
-    "url": "source_url",
-    "file": "source_file",
-    "title": "source_title",
-    "publisher": "source_publisher",
-    "kind": "source_kind",
-}
+            return []
+        return [
+            {
+                "url": url,
+                "file": upload,
+                "title": data.get("source_title") or url or getattr(upload, "name", ""),
+                "publisher": data.get("source_publisher") or "",
+                "kind": data.get("source_kind") or Source.Kind.NEWS_REPORT,
+            }
+        ]
 
 
 class ResponseForm(SourceFields):
@@ -204,7 +197,7 @@ class ResponseForm(SourceFields):
         "quotation",
     ]
 
-    def __init__(self, *args: Any, request: DataRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, data_request: DataRequest, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "response")
         super().__init__(*args, **kwargs)
         self.fields["responding_agency"].queryset = Agency.objects.exclude(
@@ -212,7 +205,7 @@ class ResponseForm(SourceFields):
         ).order_by("name")
         labels = dict(DataCategory.choices)
         self.fields["categories_provided"].choices = [
-            (category, labels.get(category, category)) for category in request.data_sought
+            (category, labels.get(category, category)) for category in data_request.data_sought
         ]
 
     def service_arguments(self) -> dict[str, Any]:
@@ -228,6 +221,7 @@ class ResponseForm(SourceFields):
             "new_due_on": data.get("new_due_on"),
             "summary": data.get("summary", ""),
             "quotation": data.get("quotation", ""),
+            "new_sources": self.new_sources(),
         }
 
 
@@ -262,10 +256,10 @@ class EscalationForm(SourceFields):
         "summary",
     ]
 
-    def __init__(self, *args: Any, request: DataRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, data_request: DataRequest, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "escalation")
         super().__init__(*args, **kwargs)
-        self.fields["follows"].queryset = Escalation.objects.filter(request=request).order_by(
+        self.fields["follows"].queryset = Escalation.objects.filter(request=data_request).order_by(
             "issued_on", "id"
         )
 
@@ -280,6 +274,7 @@ class EscalationForm(SourceFields):
             "court": data.get("court", ""),
             "case_number": data.get("case_number", ""),
             "summary": data.get("summary", ""),
+            "new_sources": self.new_sources(),
         }
 
 
@@ -315,15 +310,11 @@ class SourceForm(forms.Form):
         }
 
 
-def attach_service_errors(
-    form: forms.Form, error: ValidationError, renames: Mapping[str, str] | None = None
-) -> None:
-    """Show a service's ValidationError next to the fields it names (renamed where the form calls
-    the field differently); anything else goes above the form."""
-    renames = renames or {}
+def attach_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names; anything else goes above
+    the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
     for field, messages in error.message_dict.items():
-        name = renames.get(field, field)
-        form.add_error(name if name in form.fields else None, messages)
+        form.add_error(field if field in form.fields else None, messages)

@@ -25,28 +25,19 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from requests_tracker import permissions, selectors, services
-from requests_tracker.models import (
-    DataCategory,
-    DataRequest,
-    Escalation,
-    RequestStatus,
-    Response,
-    ResponseKind,
-)
+from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
+from requests_tracker.models import DataRequest
 from requests_tracker.web.forms import (
-    SOURCE_FIELD_NAMES,
     CountyFilterForm,
     EscalationForm,
     RequestFilterForm,
     ResponseForm,
-    SourceFields,
     SourceForm,
     attach_service_errors,
 )
@@ -258,112 +249,64 @@ def _request_page(
     failed = any(form is not None for form in (response_form, escalation_form, source_form))
     if permissions.can_create(request.user):
         context.update(
-            response_form=response_form or ResponseForm(request=data_request),
-            escalation_form=escalation_form or EscalationForm(request=data_request),
+            response_form=response_form or ResponseForm(data_request=data_request),
+            escalation_form=escalation_form or EscalationForm(data_request=data_request),
             source_form=source_form or SourceForm(),
         )
     return _page(request, "tracker/request_detail.html", context, status=400 if failed else 200)
 
 
-def _back_to(data_request: DataRequest, anchor: str = "") -> HttpResponseRedirect:
-    url = reverse("web:request_detail", args=[data_request.pk])
-    return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
-
-
-def _write_with_source(
-    request: HttpRequest, form: SourceFields, write: Callable[[list], Any]
-) -> bool:
-    """Add the source typed in `form` (if any) and make the entry citing it, in one transaction:
-    if either is refused, neither is saved, and the errors are put next to their fields."""
-    stage = "source"
-    try:
-        with transaction.atomic():
-            source_arguments = form.source_arguments()
-            sources = (
-                [services.add_source(**source_arguments, actor=request.user)]
-                if source_arguments
-                else []
-            )
-            stage = "entry"
-            write(sources)
-    except ValidationError as error:
-        attach_service_errors(form, error, SOURCE_FIELD_NAMES if stage == "source" else None)
-        return False
-    return True
-
-
-def _log_entry(
-    request: HttpRequest,
-    pk: int,
-    *,
-    form_class: type[ResponseForm] | type[EscalationForm],
-    form_name: str,
-    check: Callable[[DataRequest, dict[str, Any]], None],
-    write: Callable[..., Response | Escalation],
-    done: str,
-) -> HttpResponse:
-    """Validate a response or escalation with its service's rules, then write it (with the
-    source typed beside it) and go back to the request; on error, the page with the form."""
-    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = form_class(request.POST, request.FILES, request=data_request)
-    if form.is_valid():
-        arguments = form.service_arguments()
-        try:
-            # Checked before the source is stored, so a refused entry leaves no uploaded file.
-            check(data_request, arguments)
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            written: list[Response | Escalation] = []
-
-            def write_citing(sources: list) -> None:
-                written.append(
-                    write(request=data_request, sources=sources, actor=request.user, **arguments)
-                )
-
-            if _write_with_source(request, form, write_citing):
-                entry = written[0]
-                messages.success(
-                    request,
-                    f"{done} ({entry.get_kind_display().lower()}). "
-                    f"Status: {entry.request.get_status_display()}.",
-                )
-                return _back_to(data_request, f"{type(entry).__name__.lower()}-{entry.pk}")
-    return _request_page(request, pk, **{form_name: form})
+def _back_to(data_request: DataRequest, anchor: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{data_request.get_absolute_url()}#{anchor}")
 
 
 @creator_required
 def log_response(request: HttpRequest, pk: int) -> HttpResponse:
-    return _log_entry(
-        request,
-        pk,
-        form_class=ResponseForm,
-        form_name="response_form",
-        check=lambda data_request, arguments: services.validate_response_for(
-            request=data_request, response=Response(request=data_request, **arguments)
-        ),
-        write=services.log_response,
-        done="Response logged",
-    )
+    """Log a county's answer, with the source typed beside it (services.log_response)."""
+    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
+    form = ResponseForm(request.POST, request.FILES, data_request=data_request)
+    if form.is_valid():
+        try:
+            response = services.log_response(
+                data_request=data_request, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Response logged ({response.get_kind_display().lower()}). "
+                f"Status: {response.request.get_status_display()}.",
+            )
+            return _back_to(data_request, f"response-{response.pk}")
+    return _request_page(request, pk, response_form=form)
 
 
 @creator_required
 def file_escalation(request: HttpRequest, pk: int) -> HttpResponse:
-    return _log_entry(
-        request,
-        pk,
-        form_class=EscalationForm,
-        form_name="escalation_form",
-        check=lambda data_request, arguments: services.validate_escalation_for(
-            request=data_request, escalation=Escalation(request=data_request, **arguments)
-        ),
-        write=services.file_escalation,
-        done="Escalation filed",
-    )
+    """Record DOJ's next step, with the source typed beside it (services.file_escalation)."""
+    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
+    form = EscalationForm(request.POST, request.FILES, data_request=data_request)
+    if form.is_valid():
+        try:
+            escalation = services.file_escalation(
+                data_request=data_request, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            attach_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Escalation filed ({escalation.get_kind_display().lower()}). "
+                f"Status: {escalation.request.get_status_display()}.",
+            )
+            return _back_to(data_request, f"escalation-{escalation.pk}")
+    return _request_page(request, pk, escalation_form=form)
 
 
 @creator_required
 def add_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cite a source on the request itself (services.add_source)."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
     form = SourceForm(request.POST, request.FILES)
     if form.is_valid():

@@ -77,7 +77,7 @@ def test_logging_a_response_in_the_admin_does_exactly_what_the_service_does(admi
 
     admin_user = get_user_model().objects.get(username="admin")
     services.log_response(
-        request=via_service,
+        data_request=via_service,
         actor=admin_user,
         kind="declined",
         received_on=dt.date(2025, 8, 20),

@@ -104,10 +104,10 @@ def newsroom(journalist, editor, county) -> Newsroom:
     request = campaign.requests.get(county=county)
     other_request = campaign.requests.get(county=san_diego)
     services.update_request(
-        request=request, actor=journalist, internal_note="Call the PIO back.", today=TODAY
+        data_request=request, actor=journalist, internal_note="Call the PIO back.", today=TODAY
     )
     response = services.log_response(
-        request=request,
+        data_request=request,
         kind="declined",
         received_on=dt.date(2025, 8, 1),
         responding_agency=sheriff,
@@ -118,7 +118,7 @@ def newsroom(journalist, editor, county) -> Newsroom:
         today=TODAY,
     )
     escalation = services.file_escalation(
-        request=other_request,
+        data_request=other_request,
         kind="demand_letter",
         issued_on=dt.date(2025, 9, 1),
         due_on=dt.date(2025, 9, 10),

@@ -42,7 +42,7 @@ def test_activity_sync_sees_each_event_once_while_writes_interleave(
         county = CountyFactory(name=f"Interleaved {round_}", fips=f"0620{round_}")
         request = make_request(county=county, actor=journalist, today=TODAY)
         services.log_response(
-            request=request,
+            data_request=request,
             kind="extension_granted",
             new_due_on=dt.date(2025, 10, 1),
             received_on=dt.date(2025, 8, 10),
@@ -118,7 +118,7 @@ def test_the_feed_waits_for_a_slower_write_that_started_first(viewer, journalist
         try:
             with transaction.atomic():
                 services.log_response(
-                    request=DataRequest.objects.get(pk=slow_request.pk),
+                    data_request=DataRequest.objects.get(pk=slow_request.pk),
                     kind="declined",
                     received_on=dt.date(2025, 8, 1),
                     actor=journalist,
@@ -136,7 +136,7 @@ def test_the_feed_waits_for_a_slower_write_that_started_first(viewer, journalist
     writer.start()
     assert slow_logged.wait(10)
     services.log_response(
-        request=fast_request,
+        data_request=fast_request,
         kind="complied",
         received_on=dt.date(2025, 8, 2),
         actor=journalist,

@@ -207,7 +207,7 @@ def test_csv_has_human_column_names_and_spreadsheet_cells(newsroom, as_editor):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(newsroom, as_editor):
-    services.update_request(request=newsroom.request, actor=None, summary='=HYPERLINK("x")')
+    services.update_request(data_request=newsroom.request, actor=None, summary='=HYPERLINK("x")')
     rows = csv_rows(as_editor.get("/api/v1/requests/", {"format": "csv", "county": "06037"}))
     assert rows[0]["Summary"] == '\'=HYPERLINK("x")'
 

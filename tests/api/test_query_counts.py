@@ -36,7 +36,7 @@ def busy_newsroom(newsroom, journalist, editor):
         source = SourceFactory(created_by=journalist)
         request = make_request(county=county, sources=[source], actor=journalist, today=TODAY)
         services.log_response(
-            request=request,
+            data_request=request,
             kind="partial",
             categories_provided=["charges"],
             received_on=dt.date(2025, 8, 1),
@@ -46,7 +46,7 @@ def busy_newsroom(newsroom, journalist, editor):
             today=TODAY,
         )
         services.file_escalation(
-            request=request,
+            data_request=request,
             kind="demand_letter",
             issued_on=dt.date(2025, 8, 20),
             sources=[source],

@@ -208,7 +208,7 @@ def test_detail_sends_an_etag_and_answers_304_when_it_still_matches(newsroom, as
     newsroom.request.summary = "changed"
     from requests_tracker import services
 
-    services.update_request(request=newsroom.request, actor=None, summary="A new summary.")
+    services.update_request(data_request=newsroom.request, actor=None, summary="A new summary.")
     changed = as_viewer.get(url, HTTP_IF_NONE_MATCH=tag)
     assert changed.status_code == 200 and changed["ETag"] != tag
 

@@ -52,11 +52,13 @@ class Answered:
 @pytest.fixture
 def answered(data_request, journalist) -> Answered:
     """Los Angeles' request with an internal note, and a public statement logged by a journalist."""
-    services.update_request(request=data_request, actor=journalist, internal_note=INTERNAL_NOTE)
+    services.update_request(
+        data_request=data_request, actor=journalist, internal_note=INTERNAL_NOTE
+    )
     source = SourceFactory(title="LASD statement", url="https://news.example/lasd")
     services.cite_source(source=source, record=data_request, actor=journalist)
     response = services.log_response(
-        request=data_request,
+        data_request=data_request,
         kind="public_statement",
         received_on=dt.date(2025, 7, 18),
         responding_agency=AgencyFactory(

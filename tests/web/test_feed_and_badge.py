@@ -55,7 +55,7 @@ def test_the_badge_is_svg_with_every_text_escaped(db, client, settings):
     settings.TRACKER_PUBLIC = True
     county = CountyFactory(name='<script>alert("x")</script> & Sons', fips="06999")
     request = make_request(county=county, issued_on=dt.date(2025, 7, 17))
-    services.log_response(request=request, kind="declined", received_on=dt.date(2025, 8, 1))
+    services.log_response(data_request=request, kind="declined", received_on=dt.date(2025, 8, 1))
     response = client.get("/badges/06999.svg")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")

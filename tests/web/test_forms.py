@@ -124,12 +124,12 @@ def test_a_source_the_service_refuses_is_shown_on_the_source_field_and_nothing_i
 ):
     from django.core.exceptions import ValidationError
 
-    from requests_tracker import services
+    from requests_tracker.services import sources
 
     def refuse(**kwargs):
         raise ValidationError({"url": "That address is not allowed."})
 
-    monkeypatch.setattr(services, "add_source", refuse)
+    monkeypatch.setattr(sources, "add_source", refuse)
     before = counts()
     response = as_journalist.post(
         f"/requests/{data_request.pk}/responses/",

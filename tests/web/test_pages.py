@@ -33,7 +33,7 @@ def california(journalist):
         today=dt.date(2025, 7, 18),
     )
     services.log_response(
-        request=campaign.requests.get(county=sf),
+        data_request=campaign.requests.get(county=sf),
         kind="declined",
         received_on=dt.date(2025, 7, 25),
         sources=[SourceFactory(title="SF says no")],

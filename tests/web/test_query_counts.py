@@ -26,7 +26,7 @@ def add_busy_request(n: int, journalist) -> None:
         county=county, sources=[source], actor=journalist, today=dt.date(2025, 7, 17)
     )
     services.log_response(
-        request=request,
+        data_request=request,
         kind="acknowledged",
         received_on=dt.date(2025, 7, 20),
         responding_agency=sheriff,
@@ -36,7 +36,7 @@ def add_busy_request(n: int, journalist) -> None:
     )
     if n % 2 == 0:  # every other one escalated; the first stays overdue, so no list is empty
         services.file_escalation(
-            request=request,
+            data_request=request,
             kind="demand_letter",
             issued_on=dt.date(2025, 9, 1),
             sources=[source],
@@ -47,7 +47,7 @@ def add_busy_request(n: int, journalist) -> None:
 
 def add_busy_response(request, n: int, journalist) -> None:
     services.log_response(
-        request=request,
+        data_request=request,
         kind="partial" if n % 2 else "acknowledged",
         received_on=dt.date(2025, 7, 18) + dt.timedelta(days=n),
         categories_provided=["charges"] if n % 2 else [],
@@ -58,7 +58,7 @@ def add_busy_response(request, n: int, journalist) -> None:
     )
     if n % 3 == 0:
         services.file_escalation(
-            request=request,
+            data_request=request,
             kind="demand_letter",
             issued_on=dt.date(2025, 7, 18) + dt.timedelta(days=n),
             sources=[SourceFactory()],

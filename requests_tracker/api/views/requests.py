@@ -138,10 +138,10 @@ class DataRequestViewSet(
         return services.issue_request(actor=self.actor(), **data)
 
     def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
-        return services.update_request(request=instance, actor=self.actor(), **data)
+        return services.update_request(data_request=instance, actor=self.actor(), **data)
 
     def perform_service_destroy(self, instance: Model) -> None:
-        services.delete_request(request=instance, actor=self.actor())
+        services.delete_request(data_request=instance, actor=self.actor())
 
 
 @schema.documented(
@@ -194,7 +194,7 @@ class ResponseViewSet(
         return selectors.county_responses()
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
-        return services.log_response(actor=self.actor(), **data)
+        return services.log_response(data_request=data.pop("request"), actor=self.actor(), **data)
 
     def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
         return services.update_response(response=instance, actor=self.actor(), **data)
@@ -250,7 +250,9 @@ class EscalationViewSet(
         return selectors.escalations()
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
-        return services.file_escalation(actor=self.actor(), **data)
+        return services.file_escalation(
+            data_request=data.pop("request"), actor=self.actor(), **data
+        )
 
     def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
         return services.update_escalation(escalation=instance, actor=self.actor(), **data)

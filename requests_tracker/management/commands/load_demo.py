@@ -205,7 +205,7 @@ class Command(BaseCommand):
         services.cite_source(source=sources["sfstandard"], record=requests["06075"], actor=None)
 
         created |= self._respond(
-            request=los_angeles,
+            data_request=los_angeles,
             kind=ResponseKind.PUBLIC_STATEMENT,
             received_on=JULY_17,
             responding_agency=sheriffs["06037"],
@@ -227,7 +227,7 @@ class Command(BaseCommand):
             sources=[sources["foxla"], sources["smartcities"]],
         )
         created |= self._respond(
-            request=requests["06075"],
+            data_request=requests["06075"],
             kind=ResponseKind.PUBLIC_STATEMENT,
             received_on=JULY_17,
             responding_agency=sf_mayor,
@@ -297,14 +297,14 @@ class Command(BaseCommand):
         return created
 
     @staticmethod
-    def _respond(*, request, kind, received_on, official, sources, **fields) -> bool:
+    def _respond(*, data_request, kind, received_on, official, sources, **fields) -> bool:
         exists = Response.objects.filter(
-            request=request, kind=kind, received_on=received_on, official=official
+            request=data_request, kind=kind, received_on=received_on, official=official
         ).exists()
         if exists:
             return False
         services.log_response(
-            request=request,
+            data_request=data_request,
             kind=kind,
             received_on=received_on,
             official=official,

@@ -124,7 +124,7 @@ class Command(BaseCommand):
         on = request.issued_on + dt.timedelta(days=rng.randint(1, days_since))
         if outcome == EscalationKind.ADMINISTRATIVE_SUBPOENA:
             services.file_escalation(
-                request=request,
+                data_request=request,
                 kind=outcome,
                 issued_on=on,
                 due_on=on + dt.timedelta(days=14),
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         elif outcome == ResponseKind.DECLINED:
             extra["legal_basis_cited"] = "SB 54 (California Values Act), Gov. Code 7284.6"
         services.log_response(
-            request=request,
+            data_request=request,
             kind=outcome,
             received_on=on,
             summary="Benchmark answer.",

@@ -7,11 +7,11 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_tracker.models import WebhookSubscription
-from requests_tracker.services.activity import User, _actor_or_none
+from requests_tracker.services.editing import model_update
+from requests_tracker.services.timeline import User, actor_or_none
 from requests_tracker.services.webhooks import enable_subscription
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def subscribe_webhook(
             secret=secret or secrets.token_hex(32),
             event_types=list(event_types),
             is_active=is_active,
-            created_by=_actor_or_none(actor),
+            created_by=actor_or_none(actor),
         )
         subscription.full_clean()
         subscription.save()
@@ -50,16 +50,12 @@ def update_webhook_subscription(
     *, subscription: WebhookSubscription, actor: User | None, **changes: Any
 ) -> WebhookSubscription:
     """Change a subscription; switching a disabled one back on also clears its failure count."""
-    unknown = set(changes) - SUBSCRIPTION_EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({field: "This field cannot be edited here." for field in unknown})
+    if "event_types" in changes:
+        changes["event_types"] = list(changes["event_types"])
     with transaction.atomic():
         subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
         was_active = subscription.is_active
-        for field, value in changes.items():
-            setattr(subscription, field, list(value) if field == "event_types" else value)
-        subscription.full_clean()
-        subscription.save()
+        model_update(subscription, editable=SUBSCRIPTION_EDITABLE_FIELDS, changes=changes)
         if subscription.is_active and not was_active:
             subscription = enable_subscription(subscription=subscription)
     return subscription

@@ -1,0 +1,72 @@
+"""A request's status and overdue flag, re-derived after every write that can change them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from requests_tracker import workflow
+from requests_tracker.choices import ActivityVerb, RequestStatus
+from requests_tracker.models import DataRequest
+from requests_tracker.services.timeline import User, record_activity, sentence
+
+STATUS_LABELS = dict(RequestStatus.choices)
+
+
+def refresh_request_status(
+    data_request: DataRequest, *, today: dt.date, actor: User | None
+) -> DataRequest:
+    """Re-derive status and overdue from the request's responses and escalations (workflow.py)
+    and save them; each real transition is recorded on the timeline (`status_changed`,
+    `became_overdue`, `overdue_cleared`). The caller holds the request's lock (lock_request)."""
+    responses = [
+        workflow.ResponseFact(kind, received_on, pk)
+        for pk, kind, received_on in data_request.responses.values_list("pk", "kind", "received_on")
+    ]
+    escalations = [
+        workflow.EscalationFact(status, issued_on, pk)
+        for pk, status, issued_on in data_request.escalations.values_list(
+            "pk", "status", "issued_on"
+        )
+    ]
+    status = workflow.derive_status(responses, escalations)
+    overdue_since = workflow.request_overdue_since(status, data_request.due_on, today)
+    county = data_request.county
+    if status != data_request.status:
+        record_activity(
+            ActivityVerb.STATUS_CHANGED,
+            sentence(
+                ActivityVerb.STATUS_CHANGED,
+                county=county,
+                was=STATUS_LABELS[data_request.status].lower(),
+                now=STATUS_LABELS[status].lower(),
+            ),
+            data_request=data_request,
+            actor=actor,
+            data={"from": data_request.status, "to": status},
+        )
+    if overdue_since and not data_request.overdue_since:
+        record_activity(
+            ActivityVerb.BECAME_OVERDUE,
+            became_overdue_sentence(county, overdue_since),
+            data_request=data_request,
+            data={"overdue_since": overdue_since.isoformat()},
+        )
+    elif data_request.overdue_since and not overdue_since:
+        record_activity(
+            ActivityVerb.OVERDUE_CLEARED,
+            sentence(ActivityVerb.OVERDUE_CLEARED, county=county, what="response"),
+            data_request=data_request,
+            actor=actor,
+            data={"was_overdue_since": data_request.overdue_since.isoformat()},
+        )
+    data_request.status = status
+    data_request.overdue_since = overdue_since
+    data_request.save(update_fields=["status", "overdue_since", "updated_at"])
+    return data_request
+
+
+def became_overdue_sentence(county: object, overdue_since: dt.date) -> str:
+    """A request's "overdue since" sentence (the same one flag_overdue writes in SQL)."""
+    return sentence(
+        ActivityVerb.BECAME_OVERDUE, county=county, what="response", since=overdue_since
+    )

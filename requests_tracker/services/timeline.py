@@ -1,0 +1,199 @@
+"""The timeline every service writes to: Activity records, their sentences, and the lock and
+helpers a status-changing write shares.
+
+- `record_activity` appends one event (and wakes the webhook fan-out once per commit);
+- `sentence` builds an event's one-line summary from SENTENCES, the only place each sentence is
+  written (flag_overdue builds the same sentence in SQL with `sentence_sql`);
+- `lock_request` takes a request's row lock (and the overdue check's shared lock);
+- `raise_with_model_errors` merges business-rule errors with the model's own, per field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import string
+from typing import Any
+
+from celery import current_app
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import CharField, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from requests_tracker.choices import ActivityVerb
+from requests_tracker.models import (
+    Activity,
+    Campaign,
+    County,
+    DataRequest,
+    Escalation,
+    Response,
+)
+
+logger = logging.getLogger(__name__)
+
+User = AbstractBaseUser
+FLAG_OVERDUE_LOCK_KEY = 7_284_006  # Gov. Code 7284.6: any fixed number shared by every process.
+SUMMARY_MAX_LENGTH = Activity._meta.get_field("summary").max_length
+
+SENTENCES: dict[str, str] = {
+    ActivityVerb.REQUEST_ISSUED: "{agency} asked {county} for data, due {due_on}",
+    ActivityVerb.CAMPAIGN_ISSUED: "{agency} issued “{title}” to {count} counties",
+    ActivityVerb.REQUEST_UPDATED: "{county}: request edited ({fields})",
+    ActivityVerb.CAMPAIGN_UPDATED: "Campaign “{title}” edited ({fields})",
+    ActivityVerb.DUE_DATE_CHANGED: "{county}: {change} {due_on} (was {was})",
+    ActivityVerb.RESPONSE_LOGGED: "{county}: {kind} ({received_on})",
+    ActivityVerb.RESPONSE_UPDATED: "{county}: response of {received_on} corrected",
+    ActivityVerb.RESPONSE_DELETED: "{county}: response of {received_on} deleted",
+    ActivityVerb.ESCALATION_FILED: "{county}: {kind} ({issued_on})",
+    ActivityVerb.ESCALATION_UPDATED: "{county}: {kind} {change}",
+    ActivityVerb.ESCALATION_DELETED: "{county}: {kind} deleted",
+    ActivityVerb.STATUS_CHANGED: "{county}: status changed from {was} to {now}",
+    ActivityVerb.BECAME_OVERDUE: "{county}: {what} overdue since {since}",
+    ActivityVerb.OVERDUE_CLEARED: "{county}: {what} no longer overdue",
+    ActivityVerb.SOURCE_ADDED: "Source added: {title}",
+    ActivityVerb.SOURCE_REMOVED: "Source removed: {title}",
+    ActivityVerb.FIGURE_RECORDED: "{county}: {metric} — {value} ({period})",
+}
+"""One sentence per verb; `{placeholders}` are filled by `sentence` (or `sentence_sql`)."""
+
+DUE_DATE_CHANGES = {
+    "edited": "due date changed to",
+    "extension_granted": "extension to",
+    "extension_withdrawn": "extension withdrawn, due",
+}
+"""How a due-date change is told, by its reason (the `reason` in the Activity's data)."""
+
+
+def sentence(verb: str, **values: Any) -> str:
+    """The event's summary: its verb's sentence with `values` (dates written ISO), cut to fit."""
+    text = SENTENCES[verb].format(
+        **{
+            name: value.isoformat() if isinstance(value, dt.date) else value
+            for name, value in values.items()
+        }
+    )
+    return text[:SUMMARY_MAX_LENGTH]
+
+
+def sentence_sql(verb: str, **values: Combinable | str) -> Concat:
+    """The same sentence as an SQL expression, each placeholder given as a column expression or
+    a literal string, so set-based writes (flag_overdue) say exactly what services say."""
+    parts: list[Combinable] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(SENTENCES[verb]):
+        if literal:
+            parts.append(Value(literal))
+        if name:
+            value = values[name]
+            parts.append(Value(value) if isinstance(value, str) else value)
+    return Concat(*parts, output_field=CharField())
+
+
+def due_date_sentence(data_request: DataRequest, reason: str, *, was: dt.date) -> str:
+    """How a change of the request's due date reads (reason: a key of DUE_DATE_CHANGES)."""
+    return sentence(
+        ActivityVerb.DUE_DATE_CHANGED,
+        county=data_request.county,
+        change=DUE_DATE_CHANGES[reason],
+        due_on=data_request.due_on,
+        was=was,
+    )
+
+
+def local_today() -> dt.date:
+    """Today's date in the newsroom's time zone (settings.TIME_ZONE), which decides deadlines."""
+    return timezone.localdate()
+
+
+def actor_or_none(actor: User | None) -> User | None:
+    """The signed-in user behind a write, or None (anonymous users and jobs record no actor)."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def record_activity(
+    verb: str,
+    summary: str,
+    *,
+    data_request: DataRequest | None = None,
+    county: County | None = None,
+    campaign: Campaign | None = None,
+    response: Response | None = None,
+    escalation: Escalation | None = None,
+    actor: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> Activity:
+    """Append one event to the timeline; a request's county and campaign are filled in from it.
+
+    Side effect: on commit, the worker that fans new Activity out to webhooks is woken.
+    """
+    if data_request is not None:
+        county = county or data_request.county
+        campaign = campaign or data_request.campaign
+    activity = Activity.objects.create(
+        verb=verb,
+        summary=summary[:SUMMARY_MAX_LENGTH],
+        request=data_request,
+        county=county,
+        campaign=campaign,
+        response=response,
+        escalation=escalation,
+        actor=actor_or_none(actor),
+        data=data or {},
+    )
+    announce_on_commit()
+    return activity
+
+
+def announce_on_commit() -> None:
+    """After commit, wake the worker that fans new Activity out to webhooks (once per commit).
+
+    The database is the record of what still needs delivering, so if the broker is down the
+    write still succeeds and the periodic sweep finds the work later. The task is looked up by
+    name in Celery's registry, so services never import the task module.
+    """
+    pending = transaction.get_connection().run_on_commit
+    if any(callback is _wake_fan_out for _, callback, _ in pending):
+        return
+    transaction.on_commit(_wake_fan_out)
+
+
+FAN_OUT_TASK = "requests_tracker.tasks.fan_out_activity_task"
+
+
+def _wake_fan_out() -> None:
+    try:
+        current_app.tasks[FAN_OUT_TASK].delay()
+    except Exception:  # the broker being down must never undo or fail a write
+        logger.warning("Broker unreachable; new activity will be delivered by the next sweep.")
+
+
+def lock_request(pk: int) -> DataRequest:
+    """Lock one request for a status-changing write.
+
+    On PostgreSQL the write also takes the overdue flag's advisory lock in shared mode, so it never
+    interleaves with a flag_overdue run (which takes it exclusively); writes don't block each other.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [FLAG_OVERDUE_LOCK_KEY])
+    return (
+        DataRequest.objects.select_for_update(of=("self",))
+        .select_related("county", "campaign")
+        .get(pk=pk)
+    )
+
+
+def raise_with_model_errors(instance: Any, errors: dict[str, str]) -> None:
+    """Raise the business-rule `errors` together with the model's own (full_clean), per field;
+    a field's business-rule message wins over the model's."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, " ".join(messages))
+    if errors:
+        raise ValidationError(errors)
