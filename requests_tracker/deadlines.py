@@ -93,8 +93,3 @@ def stated_deadline(due_on: dt.date, quoted_words: str) -> Deadline:
     if not quoted_words:
         raise ValueError("Quote the letter's words for a stated deadline.")
     return Deadline(due_on=due_on, basis=DueBasis.STATED, rule=quoted_words)
-
-
-def days_overdue(due_on: dt.date, today: dt.date) -> int:
-    """Whole days past the due date on `today` (0 when not past)."""
-    return max((today - due_on).days, 0)

@@ -1,7 +1,7 @@
 """`/healthz`: is the database answering, and can the broker be reached?"""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -29,7 +29,7 @@ def _broker_ok() -> tuple[bool, str]:
 
 @never_cache
 @require_GET
-def healthz(request):  # noqa: ANN001, ANN201
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers (the broker is reported, not required: writes survive it)."""
     database_ok, database_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()

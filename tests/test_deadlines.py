@@ -15,7 +15,6 @@ from requests_tracker.deadlines import (
     add_business_days,
     add_calendar_days,
     compute_deadline,
-    days_overdue,
     holiday_name,
     is_business_day,
     stated_deadline,
@@ -134,10 +133,3 @@ def test_stated_deadline_keeps_the_letters_quoted_words() -> None:
 def test_stated_deadline_without_the_quoted_words_is_rejected() -> None:
     with pytest.raises(ValueError, match="Quote"):
         stated_deadline(D(2025, 8, 19), "   ")
-
-
-def test_days_overdue_counts_whole_days_past_the_due_date() -> None:
-    assert days_overdue(D(2025, 8, 16), today=D(2025, 8, 16)) == 0
-    assert days_overdue(D(2025, 8, 16), today=D(2025, 8, 1)) == 0
-    assert days_overdue(D(2025, 8, 16), today=D(2025, 8, 17)) == 1
-    assert days_overdue(D(2025, 8, 16), today=D(2025, 9, 16)) == 31

@@ -42,10 +42,10 @@ class NextDay(Func):
     output_field = DateField()
     arity = 1
 
-    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+    def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template="date(%(expressions)s, '+1 day')")
 
-    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+    def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template="(%(expressions)s + 1)")
 
 

@@ -15,17 +15,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from requests_tracker import services
+from requests_tracker.choices import DataCategory, RequestStatus
 from requests_tracker.models import (
     Agency,
     Campaign,
     County,
-    DataCategory,
     DataRequest,
     Escalation,
-    EscalationKind,
-    EscalationStatus,
-    RequestStatus,
-    ResponseKind,
+    Response,
     Source,
 )
 
@@ -153,17 +151,26 @@ class SourceFields(forms.Form):
         ]
 
 
-class ResponseForm(SourceFields):
+class EntryForm(forms.ModelForm):
+    """An entry built from its model, limited to the fields its service accepts.
+
+    The model's own validation is left to the service (its messages exist once, there): this
+    form only reads and type-checks what was typed, and `service_arguments` hands it over.
+    """
+
+    def _post_clean(self) -> None:
+        """No model validation here: the service runs it, with the business rules."""
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned fields under the service's names, plus any source typed beside them."""
+        arguments = {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        arguments["new_sources"] = self.new_sources()
+        return arguments
+
+
+class ResponseForm(SourceFields, EntryForm):
     """A county's answer to one request (services.log_response)."""
 
-    kind = forms.ChoiceField(choices=ResponseKind.choices, label="What the county did")
-    received_on = forms.DateField(widget=DATE_WIDGET, label="Received on")
-    responding_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(), required=False, empty_label="(not recorded)"
-    )
-    official = forms.CharField(
-        required=False, max_length=200, help_text="Name and title of who answered."
-    )
     categories_provided = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -171,143 +178,93 @@ class ResponseForm(SourceFields):
         help_text="Only what the request asked for; this is what makes a partial answer "
         "measurable.",
     )
-    records_provided = forms.IntegerField(required=False, min_value=0, label="Records provided")
-    legal_basis_cited = forms.CharField(
-        required=False, max_length=500, help_text="The county's counter-authority, e.g. SB 54."
-    )
-    new_due_on = forms.DateField(
-        required=False,
-        widget=DATE_WIDGET,
-        label="New due date",
-        help_text="Only for an extension.",
-    )
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    quotation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    field_order = [
-        "kind",
-        "received_on",
-        "responding_agency",
-        "official",
-        "categories_provided",
-        "records_provided",
-        "legal_basis_cited",
-        "new_due_on",
-        "summary",
-        "quotation",
-    ]
+    class Meta:
+        model = Response
+        fields = services.RESPONSE_FIELDS
+        labels = {
+            "kind": "What the county did",
+            "received_on": "Received on",
+            "new_due_on": "New due date",
+        }
+        help_texts = {
+            "official": "Name and title of who answered.",
+            "legal_basis_cited": "The county's counter-authority, e.g. SB 54.",
+            "new_due_on": "Only for an extension.",
+        }
+        widgets = {
+            "received_on": DATE_WIDGET,
+            "new_due_on": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "quotation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["kind", "received_on", "responding_agency", "official"]
 
     def __init__(self, *args: Any, data_request: DataRequest, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "response")
         super().__init__(*args, **kwargs)
-        self.fields["responding_agency"].queryset = Agency.objects.exclude(
-            level=Agency.Level.FEDERAL
-        ).order_by("name")
+        agency = self.fields["responding_agency"]
+        agency.queryset = Agency.objects.exclude(level=Agency.Level.FEDERAL).order_by("name")
+        agency.empty_label = "(not recorded)"
         labels = dict(DataCategory.choices)
         self.fields["categories_provided"].choices = [
             (category, labels.get(category, category)) for category in data_request.data_sought
         ]
 
-    def service_arguments(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "kind": data["kind"],
-            "received_on": data["received_on"],
-            "responding_agency": data.get("responding_agency"),
-            "official": data.get("official", ""),
-            "categories_provided": data.get("categories_provided") or [],
-            "records_provided": data.get("records_provided"),
-            "legal_basis_cited": data.get("legal_basis_cited", ""),
-            "new_due_on": data.get("new_due_on"),
-            "summary": data.get("summary", ""),
-            "quotation": data.get("quotation", ""),
-            "new_sources": self.new_sources(),
-        }
 
-
-class EscalationForm(SourceFields):
+class EscalationForm(SourceFields, EntryForm):
     """DOJ's next step on one request (services.file_escalation)."""
 
-    kind = forms.ChoiceField(choices=EscalationKind.choices, label="What DOJ did")
-    issued_on = forms.DateField(widget=DATE_WIDGET, label="Issued on")
-    due_on = forms.DateField(
-        required=False, widget=DATE_WIDGET, label="Due on", help_text="Compliance or return date."
-    )
-    follows = forms.ModelChoiceField(
-        queryset=Escalation.objects.none(),
-        required=False,
-        empty_label="(the first step)",
-        label="Follows",
-        help_text="The earlier step this one builds on.",
-    )
-    status = forms.ChoiceField(choices=EscalationStatus.choices, initial=EscalationStatus.OPEN)
-    court = forms.CharField(required=False, max_length=200)
-    case_number = forms.CharField(required=False, max_length=100)
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    class Meta:
+        model = Escalation
+        fields = services.ESCALATION_FIELDS
+        labels = {"kind": "What DOJ did", "issued_on": "Issued on", "due_on": "Due on"}
+        help_texts = {"follows": "The earlier step this one builds on."}
+        widgets = {
+            "issued_on": DATE_WIDGET,
+            "due_on": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
 
-    field_order = [
-        "kind",
-        "issued_on",
-        "due_on",
-        "follows",
-        "status",
-        "court",
-        "case_number",
-        "summary",
-    ]
+    field_order = ["kind", "issued_on", "due_on", "follows", "status"]
 
     def __init__(self, *args: Any, data_request: DataRequest, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "escalation")
         super().__init__(*args, **kwargs)
-        self.fields["follows"].queryset = Escalation.objects.filter(request=data_request).order_by(
+        follows = self.fields["follows"]
+        follows.queryset = Escalation.objects.filter(request=data_request).order_by(
             "issued_on", "id"
         )
-
-    def service_arguments(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "kind": data["kind"],
-            "issued_on": data["issued_on"],
-            "due_on": data.get("due_on"),
-            "follows": data.get("follows"),
-            "status": data["status"],
-            "court": data.get("court", ""),
-            "case_number": data.get("case_number", ""),
-            "summary": data.get("summary", ""),
-            "new_sources": self.new_sources(),
-        }
+        follows.empty_label = "(the first step)"
 
 
-class SourceForm(forms.Form):
+class SourceForm(EntryForm):
     """A source cited on the request itself (services.add_source)."""
 
-    url = forms.URLField(
-        required=False, max_length=1000, label="Address (URL)", assume_scheme="https"
-    )
-    file = forms.FileField(required=False, label="Or upload the document")
-    title = forms.CharField(max_length=300)
-    publisher = forms.CharField(required=False, max_length=200)
-    published_on = forms.DateField(required=False, widget=DATE_WIDGET, label="Published on")
-    kind = forms.ChoiceField(choices=Source.Kind.choices, initial=Source.Kind.PRIMARY_DOCUMENT)
-    archived_url = forms.URLField(
-        required=False, max_length=1000, label="Archived copy (URL)", assume_scheme="https"
-    )
+    class Meta:
+        model = Source
+        fields = services.SOURCE_FIELDS
+        labels = {
+            "url": "Address (URL)",
+            "file": "Or upload the document",
+            "published_on": "Published on",
+            "archived_url": "Archived copy (URL)",
+        }
+        widgets = {"published_on": DATE_WIDGET}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "source")
         super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = Source.Kind.PRIMARY_DOCUMENT
+
+    def new_sources(self) -> list[dict[str, Any]]:
+        return []
 
     def service_arguments(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "url": data.get("url") or "",
-            "file": data.get("file"),
-            "title": data["title"],
-            "publisher": data.get("publisher", ""),
-            "published_on": data.get("published_on"),
-            "kind": data["kind"],
-            "archived_url": data.get("archived_url") or "",
-        }
+        arguments = super().service_arguments()
+        del arguments["new_sources"]
+        return arguments
 
 
 def attach_service_errors(form: forms.Form, error: ValidationError) -> None:
