@@ -391,9 +391,15 @@ class ReportedFigure(TimeStamped):
 
 
 class Activity(models.Model):
-    """Append-only event log. Feeds the timeline, dashboard, Atom feed, API, digests, webhooks."""
+    """Append-only event log. Feeds the timeline, dashboard, Atom feed, API, digests, webhooks.
+
+    Two times: `occurred_on`, the day the event happened (the letter's date, the day an answer
+    was received, the first overdue day; the day of recording for edits), which timelines are
+    ordered by; and `created_at`, when it was recorded, which the changes feed is ordered by.
+    """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    occurred_on = models.DateField(help_text="The day the event happened (not when recorded).")
     verb = models.CharField(max_length=30, choices=ActivityVerb.choices)
     county = models.ForeignKey(
         County, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"
@@ -424,6 +430,7 @@ class Activity(models.Model):
             models.Index(fields=["verb", "created_at"]),
             models.Index(fields=["request", "created_at"]),
             models.Index(fields=["county", "created_at"]),
+            models.Index(fields=["request", "occurred_on", "created_at"]),
         ]
 
     def __str__(self) -> str:

@@ -183,8 +183,16 @@ def webhook_subscriptions() -> QuerySet[WebhookSubscription]:
 
 
 def activity_feed() -> QuerySet[Activity]:
-    """The event log in the one order every reader relies on: (created_at, id), oldest first."""
+    """The event log in the order it was recorded, (created_at, id), oldest first: the changes
+    feed's cursor relies on it (a reader that syncs must see late-recorded events too)."""
     return Activity.objects.select_related("county", "actor").order_by("created_at", "id")
+
+
+def timeline() -> QuerySet[Activity]:
+    """Events in the order they happened: by `occurred_on` (the letter's date, the day an answer
+    was received, the first overdue day), then by when they were recorded. Timelines of a
+    request or a county read this way, whatever order the rows were typed in."""
+    return activity_feed().order_by("occurred_on", "created_at", "id")
 
 
 def activity_settled_before() -> dt.datetime:

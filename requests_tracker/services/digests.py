@@ -128,6 +128,8 @@ def _send_digest_to(user_id: int, *, frequency: str, cutoff: dt.datetime) -> int
                 events.append(activity)
 
         if events:
+            # Read in the order things happened, as on the timeline (then as recorded).
+            events.sort(key=lambda event: (event.occurred_on, event.created_at, event.pk))
             _email(user, frequency=frequency, events=events, watches=due)
         for watch_id, activity_id in newest.items():
             # update(), not save(): a cursor moving is not an edit worth a history row.

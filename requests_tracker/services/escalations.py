@@ -98,10 +98,11 @@ def file_escalation(
                 "issued_on": issued_on.isoformat(),
                 "due_on": due_on.isoformat() if due_on else None,
             },
+            occurred_on=issued_on,
         )
         if escalation.overdue_since:
             _record_escalation_overdue(escalation, data_request)
-        refresh_request_status(data_request, today=today, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor, occurred_on=issued_on)
     return escalation
 
 
@@ -214,6 +215,7 @@ def _record_escalation_overdue(escalation: Escalation, data_request: DataRequest
             what=escalation.get_kind_display().lower(),
             since=escalation.overdue_since,
         ),
+        occurred_on=escalation.overdue_since,
         data_request=data_request,
         escalation=escalation,
         data={"overdue_since": escalation.overdue_since.isoformat()},

@@ -203,6 +203,7 @@ def _apply(kind: _Flaggable, *, today: dt.date, now: dt.datetime) -> tuple[int, 
     _insert_activity_from(
         changes.newly_overdue,
         now=now,
+        occurred_on=NextDay(F("due_on")),
         verb=ActivityVerb.BECAME_OVERDUE,
         **kind.columns(),
         summary=sentence_sql(
@@ -216,6 +217,7 @@ def _apply(kind: _Flaggable, *, today: dt.date, now: dt.datetime) -> tuple[int, 
     _insert_activity_from(
         changes.cleared,
         now=now,
+        occurred_on=Value(today, output_field=DateField()),
         verb=ActivityVerb.OVERDUE_CLEARED,
         **kind.columns(),
         summary=sentence_sql(ActivityVerb.OVERDUE_CLEARED, county=kind.county(), what=kind.what()),
@@ -244,6 +246,7 @@ def _written_now(now: dt.datetime, verb: str, column: str, *, escalation: bool) 
 
 ACTIVITY_INSERT_COLUMNS = (
     "created_at",
+    "occurred_on",
     "verb",
     "request_id",
     "county_id",
@@ -254,10 +257,13 @@ ACTIVITY_INSERT_COLUMNS = (
 )
 
 
-def _insert_activity_from(rows: QuerySet, *, now: dt.datetime, verb: str, **columns: Any) -> None:
+def _insert_activity_from(
+    rows: QuerySet, *, now: dt.datetime, occurred_on: Func | Value, verb: str, **columns: Any
+) -> None:
     """INSERT INTO activity (...) SELECT ... FROM `rows`: one statement whatever the row count."""
     expressions = {
         "created_at": Value(now, output_field=Activity._meta.get_field("created_at")),
+        "occurred_on": occurred_on,
         "verb": Value(str(verb), output_field=CharField()),
         **columns,
     }

@@ -129,8 +129,9 @@ def issue_request(
             data_request=data_request,
             actor=actor,
             data={"due_on": deadline.due_on.isoformat()},
+            occurred_on=issued_on,
         )
-        refresh_request_status(data_request, today=today, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor, occurred_on=issued_on)
     return data_request
 
 
@@ -261,6 +262,7 @@ def issue_campaign(
         activity = [
             Activity(
                 created_at=now,
+                occurred_on=issued_on,
                 verb=ActivityVerb.CAMPAIGN_ISSUED,
                 campaign=campaign,
                 actor_id=actor_id,
@@ -277,6 +279,7 @@ def issue_campaign(
             activity.append(
                 Activity(
                     created_at=now,
+                    occurred_on=issued_on,
                     verb=ActivityVerb.REQUEST_ISSUED,
                     request=data_request,
                     county_id=data_request.county_id,
@@ -295,6 +298,7 @@ def issue_campaign(
                 activity.append(
                     Activity(
                         created_at=now,
+                        occurred_on=overdue_since,
                         verb=ActivityVerb.BECAME_OVERDUE,
                         request=data_request,
                         county_id=data_request.county_id,

@@ -105,9 +105,10 @@ def log_response(
             response=response,
             actor=actor,
             data={"kind": kind, "received_on": received_on.isoformat()},
+            occurred_on=received_on,
         )
         _follow_extensions(data_request, changed=response, actor=actor)
-        refresh_request_status(data_request, today=today, actor=actor)
+        refresh_request_status(data_request, today=today, actor=actor, occurred_on=received_on)
     return response
 
 
@@ -303,4 +304,5 @@ def _move_due_date(
         response=response,
         actor=actor,
         data={"from": old_due.isoformat(), "to": due_on.isoformat(), "reason": reason},
+        occurred_on=response.received_on if response is not None else None,
     )

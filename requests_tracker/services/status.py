@@ -13,11 +13,20 @@ STATUS_LABELS = dict(RequestStatus.choices)
 
 
 def refresh_request_status(
-    data_request: DataRequest, *, today: dt.date, actor: User | None
+    data_request: DataRequest,
+    *,
+    today: dt.date,
+    actor: User | None,
+    occurred_on: dt.date | None = None,
 ) -> DataRequest:
     """Re-derive status and overdue from the request's responses and escalations (workflow.py)
     and save them; each real transition is recorded on the timeline (`status_changed`,
-    `became_overdue`, `overdue_cleared`). The caller holds the request's lock (lock_request)."""
+    `became_overdue`, `overdue_cleared`). The caller holds the request's lock (lock_request).
+
+    A transition happened on `occurred_on`, the date of the event that caused it (an answer's
+    received date, an escalation's issue date; default today); becoming overdue happens on the
+    first overdue day."""
+    occurred_on = occurred_on or today
     responses = [
         workflow.ResponseFact(kind, received_on, pk)
         for pk, kind, received_on in data_request.responses.values_list("pk", "kind", "received_on")
@@ -43,6 +52,7 @@ def refresh_request_status(
             data_request=data_request,
             actor=actor,
             data={"from": data_request.status, "to": status},
+            occurred_on=occurred_on,
         )
     if overdue_since and not data_request.overdue_since:
         record_activity(
@@ -50,6 +60,7 @@ def refresh_request_status(
             became_overdue_sentence(county, overdue_since),
             data_request=data_request,
             data={"overdue_since": overdue_since.isoformat()},
+            occurred_on=overdue_since,
         )
     elif data_request.overdue_since and not overdue_since:
         record_activity(
@@ -58,6 +69,7 @@ def refresh_request_status(
             data_request=data_request,
             actor=actor,
             data={"was_overdue_since": data_request.overdue_since.isoformat()},
+            occurred_on=occurred_on,
         )
     data_request.status = status
     data_request.overdue_since = overdue_since

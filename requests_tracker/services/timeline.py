@@ -125,9 +125,11 @@ def record_activity(
     escalation: Escalation | None = None,
     actor: User | None = None,
     data: dict[str, Any] | None = None,
+    occurred_on: dt.date | None = None,
 ) -> Activity:
     """Append one event to the timeline; a request's county and campaign are filled in from it.
 
+    `occurred_on` is the day the event happened (default: today in TIME_ZONE, right for edits).
     Side effect: on commit, the worker that fans new Activity out to webhooks is woken.
     """
     if data_request is not None:
@@ -143,6 +145,7 @@ def record_activity(
         escalation=escalation,
         actor=actor_or_none(actor),
         data=data or {},
+        occurred_on=occurred_on or local_today(),
     )
     announce_on_commit()
     return activity

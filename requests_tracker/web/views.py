@@ -176,7 +176,7 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "requests": _with_days_overdue(requests, today),
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
             "figures": figures,
-            "activity": selectors.recent_activity().filter(county=county)[:COUNTY_ACTIVITY_ROWS],
+            "activity": selectors.timeline().filter(county=county).reverse()[:COUNTY_ACTIVITY_ROWS],
         },
     )
 
@@ -244,7 +244,7 @@ def _request_page(
         "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],
         "responses": responses,
         "escalations": data_request.escalations.all(),
-        "timeline": selectors.activity_feed().filter(request=data_request),
+        "timeline": selectors.timeline().filter(request=data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))
     if permissions.can_create(request.user):
