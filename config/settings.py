@@ -173,7 +173,8 @@ SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 # Broker and Celery: Redis (or RabbitMQ) in production and CI; a broker needing no server by
 # default (kombu's filesystem transport, every folder under var/)
 # ---------------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# A host name (ignored by the transport) keeps kombu from warning that none was given.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem"):
     BROKER_FOLDERS = {
         "data_folder_in": VAR_DIR / "broker",
