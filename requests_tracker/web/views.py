@@ -40,6 +40,7 @@ from requests_tracker.models import (
     Response,
     ResponseKind,
 )
+from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
     SOURCE_FIELD_NAMES,
     CountyFilterForm,
@@ -145,6 +146,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "activity": selectors.recent_activity()[:DASHBOARD_ACTIVITY_ROWS],
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
+            **map_context(state=DEFAULT_STATE, today=today),
         },
     )
 
