@@ -40,6 +40,7 @@ from requests_tracker.models import (
     Response,
     ResponseKind,
 )
+from requests_tracker.web.comparison import comparison_context, read_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
     SOURCE_FIELD_NAMES,
@@ -207,11 +208,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @reader_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
-    requests = (
-        selectors.data_requests()
-        .filter(campaign=campaign)
-        .order_by("county__state", "county__name", "id")
-    )
+    sort, descending, sort_error = read_sort(request.GET)
+    today = services.local_today()
     return _page(
         request,
         "tracker/campaign_detail.html",
@@ -221,7 +219,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_rows": [
                 row for row in _status_rows(selectors.status_counts_of(campaign)) if row[2]
             ],
-            "requests": _with_days_overdue(requests, services.local_today()),
+            "sort_error": sort_error,
+            **comparison_context(campaign, today=today, sort=sort, descending=descending),
         },
     )
 
