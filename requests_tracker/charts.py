@@ -19,6 +19,18 @@ AXIS = "#555b63"
 BAR = "#0b5cad"
 
 
+def _empty(title: str, message: str) -> str:
+    """A chart with nothing to draw yet says so where its bars would be."""
+    return _frame(
+        title,
+        message,
+        f'<rect x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{WIDTH - MARGIN_LEFT - MARGIN_RIGHT}" '
+        f'height="{HEIGHT - MARGIN_TOP - MARGIN_BOTTOM}" fill="#f4f5f7" stroke="#d0d4da"/>'
+        f'<text x="{WIDTH / 2:.0f}" y="{HEIGHT / 2:.0f}" text-anchor="middle" font-size="15" '
+        f'fill="{AXIS}">{escape(message)}</text>',
+    )
+
+
 def _frame(title: str, description: str, body: str, height: int = HEIGHT) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
@@ -39,7 +51,7 @@ def stacked_steps(
     bottom to top. The axis runs from the first day to a little past the last, so the last
     step (the standing now) always shows."""
     if not steps:
-        return _frame(title, "No data yet.", "")
+        return _empty(title, "No requests yet.")
     first, last = steps[0][0], steps[-1][0]
     # The last step (where things stand now) gets a sliver of the axis past its day, at least
     # one day, so a change logged today is visible rather than zero wide.
@@ -94,10 +106,18 @@ def stacked_steps(
     return _frame(title, description, "".join(body))
 
 
-def histogram(values: Sequence[int], *, bin_width: int, title: str, unit: str = "days") -> str:
-    """Bars counting `values` in bins of `bin_width` (0 to bin_width-1, ...), up to the largest."""
+def histogram(
+    values: Sequence[int],
+    *,
+    bin_width: int,
+    title: str,
+    unit: str = "days",
+    empty: str = "Nothing to count yet.",
+) -> str:
+    """Bars counting `values` in bins of `bin_width` (0 to bin_width-1, ...), up to the largest;
+    with no values, the `empty` message in their place."""
     if not values:
-        return _frame(title, "No values yet.", "")
+        return _empty(title, empty)
     bins = [0] * (max(values) // bin_width + 1)
     for value in values:
         bins[max(value, 0) // bin_width] += 1

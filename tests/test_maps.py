@@ -234,6 +234,12 @@ def test_the_histogram_counts_values_in_bins_and_says_so_in_words():
     assert len(list(svg.iter(f"{SVG}rect"))) == 3
 
 
+def test_a_histogram_with_nothing_to_count_says_so():
+    svg = parse(charts.histogram([], bin_width=7, title="Days", empty="Nobody has answered."))
+    assert [text.text for text in svg.iter(f"{SVG}text")] == ["Nobody has answered."]
+    assert svg.find(f"{SVG}desc").text == "Nobody has answered."
+
+
 def test_the_status_chart_stacks_each_day_and_describes_the_last():
     steps = [
         (dt.date(2025, 7, 1), {"awaiting": 3}),

@@ -164,6 +164,7 @@ def comparison_context(
                 days,
                 bin_width=HISTOGRAM_BIN_DAYS,
                 title=f"Days to first response: {campaign.title}",
+                empty="No county has given a first response yet.",
             )
         ),
         "never_answered": len(rows) - len(days),
