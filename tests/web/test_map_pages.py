@@ -28,6 +28,20 @@ def california(db):
     return {county.fips: county for county in County.objects.filter(state="CA")}
 
 
+def letters_of_july_17(title: str, counties: list[County]):
+    """A campaign issued 2025-07-17 to `counties`, due in 30 days."""
+    return services.issue_campaign(
+        title=title,
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 17),
+        counties=counties,
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges"],
+        today=dt.date(2025, 7, 17),
+    )
+
+
 def county_paths(html: str) -> dict[str, dict[str, str]]:
     """Each county path on the page: FIPS → its attributes."""
     paths = {}
@@ -82,17 +96,7 @@ def test_the_dashboard_map_fills_each_california_county_by_its_request(californi
 def test_a_county_shows_its_newest_request_or_its_request_in_the_chosen_campaign(
     california, as_viewer
 ):
-    doj = AgencyFactory()
-    campaign = services.issue_campaign(
-        title="July letters",
-        issuing_agency=doj,
-        issued_on=dt.date(2025, 7, 17),
-        counties=[california["06037"]],
-        due_basis="calendar_days",
-        due_days=30,
-        data_sought=["charges"],
-        today=dt.date(2025, 7, 17),
-    )
+    campaign = letters_of_july_17("July letters", [california["06037"]])
     services.log_response(
         request=campaign.requests.get(), kind="declined", received_on=dt.date(2025, 7, 20)
     )
@@ -193,16 +197,7 @@ def test_a_closed_tracker_hides_the_embed_from_anonymous_readers_but_serves_the_
     california, client, as_viewer, settings
 ):
     settings.TRACKER_PUBLIC = False
-    campaign = services.issue_campaign(
-        title="Letters",
-        issuing_agency=AgencyFactory(),
-        issued_on=dt.date(2025, 7, 17),
-        counties=[california["06037"]],
-        due_basis="calendar_days",
-        due_days=30,
-        data_sought=["charges"],
-        today=dt.date(2025, 7, 17),
-    )
+    campaign = letters_of_july_17("Letters", [california["06037"]])
     assert client.get("/embed/map/CA.svg").status_code == 404
     assert client.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg").status_code == 404
     response = as_viewer.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg")
