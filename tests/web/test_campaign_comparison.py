@@ -237,3 +237,32 @@ def test_the_csv_needs_a_reader_like_the_page(three_counties, client, as_nobody)
     assert "/accounts/login/" in client.get(path).url
     assert as_nobody.get(path).status_code == 403
     assert client.get("/campaigns/999999/comparison.csv").status_code == 302
+
+
+def test_a_county_that_complied_without_listing_categories_gave_everything_sought(
+    journalist, as_viewer
+):
+    full, listed = CountyFactory(name="Full County"), CountyFactory(name="Listed County")
+    campaign = services.issue_campaign(
+        title="Letters",
+        issuing_agency=AgencyFactory(),
+        issued_on=ISSUED,
+        counties=[full, listed],
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges", "release_dates"],
+        today=ISSUED,
+    )
+    for county, categories in ((full, []), (listed, ["release_dates"])):
+        services.log_response(
+            request=campaign.requests.get(county=county),
+            kind="complied",
+            categories_provided=categories,
+            received_on=ISSUED + dt.timedelta(days=10),
+            actor=journalist,
+        )
+    records = csv_rows(as_viewer, f"/campaigns/{campaign.pk}/comparison.csv")
+    assert [(r["county"], r["data_given"]) for r in records] == [
+        ("Full County", "charges;release_dates"),
+        ("Listed County", "release_dates"),
+    ]
