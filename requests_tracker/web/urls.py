@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from requests_tracker import badges
 from requests_tracker.feeds import ActivityFeed
-from requests_tracker.web import views
+from requests_tracker.web import campaigns, maps, views
 
 app_name = "web"
 
@@ -18,6 +18,19 @@ urlpatterns = [
     path("requests/<int:pk>/escalations/", views.file_escalation, name="file_escalation"),
     path("requests/<int:pk>/sources/", views.add_source, name="add_source"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path(
+        "campaigns/<int:pk>/comparison.csv",
+        campaigns.comparison_csv_download,
+        name="campaign_comparison_csv",
+    ),
     path("feeds/activity.atom", ActivityFeed(), name="activity_feed"),
     re_path(r"^badges/(?P<fips>\d{5})\.svg$", badges.county_badge, name="county_badge"),
+    path("map/", maps.map_index, name="map_index"),
+    re_path(r"^map/(?P<state>[A-Za-z]{2})/$", maps.state_map, name="state_map"),
+    re_path(r"^embed/map/(?P<state>[A-Z]{2})\.svg$", maps.embed_map, name="embed_map"),
+    re_path(
+        r"^embed/campaigns/(?P<pk>\d+)/map/(?P<state>[A-Z]{2})\.svg$",
+        maps.embed_campaign_map,
+        name="embed_campaign_map",
+    ),
 ]

@@ -33,6 +33,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from requests_tracker import permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import DataRequest
+from requests_tracker.web.comparison import comparison_context, read_sort
+from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
     CountyFilterForm,
     EscalationForm,
@@ -136,6 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "activity": selectors.recent_activity()[:DASHBOARD_ACTIVITY_ROWS],
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
+            **map_context(state=DEFAULT_STATE, today=today),
         },
     )
 
@@ -196,11 +199,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @reader_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
-    requests = (
-        selectors.data_requests()
-        .filter(campaign=campaign)
-        .order_by("county__state", "county__name", "id")
-    )
+    sort, descending, sort_error = read_sort(request.GET)
+    today = services.local_today()
     return _page(
         request,
         "tracker/campaign_detail.html",
@@ -210,7 +210,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_rows": [
                 row for row in _status_rows(selectors.status_counts_of(campaign)) if row[2]
             ],
-            "requests": _with_days_overdue(requests, services.local_today()),
+            "sort_error": sort_error,
+            **comparison_context(campaign, today=today, sort=sort, descending=descending),
         },
     )
 

@@ -1,0 +1,302 @@
+"""Reads for a campaign's page: counties answering the same DOJ demand, side by side, and the
+figures a story quotes about them, each defined here once (and printed beside it on the page).
+
+Definitions (the page prints them; tests check them against a hand-computed fixture):
+- First response: the county's earliest answer of any kind except a public statement (workflow:
+  statements to the press are not an answer to DOJ); days to it are counted from the request's
+  issue date (the date on the letter) to the date the answer was received. Same rule as
+  selectors.request_stats, whose median this page shows.
+- Answered by the deadline: a substantive answer (complied, partial, declined, no records)
+  received on or before the due date (as extended). The share is over the counties whose due
+  date has passed or that have such an answer (selectors.request_stats); None while none has.
+- Declined: the county has a declined response on file, even if DOJ has since escalated.
+- Escalated against: DOJ has filed at least one escalation (demand letter, subpoena, suit, ...)
+  on the county's request, whatever its outcome.
+- Data given: a category sought counts as given when any response of the county lists it as
+  provided; a "complied" response that lists none counts as giving every category sought.
+- Sources: distinct sources cited by the request, its responses and its escalations.
+- Highest escalation rung: selectors.maps.with_highest_rung.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from requests_tracker import selectors, workflow
+from requests_tracker.choices import (
+    ActivityVerb,
+    DataCategory,
+    EscalationKind,
+    RequestStatus,
+    ResponseKind,
+)
+from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
+from requests_tracker.selectors.maps import with_highest_rung
+
+CATEGORY_LABELS = dict(DataCategory.choices)
+
+
+@dataclass(frozen=True)
+class CategoryCheck:
+    category: str
+    label: str
+    given: bool
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One county's answer to the campaign."""
+
+    request_id: int
+    county_name: str
+    county_fips: str
+    state: str
+    issued_on: dt.date
+    due_on: dt.date
+    status: str
+    overdue_since: dt.date | None
+    days_overdue: int
+    checklist: list[CategoryCheck]
+    first_response_on: dt.date | None
+    first_answer_on: dt.date | None
+    answered_by_due_date: bool | None
+    """Decided once the county answered or its due date passed; None before."""
+    declined: bool
+    rung_kind: str | None
+    rung_status: str | None
+    rung_due_on: dt.date | None
+    sources: int
+
+    @property
+    def status_label(self) -> str:
+        return RequestStatus(self.status).label
+
+    @property
+    def rung_label(self) -> str:
+        return EscalationKind(self.rung_kind).label if self.rung_kind else ""
+
+    @property
+    def escalated(self) -> bool:
+        return self.rung_kind is not None
+
+    @property
+    def days_to_first_response(self) -> int | None:
+        if self.first_response_on is None:
+            return None
+        return (self.first_response_on - self.issued_on).days
+
+    @property
+    def given_count(self) -> int:
+        return sum(1 for check in self.checklist if check.given)
+
+
+def answered_by_due_date(
+    first_answer_on: dt.date | None, due_on: dt.date, today: dt.date
+) -> bool | None:
+    """Whether a substantive answer came on or before the due date: True or False once decided
+    (answered, or the due date has passed), None while the county still has time."""
+    if first_answer_on is not None:
+        return first_answer_on <= due_on
+    return False if today > due_on else None
+
+
+SUBSTANTIVE_KINDS = tuple(workflow.SUBSTANTIVE_OUTCOME)
+
+
+def comparison_rows(campaign: Campaign, *, today: dt.date) -> list[ComparisonRow]:
+    """One row per county the campaign reached, by state and county name (definitions in the
+    module docstring). Five queries whatever the number of counties."""
+    requests = with_highest_rung(
+        DataRequest.objects.filter(campaign=campaign)
+        .select_related("county")
+        .annotate(
+            first_response_on=Min(
+                "responses__received_on",
+                filter=~Q(responses__kind=ResponseKind.PUBLIC_STATEMENT),
+            ),
+            first_answer_on=Min(
+                "responses__received_on", filter=Q(responses__kind__in=SUBSTANTIVE_KINDS)
+            ),
+            declined_responses=Count("responses", filter=Q(responses__kind=ResponseKind.DECLINED)),
+        )
+    ).order_by("county__state", "county__name", "id")
+    requests = list(requests)
+
+    given: dict[int, set[str]] = defaultdict(set)
+    answers = Response.objects.filter(request__campaign=campaign).exclude(
+        kind=ResponseKind.PUBLIC_STATEMENT
+    )
+    for request_id, kind, categories in answers.values_list(
+        "request_id", "kind", "categories_provided"
+    ):
+        if categories:
+            given[request_id].update(categories)
+        elif kind == ResponseKind.COMPLIED:
+            given[request_id].add("*")
+
+    cited: dict[int, set[int]] = defaultdict(set)
+    for through, key in (
+        (DataRequest.sources.through, "datarequest"),
+        (Response.sources.through, "response__request"),
+        (Escalation.sources.through, "escalation__request"),
+    ):
+        links = through.objects.filter(**{f"{key}__campaign": campaign})
+        for request_id, source_id in links.values_list(key, "source_id"):
+            cited[request_id].add(source_id)
+
+    rows = []
+    for request in requests:
+        provided = given.get(request.pk, set())
+        rows.append(
+            ComparisonRow(
+                request_id=request.pk,
+                county_name=request.county.name,
+                county_fips=request.county.fips,
+                state=request.county.state,
+                issued_on=request.issued_on,
+                due_on=request.due_on,
+                status=request.status,
+                overdue_since=request.overdue_since,
+                days_overdue=selectors.days_overdue(request, today=today),
+                checklist=[
+                    CategoryCheck(
+                        category,
+                        CATEGORY_LABELS.get(category, category),
+                        "*" in provided or category in provided,
+                    )
+                    for category in request.data_sought
+                ],
+                first_response_on=request.first_response_on,
+                first_answer_on=request.first_answer_on,
+                answered_by_due_date=answered_by_due_date(
+                    request.first_answer_on, request.due_on, today
+                ),
+                declined=request.declined_responses > 0,
+                rung_kind=request.rung_kind,
+                rung_status=request.rung_status,
+                rung_due_on=request.rung_due_on,
+                sources=len(cited.get(request.pk, ())),
+            )
+        )
+    return rows
+
+
+SORT_KEYS = {
+    "county": lambda row: (row.state, row.county_name),
+    "given": lambda row: row.given_count,
+    "days": lambda row: row.days_to_first_response,
+    "status": lambda row: row.status_label,
+    "overdue": lambda row: row.days_overdue,
+    "rung": lambda row: EscalationKind.values.index(row.rung_kind) if row.rung_kind else None,
+    "rung_due": lambda row: row.rung_due_on,
+    "sources": lambda row: row.sources,
+}
+"""The columns the comparison can be sorted by."""
+
+
+def sorted_rows(rows: list[ComparisonRow], *, key: str, descending: bool) -> list[ComparisonRow]:
+    """`rows` ordered by a SORT_KEYS column; rows without a value (no response yet, no
+    escalation) come last either way, then by county."""
+    if key not in SORT_KEYS:
+        raise ValueError(f"Unknown sort column {key!r}; choose from {', '.join(SORT_KEYS)}.")
+    value = SORT_KEYS[key]
+    by_county = sorted(rows, key=SORT_KEYS["county"])
+    present = [row for row in by_county if value(row) is not None]
+    missing = [row for row in by_county if value(row) is None]
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    counties: int
+    responded: int
+    median_days_to_first_response: float | None
+    decided: int
+    answered_by_due_date: int
+    answered_by_due_date_share: float | None
+    declined: int
+    declined_share: float | None
+    escalated: int
+    escalated_share: float | None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def campaign_figures(
+    campaign: Campaign, rows: list[ComparisonRow], *, today: dt.date
+) -> CampaignFigures:
+    """The campaign's figures (definitions in the module docstring). The median and the
+    answered-by-deadline share come from selectors.request_stats, so they are the numbers the
+    API's stats and the dashboard give; declined and escalated are counted over `rows`. Two
+    queries."""
+    stats = selectors.request_stats(DataRequest.objects.filter(campaign=campaign), today=today)
+    declined = sum(1 for row in rows if row.declined)
+    escalated = sum(1 for row in rows if row.escalated)
+    return CampaignFigures(
+        counties=len(rows),
+        responded=stats.responded,
+        median_days_to_first_response=stats.median_days_to_first_response,
+        decided=stats.due_date_passed_or_answered,
+        answered_by_due_date=stats.answered_by_due_date,
+        answered_by_due_date_share=stats.answered_by_due_date_share,
+        declined=declined,
+        declined_share=_share(declined, len(rows)),
+        escalated=escalated,
+        escalated_share=_share(escalated, len(rows)),
+    )
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """How many of the campaign's counties stood in each status from `day` on."""
+
+    day: dt.date
+    counts: dict[str, int]
+
+
+def status_history(
+    campaign: Campaign, rows: list[ComparisonRow], *, today: dt.date
+) -> list[StatusStep]:
+    """Counties by status over time, from the Activity log: every county starts `awaiting` on
+    its issue date, and each recorded status change counts from the day it was logged (in the
+    newsroom's time zone), which may be later than the day the county answered. The last step
+    is today's statuses as the comparison shows them. One query."""
+    changes = (
+        Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED)
+        .order_by("created_at", "id")
+        .values_list("request_id", "created_at", "data")
+    )
+    issued = {row.request_id: row.issued_on for row in rows}
+    events: list[tuple[dt.date, int, str]] = []
+    for request_id, created_at, data in changes:
+        if request_id in issued and isinstance(data, dict) and data.get("to"):
+            events.append((timezone.localdate(created_at), request_id, data["to"]))
+    days = sorted({*issued.values(), *(day for day, _, _ in events)} | {today})
+    days = [day for day in days if day <= today]
+    status_of: dict[int, str] = {}
+    steps = []
+    pending = sorted(events, key=lambda event: event[0])
+    index = 0
+    for day in days:
+        for request_id, issued_on in issued.items():
+            if issued_on <= day and request_id not in status_of:
+                status_of[request_id] = RequestStatus.AWAITING
+        while index < len(pending) and pending[index][0] <= day:
+            _, request_id, status = pending[index]
+            if request_id in status_of:
+                status_of[request_id] = status
+            index += 1
+        if day == today:
+            status_of.update({row.request_id: row.status for row in rows})
+        counts = dict.fromkeys(RequestStatus.values, 0)
+        for status in status_of.values():
+            counts[status] = counts.get(status, 0) + 1
+        steps.append(StatusStep(day=day, counts=counts))
+    return steps

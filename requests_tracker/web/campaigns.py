@@ -1,0 +1,31 @@
+"""`/campaigns/<id>/comparison.csv`: the campaign page's comparison rows as a spreadsheet.
+
+The same rows, in the same order as the page when given the same `sort` and `order`, with
+machine values (status and category codes, ISO dates); readable by whoever may read the page.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from requests_tracker import services
+from requests_tracker.models import Campaign
+from requests_tracker.selectors import campaigns as campaign_selectors
+from requests_tracker.web.comparison import comparison_csv, read_sort
+from requests_tracker.web.views import reader_required
+
+
+@require_safe
+@reader_required
+def comparison_csv_download(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    sort, descending, _ = read_sort(request.GET)
+    rows = campaign_selectors.comparison_rows(campaign, today=services.local_today())
+    rows = campaign_selectors.sorted_rows(rows, key=sort, descending=descending)
+    response = HttpResponse(comparison_csv(rows), content_type="text/csv; charset=utf-8")
+    filename = f"campaign-{campaign.pk}-{slugify(campaign.title)[:60]}-comparison.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,93 @@
+"""What a county map shows on a page: the SVG, its legend, its table, the filters and the switcher.
+
+Shared by the dashboard (California) and `/map/<state>/` (web/maps.py); reads through
+selectors.maps, draws through maps.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import Http404
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from requests_tracker import maps
+from requests_tracker.models import Campaign
+from requests_tracker.selectors import maps as map_selectors
+
+DEFAULT_STATE = "CA"
+
+
+class MapFilterForm(forms.Form):
+    """The map's filters; a value that cannot be read is reported and ignored."""
+
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, empty_label="Every campaign"
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Every status"), *map_selectors.MAP_CATEGORIES]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "title").only(
+            "id", "title", "issued_on"
+        )
+
+    def selected(self) -> tuple[Campaign | None, str | None]:
+        """The campaign and map category asked for; each one that cannot be read is dropped."""
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        return self.cleaned_data.get("campaign"), self.cleaned_data.get("status") or None
+
+
+def county_href(standing: map_selectors.CountyStanding) -> str | None:
+    if standing.county_id is None:
+        return None
+    return reverse("web:county_detail", args=[standing.fips])
+
+
+def map_context(
+    *,
+    state: str,
+    today: dt.date,
+    campaign: Campaign | None = None,
+    only: str | None = None,
+) -> dict[str, Any]:
+    """What the map include (tracker/_county_map.html) shows for one state: the SVG, the legend,
+    the table rows (narrowed by `only`, a map category), the states to switch to, the embed
+    address. Four queries whatever the number of counties and requests."""
+    shape = maps.state_shape(state)
+    if shape is None:
+        raise Http404(f"No county shapes for {state!r}.")
+    standings = map_selectors.county_standings(
+        state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
+    )
+    rows = maps.map_rows(shape, standings)
+    mapped = maps.mapped_states()
+    switch_to = sorted(set(map_selectors.states_with_requests()) & set(mapped) | {DEFAULT_STATE})
+    label = f"Map of {shape.name}'s counties by the status of their DOJ data request"
+    if campaign is not None:
+        label += f" in “{campaign.title}”"
+        embed_url = reverse("web:embed_campaign_map", args=[campaign.pk, shape.code])
+    else:
+        embed_url = reverse("web:embed_map", args=[shape.code])
+    return {
+        "map_shape": shape,
+        "map_svg": mark_safe(  # render_map escapes every text it draws
+            maps.render_map(shape, rows, href_for=county_href, label=label, only=only)
+        ),
+        "map_label": label,
+        "map_legend": maps.legend(rows),
+        "map_rows": maps.filtered(rows, only),
+        "map_only": only,
+        "map_only_label": map_selectors.CATEGORY_LABELS.get(only, "") if only else "",
+        "map_campaign": campaign,
+        "map_states": [(code, mapped[code]) for code in switch_to],
+        "map_embed_url": embed_url,
+        "map_credit": maps.shapes_credit(),
+    }

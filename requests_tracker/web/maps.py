@@ -1,0 +1,117 @@
+"""The county map: `/map/<state>/` for the newsroom and `/embed/map/<state>.svg` for stories.
+
+The page draws one state's counties filled by where each stands (selectors.maps), with a legend
+that counts them, filters by campaign and by status, a state switcher for every state with
+requests, and a table of the same data for screen readers and for copying. It works without
+JavaScript: the filters are a GET form, each county is a link.
+
+The embeds (a state, or a state within one campaign) follow the badges' rules (badges.py): on a
+closed instance (TRACKER_PUBLIC false) an anonymous request gets 404, signed-in newsroom members
+get the map with a private cache; on a public instance it is publicly cacheable for a few minutes,
+without reading the session. Both answer with an ETag and honour If-None-Match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_safe
+
+from requests_tracker import maps, permissions, services
+from requests_tracker.models import Campaign
+from requests_tracker.selectors import maps as map_selectors
+from requests_tracker.web.county_map import (
+    DEFAULT_STATE,
+    MapFilterForm,
+    county_href,
+    map_context,
+)
+from requests_tracker.web.views import reader_required
+
+EMBED_MAX_AGE = 300
+
+
+def map_index(request: HttpRequest) -> HttpResponse:
+    return HttpResponseRedirect(reverse("web:state_map", args=[DEFAULT_STATE]))
+
+
+@require_safe
+@reader_required
+def state_map(request: HttpRequest, state: str) -> HttpResponse:
+    if state != state.upper():
+        return HttpResponseRedirect(reverse("web:state_map", args=[state.upper()]))
+    form = MapFilterForm(request.GET or None)
+    campaign, only = form.selected()
+    context = map_context(state=state, today=services.local_today(), campaign=campaign, only=only)
+    context["form"] = form
+    return render(request, "tracker/map.html", context)
+
+
+def _embed_allowed(request: HttpRequest) -> bool:
+    # On a public instance, skip the user lookup: no session read, so no "Vary: Cookie", and a
+    # shared cache can keep one copy for every reader (as the badges do).
+    return bool(settings.TRACKER_PUBLIC or permissions.can_read(request.user))
+
+
+def _svg_response(request: HttpRequest, svg: str) -> HttpResponse:
+    body = svg.encode()
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    if settings.TRACKER_PUBLIC:
+        patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, max_age=EMBED_MAX_AGE)
+    # Opened on its own, the SVG may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return get_conditional_response(request, etag=etag, response=response)
+
+
+def _embed(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpResponse:
+    shape = maps.state_shape(state)
+    if shape is None or state != shape.code:
+        raise Http404("No such map.")
+    today = services.local_today()
+    standings = map_selectors.county_standings(
+        state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
+    )
+    rows = maps.map_rows(shape, standings)
+    overdue = maps.legend(rows).overdue
+
+    def href_for(standing: map_selectors.CountyStanding) -> str | None:
+        path = county_href(standing)
+        return request.build_absolute_uri(path) if path else None
+
+    title = f"DOJ data requests to {shape.name} counties"
+    subtitle = (
+        f"{campaign.title[:80]} · " if campaign else "Each county's latest request · "
+    ) + f"as of {today:%Y-%m-%d} · {overdue} overdue"
+    svg = maps.render_embed(
+        shape,
+        rows,
+        href_for=href_for,
+        title=title,
+        subtitle=subtitle,
+        credit=f"DOJ Request Tracker · county shapes: {maps.shapes_credit()}",
+    )
+    return _svg_response(request, svg)
+
+
+@require_safe
+def embed_map(request: HttpRequest, state: str) -> HttpResponse:
+    if not _embed_allowed(request):
+        raise Http404("No such map.")
+    return _embed(request, state, None)
+
+
+@require_safe
+def embed_campaign_map(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    if not _embed_allowed(request):
+        raise Http404("No such map.")
+    campaign = get_object_or_404(Campaign.objects.only("id", "title"), pk=pk)
+    return _embed(request, state, campaign)

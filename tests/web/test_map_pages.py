@@ -1,0 +1,289 @@
+"""The county map on the dashboard and at /map/<state>/, and its embeddable SVG: what a reader
+sees for each county, the filters, who may fetch the embed, and what the pages cost in queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from requests_tracker import maps, services
+from requests_tracker.models import County
+from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def california(db):
+    call_command("load_counties", stdout=io.StringIO())
+    return {county.fips: county for county in County.objects.filter(state="CA")}
+
+
+def letters_of_july_17(title: str, counties: list[County]):
+    """A campaign issued 2025-07-17 to `counties`, due in 30 days."""
+    return services.issue_campaign(
+        title=title,
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 17),
+        counties=counties,
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges"],
+        today=dt.date(2025, 7, 17),
+    )
+
+
+def county_paths(html: str) -> dict[str, dict[str, str]]:
+    """Each county path on the page: FIPS → its attributes."""
+    paths = {}
+    for match in re.finditer(r"<path ([^>]*data-fips=\"(\d{5})\"[^>]*)/>", html):
+        paths[match.group(2)] = dict(re.findall(r'([\w-]+)="([^"]*)"', match.group(1)))
+    return paths
+
+
+def legend_counts(html: str) -> dict[str, int]:
+    return {
+        category: int(n)
+        for category, n in re.findall(
+            r'<li data-category="(\w+)"[^>]*>.*?<span class="map-legend__n">(\d+)</span>', html
+        )
+    }
+
+
+def test_the_dashboard_map_fills_each_california_county_by_its_request(california, as_viewer):
+    los_angeles = make_request(county=california["06037"], issued_on=dt.date(2025, 7, 17))
+    make_request(county=california["06075"], issued_on=dt.date(2025, 7, 17))
+    services.flag_overdue(today=dt.date(2025, 9, 1))
+    html = as_viewer.get("/").content.decode()
+    paths = county_paths(html)
+    assert len(paths) == 58
+    assert paths["06037"]["fill"] == maps.FILLS["awaiting"]
+    assert paths["06037"]["data-overdue"] == "true"
+    assert paths["06001"]["fill"] == maps.FILLS["none"]
+    assert legend_counts(html) == {
+        "none": 56,
+        "awaiting": 2,
+        "acknowledged": 0,
+        "partial": 0,
+        "complied": 0,
+        "declined": 0,
+        "escalated": 0,
+        "closed": 0,
+        "overdue": 2,
+    }
+    assert (
+        '<a href="/counties/06037/"><title>Los Angeles County, CA: Awaiting response; overdue'
+        in html
+    )
+
+    services.log_response(data_request=los_angeles, kind="declined", received_on=dt.date(2025, 8, 1))
+    html = as_viewer.get("/").content.decode()
+    assert county_paths(html)["06037"]["fill"] == maps.FILLS["declined"]
+    assert county_paths(html)["06037"]["data-overdue"] == "false"
+    counts = legend_counts(html)
+    assert (counts["awaiting"], counts["declined"], counts["overdue"]) == (1, 1, 1)
+
+
+def test_a_county_shows_its_newest_request_or_its_request_in_the_chosen_campaign(
+    california, as_viewer
+):
+    campaign = letters_of_july_17("July letters", [california["06037"]])
+    services.log_response(
+        data_request=campaign.requests.get(), kind="declined", received_on=dt.date(2025, 7, 20)
+    )
+    later = make_request(county=california["06037"], issued_on=dt.date(2025, 9, 1))
+    services.file_escalation(
+        data_request=later,
+        kind="grand_jury_subpoena",
+        issued_on=dt.date(2025, 9, 5),
+        due_on=dt.date(2025, 10, 1),
+    )
+    every = county_paths(as_viewer.get("/map/CA/").content.decode())
+    assert every["06037"]["data-category"] == "escalated", "the newest request decides"
+    scoped = as_viewer.get(f"/map/CA/?campaign={campaign.pk}")
+    html = scoped.content.decode()
+    assert county_paths(html)["06037"]["data-category"] == "declined"
+    assert f"/embed/campaigns/{campaign.pk}/map/CA.svg" in html
+    assert "Grand-jury subpoena" in every_table_row(as_viewer, "06037")
+
+
+def every_table_row(client, fips: str) -> str:
+    html = client.get("/map/CA/").content.decode()
+    return re.search(rf'<tr data-fips="{fips}">(.*?)</tr>', html, re.S).group(1)
+
+
+def test_the_status_filter_narrows_the_table_and_blanks_the_other_counties(california, as_viewer):
+    make_request(county=california["06037"])
+    declined = make_request(county=california["06075"])
+    services.log_response(data_request=declined, kind="declined", received_on=dt.date(2025, 8, 1))
+    response = as_viewer.get("/map/CA/?status=declined")
+    html = response.content.decode()
+    rows = re.findall(r'<tr data-fips="(\d{5})">', html)
+    assert rows == ["06075"]
+    paths = county_paths(html)
+    assert paths["06075"]["fill"] == maps.FILLS["declined"]
+    assert paths["06037"]["fill"] == maps.MUTED_FILL
+    assert 'class="is-selected"' in html
+
+
+def test_unreadable_filters_are_reported_and_ignored(california, as_viewer):
+    response = as_viewer.get("/map/CA/?status=bogus&campaign=999999")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Some filters could not be read and were ignored." in html
+    assert len(re.findall(r'<tr data-fips="\d{5}">', html)) == 58
+
+
+def test_the_state_switcher_offers_every_state_with_requests(california, as_viewer):
+    make_request(county=CountyFactory(name="Cook County", state="IL", fips="17031"))
+    html = as_viewer.get("/map/IL/").content.decode()
+    assert '<a href="/map/IL/" aria-current="page">Illinois</a>' in html
+    assert '<a href="/map/CA/">California</a>' in html
+    assert 'data-fips="17031"' in html
+    assert len(county_paths(html)) == 102, "every Illinois county is drawn, loaded or not"
+    assert '<a href="/counties/17031/">' in html
+    assert "/counties/17043/" not in html, "a county the tracker has not loaded has no link"
+
+
+def test_map_addresses_redirect_404_and_ask_anonymous_readers_to_log_in(
+    california, as_viewer, client
+):
+    assert as_viewer.get("/map/").url == "/map/CA/"
+    assert as_viewer.get("/map/ca/").url == "/map/CA/"
+    assert as_viewer.get("/map/ZZ/").status_code == 404
+    assert as_viewer.get("/map/PR/").status_code == 404, "us-atlas draws no territories"
+    response = client.get("/map/CA/")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_the_embed_is_public_cacheable_and_answers_304_to_its_etag(california, client, settings):
+    settings.TRACKER_PUBLIC = True
+    county = california["06037"]
+    county.name = '<script>alert("x")</script>'
+    county.save()
+    make_request(county=county)
+    response = client.get("/embed/map/CA.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert "Cookie" not in response.get("Vary", "")
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    svg = ET.fromstring(response.content)
+    assert b"<script>" not in response.content
+    fips = [p.get("data-fips") for p in svg.iter(f"{SVG}path") if p.get("data-fips")]
+    assert len(fips) == 58
+    links = [a.get("href") for a in svg.iter(f"{SVG}a")]
+    assert "http://testserver/counties/06037/" in links
+    tag = response["ETag"]
+    again = client.get("/embed/map/CA.svg", HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and not again.content
+    services.log_response(
+        data_request=county.requests.get(), kind="declined", received_on=dt.date(2025, 8, 1)
+    )
+    changed = client.get("/embed/map/CA.svg", HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 200 and changed["ETag"] != tag
+
+
+def test_a_closed_tracker_hides_the_embed_from_anonymous_readers_but_serves_the_newsroom(
+    california, client, as_viewer, settings
+):
+    settings.TRACKER_PUBLIC = False
+    campaign = letters_of_july_17("Letters", [california["06037"]])
+    assert client.get("/embed/map/CA.svg").status_code == 404
+    assert client.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg").status_code == 404
+    response = as_viewer.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg")
+    assert response.status_code == 200 and "private" in response["Cache-Control"]
+    texts = [t.text for t in ET.fromstring(response.content).iter(f"{SVG}text")]
+    assert texts[1].startswith("Letters · as of ")
+    assert "Awaiting response: 1" in texts
+    assert as_viewer.get("/embed/campaigns/999999/map/CA.svg").status_code == 404
+    assert as_viewer.get("/embed/map/ZZ.svg").status_code == 404
+
+
+def build_campaign(n: int, journalist, *, first_fips: int):
+    """A campaign to n new California counties: some answered, some escalated, all sourced."""
+    counties = County.objects.bulk_create(
+        CountyFactory.build(name=f"Bench {first_fips + i}", fips=f"06{first_fips + i:03d}")
+        for i in range(n)
+    )
+    source = SourceFactory()
+    campaign = services.issue_campaign(
+        title=f"Campaign of {n}",
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 1),
+        counties=counties,
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges", "release_dates"],
+        sources=[source],
+        actor=journalist,
+        today=dt.date(2025, 7, 1),
+    )
+    requests = list(campaign.requests.order_by("id"))
+    for i, request in enumerate(requests[: max(2, n // 20)]):
+        services.log_response(
+            data_request=request,
+            kind="partial" if i % 2 else "declined",
+            categories_provided=["charges"] if i % 2 else [],
+            received_on=dt.date(2025, 7, 5) + dt.timedelta(days=i % 40),
+            sources=[source],
+            actor=journalist,
+        )
+    for request in requests[-max(1, n // 40) :]:
+        services.file_escalation(
+            data_request=request,
+            kind="administrative_subpoena",
+            issued_on=dt.date(2025, 9, 1),
+            due_on=dt.date(2025, 9, 30),
+            sources=[source],
+            actor=journalist,
+        )
+    services.flag_overdue(today=dt.date(2025, 10, 15))
+    return campaign
+
+
+def queries_for(client, path: str) -> int:
+    client.get(path)  # warm-up: first-use caches are not the page's cost
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def pages_cost(client, campaign) -> dict[str, int]:
+    return {
+        name: queries_for(client, path)
+        for name, path in {
+            "dashboard": "/",
+            "map": "/map/CA/",
+            "campaign map": f"/map/CA/?campaign={campaign.pk}&status=declined",
+            "campaign page": f"/campaigns/{campaign.pk}/?sort=days&order=desc",
+            "comparison csv": f"/campaigns/{campaign.pk}/comparison.csv",
+        }.items()
+    }
+
+
+def test_dashboard_map_and_campaign_pages_cost_the_same_queries_at_4_and_400_requests(
+    as_editor, journalist
+):
+    small = build_campaign(4, journalist, first_fips=700)
+    at_4 = pages_cost(as_editor, small)
+
+    large = build_campaign(400, journalist, first_fips=200)
+    at_400 = pages_cost(as_editor, large)
+
+    page = as_editor.get("/map/CA/").content.decode()
+    # The 58 counties us-atlas draws (not loaded here) and the 404 loaded ones it does not.
+    assert len(re.findall(r'<tr data-fips="\d{5}">', page)) == 58 + 404
+    campaign_page = as_editor.get(f"/campaigns/{large.pk}/")
+    assert len(campaign_page.context["comparison"]) == 400
+    assert at_4 == at_400
