@@ -25,7 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
-from django.utils import timezone
 
 from requests_tracker import selectors, workflow
 from requests_tracker.choices import (
@@ -265,19 +264,19 @@ def status_history(
     campaign: Campaign, rows: list[ComparisonRow], *, today: dt.date
 ) -> list[StatusStep]:
     """Counties by status over time, from the Activity log: every county starts `awaiting` on
-    its issue date, and each recorded status change counts from the day it was logged (in the
-    newsroom's time zone), which may be later than the day the county answered. The last step
-    is today's statuses as the comparison shows them. One query."""
+    its issue date, and each status change counts from the day it happened (`occurred_on`: the
+    day the answer was received or the escalation issued, not the day it was logged). The last
+    step is today's statuses as the comparison shows them. One query."""
     changes = (
         Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED)
-        .order_by("created_at", "id")
-        .values_list("request_id", "created_at", "data")
+        .order_by("occurred_on", "created_at", "id")
+        .values_list("request_id", "occurred_on", "data")
     )
     issued = {row.request_id: row.issued_on for row in rows}
     events: list[tuple[dt.date, int, str]] = []
-    for request_id, created_at, data in changes:
+    for request_id, occurred_on, data in changes:
         if request_id in issued and isinstance(data, dict) and data.get("to"):
-            events.append((timezone.localdate(created_at), request_id, data["to"]))
+            events.append((occurred_on, request_id, data["to"]))
     days = sorted({*issued.values(), *(day for day, _, _ in events)} | {today})
     days = [day for day in days if day <= today]
     status_of: dict[int, str] = {}

@@ -85,7 +85,9 @@ def test_the_dashboard_map_fills_each_california_county_by_its_request(californi
         in html
     )
 
-    services.log_response(data_request=los_angeles, kind="declined", received_on=dt.date(2025, 8, 1))
+    services.log_response(
+        data_request=los_angeles, kind="declined", received_on=dt.date(2025, 8, 1)
+    )
     html = as_viewer.get("/").content.decode()
     assert county_paths(html)["06037"]["fill"] == maps.FILLS["declined"]
     assert county_paths(html)["06037"]["data-overdue"] == "false"
