@@ -37,8 +37,8 @@ FIGURE_DEFINITIONS = {
     "subpoena, lawsuit, court order, contempt motion), whatever its outcome, over all counties "
     "the campaign reached.",
     "status_history": "Each county starts as awaiting on the letter's date; a status change "
-    "counts from the day it was logged in the tracker (its Activity log), which can be later "
-    "than the day the county answered. The last day shows the statuses as they stand now.",
+    "counts from the day it happened (the day the answer was received or DOJ's step was "
+    "issued), whenever it was logged. The last day shows the statuses as they stand now.",
     "histogram": f"Counties by days from the letter to their first response, in bins of "
     f"{HISTOGRAM_BIN_DAYS} days; counties yet to answer are not drawn.",
 }
