@@ -282,6 +282,8 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 # How often the sweep looks for Activity not yet offered to webhooks and deliveries left behind.
 WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)
+# Summaries, quotations and notes may run to this many characters (model, forms and API).
+TEXT_MAX_LENGTH = env.int("TEXT_MAX_LENGTH", default=20_000)
 # Daily digests go out at this hour in TIME_ZONE; hourly ones on the hour.
 DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
 

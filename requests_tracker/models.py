@@ -8,6 +8,8 @@ fields are derived by workflow.py and written only by the services. The fixed vo
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -15,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import (
@@ -57,6 +60,37 @@ def validate_categories(value: object) -> None:
         )
     if len(set(value)) != len(value):
         raise ValidationError("A data category is listed twice.")
+
+
+@deconstructible
+class TextLengthValidator:
+    """Free text may run to settings.TEXT_MAX_LENGTH characters (read when checked, so the
+    limit is a setting, not a migration)."""
+
+    def __call__(self, value: str) -> None:
+        limit = settings.TEXT_MAX_LENGTH
+        if value is not None and len(value) > limit:
+            raise ValidationError(
+                "Keep this to %(limit)s characters or fewer (it has %(length)s).",
+                code="max_length",
+                params={"limit": f"{limit:,}", "length": f"{len(value):,}"},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextLengthValidator)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+class LongTextField(models.TextField):
+    """A summary, quotation or note: free text up to settings.TEXT_MAX_LENGTH characters, the
+    same limit in the model, the web forms (maxlength) and the API."""
+
+    default_validators = [TextLengthValidator()]
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"max_length": settings.TEXT_MAX_LENGTH, **kwargs})
 
 
 class TimeStamped(models.Model):
@@ -180,7 +214,7 @@ class Campaign(TimeStamped):
     )
     data_sought = models.JSONField(default=list, validators=[validate_categories])
     legal_authority = models.CharField(max_length=500, blank=True)
-    summary = models.TextField(blank=True)
+    summary = LongTextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="campaigns")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -228,8 +262,8 @@ class DataRequest(TimeStamped):
     original_due_rule = models.CharField(max_length=500, blank=True, editable=False)
     data_sought = models.JSONField(default=list, validators=[validate_categories])
     legal_authority = models.CharField(max_length=500, blank=True)
-    summary = models.TextField(blank=True)
-    internal_note = models.TextField(
+    summary = LongTextField(blank=True)
+    internal_note = LongTextField(
         blank=True, help_text="Newsroom-only; never shown to anonymous readers."
     )
     status = models.CharField(
@@ -291,8 +325,8 @@ class Response(TimeStamped):
     records_provided = models.PositiveIntegerField(null=True, blank=True)
     legal_basis_cited = models.CharField(max_length=500, blank=True)
     new_due_on = models.DateField(null=True, blank=True)
-    summary = models.TextField(blank=True)
-    quotation = models.TextField(blank=True)
+    summary = LongTextField(blank=True)
+    quotation = LongTextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="responses")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -329,7 +363,7 @@ class Escalation(TimeStamped):
         max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
     )
     overdue_since = models.DateField(null=True, blank=True, editable=False)
-    summary = models.TextField(blank=True)
+    summary = LongTextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="escalations")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -364,7 +398,7 @@ class ReportedFigure(TimeStamped):
     period_end = models.DateField()
     period_label = models.CharField(max_length=100, blank=True)
     reported_by = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
+    note = LongTextField(blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
