@@ -488,6 +488,7 @@ class Watch(models.Model):
     class Frequency(models.TextChoices):
         DAILY = "daily", "Daily"
         HOURLY = "hourly", "Hourly"
+        NONE = "none", "None (feed and My watches only)"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
@@ -508,6 +509,7 @@ class Watch(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = "watches"
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -523,7 +525,25 @@ class Watch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} watches {self.county or self.campaign or self.request}"
+        return f"{self.user} watches {self.target}"
+
+    @property
+    def target(self) -> County | Campaign | DataRequest:
+        return self.county or self.campaign or self.request
+
+
+class FeedToken(models.Model):
+    """A user's secret for private feed addresses: a feed reader cannot sign in, so the address
+    itself proves who reads (what they watch, with their role's view). Revoked by replacing it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"Feed token of {self.user}"
 
 
 class WebhookSubscription(TimeStamped):

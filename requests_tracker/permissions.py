@@ -50,6 +50,11 @@ def can_see_internal(user: Any) -> bool:
     return has_role(user, VIEWER)
 
 
+def can_watch(user: Any) -> bool:
+    """Follow counties, campaigns and requests: any signed-in newsroom role."""
+    return user is not None and user.is_authenticated and has_role(user, VIEWER)
+
+
 def can_create(user: Any) -> bool:
     """Log requests, responses, escalations, sources and figures."""
     return has_role(user, JOURNALIST)

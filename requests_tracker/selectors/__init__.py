@@ -44,6 +44,7 @@ from requests_tracker.models import (
     Response,
     ResponseKind,
     Source,
+    Watch,
     WebhookSubscription,
 )
 
@@ -373,6 +374,33 @@ def recent_activity() -> QuerySet[Activity]:
     """The event log newest first, for pages and the Atom feed (the API's feed stays oldest
     first, which its cursor relies on)."""
     return activity_feed().order_by("-created_at", "-id")
+
+
+def watched_activity(user: object) -> QuerySet[Activity]:
+    """Events about what `user` watches (their counties, campaigns and requests), newest
+    recorded first, in one query."""
+    watches = Watch.objects.filter(user=user)
+    return recent_activity().filter(
+        Q(county__in=watches.filter(county__isnull=False).values("county"))
+        | Q(campaign__in=watches.filter(campaign__isnull=False).values("campaign"))
+        | Q(request__in=watches.filter(request__isnull=False).values("request"))
+    )
+
+
+def my_watches(user: object) -> QuerySet[Watch]:
+    """A user's watches with what they point at, counties first, then campaigns, then requests."""
+    return (
+        Watch.objects.filter(user=user)
+        .select_related("county", "campaign", "request__county")
+        .order_by("request_id", "campaign_id", "county__state", "county__name", "pk")
+    )
+
+
+def watch_of(user: object, **target: object) -> Watch | None:
+    """The user's watch of one county, campaign or request (`request=` for a request), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Watch.objects.filter(user=user, **target).first()
 
 
 def badge_request(county: County) -> DataRequest | None:

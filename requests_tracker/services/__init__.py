@@ -52,7 +52,13 @@ from requests_tracker.services.sources import (
     update_source,
 )
 from requests_tracker.services.timeline import local_today
-from requests_tracker.services.watches import unwatch, watch
+from requests_tracker.services.watches import (
+    feed_token_for,
+    rotate_feed_token,
+    unwatch,
+    update_watch,
+    watch,
+)
 from requests_tracker.services.webhook_subscriptions import (
     SUBSCRIPTION_EDITABLE_FIELDS,
     delete_webhook_subscription,
@@ -90,6 +96,7 @@ __all__ = [
     "due_deliveries",
     "enable_subscription",
     "fan_out_activity",
+    "feed_token_for",
     "file_escalation",
     "flag_overdue",
     "issue_campaign",
@@ -99,6 +106,7 @@ __all__ = [
     "record_figure",
     "register_agency",
     "resolve_deadline",
+    "rotate_feed_token",
     "send_digests",
     "subscribe_webhook",
     "uncite_source",
@@ -108,6 +116,7 @@ __all__ = [
     "update_request",
     "update_response",
     "update_source",
+    "update_watch",
     "update_webhook_subscription",
     "validate_escalation_for",
     "validate_response_for",

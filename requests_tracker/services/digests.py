@@ -52,6 +52,10 @@ class DigestResult:
     users_failed: int = 0
 
 
+DIGEST_FREQUENCIES = (Watch.Frequency.HOURLY, Watch.Frequency.DAILY)
+"""Watches set to `none` are followed in the feed and on My watches, never by email."""
+
+
 def send_digests(*, frequency: str, now: dt.datetime | None = None) -> DigestResult:
     """Email each watcher with `frequency` watches what changed since their last digest.
 
@@ -65,7 +69,7 @@ def send_digests(*, frequency: str, now: dt.datetime | None = None) -> DigestRes
     covered, in the same transaction as the send, so a failed send is tried again next time.
     A failure for one user is logged and counted and does not stop the others.
     """
-    if frequency not in Watch.Frequency.values:
+    if frequency not in DIGEST_FREQUENCIES:
         raise ValueError(f"Unknown digest frequency {frequency!r}.")
     cutoff = (now or timezone.now()) - SETTLE
     user_ids = list(

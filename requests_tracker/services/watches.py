@@ -1,12 +1,18 @@
-"""Watches: a user follows a county, a campaign or a request and gets digests of its changes."""
+"""Watches: a user follows a county, a campaign or a request, in digests (hourly, daily or none)
+and in a private feed; and the feed token that makes that feed's address private."""
 
 from __future__ import annotations
+
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from requests_tracker.models import Activity, Campaign, County, DataRequest, Watch
+from requests_tracker.models import Activity, Campaign, County, DataRequest, FeedToken, Watch
+from requests_tracker.services.editing import model_update
 from requests_tracker.services.timeline import User
+
+WATCH_EDITABLE_FIELDS = ("frequency",)
 
 
 def watch(
@@ -17,7 +23,9 @@ def watch(
     data_request: DataRequest | None = None,
     frequency: str = Watch.Frequency.DAILY,
 ) -> Watch:
-    """Follow one county, campaign or request; digests start from the newest event now."""
+    """Follow one county, campaign or request; digests start from the newest event now.
+
+    Watching what one already watches changes only its frequency (idempotent)."""
     targets = {"county": county, "campaign": campaign, "request": data_request}
     chosen = {name: target for name, target in targets.items() if target is not None}
     if len(chosen) != 1:
@@ -25,10 +33,7 @@ def watch(
     with transaction.atomic():
         existing = Watch.objects.select_for_update().filter(user=user, **chosen).first()
         if existing:
-            if existing.frequency != frequency:
-                existing.frequency = frequency
-                existing.full_clean()
-                existing.save(update_fields=["frequency"])
+            model_update(existing, editable=WATCH_EDITABLE_FIELDS, changes={"frequency": frequency})
             return existing
         item = Watch(user=user, frequency=frequency, **chosen)
         item.last_sent_activity = Activity.objects.order_by("-created_at", "-id").first()
@@ -37,7 +42,37 @@ def watch(
     return item
 
 
+def update_watch(*, watch: Watch, frequency: str) -> Watch:
+    """Change how often a watch's digest comes (hourly, daily, or none: feed only)."""
+    with transaction.atomic():
+        watch = Watch.objects.select_for_update().get(pk=watch.pk)
+        model_update(watch, editable=WATCH_EDITABLE_FIELDS, changes={"frequency": frequency})
+    return watch
+
+
 def unwatch(*, watch: Watch) -> None:
     """Stop following (idempotent: a watch already gone is no error)."""
     with transaction.atomic():
         Watch.objects.filter(pk=watch.pk).delete()
+
+
+def feed_token_for(*, user: User) -> FeedToken:
+    """The user's feed token, made on first use."""
+    with transaction.atomic():
+        token = FeedToken.objects.select_for_update().filter(user=user).first()
+        if token is None:
+            token = FeedToken.objects.create(user=user, key=_new_key())
+    return token
+
+
+def rotate_feed_token(*, user: User) -> FeedToken:
+    """Revoke the user's private feed addresses and issue new ones (a new secret)."""
+    with transaction.atomic():
+        token = feed_token_for(user=user)
+        token.key = _new_key()
+        token.save(update_fields=["key"])
+    return token
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(32)

@@ -3,8 +3,16 @@
 from django.urls import path, re_path
 
 from requests_tracker import badges
-from requests_tracker.feeds import ActivityFeed
-from requests_tracker.web import campaigns, maps, views
+from requests_tracker.feeds import (
+    ActivityFeed,
+    CampaignFeed,
+    CountyFeed,
+    RequestFeed,
+    WatchesFeed,
+)
+from requests_tracker.web import campaigns, maps, views, watches
+
+PRIVATE = r"^feeds/private/(?P<token>[A-Za-z0-9_-]{20,64})/"
 
 app_name = "web"
 
@@ -24,6 +32,21 @@ urlpatterns = [
         name="campaign_comparison_csv",
     ),
     path("feeds/activity.atom", ActivityFeed(), name="activity_feed"),
+    re_path(r"^feeds/counties/(?P<fips>\d{5})\.atom$", CountyFeed(), name="county_feed"),
+    path("feeds/campaigns/<int:pk>.atom", CampaignFeed(), name="campaign_feed"),
+    path("feeds/requests/<int:pk>.atom", RequestFeed(), name="request_feed"),
+    re_path(PRIVATE + r"activity\.atom$", ActivityFeed(), name="private_activity_feed"),
+    re_path(PRIVATE + r"watches\.atom$", WatchesFeed(), name="private_watches_feed"),
+    re_path(PRIVATE + r"counties/(?P<fips>\d{5})\.atom$", CountyFeed(), name="private_county_feed"),
+    re_path(
+        PRIVATE + r"campaigns/(?P<pk>\d+)\.atom$", CampaignFeed(), name="private_campaign_feed"
+    ),
+    re_path(PRIVATE + r"requests/(?P<pk>\d+)\.atom$", RequestFeed(), name="private_request_feed"),
+    path("watches/", watches.my_watches, name="my_watches"),
+    path("watches/add/", watches.add_watch, name="add_watch"),
+    path("watches/<int:pk>/", watches.change_watch, name="change_watch"),
+    path("watches/<int:pk>/stop/", watches.stop_watch, name="stop_watch"),
+    path("watches/feed-token/", watches.new_feed_token, name="new_feed_token"),
     re_path(r"^badges/(?P<fips>\d{5})\.svg$", badges.county_badge, name="county_badge"),
     path("map/", maps.map_index, name="map_index"),
     re_path(r"^map/(?P<state>[A-Za-z]{2})/$", maps.state_map, name="state_map"),

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +44,7 @@ from requests_tracker.web.forms import (
     SourceForm,
     attach_service_errors,
 )
+from requests_tracker.web.watches import feed_url, follow_context
 
 View = Callable[..., HttpResponse]
 
@@ -138,6 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "activity": selectors.recent_activity()[:DASHBOARD_ACTIVITY_ROWS],
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
+            "feed_url": feed_url(request.user),
             **map_context(state=DEFAULT_STATE, today=today),
         },
     )
@@ -180,6 +183,8 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
             "figures": figures,
             "activity": selectors.timeline().filter(county=county).reverse()[:COUNTY_ACTIVITY_ROWS],
+            "badge_offered": settings.TRACKER_PUBLIC,
+            **follow_context(request, "county", county),
         },
     )
 
@@ -212,6 +217,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "sort_error": sort_error,
             **comparison_context(campaign, today=today, sort=sort, descending=descending),
+            **follow_context(request, "campaign", campaign),
         },
     )
 
@@ -246,6 +252,7 @@ def _request_page(
         "responses": responses,
         "escalations": data_request.escalations.all(),
         "timeline": selectors.timeline().filter(request=data_request),
+        **follow_context(request, "request", data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))
     if permissions.can_create(request.user):

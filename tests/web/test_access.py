@@ -116,7 +116,8 @@ def test_forms_are_refused_without_the_csrf_token(answered, journalist):
 
 def test_every_form_on_the_page_carries_a_csrf_token(answered, as_journalist):
     page = as_journalist.get(f"/requests/{answered.request.pk}/").content.decode()
-    assert page.count('method="post"') == page.count("csrfmiddlewaretoken") == 4  # + log out
+    # Response, escalation, source, watch, and log out.
+    assert page.count('method="post"') == page.count("csrfmiddlewaretoken") == 5
 
 
 def test_the_login_page_uses_the_site_layout_and_logging_out_takes_a_post(
