@@ -26,6 +26,7 @@ from requests_tracker.models import (
 )
 from requests_tracker.services import overdue
 from requests_tracker.tasks import flag_overdue_task
+from tests.ci import unavailable
 from tests.factories import AgencyFactory, CountyFactory, make_request
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -249,7 +250,7 @@ def test_same_number_of_queries_for_10_and_10000_overdue_requests():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_write_one_activity_per_transition():
     if connection.vendor != "postgresql":
-        pytest.skip(
+        unavailable(
             "Concurrent runs need PostgreSQL (set DATABASE_URL): SQLite has a single writer, "
             "so two runs cannot overlap there."
         )
