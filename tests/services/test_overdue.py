@@ -28,6 +28,7 @@ from requests_tracker.services import overdue
 from requests_tracker.tasks import flag_overdue_task
 from tests.ci import unavailable
 from tests.factories import AgencyFactory, CountyFactory, make_request
+from tests.services.conftest import DUE, FIRST_LATE_DAY, count, reload
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
@@ -283,3 +284,21 @@ def test_concurrent_runs_write_one_activity_per_transition():
         .annotate(n=Count("id"))
     )
     assert {row["request_id"]: row["n"] for row in per_request} == {r.pk: 1 for r in requests}
+
+
+def test_flag_overdue_writes_activity_only_for_real_transitions_and_is_idempotent(
+    data_request,
+) -> None:
+    on_time = services.flag_overdue(today=DUE)
+    assert on_time.changed == 0
+    assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 0
+
+    late = services.flag_overdue(today=FIRST_LATE_DAY)
+    assert late.requests_flagged == 1
+    assert reload(data_request).overdue_since == FIRST_LATE_DAY
+    assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 1
+
+    again = services.flag_overdue(today=dt.date(2025, 8, 18))
+    assert again.changed == 0
+    assert reload(data_request).overdue_since == FIRST_LATE_DAY
+    assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 1
