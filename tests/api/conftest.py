@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: clients signed in with a token per role, and a small newsroom."""
+"""Fixtures for the API tests: an API client per role (`<role>_client`, signed in with a token),
+and a small newsroom. The page tests' session clients are `<role>_browser` (tests/web/)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def fresh_rate_limits(settings):
 
 
 @pytest.fixture
-def anonymous() -> APIClient:
+def anonymous_client() -> APIClient:
     return APIClient()
 
 
@@ -49,22 +50,22 @@ def signed_in(user) -> APIClient:
 
 
 @pytest.fixture
-def as_viewer(viewer) -> APIClient:
+def viewer_client(viewer) -> APIClient:
     return signed_in(viewer)
 
 
 @pytest.fixture
-def as_journalist(journalist) -> APIClient:
+def journalist_client(journalist) -> APIClient:
     return signed_in(journalist)
 
 
 @pytest.fixture
-def as_other_journalist(other_journalist) -> APIClient:
+def other_journalist_client(other_journalist) -> APIClient:
     return signed_in(other_journalist)
 
 
 @pytest.fixture
-def as_editor(editor) -> APIClient:
+def editor_client(editor) -> APIClient:
     return signed_in(editor)
 
 

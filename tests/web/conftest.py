@@ -1,4 +1,8 @@
-"""Fixtures for the page tests: clients signed in per role, and one request with a response."""
+"""Fixtures for the page tests: a browser-like client per role, and one request with a response.
+
+`<role>_browser` is Django's test client signed in with a session cookie, as a journalist's
+browser is (the API's token clients are `<role>_client`; the real Chromium is tests/browser/).
+"""
 
 from __future__ import annotations
 
@@ -22,22 +26,27 @@ def signed_in(user) -> Client:
 
 
 @pytest.fixture
-def as_viewer(viewer) -> Client:
+def anonymous_browser() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def viewer_browser(viewer) -> Client:
     return signed_in(viewer)
 
 
 @pytest.fixture
-def as_journalist(journalist) -> Client:
+def journalist_browser(journalist) -> Client:
     return signed_in(journalist)
 
 
 @pytest.fixture
-def as_editor(editor) -> Client:
+def editor_browser(editor) -> Client:
     return signed_in(editor)
 
 
 @pytest.fixture
-def as_nobody(db) -> Client:
+def outsider_browser(db) -> Client:
     """Signed in, but in no newsroom group."""
     return signed_in(UserFactory(username="stranger"))
 

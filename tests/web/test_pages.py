@@ -44,8 +44,10 @@ def california(journalist):
     return campaign
 
 
-def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(california, as_viewer):
-    response = as_viewer.get("/")
+def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(
+    california, viewer_browser
+):
+    response = viewer_browser.get("/")
     html = response.content.decode()
     totals = response.context["totals"]
     assert (totals.total, totals.overdue) == (4, 2)
@@ -58,9 +60,11 @@ def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(califo
     assert "Recent activity" in html
 
 
-def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(california, as_viewer):
+def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(
+    california, viewer_browser
+):
     def names(query: str) -> list[str]:
-        response = as_viewer.get(f"/requests/?{query}")
+        response = viewer_browser.get(f"/requests/?{query}")
         assert response.status_code == 200
         return sorted(row.county.name for row in response.context["page"].object_list)
 
@@ -79,26 +83,26 @@ def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(cal
 
 
 def test_an_unreadable_filter_is_shown_as_an_error_and_the_others_still_apply(
-    california, as_viewer
+    california, viewer_browser
 ):
-    response = as_viewer.get("/requests/?status=bogus&state=IL")
+    response = viewer_browser.get("/requests/?status=bogus&state=IL")
     assert "Select a valid choice" in response.content.decode()
     assert [row.county.name for row in response.context["page"].object_list] == ["Cook County"]
 
 
-def test_the_request_list_is_paginated(db, as_viewer):
+def test_the_request_list_is_paginated(db, viewer_browser):
     county = CountyFactory()
     for day in range(1, 53):
         make_request(county=county, issued_on=dt.date(2025, 1, 1) + dt.timedelta(days=day))
-    first = as_viewer.get("/requests/")
+    first = viewer_browser.get("/requests/")
     assert len(first.context["page"].object_list) == 50
     assert 'href="?page=2"' in first.content.decode()
-    second = as_viewer.get("/requests/?page=2")
+    second = viewer_browser.get("/requests/?page=2")
     assert len(second.context["page"].object_list) == 2
 
 
-def test_the_county_list_filters_by_state_with_counts_by_status(california, as_viewer):
-    response = as_viewer.get("/counties/?state=CA&with_requests=on")
+def test_the_county_list_filters_by_state_with_counts_by_status(california, viewer_browser):
+    response = viewer_browser.get("/counties/?state=CA&with_requests=on")
     rows = list(response.context["page"])
     assert [c.name for c in rows] == [
         "Los Angeles County",
@@ -113,7 +117,7 @@ def test_the_county_list_filters_by_state_with_counts_by_status(california, as_v
 
 
 def test_a_county_page_shows_its_requests_figures_with_sources_and_activity(
-    california, as_viewer, journalist
+    california, viewer_browser, journalist
 ):
     la = california.requests.get(county__fips="06037").county
     source = SourceFactory(title="LASD report to the board")
@@ -127,42 +131,44 @@ def test_a_county_page_shows_its_requests_figures_with_sources_and_activity(
         source=source,
         actor=journalist,
     )
-    html = as_viewer.get("/counties/06037/").content.decode()
+    html = viewer_browser.get("/counties/06037/").content.decode()
     assert "ICE detainer requests received" in html
     assert ">995<" in html
     assert "LASD report to the board" in html
     assert "overdue" in html
-    assert as_viewer.get("/counties/99999/").status_code == 404
+    assert viewer_browser.get("/counties/99999/").status_code == 404
 
 
-def test_a_request_page_shows_the_deadline_rule_and_marks_unsourced_facts(california, as_viewer):
+def test_a_request_page_shows_the_deadline_rule_and_marks_unsourced_facts(
+    california, viewer_browser
+):
     la_request = california.requests.get(county__fips="06037")
-    html = as_viewer.get(f"/requests/{la_request.pk}/").content.decode()
+    html = viewer_browser.get(f"/requests/{la_request.pk}/").content.decode()
     assert "30 calendar days from 2025-07-17" in html
     assert "2025-08-16" in html
     assert "Non-citizen roster" in html
     assert "8 U.S.C. 1373" in html
     assert "unsourced" in html
     sf_request = california.requests.get(county__fips="06075")
-    sf_html = as_viewer.get(f"/requests/{sf_request.pk}/").content.decode()
+    sf_html = viewer_browser.get(f"/requests/{sf_request.pk}/").content.decode()
     assert "SF says no" in sf_html
     assert 'class="pill pill--declined">Declined<' in sf_html
 
 
-def test_the_campaign_page_lists_each_county_with_its_status(california, as_viewer):
-    response = as_viewer.get(f"/campaigns/{california.pk}/")
+def test_the_campaign_page_lists_each_county_with_its_status(california, viewer_browser):
+    response = viewer_browser.get(f"/campaigns/{california.pk}/")
     html = response.content.decode()
     assert "July 2025 letters to California sheriffs" in html
     for name in ("Los Angeles County", "Riverside County", "San Francisco County"):
         assert name in html
     assert "Declined" in html
-    assert as_viewer.get("/campaigns/999999/").status_code == 404
+    assert viewer_browser.get("/campaigns/999999/").status_code == 404
 
 
-def test_text_typed_by_users_is_escaped(db, as_viewer):
+def test_text_typed_by_users_is_escaped(db, viewer_browser):
     county = CountyFactory(name="<b>Bold</b> County")
     request = make_request(county=county, summary='<script>alert("x")</script>')
-    html = as_viewer.get(f"/requests/{request.pk}/").content.decode()
+    html = viewer_browser.get(f"/requests/{request.pk}/").content.decode()
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<b>Bold</b>" not in html
