@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from requests_tracker.models import Activity, Response, Source
-from tests.web.conftest import INTERNAL_NOTE
+from tests.web.conftest import INTERNAL_NOTE, fact, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -71,9 +71,11 @@ def test_anonymous_posts_on_a_public_tracker_are_sent_to_log_in_and_save_nothing
 
 
 def test_a_viewer_reads_internal_notes_but_gets_no_forms_and_403_on_post(answered, viewer_browser):
-    page = viewer_browser.get(f"/requests/{answered.request.pk}/").content.decode()
+    response = viewer_browser.get(f"/requests/{answered.request.pk}/")
+    page = response.content.decode()
     assert INTERNAL_NOTE in page
     assert "Logged by" in page
+    assert fact(page_of(response), "Entered by").get_text() == "journalist"
     assert "Log a response" not in page
     assert "File an escalation" not in page
     activity_before = Activity.objects.count()

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from requests_tracker import services
 from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.web.conftest import fact, page_of, row_linking_to
 
 pytestmark = pytest.mark.django_db
+
+# Noon in Los Angeles on 2025-09-15: the July requests (due 2025-08-16, overdue since 2025-08-17)
+# are 30 days late.
+SEPT_15 = dt.datetime(2025, 9, 15, 12, tzinfo=ZoneInfo("America/Los_Angeles"))
 
 
 @pytest.fixture
@@ -47,14 +54,15 @@ def california(journalist):
 def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(
     california, viewer_browser
 ):
-    response = viewer_browser.get("/")
+    with time_machine.travel(SEPT_15, tick=False):
+        response = viewer_browser.get("/")
     html = response.content.decode()
     totals = response.context["totals"]
     assert (totals.total, totals.overdue) == (4, 2)
     assert totals.by_status["declined"] == 1
     overdue = response.context["overdue"]
     assert [row.county.name for row in overdue] == ["Los Angeles County", "Riverside County"]
-    assert overdue[0].days_overdue == (services.local_today() - dt.date(2025, 8, 17)).days + 1
+    assert overdue[0].days_overdue == 30
     assert "Counties with requests" in html
     assert "<caption>IL</caption>" in html and "<caption>CA</caption>" in html
     assert "Recent activity" in html
@@ -131,11 +139,17 @@ def test_a_county_page_shows_its_requests_figures_with_sources_and_activity(
         source=source,
         actor=journalist,
     )
-    html = viewer_browser.get("/counties/06037/").content.decode()
+    la_request = california.requests.get(county__fips="06037")
+    with time_machine.travel(SEPT_15, tick=False):
+        response = viewer_browser.get("/counties/06037/")
+    html = response.content.decode()
     assert "ICE detainer requests received" in html
     assert ">995<" in html
-    assert "LASD report to the board" in html
-    assert "overdue" in html
+    figure = page_of(response).find("td", string="ICE detainer requests received").find_parent("tr")
+    assert figure.find("a", string="LASD report to the board") is not None
+    assert figure.select(".unsourced") == []
+    row = row_linking_to(page_of(response), f"/requests/{la_request.pk}/")
+    assert row.select_one(".pill--overdue").get_text() == "overdue 30 days"
     assert viewer_browser.get("/counties/99999/").status_code == 404
 
 
@@ -143,15 +157,21 @@ def test_a_request_page_shows_the_deadline_rule_and_marks_unsourced_facts(
     california, viewer_browser
 ):
     la_request = california.requests.get(county__fips="06037")
-    html = viewer_browser.get(f"/requests/{la_request.pk}/").content.decode()
+    response = viewer_browser.get(f"/requests/{la_request.pk}/")
+    html = response.content.decode()
     assert "30 calendar days from 2025-07-17" in html
     assert "2025-08-16" in html
     assert "Non-citizen roster" in html
     assert "8 U.S.C. 1373" in html
-    assert "unsourced" in html
+    # No source backs the LA request itself: its Sources fact says so, beside the fact.
+    assert fact(page_of(response), "Sources").select_one(".unsourced").get_text() == "unsourced"
     sf_request = california.requests.get(county__fips="06075")
-    sf_html = viewer_browser.get(f"/requests/{sf_request.pk}/").content.decode()
-    assert "SF says no" in sf_html
+    sf_response = sf_request.responses.get()
+    sf_page = viewer_browser.get(f"/requests/{sf_request.pk}/")
+    sf_html = sf_page.content.decode()
+    answer = page_of(sf_page).find(id=f"response-{sf_response.pk}")
+    assert fact(answer, "Sources").find("a", string="SF says no") is not None
+    assert answer.select(".unsourced") == [], "a sourced answer is not marked unsourced"
     assert 'class="pill pill--declined">Declined<' in sf_html
 
 
