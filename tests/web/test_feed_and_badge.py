@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from requests_tracker import services
 from tests.factories import CountyFactory, make_request
@@ -15,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
 
 def test_the_activity_feed_is_atom_newest_first_without_notes_or_names(
@@ -74,10 +77,10 @@ def test_the_badge_counts_the_days_a_request_is_overdue(county, anonymous_browse
     settings.TRACKER_PUBLIC = True
     make_request(county=county, issued_on=dt.date(2025, 7, 17))  # due 2025-08-16
     services.flag_overdue(today=dt.date(2025, 8, 20))
-    today = services.local_today()
-    days = (today - dt.date(2025, 8, 17)).days + 1
-    _, texts = badge_text(anonymous_browser.get(f"/badges/{county.fips}.svg"))
-    assert texts == ["DOJ request", f"overdue {days} days"]
+    # Overdue since 2025-08-17: on 2025-09-15 in Los Angeles that is its 30th day.
+    with time_machine.travel(dt.datetime(2025, 9, 15, 12, tzinfo=LOS_ANGELES), tick=False):
+        _, texts = badge_text(anonymous_browser.get(f"/badges/{county.fips}.svg"))
+    assert texts == ["DOJ request", "overdue 30 days"]
 
 
 def test_a_county_without_a_request_has_a_badge_saying_so(county, anonymous_browser, settings):
