@@ -77,8 +77,9 @@ def test_the_badge_counts_the_days_a_request_is_overdue(county, anonymous_browse
     settings.TRACKER_PUBLIC = True
     make_request(county=county, issued_on=dt.date(2025, 7, 17))  # due 2025-08-16
     services.flag_overdue(today=dt.date(2025, 8, 20))
-    # Overdue since 2025-08-17: on 2025-09-15 in Los Angeles that is its 30th day.
-    with time_machine.travel(dt.datetime(2025, 9, 15, 12, tzinfo=LOS_ANGELES), tick=False):
+    # Overdue since 2025-08-17: 2025-09-15 in Los Angeles is its 30th day, even at 11:30 p.m.,
+    # when it is already the 16th in UTC.
+    with time_machine.travel(dt.datetime(2025, 9, 15, 23, 30, tzinfo=LOS_ANGELES), tick=False):
         _, texts = badge_text(anonymous_browser.get(f"/badges/{county.fips}.svg"))
     assert texts == ["DOJ request", "overdue 30 days"]
 

@@ -14,9 +14,9 @@ from tests.web.conftest import fact, page_of, row_linking_to
 
 pytestmark = pytest.mark.django_db
 
-# Noon in Los Angeles on 2025-09-15: the July requests (due 2025-08-16, overdue since 2025-08-17)
-# are 30 days late.
-SEPT_15 = dt.datetime(2025, 9, 15, 12, tzinfo=ZoneInfo("America/Los_Angeles"))
+# 11:30 p.m. in Los Angeles on 2025-09-15 (already the 16th in UTC): the July requests (due
+# 2025-08-16, overdue since 2025-08-17) are 30 days late.
+SEPT_15 = dt.datetime(2025, 9, 15, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
 
 
 @pytest.fixture
