@@ -127,3 +127,19 @@ def test_deleting_an_escalation_returns_the_request_to_the_countys_answer(data_r
 
     assert reload(data_request).status == RequestStatus.DECLINED
     assert Escalation.objects.count() == 0
+
+
+def test_a_deleted_escalation_is_recorded_as_escalation_deleted(data_request, editor) -> None:
+    subpoena = file_subpoena(data_request)
+
+    services.delete_escalation(escalation=subpoena, actor=editor, today=dt.date(2025, 8, 26))
+
+    deleted = Activity.objects.get(request=data_request, verb=ActivityVerb.ESCALATION_DELETED)
+    assert deleted.actor == editor
+    assert deleted.data == {
+        "deleted": True,
+        "kind": EscalationKind.ADMINISTRATIVE_SUBPOENA,
+        "issued_on": "2025-08-25",
+    }
+    assert "administrative subpoena" in deleted.summary
+    assert count(data_request, ActivityVerb.ESCALATION_UPDATED) == 0

@@ -378,3 +378,41 @@ def test_the_latest_extension_sets_the_due_date_whatever_order_they_are_logged_i
 
     services.delete_response(response=later, actor=None, today=dt.date(2025, 9, 11))
     assert reload(data_request).due_on == dt.date(2025, 9, 15)
+
+
+def test_deleting_an_extension_restores_the_original_deadline_from_the_request_row(
+    overdue_request,
+) -> None:
+    extension = grant_extension(overdue_request, dt.date(2025, 8, 20), dt.date(2025, 9, 15))
+    assert reload(overdue_request).original_due_on == DUE
+    # The timeline is a record of what happened, not where the app keeps its facts: with every
+    # event gone, the request row alone knows the deadline the extension replaced.
+    Activity.objects.filter(request=overdue_request).delete()
+
+    services.delete_response(response=extension, actor=None, today=dt.date(2025, 8, 21))
+
+    request = reload(overdue_request)
+    assert (request.due_on, request.due_basis, request.due_rule) == (
+        DUE,
+        DueBasis.CALENDAR_DAYS,
+        "30 calendar days from 2025-07-17",
+    )
+    assert request.overdue_since == FIRST_LATE_DAY
+    assert request.original_due_on is None, "restored, so nothing is held back any more"
+
+
+def test_a_deleted_response_is_recorded_as_response_deleted(data_request, editor) -> None:
+    response = services.log_response(
+        data_request=data_request,
+        kind=ResponseKind.DECLINED,
+        received_on=dt.date(2025, 8, 5),
+        today=dt.date(2025, 8, 5),
+    )
+
+    services.delete_response(response=response, actor=editor, today=dt.date(2025, 8, 6))
+
+    deleted = Activity.objects.get(request=data_request, verb=ActivityVerb.RESPONSE_DELETED)
+    assert deleted.actor == editor
+    assert deleted.data == {"deleted": True, "kind": "declined", "received_on": "2025-08-05"}
+    assert "2025-08-05" in deleted.summary and "Los Angeles County" in deleted.summary
+    assert count(data_request, ActivityVerb.RESPONSE_UPDATED) == 0
