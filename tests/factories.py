@@ -13,7 +13,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 
 from requests_tracker import services
-from requests_tracker.models import Agency, County, DataCategory, DataRequest, Source
+from requests_tracker.models import (
+    Agency,
+    County,
+    DataCategory,
+    DataRequest,
+    ReportedFigure,
+    Source,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory[AbstractUser]):
@@ -84,5 +91,22 @@ def make_request(
         due_basis=extra.pop("due_basis", "calendar_days"),
         due_days=due_days,
         today=today or issued_on,
+        **extra,
+    )
+
+
+def record_detainer_figure(
+    *, county: County, source: Source, actor: AbstractUser | None = None, **extra: object
+) -> ReportedFigure:
+    """LASD's reported figure, through the service: 995 ICE detainer requests received in 2024."""
+    return services.record_figure(
+        county=county,
+        metric="ICE detainer requests received",
+        value=995,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+        period_label="2024",
+        source=source,
+        actor=actor,
         **extra,
     )

@@ -21,7 +21,13 @@ from requests_tracker.models import (
     Source,
     WebhookSubscription,
 )
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    make_request,
+    record_detainer_figure,
+)
 
 TODAY = dt.date(2025, 9, 15)
 
@@ -126,16 +132,7 @@ def newsroom(journalist, editor, county) -> Newsroom:
         actor=journalist,
         today=TODAY,
     )
-    figure = services.record_figure(
-        county=county,
-        metric="ICE detainer requests received",
-        value=995,
-        period_start=dt.date(2024, 1, 1),
-        period_end=dt.date(2024, 12, 31),
-        period_label="2024",
-        source=source,
-        actor=journalist,
-    )
+    figure = record_detainer_figure(county=county, source=source, actor=journalist)
     webhook = services.subscribe_webhook(url="https://hooks.example/tracker", actor=editor)
     return Newsroom(
         campaign=campaign,

@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from requests_tracker.models import Activity, DataCategory, DataRequest
+from requests_tracker import services
+from requests_tracker.models import Activity, DataCategory, DataRequest, Response
 from tests.factories import make_request
 
 JUL_17 = dt.date(2025, 7, 17)
@@ -31,6 +32,13 @@ def count(request: DataRequest, verb: str) -> int:
 def reload(request: DataRequest) -> DataRequest:
     """The request as the database has it now (a service may have changed it)."""
     return DataRequest.objects.get(pk=request.pk)
+
+
+def answer(data_request: DataRequest, kind: str, on: dt.date, **details: object) -> Response:
+    """The county's answer of `kind`, received and logged on the same day `on`."""
+    return services.log_response(
+        data_request=data_request, kind=kind, received_on=on, today=on, **details
+    )
 
 
 @pytest.fixture

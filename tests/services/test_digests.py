@@ -14,6 +14,7 @@ from requests_tracker import services
 from requests_tracker.models import EscalationKind, ResponseKind, Watch
 from requests_tracker.tasks import DigestsIncompleteError, send_digests_task
 from tests.factories import CountyFactory, UserFactory, make_request
+from tests.services.conftest import answer
 
 LATER = dt.timedelta(minutes=5)  # past the settling minute, so events just written are included
 
@@ -33,13 +34,7 @@ def test_one_email_covers_all_of_a_users_watches_in_text_and_html(data_request, 
     riverside = CountyFactory(name="Riverside County", fips="06065")
     services.watch(user=journalist, data_request=data_request)
     services.watch(user=journalist, county=riverside)
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 7, 30),
-        legal_basis_cited="SB 54",
-        today=dt.date(2025, 7, 30),
-    )
+    answer(data_request, ResponseKind.DECLINED, dt.date(2025, 7, 30), legal_basis_cited="SB 54")
     riverside_request = make_request(county=riverside, issued_on=dt.date(2025, 7, 18))
 
     result = send()

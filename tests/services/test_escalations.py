@@ -20,7 +20,7 @@ from requests_tracker.models import (
     ResponseKind,
 )
 from tests.factories import make_request
-from tests.services.conftest import count, reload
+from tests.services.conftest import answer, count, reload
 
 
 def file_subpoena(request: DataRequest, **overrides: object) -> Escalation:
@@ -77,12 +77,7 @@ def test_an_escalation_cannot_come_before_the_request(data_request) -> None:
 
 
 def test_ending_an_escalation_re_derives_the_status(data_request) -> None:
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 8, 1),
-        today=dt.date(2025, 8, 1),
-    )
+    answer(data_request, ResponseKind.DECLINED, dt.date(2025, 8, 1))
     subpoena = file_subpoena(data_request)
 
     services.update_escalation(
@@ -114,12 +109,7 @@ def test_contesting_an_overdue_escalation_clears_its_overdue_flag(data_request) 
 
 
 def test_deleting_an_escalation_returns_the_request_to_the_countys_answer(data_request) -> None:
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 8, 1),
-        today=dt.date(2025, 8, 1),
-    )
+    answer(data_request, ResponseKind.DECLINED, dt.date(2025, 8, 1))
     subpoena = file_subpoena(data_request)
     assert reload(data_request).status == RequestStatus.ESCALATED
 

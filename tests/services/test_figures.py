@@ -13,18 +13,13 @@ from requests_tracker.models import (
     ActivityVerb,
     ReportedFigure,
 )
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, record_detainer_figure
 
 
 def test_recording_a_reported_figure_keeps_its_period_and_source(county, journalist) -> None:
     source = SourceFactory(title="LASD detainer figures", publisher="Fox LA")
-    figure = services.record_figure(
+    figure = record_detainer_figure(
         county=county,
-        metric="ICE detainer requests received",
-        value=995,
-        period_start=dt.date(2024, 1, 1),
-        period_end=dt.date(2024, 12, 31),
-        period_label="2024",
         reported_by="Los Angeles County Sheriff's Department",
         source=source,
         actor=journalist,

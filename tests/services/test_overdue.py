@@ -28,7 +28,7 @@ from requests_tracker.services import overdue
 from requests_tracker.tasks import flag_overdue_task
 from tests.ci import unavailable
 from tests.factories import AgencyFactory, CountyFactory, make_request
-from tests.services.conftest import DUE, FIRST_LATE_DAY, count, reload
+from tests.services.conftest import DUE, FIRST_LATE_DAY, answer, count, reload
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
@@ -188,12 +188,11 @@ def test_only_open_escalations_with_a_passed_return_date_are_overdue(data_reques
 
 @pytest.mark.django_db
 def test_an_extension_moves_the_day_the_request_turns_overdue(data_request):
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.EXTENSION_GRANTED,
-        received_on=dt.date(2025, 8, 10),
+    answer(
+        data_request,
+        ResponseKind.EXTENSION_GRANTED,
+        dt.date(2025, 8, 10),
         new_due_on=dt.date(2025, 9, 15),
-        today=dt.date(2025, 8, 10),
     )
     assert services.flag_overdue(today=dt.date(2025, 9, 15)).requests_flagged == 0
     assert services.flag_overdue(today=dt.date(2025, 9, 16)).requests_flagged == 1

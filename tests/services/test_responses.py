@@ -24,7 +24,7 @@ from requests_tracker.models import (
     ResponseKind,
 )
 from tests.factories import make_request
-from tests.services.conftest import DUE, FIRST_LATE_DAY, JUL_17, count, reload
+from tests.services.conftest import DUE, FIRST_LATE_DAY, JUL_17, answer, count, reload
 
 # --- log_response ---------------------------------------------------------------------------------
 
@@ -80,14 +80,13 @@ def test_a_response_cannot_provide_categories_the_request_did_not_ask_for(data_r
 
 
 def test_a_partial_response_records_which_categories_were_provided(data_request) -> None:
-    response = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.PARTIAL,
-        received_on=dt.date(2025, 8, 1),
+    response = answer(
+        data_request,
+        ResponseKind.PARTIAL,
+        dt.date(2025, 8, 1),
         categories_provided=[DataCategory.CHARGES],
         records_provided=12,
         legal_basis_cited="SB 54, Gov. Code 7284.6",
-        today=dt.date(2025, 8, 1),
     )
     response.refresh_from_db()
     assert response.categories_provided == [DataCategory.CHARGES]
@@ -99,13 +98,12 @@ def test_a_granted_extension_moves_the_due_date_records_why_and_clears_overdue(
     overdue_request, journalist
 ) -> None:
     new_due = dt.date(2025, 9, 15)
-    response = services.log_response(
-        data_request=overdue_request,
-        kind=ResponseKind.EXTENSION_GRANTED,
-        received_on=dt.date(2025, 8, 20),
+    response = answer(
+        overdue_request,
+        ResponseKind.EXTENSION_GRANTED,
+        dt.date(2025, 8, 20),
         new_due_on=new_due,
         actor=journalist,
-        today=dt.date(2025, 8, 20),
     )
 
     request = reload(overdue_request)
@@ -161,13 +159,12 @@ def test_an_extension_asked_for_but_not_granted_keeps_the_due_date(overdue_reque
 
 
 def test_a_status_change_writes_exactly_one_status_changed_activity(data_request, journalist):
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 7, 25),
+    answer(
+        data_request,
+        ResponseKind.DECLINED,
+        dt.date(2025, 7, 25),
         legal_basis_cited="SB 54",
         actor=journalist,
-        today=dt.date(2025, 7, 25),
     )
 
     changes = Activity.objects.filter(request=data_request, verb=ActivityVerb.STATUS_CHANGED)
@@ -178,12 +175,11 @@ def test_a_status_change_writes_exactly_one_status_changed_activity(data_request
 
 
 def test_a_public_statement_is_logged_but_changes_no_status(data_request) -> None:
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.PUBLIC_STATEMENT,
-        received_on=dt.date(2025, 7, 18),
+    answer(
+        data_request,
+        ResponseKind.PUBLIC_STATEMENT,
+        dt.date(2025, 7, 18),
         quotation="We don't ask immigration status.",
-        today=dt.date(2025, 7, 18),
     )
     assert reload(data_request).status == RequestStatus.AWAITING
     assert count(data_request, ActivityVerb.RESPONSE_LOGGED) == 1
@@ -191,12 +187,7 @@ def test_a_public_statement_is_logged_but_changes_no_status(data_request) -> Non
 
 
 def test_an_acknowledgement_does_not_end_overdue(overdue_request) -> None:
-    services.log_response(
-        data_request=overdue_request,
-        kind=ResponseKind.ACKNOWLEDGED,
-        received_on=dt.date(2025, 8, 20),
-        today=dt.date(2025, 8, 20),
-    )
+    answer(overdue_request, ResponseKind.ACKNOWLEDGED, dt.date(2025, 8, 20))
     request = reload(overdue_request)
     assert request.status == RequestStatus.ACKNOWLEDGED
     assert request.overdue_since == FIRST_LATE_DAY
@@ -204,12 +195,7 @@ def test_an_acknowledgement_does_not_end_overdue(overdue_request) -> None:
 
 
 def test_a_substantive_answer_ends_overdue(overdue_request) -> None:
-    services.log_response(
-        data_request=overdue_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 8, 20),
-        today=dt.date(2025, 8, 20),
-    )
+    answer(overdue_request, ResponseKind.DECLINED, dt.date(2025, 8, 20))
     request = reload(overdue_request)
     assert request.status == RequestStatus.DECLINED
     assert request.overdue_since is None
@@ -220,12 +206,7 @@ def test_a_substantive_answer_ends_overdue(overdue_request) -> None:
 
 
 def test_correcting_a_response_kind_re_derives_the_status(data_request) -> None:
-    response = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.COMPLIED,
-        received_on=dt.date(2025, 8, 1),
-        today=dt.date(2025, 8, 1),
-    )
+    response = answer(data_request, ResponseKind.COMPLIED, dt.date(2025, 8, 1))
     services.update_response(
         response=response, kind=ResponseKind.DECLINED, actor=None, today=dt.date(2025, 8, 2)
     )
@@ -239,12 +220,7 @@ def test_correcting_a_response_kind_re_derives_the_status(data_request) -> None:
 
 
 def test_correcting_a_response_to_a_date_before_the_request_is_rejected(data_request) -> None:
-    response = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.COMPLIED,
-        received_on=dt.date(2025, 8, 1),
-        today=dt.date(2025, 8, 1),
-    )
+    response = answer(data_request, ResponseKind.COMPLIED, dt.date(2025, 8, 1))
     with pytest.raises(ValidationError) as error:
         services.update_response(
             response=response,
@@ -258,12 +234,7 @@ def test_correcting_a_response_to_a_date_before_the_request_is_rejected(data_req
 
 
 def test_a_response_field_outside_the_form_cannot_be_edited(data_request) -> None:
-    response = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.COMPLIED,
-        received_on=dt.date(2025, 8, 1),
-        today=dt.date(2025, 8, 1),
-    )
+    response = answer(data_request, ResponseKind.COMPLIED, dt.date(2025, 8, 1))
     with pytest.raises(ValidationError) as error:
         services.update_response(response=response, request=None, actor=None)
     assert "request" in error.value.message_dict
@@ -271,12 +242,7 @@ def test_a_response_field_outside_the_form_cannot_be_edited(data_request) -> Non
 
 def test_deleting_the_only_answer_makes_a_late_request_overdue_again(county) -> None:
     request = make_request(county=county, issued_on=JUL_17, today=dt.date(2025, 8, 10))
-    response = services.log_response(
-        data_request=request,
-        kind=ResponseKind.COMPLIED,
-        received_on=dt.date(2025, 8, 10),
-        today=dt.date(2025, 8, 10),
-    )
+    response = answer(request, ResponseKind.COMPLIED, dt.date(2025, 8, 10))
 
     services.delete_response(response=response, actor=None, today=dt.date(2025, 9, 1))
 
@@ -289,30 +255,14 @@ def test_deleting_the_only_answer_makes_a_late_request_overdue_again(county) -> 
 
 
 def test_deleting_a_later_answer_restores_the_earlier_one(data_request) -> None:
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.PARTIAL,
-        received_on=dt.date(2025, 8, 1),
-        today=dt.date(2025, 8, 1),
-    )
-    mistaken = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 8, 5),
-        today=dt.date(2025, 8, 5),
-    )
+    answer(data_request, ResponseKind.PARTIAL, dt.date(2025, 8, 1))
+    mistaken = answer(data_request, ResponseKind.DECLINED, dt.date(2025, 8, 5))
     services.delete_response(response=mistaken, actor=None, today=dt.date(2025, 8, 6))
     assert reload(data_request).status == RequestStatus.PARTIAL
 
 
 def grant_extension(request: DataRequest, received_on: dt.date, new_due_on: dt.date) -> Response:
-    return services.log_response(
-        data_request=request,
-        kind=ResponseKind.EXTENSION_GRANTED,
-        received_on=received_on,
-        new_due_on=new_due_on,
-        today=received_on,
-    )
+    return answer(request, ResponseKind.EXTENSION_GRANTED, received_on, new_due_on=new_due_on)
 
 
 def test_deleting_an_extension_logged_in_error_restores_the_due_date_and_overdue(
@@ -402,12 +352,7 @@ def test_deleting_an_extension_restores_the_original_deadline_from_the_request_r
 
 
 def test_a_deleted_response_is_recorded_as_response_deleted(data_request, editor) -> None:
-    response = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 8, 5),
-        today=dt.date(2025, 8, 5),
-    )
+    response = answer(data_request, ResponseKind.DECLINED, dt.date(2025, 8, 5))
 
     services.delete_response(response=response, actor=editor, today=dt.date(2025, 8, 6))
 

@@ -17,7 +17,7 @@ from requests_tracker.models import (
     ResponseKind,
     Source,
 )
-from tests.services.conftest import count
+from tests.services.conftest import answer, count
 
 
 def test_an_uploaded_source_is_stored_with_its_sha256(db, settings, tmp_path) -> None:
@@ -51,12 +51,7 @@ def test_a_source_with_a_known_address_is_reused_not_duplicated(data_request, jo
 
 
 def test_citing_a_source_on_a_response_records_it_on_the_request_timeline(data_request) -> None:
-    response = services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.PUBLIC_STATEMENT,
-        received_on=dt.date(2025, 7, 18),
-        today=dt.date(2025, 7, 18),
-    )
+    response = answer(data_request, ResponseKind.PUBLIC_STATEMENT, dt.date(2025, 7, 18))
     source = services.add_source(
         title="Sheriff says the department does not ask immigration status",
         url="https://news.example/luna",

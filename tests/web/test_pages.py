@@ -9,7 +9,13 @@ import pytest
 import time_machine
 
 from requests_tracker import services
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    make_request,
+    record_detainer_figure,
+)
 from tests.web.conftest import fact, page_of, row_linking_to
 
 pytestmark = pytest.mark.django_db
@@ -129,16 +135,7 @@ def test_a_county_page_shows_its_requests_figures_with_sources_and_activity(
 ):
     la = california.requests.get(county__fips="06037").county
     source = SourceFactory(title="LASD report to the board")
-    services.record_figure(
-        county=la,
-        metric="ICE detainer requests received",
-        value=995,
-        period_start=dt.date(2024, 1, 1),
-        period_end=dt.date(2024, 12, 31),
-        period_label="2024",
-        source=source,
-        actor=journalist,
-    )
+    record_detainer_figure(county=la, source=source, actor=journalist)
     la_request = california.requests.get(county__fips="06037")
     with time_machine.travel(SEPT_15, tick=False):
         response = viewer_browser.get("/counties/06037/")
