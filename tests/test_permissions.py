@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from requests_tracker import permissions, services
 from requests_tracker.models import Response, ResponseKind
@@ -158,9 +162,48 @@ def test_a_user_in_several_groups_has_the_strongest_role(db) -> None:
 # --- the roles migration --------------------------------------------------------------------------
 
 
-def test_the_roles_migration_created_the_three_newsroom_groups(db) -> None:
-    names = set(Group.objects.values_list("name", flat=True))
-    assert {"viewer", "journalist", "editor"} <= names
+NEWSROOM_GROUPS = {"viewer", "journalist", "editor"}
+
+
+def group_permissions() -> dict[str, set[str]]:
+    return {
+        group.name: set(group.permissions.values_list("codename", flat=True))
+        for group in Group.objects.filter(name__in=NEWSROOM_GROUPS)
+    }
+
+
+@pytest.fixture
+def groups_as_migrated(db) -> dict[str, set[str]]:
+    """The groups as the test database has them, then removed, so a test can make them again."""
+    before = group_permissions()
+    assert set(before) == NEWSROOM_GROUPS
+    Group.objects.filter(name__in=NEWSROOM_GROUPS).delete()
+    return before
+
+
+def test_the_roles_migration_creates_the_three_newsroom_groups_by_itself(
+    groups_as_migrated,
+) -> None:
+    # Run migration 0002 against the models as they stood then, with no post_migrate handler
+    # involved: the migration alone must create the groups (a fresh `migrate` relies on it).
+    migration = importlib.import_module("requests_tracker.migrations.0002_roles")
+    state = MigrationLoader(connection).project_state(("requests_tracker", "0002_roles"))
+
+    migration.create_roles(state.apps, schema_editor=None)
+
+    roles = group_permissions()
+    assert set(roles) == NEWSROOM_GROUPS
+    assert "add_response" in roles["journalist"]
+    assert "add_response" not in roles["viewer"]
+    assert "add_campaign" in roles["editor"]
+
+
+def test_the_post_migrate_handler_recreates_missing_groups(groups_as_migrated) -> None:
+    # What every `migrate` and `flush` sends at its end: the app's handler alone restores the
+    # groups, with the permissions they had.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+
+    assert group_permissions() == groups_as_migrated
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import unavailable
+
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = ROOT / ".venv" / "bin" / "celery"
 STOP_WITHIN_SECONDS = 3.0
@@ -50,9 +52,10 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 90) ->
     pytest.fail(f"{url} did not answer within {timeout} s")
 
 
-@pytest.mark.skipif(not CELERY.exists(), reason="needs the quick start's .venv (bin/quickstart.py)")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_quickstart_stops_web_worker_and_beat_within_3_seconds(signum):
+    if not CELERY.exists():
+        unavailable("needs the quick start's .venv (python3 bin/quickstart.py creates it)")
     port = free_port()
     env = {**os.environ, "DEBUG": "true", "TRACKER_ADDRESS": f"127.0.0.1:{port}"}
     env.setdefault("TRACKER_ADMIN_PASSWORD", "quickstart-test-password")

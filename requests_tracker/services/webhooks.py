@@ -71,25 +71,6 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest}"
 
 
-def verify_signature(
-    *, secret: str, header: str, body: bytes, now: float | None = None, tolerance: int = 300
-) -> bool:
-    """True when `header` signs `body` with `secret` and was made within `tolerance` seconds.
-
-    What a receiver does (docs/webhooks.md); kept here so the tests check the documented recipe.
-    """
-    parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
-    try:
-        timestamp = int(parts["t"])
-    except (KeyError, ValueError):
-        return False
-    now = time.time() if now is None else now
-    if abs(now - timestamp) > tolerance:
-        return False
-    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts.get("v1", ""))
-
-
 def retry_delay(attempts: int) -> dt.timedelta:
     """Wait after the `attempts`-th failed try: base, 2×base, 4×base, ... capped at 30 minutes."""
     seconds = settings.WEBHOOK_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))

@@ -1,4 +1,5 @@
-"""Fixtures for the API tests: clients signed in with a token per role, and a small newsroom."""
+"""Fixtures for the API tests: an API client per role (`<role>_client`, signed in with a token),
+and a small newsroom. The page tests' session clients are `<role>_browser` (tests/web/)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ from requests_tracker.models import (
     Source,
     WebhookSubscription,
 )
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    make_request,
+    record_detainer_figure,
+)
 
 TODAY = dt.date(2025, 9, 15)
 
@@ -37,7 +44,7 @@ def fresh_rate_limits(settings):
 
 
 @pytest.fixture
-def anonymous() -> APIClient:
+def anonymous_client() -> APIClient:
     return APIClient()
 
 
@@ -49,22 +56,22 @@ def signed_in(user) -> APIClient:
 
 
 @pytest.fixture
-def as_viewer(viewer) -> APIClient:
+def viewer_client(viewer) -> APIClient:
     return signed_in(viewer)
 
 
 @pytest.fixture
-def as_journalist(journalist) -> APIClient:
+def journalist_client(journalist) -> APIClient:
     return signed_in(journalist)
 
 
 @pytest.fixture
-def as_other_journalist(other_journalist) -> APIClient:
+def other_journalist_client(other_journalist) -> APIClient:
     return signed_in(other_journalist)
 
 
 @pytest.fixture
-def as_editor(editor) -> APIClient:
+def editor_client(editor) -> APIClient:
     return signed_in(editor)
 
 
@@ -125,16 +132,7 @@ def newsroom(journalist, editor, county) -> Newsroom:
         actor=journalist,
         today=TODAY,
     )
-    figure = services.record_figure(
-        county=county,
-        metric="ICE detainer requests received",
-        value=995,
-        period_start=dt.date(2024, 1, 1),
-        period_end=dt.date(2024, 12, 31),
-        period_label="2024",
-        source=source,
-        actor=journalist,
-    )
+    figure = record_detainer_figure(county=county, source=source, actor=journalist)
     webhook = services.subscribe_webhook(url="https://hooks.example/tracker", actor=editor)
     return Newsroom(
         campaign=campaign,

@@ -11,6 +11,7 @@ from django.db import connection, connections, transaction
 from requests_tracker import services
 from requests_tracker.models import Activity, DataRequest
 from tests.api.conftest import TODAY, signed_in
+from tests.ci import unavailable
 from tests.factories import CountyFactory, make_request
 
 
@@ -29,14 +30,14 @@ def pull(client, url: str) -> tuple[list[int], str]:
 
 
 def test_activity_sync_sees_each_event_once_while_writes_interleave(
-    newsroom, as_viewer, journalist
+    newsroom, viewer_client, journalist
 ):
     seen: list[int] = []
     url = "/api/v1/activity/?page_size=2"
     writes = 0
     for round_ in range(5):
         # One page, then writes land before the client asks for the next page.
-        body = as_viewer.get(url).json()
+        body = viewer_client.get(url).json()
         seen += [event["id"] for event in body["results"]]
         url = body["next"]
         county = CountyFactory(name=f"Interleaved {round_}", fips=f"0620{round_}")
@@ -50,10 +51,10 @@ def test_activity_sync_sees_each_event_once_while_writes_interleave(
             today=TODAY,
         )
         writes += 1
-        more, url = pull(as_viewer, url)  # caught up, then more writes before the next sync
+        more, url = pull(viewer_client, url)  # caught up, then more writes before the next sync
         seen += more
         services.flag_overdue(today=dt.date(2025, 10, 2 + round_))
-    more, url = pull(as_viewer, url)
+    more, url = pull(viewer_client, url)
     seen += more
 
     everything = list(Activity.objects.order_by("created_at", "id").values_list("id", flat=True))
@@ -61,37 +62,39 @@ def test_activity_sync_sees_each_event_once_while_writes_interleave(
     assert len(seen) == len(set(seen)), "an event was delivered twice"
     assert seen == everything, "events are missing or out of (created_at, id) order"
     # A later sync with the kept link finds nothing new, and says so.
-    body = as_viewer.get(url).json()
+    body = viewer_client.get(url).json()
     assert body["results"] == [] and body["has_more"] is False and body["next"] == url
 
 
-def test_since_starts_the_feed_at_a_time(newsroom, as_viewer):
+def test_since_starts_the_feed_at_a_time(newsroom, viewer_client):
     events = list(Activity.objects.order_by("created_at", "id"))
     middle = events[len(events) // 2]
-    response = as_viewer.get("/api/v1/activity/", {"since": middle.created_at.isoformat()})
+    response = viewer_client.get("/api/v1/activity/", {"since": middle.created_at.isoformat()})
     ids = [event["id"] for event in response.json()["results"]]
     assert ids == [e.id for e in events if e.created_at >= middle.created_at]
 
 
-def test_since_accepts_a_date_and_refuses_nonsense(newsroom, as_viewer):
-    assert as_viewer.get("/api/v1/activity/", {"since": "2020-01-01"}).status_code == 200
-    response = as_viewer.get("/api/v1/activity/", {"since": "last tuesday"})
+def test_since_accepts_a_date_and_refuses_nonsense(newsroom, viewer_client):
+    assert viewer_client.get("/api/v1/activity/", {"since": "2020-01-01"}).status_code == 200
+    response = viewer_client.get("/api/v1/activity/", {"since": "last tuesday"})
     assert response.status_code == 400
     assert "since" in response.json()["error"]["fields"]
 
 
-def test_a_cursor_that_was_tampered_with_is_refused(newsroom, as_viewer):
-    response = as_viewer.get("/api/v1/activity/", {"cursor": "bm90LWEtY3Vyc29y"})
+def test_a_cursor_that_was_tampered_with_is_refused(newsroom, viewer_client):
+    response = viewer_client.get("/api/v1/activity/", {"cursor": "bm90LWEtY3Vyc29y"})
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"cursor": ["This cursor is not valid."]}
 
 
-def test_the_feed_holds_back_the_newest_events_for_the_settle_margin(newsroom, as_viewer, settings):
+def test_the_feed_holds_back_the_newest_events_for_the_settle_margin(
+    newsroom, viewer_client, settings
+):
     settings.ACTIVITY_FEED_SETTLE_SECONDS = 3600
-    body = as_viewer.get("/api/v1/activity/").json()
+    body = viewer_client.get("/api/v1/activity/").json()
     assert body["results"] == []
     settings.ACTIVITY_FEED_SETTLE_SECONDS = 0
-    later, _ = pull(as_viewer, body["next"])
+    later, _ = pull(viewer_client, body["next"])
     assert later == list(Activity.objects.order_by("created_at", "id").values_list("id", flat=True))
 
 
@@ -100,7 +103,7 @@ def test_the_feed_waits_for_a_slower_write_that_started_first(viewer, journalist
     """A write that began first but commits last must not be skipped by a client that synced in
     between. Only PostgreSQL lets two writers overlap (SQLite runs one write at a time)."""
     if connection.vendor != "postgresql":
-        pytest.skip("Two concurrent write transactions need PostgreSQL.")
+        unavailable("Two concurrent write transactions need PostgreSQL (set DATABASE_URL).")
     client = signed_in(viewer)
     slow_request = make_request(
         county=CountyFactory(name="Slow County", fips="06301"), actor=journalist, today=TODAY

@@ -33,27 +33,27 @@ def ids(client, query: dict) -> list[int]:
     return [row["id"] for row in response.json()["results"]]
 
 
-def test_requests_filter_by_state_county_status_and_dates(newsroom, spread, as_viewer):
+def test_requests_filter_by_state_county_status_and_dates(newsroom, spread, viewer_client):
     la, sd = newsroom.request.pk, newsroom.other_request.pk
     il, ny = spread["il"].pk, spread["ny"].pk
-    assert sorted(ids(as_viewer, {"state": "ca"})) == sorted([la, sd])
-    assert sorted(ids(as_viewer, {"state": "IL,NY"})) == sorted([il, ny])
-    assert ids(as_viewer, {"county": "06037"}) == [la]
-    assert sorted(ids(as_viewer, {"status": "declined,escalated"})) == sorted([la, sd])
-    assert ids(as_viewer, {"overdue": "true"}) == [il]
-    assert il not in ids(as_viewer, {"overdue": "false"})
-    assert ids(as_viewer, {"issued_after": "2025-09-01"}) == [ny]
-    assert ids(as_viewer, {"issued_before": "2025-06-30"}) == [il]
-    assert ids(as_viewer, {"due_before": "2025-07-02"}) == [il]
-    assert sorted(ids(as_viewer, {"campaign": newsroom.campaign.pk})) == sorted([la, sd])
-    assert ids(as_viewer, {"search": "cook roster"}) == [il]
-    assert ids(as_viewer, {"search": "kings"}) == [ny]
-    everything = ids(as_viewer, {})
-    assert ids(as_viewer, {"updated_since": "2000-01-01T00:00:00Z"}) == everything
-    assert ids(as_viewer, {"updated_since": "2999-01-01"}) == []
+    assert sorted(ids(viewer_client, {"state": "ca"})) == sorted([la, sd])
+    assert sorted(ids(viewer_client, {"state": "IL,NY"})) == sorted([il, ny])
+    assert ids(viewer_client, {"county": "06037"}) == [la]
+    assert sorted(ids(viewer_client, {"status": "declined,escalated"})) == sorted([la, sd])
+    assert ids(viewer_client, {"overdue": "true"}) == [il]
+    assert il not in ids(viewer_client, {"overdue": "false"})
+    assert ids(viewer_client, {"issued_after": "2025-09-01"}) == [ny]
+    assert ids(viewer_client, {"issued_before": "2025-06-30"}) == [il]
+    assert ids(viewer_client, {"due_before": "2025-07-02"}) == [il]
+    assert sorted(ids(viewer_client, {"campaign": newsroom.campaign.pk})) == sorted([la, sd])
+    assert ids(viewer_client, {"search": "cook roster"}) == [il]
+    assert ids(viewer_client, {"search": "kings"}) == [ny]
+    everything = ids(viewer_client, {})
+    assert ids(viewer_client, {"updated_since": "2000-01-01T00:00:00Z"}) == everything
+    assert ids(viewer_client, {"updated_since": "2999-01-01"}) == []
 
 
-def test_requests_order_by_days_overdue_most_overdue_first(newsroom, spread, as_viewer):
+def test_requests_order_by_days_overdue_most_overdue_first(newsroom, spread, viewer_client):
     later = make_request(
         county=CountyFactory(name="Erie County", state="NY", fips="36029"),
         issued_on=dt.date(2025, 7, 20),
@@ -61,8 +61,8 @@ def test_requests_order_by_days_overdue_most_overdue_first(newsroom, spread, as_
     )
     services.flag_overdue(today=TODAY)
     with time_machine.travel(dt.datetime(2025, 9, 15, 12, tzinfo=dt.UTC), tick=False):
-        rows = as_viewer.get("/api/v1/requests/", {"ordering": "-days_overdue"}).json()
-        ascending = as_viewer.get("/api/v1/requests/", {"ordering": "days_overdue"}).json()
+        rows = viewer_client.get("/api/v1/requests/", {"ordering": "-days_overdue"}).json()
+        ascending = viewer_client.get("/api/v1/requests/", {"ordering": "days_overdue"}).json()
     rows, ascending = rows["results"], ascending["results"]
     # Cook was due July 2 and Erie August 19: on September 15 they are 75 and 27 days late.
     assert [(row["id"], row["days_overdue"]) for row in rows[:2]] == [
@@ -74,23 +74,23 @@ def test_requests_order_by_days_overdue_most_overdue_first(newsroom, spread, as_
 
 
 @pytest.mark.parametrize("ordering", ["issued_on", "-issued_on", "due_on", "-updated_at"])
-def test_cursor_pages_cover_every_request_once_in_order(newsroom, spread, as_viewer, ordering):
+def test_cursor_pages_cover_every_request_once_in_order(newsroom, spread, viewer_client, ordering):
     for n in range(5):
         make_request(county=CountyFactory(fips=f"0640{n}"), issued_on=dt.date(2025, 7, 17))
-    expected = ids(as_viewer, {"ordering": ordering})
+    expected = ids(viewer_client, {"ordering": ordering})
     seen: list[int] = []
     url, query = "/api/v1/requests/", {"ordering": ordering, "page_size": 2}
     while url:
-        body = as_viewer.get(url, query).json()
+        body = viewer_client.get(url, query).json()
         seen += [row["id"] for row in body["results"]]
         url, query = body["next"], None
     assert seen == expected and len(set(seen)) == len(seen) > 6
 
 
-def test_a_cursor_is_bound_to_its_ordering(newsroom, spread, as_viewer):
-    body = as_viewer.get("/api/v1/requests/", {"page_size": 1}).json()
+def test_a_cursor_is_bound_to_its_ordering(newsroom, spread, viewer_client):
+    body = viewer_client.get("/api/v1/requests/", {"page_size": 1}).json()
     cursor = body["next"].split("cursor=")[1].split("&")[0]
-    response = as_viewer.get("/api/v1/requests/", {"cursor": cursor, "ordering": "due_on"})
+    response = viewer_client.get("/api/v1/requests/", {"cursor": cursor, "ordering": "due_on"})
     assert response.status_code == 400
     assert "ordering" in response.json()["error"]["fields"]["cursor"][0]
 
@@ -109,31 +109,33 @@ def test_a_cursor_is_bound_to_its_ordering(newsroom, spread, as_viewer):
         ({"page_size": "0"}, "page_size"),
     ],
 )
-def test_a_filter_value_that_cannot_be_read_is_a_400_naming_it(newsroom, as_viewer, query, field):
-    response = as_viewer.get("/api/v1/requests/", query)
+def test_a_filter_value_that_cannot_be_read_is_a_400_naming_it(
+    newsroom, viewer_client, query, field
+):
+    response = viewer_client.get("/api/v1/requests/", query)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
 
 
-def test_page_size_is_capped_at_200(newsroom, as_viewer):
+def test_page_size_is_capped_at_200(newsroom, viewer_client):
     for n in range(201):
         CountyFactory(fips=f"{70000 + n:05d}")
-    body = as_viewer.get("/api/v1/counties/", {"page_size": 500}).json()
+    body = viewer_client.get("/api/v1/counties/", {"page_size": 500}).json()
     assert len(body["results"]) == 200 and body["next"]
 
 
-def test_counties_carry_their_request_counts(newsroom, spread, as_viewer):
-    la = as_viewer.get("/api/v1/counties/06037/").json()
+def test_counties_carry_their_request_counts(newsroom, spread, viewer_client):
+    la = viewer_client.get("/api/v1/counties/06037/").json()
     assert la["requests"]["total"] == 1 and la["requests"]["by_status"]["declined"] == 1
     assert la["requests"]["open"] == 0
-    cook = as_viewer.get("/api/v1/counties/", {"overdue": "true"}).json()["results"]
+    cook = viewer_client.get("/api/v1/counties/", {"overdue": "true"}).json()["results"]
     assert [county["fips"] for county in cook] == ["17031"]
-    assert as_viewer.get("/api/v1/counties/6037/").status_code == 404
+    assert viewer_client.get("/api/v1/counties/6037/").status_code == 404
 
 
-def test_stats_answer_the_questions_a_story_asks(newsroom, spread, as_viewer):
+def test_stats_answer_the_questions_a_story_asks(newsroom, spread, viewer_client):
     with time_machine.travel(dt.datetime(2025, 9, 15, 12, tzinfo=dt.UTC), tick=False):
-        stats = as_viewer.get("/api/v1/stats/").json()
+        stats = viewer_client.get("/api/v1/stats/").json()
     assert stats["total"] == 4
     assert stats["by_status"]["declined"] == 1 and stats["by_status"]["escalated"] == 1
     assert stats["overdue"] == 1
@@ -144,7 +146,7 @@ def test_stats_answer_the_questions_a_story_asks(newsroom, spread, as_viewer):
     # Due dates passed: LA (answered on time), San Diego and Cook (not answered).
     assert stats["due_date_passed_or_answered"] == 3 and stats["answered_by_due_date"] == 1
     assert stats["answered_by_due_date_share"] == round(1 / 3, 4)
-    california = as_viewer.get("/api/v1/stats/", {"state": "CA"}).json()
+    california = viewer_client.get("/api/v1/stats/", {"state": "CA"}).json()
     assert california["total"] == 2 and california["overdue"] == 0
 
 
@@ -186,19 +188,19 @@ def all_json_rows(client, path: str, query: dict) -> list[dict]:
     ],
 )
 def test_csv_holds_exactly_the_rows_of_the_json_for_the_same_filter(
-    newsroom, spread, as_editor, path, query, key
+    newsroom, spread, editor_client, path, query, key
 ):
-    json_rows = all_json_rows(as_editor, path, query)
+    json_rows = all_json_rows(editor_client, path, query)
     json_key = "fips" if key == "FIPS" else "id"
-    by_format = csv_rows(as_editor.get(path, {**query, "format": "csv"}))
-    by_accept = csv_rows(as_editor.get(path, query, HTTP_ACCEPT="text/csv"))
+    by_format = csv_rows(editor_client.get(path, {**query, "format": "csv"}))
+    by_accept = csv_rows(editor_client.get(path, query, HTTP_ACCEPT="text/csv"))
     assert json_rows, "the filter must match something"
     assert [row[key] for row in by_format] == [str(row[json_key]) for row in json_rows]
     assert by_accept == by_format
 
 
-def test_csv_has_human_column_names_and_spreadsheet_cells(newsroom, as_editor):
-    rows = csv_rows(as_editor.get("/api/v1/requests/", {"format": "csv", "county": "06037"}))
+def test_csv_has_human_column_names_and_spreadsheet_cells(newsroom, editor_client):
+    rows = csv_rows(editor_client.get("/api/v1/requests/", {"format": "csv", "county": "06037"}))
     assert list(rows[0])[:4] == ["Id", "County", "State", "FIPS"]
     row = rows[0]
     assert row["County"] == "Los Angeles County" and row["Status"] == "declined"
@@ -206,20 +208,20 @@ def test_csv_has_human_column_names_and_spreadsheet_cells(newsroom, as_editor):
     assert row["Internal note"] == "Call the PIO back."
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_defused(newsroom, as_editor):
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(newsroom, editor_client):
     services.update_request(data_request=newsroom.request, actor=None, summary='=HYPERLINK("x")')
-    rows = csv_rows(as_editor.get("/api/v1/requests/", {"format": "csv", "county": "06037"}))
+    rows = csv_rows(editor_client.get("/api/v1/requests/", {"format": "csv", "county": "06037"}))
     assert rows[0]["Summary"] == '\'=HYPERLINK("x")'
 
 
-def test_a_detail_has_no_csv(newsroom, as_viewer):
-    response = as_viewer.get(f"/api/v1/requests/{newsroom.request.pk}/", HTTP_ACCEPT="text/csv")
+def test_a_detail_has_no_csv(newsroom, viewer_client):
+    response = viewer_client.get(f"/api/v1/requests/{newsroom.request.pk}/", HTTP_ACCEPT="text/csv")
     assert response.status_code == 406
     assert response.json()["error"]["code"] == "not_acceptable"
 
 
-def test_a_csv_request_with_a_bad_filter_gets_its_error_as_json(newsroom, as_viewer):
-    response = as_viewer.get("/api/v1/requests/", {"format": "csv", "status": "bogus"})
+def test_a_csv_request_with_a_bad_filter_gets_its_error_as_json(newsroom, viewer_client):
+    response = viewer_client.get("/api/v1/requests/", {"format": "csv", "status": "bogus"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert list(response.json()["error"]["fields"]) == ["status"]

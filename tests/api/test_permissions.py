@@ -20,11 +20,11 @@ from tests.api.conftest import Newsroom
 
 ROLES = ["anonymous_public", "anonymous_closed", "viewer", "journalist", "editor"]
 CLIENT_FIXTURE = {
-    "anonymous_public": "anonymous",
-    "anonymous_closed": "anonymous",
-    "viewer": "as_viewer",
-    "journalist": "as_journalist",
-    "editor": "as_editor",
+    "anonymous_public": "anonymous_client",
+    "anonymous_closed": "anonymous_client",
+    "viewer": "viewer_client",
+    "journalist": "journalist_client",
+    "editor": "editor_client",
 }
 # Which roles each rule lets through.
 ALLOWED = {
@@ -294,8 +294,8 @@ def test_permission_matrix(case, newsroom, lone_request, settings, request):
     }
 
 
-def test_a_journalist_cannot_edit_a_colleagues_response(newsroom, as_other_journalist):
-    response = as_other_journalist.patch(
+def test_a_journalist_cannot_edit_a_colleagues_response(newsroom, other_journalist_client):
+    response = other_journalist_client.patch(
         f"/api/v1/responses/{newsroom.response.pk}/", {"summary": "Mine now"}, format="json"
     )
     assert response.status_code == 403
@@ -303,8 +303,8 @@ def test_a_journalist_cannot_edit_a_colleagues_response(newsroom, as_other_journ
     assert newsroom.response.summary == ""
 
 
-def test_a_journalist_cannot_edit_a_request_an_editor_entered(newsroom, as_journalist):
-    response = as_journalist.patch(
+def test_a_journalist_cannot_edit_a_request_an_editor_entered(newsroom, journalist_client):
+    response = journalist_client.patch(
         f"/api/v1/requests/{newsroom.request.pk}/", {"summary": "x"}, format="json"
     )
     assert response.status_code == 403
@@ -331,7 +331,7 @@ def test_a_wrong_token_is_401_even_on_a_public_instance(newsroom, settings):
 
 
 def test_anonymous_readers_never_see_internal_notes_or_who_logged_what(
-    newsroom, anonymous, settings
+    newsroom, anonymous_client, settings
 ):
     settings.TRACKER_PUBLIC = True
     hidden = {"internal_note", "created_by", "logged_by", "actor", "verified_by"}
@@ -354,16 +354,18 @@ def test_anonymous_readers_never_see_internal_notes_or_who_logged_what(
         "/api/v1/campaigns/",
     ]
     for path in paths:
-        body = anonymous.get(path).json()
+        body = anonymous_client.get(path).json()
         assert not keys(body) & hidden, path
         assert "Call the PIO back." not in str(body)
-    csv_text = b"".join(anonymous.get("/api/v1/requests/?format=csv").streaming_content).decode()
+    csv_text = b"".join(
+        anonymous_client.get("/api/v1/requests/?format=csv").streaming_content
+    ).decode()
     assert "Internal note" not in csv_text and "Call the PIO back." not in csv_text
     assert "Entered by" not in csv_text and "editor" not in csv_text
 
 
-def test_newsroom_members_see_internal_notes(newsroom, as_viewer):
-    body = as_viewer.get(f"/api/v1/requests/{newsroom.request.pk}/").json()
+def test_newsroom_members_see_internal_notes(newsroom, viewer_client):
+    body = viewer_client.get(f"/api/v1/requests/{newsroom.request.pk}/").json()
     assert body["internal_note"] == "Call the PIO back."
     assert body["responses"][0]["logged_by"] == "journalist"
 

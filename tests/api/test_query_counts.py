@@ -87,10 +87,10 @@ def queries_for(client, path: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize("name", LISTS)
 def test_a_list_costs_the_same_queries_for_one_row_as_for_two_hundred(
-    name, busy_newsroom, as_editor
+    name, busy_newsroom, editor_client
 ):
-    one, rows_one = queries_for(as_editor, f"/api/v1/{name}/?page_size=1")
-    many, rows_many = queries_for(as_editor, f"/api/v1/{name}/?page_size=200")
+    one, rows_one = queries_for(editor_client, f"/api/v1/{name}/?page_size=1")
+    many, rows_many = queries_for(editor_client, f"/api/v1/{name}/?page_size=200")
     assert rows_one == 1
     assert rows_many > 3, "the bigger page must really hold several rows"
     assert one == many

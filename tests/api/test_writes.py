@@ -14,10 +14,10 @@ def counts() -> tuple[int, int, int]:
     return Response.objects.count(), Activity.objects.count(), DataRequest.objects.count()
 
 
-def test_logging_a_response_returns_the_requests_new_status(newsroom, as_journalist):
+def test_logging_a_response_returns_the_requests_new_status(newsroom, journalist_client):
     request = newsroom.other_request
     assert request.status == "escalated"
-    answer = as_journalist.post(
+    answer = journalist_client.post(
         "/api/v1/escalations/",
         {"request": request.pk, "kind": "lawsuit", "issued_on": "2025-09-12"},
         format="json",
@@ -26,12 +26,12 @@ def test_logging_a_response_returns_the_requests_new_status(newsroom, as_journal
     # Close the ladder, then the county's answer decides the status again.
     for escalation in request.escalations.all():
         assert (
-            as_journalist.patch(
+            journalist_client.patch(
                 f"/api/v1/escalations/{escalation.pk}/", {"status": "complied"}, format="json"
             ).status_code
             == 200
         )
-    response = as_journalist.post(
+    response = journalist_client.post(
         "/api/v1/responses/",
         {
             "request": request.pk,
@@ -51,8 +51,8 @@ def test_logging_a_response_returns_the_requests_new_status(newsroom, as_journal
     assert response["ETag"]
 
 
-def test_an_acknowledgement_moves_an_awaiting_request_to_acknowledged(newsroom, as_journalist):
-    fresh = as_journalist.post(
+def test_an_acknowledgement_moves_an_awaiting_request_to_acknowledged(newsroom, journalist_client):
+    fresh = journalist_client.post(
         "/api/v1/requests/",
         {
             "county": "06073",
@@ -66,7 +66,7 @@ def test_an_acknowledgement_moves_an_awaiting_request_to_acknowledged(newsroom, 
     ).json()
     assert fresh["status"] == "awaiting"
     assert fresh["due_rule"].startswith("10 business days from 2025-08-01")
-    body = as_journalist.post(
+    body = journalist_client.post(
         "/api/v1/responses/",
         {"request": fresh["id"], "kind": "acknowledged", "received_on": "2025-08-02"},
         format="json",
@@ -74,9 +74,11 @@ def test_an_acknowledgement_moves_an_awaiting_request_to_acknowledged(newsroom, 
     assert body["request_status"] == "acknowledged"
 
 
-def test_a_response_that_breaks_a_rule_names_the_field_and_saves_nothing(newsroom, as_journalist):
+def test_a_response_that_breaks_a_rule_names_the_field_and_saves_nothing(
+    newsroom, journalist_client
+):
     before = counts()
-    response = as_journalist.post(
+    response = journalist_client.post(
         "/api/v1/responses/",
         {
             "request": newsroom.request.pk,
@@ -94,8 +96,8 @@ def test_a_response_that_breaks_a_rule_names_the_field_and_saves_nothing(newsroo
     assert counts() == before
 
 
-def test_type_errors_are_reported_per_field_in_the_same_shape(newsroom, as_journalist):
-    response = as_journalist.post(
+def test_type_errors_are_reported_per_field_in_the_same_shape(newsroom, journalist_client):
+    response = journalist_client.post(
         "/api/v1/responses/",
         {"request": 999999, "kind": "shrugged", "received_on": "yesterday", "records_provided": -1},
         format="json",
@@ -106,8 +108,8 @@ def test_type_errors_are_reported_per_field_in_the_same_shape(newsroom, as_journ
     assert all(isinstance(reason, str) for reasons in fields.values() for reason in reasons)
 
 
-def test_a_bad_item_in_a_list_is_named_by_its_position(newsroom, as_editor):
-    response = as_editor.post(
+def test_a_bad_item_in_a_list_is_named_by_its_position(newsroom, editor_client):
+    response = editor_client.post(
         "/api/v1/campaigns/",
         {
             "title": "Letters",
@@ -124,22 +126,22 @@ def test_a_bad_item_in_a_list_is_named_by_its_position(newsroom, as_editor):
     assert set(response.json()["error"]["fields"]) == {"counties.1", "data_sought.1"}
 
 
-def test_malformed_json_is_a_400_in_the_error_shape(as_journalist, newsroom):
-    response = as_journalist.post(
+def test_malformed_json_is_a_400_in_the_error_shape(journalist_client, newsroom):
+    response = journalist_client.post(
         "/api/v1/responses/", data="{not json", content_type="application/json"
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
 
 
-def test_unknown_addresses_under_api_answer_json_404(as_viewer):
-    response = as_viewer.get("/api/v1/nothing-here/")
+def test_unknown_addresses_under_api_answer_json_404(viewer_client):
+    response = viewer_client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_issuing_a_campaign_issues_a_request_to_each_county(newsroom, as_editor):
-    response = as_editor.post(
+def test_issuing_a_campaign_issues_a_request_to_each_county(newsroom, editor_client):
+    response = editor_client.post(
         "/api/v1/campaigns/",
         {
             "title": "September letters",
@@ -162,11 +164,11 @@ def test_issuing_a_campaign_issues_a_request_to_each_county(newsroom, as_editor)
 
 
 def test_a_source_uploaded_as_a_file_is_stored_with_its_sha256(
-    newsroom, as_journalist, settings, tmp_path
+    newsroom, journalist_client, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     letter = b"%PDF-1.4 DOJ letter of July 17, 2025"
-    response = as_journalist.post(
+    response = journalist_client.post(
         "/api/v1/sources/",
         {
             "title": "DOJ letter (PDF)",
@@ -183,14 +185,14 @@ def test_a_source_uploaded_as_a_file_is_stored_with_its_sha256(
     assert Activity.objects.filter(verb="source_added", response=newsroom.response).exists()
 
 
-def test_a_source_needs_an_address_or_a_file(as_journalist, newsroom):
-    response = as_journalist.post("/api/v1/sources/", {"title": "Hearsay"}, format="json")
+def test_a_source_needs_an_address_or_a_file(journalist_client, newsroom):
+    response = journalist_client.post("/api/v1/sources/", {"title": "Hearsay"}, format="json")
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"url"}
 
 
-def test_adding_a_source_already_on_file_reuses_it(newsroom, as_journalist):
-    response = as_journalist.post(
+def test_adding_a_source_already_on_file_reuses_it(newsroom, journalist_client):
+    response = journalist_client.post(
         "/api/v1/sources/", {"title": "Same", "url": newsroom.source.url}, format="json"
     )
     assert response.status_code == 200
@@ -198,53 +200,63 @@ def test_adding_a_source_already_on_file_reuses_it(newsroom, as_journalist):
     assert Source.objects.count() == 1
 
 
-def test_detail_sends_an_etag_and_answers_304_when_it_still_matches(newsroom, as_viewer):
+def test_detail_sends_an_etag_and_answers_304_when_it_still_matches(newsroom, viewer_client):
     url = f"/api/v1/requests/{newsroom.request.pk}/"
-    first = as_viewer.get(url)
+    first = viewer_client.get(url)
     tag = first["ETag"]
     assert tag and "Authorization" in first["Vary"]
-    again = as_viewer.get(url, HTTP_IF_NONE_MATCH=tag)
+    again = viewer_client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert again.status_code == 304 and again["ETag"] == tag and not again.content
     newsroom.request.summary = "changed"
     from requests_tracker import services
 
     services.update_request(data_request=newsroom.request, actor=None, summary="A new summary.")
-    changed = as_viewer.get(url, HTTP_IF_NONE_MATCH=tag)
+    changed = viewer_client.get(url, HTTP_IF_NONE_MATCH=tag)
     assert changed.status_code == 200 and changed["ETag"] != tag
 
 
-def test_if_match_refuses_to_overwrite_a_newer_version(newsroom, as_journalist):
+def test_if_match_refuses_to_overwrite_a_newer_version(newsroom, journalist_client):
     url = f"/api/v1/responses/{newsroom.response.pk}/"
-    tag = as_journalist.get(url)["ETag"]
-    first = as_journalist.patch(url, {"summary": "First edit"}, format="json", HTTP_IF_MATCH=tag)
+    tag = journalist_client.get(url)["ETag"]
+    first = journalist_client.patch(
+        url, {"summary": "First edit"}, format="json", HTTP_IF_MATCH=tag
+    )
     assert first.status_code == 200
-    stale = as_journalist.patch(url, {"summary": "Stale edit"}, format="json", HTTP_IF_MATCH=tag)
+    stale = journalist_client.patch(
+        url, {"summary": "Stale edit"}, format="json", HTTP_IF_MATCH=tag
+    )
     assert stale.status_code == 412
     assert stale.json()["error"]["code"] == "precondition_failed"
     newsroom.response.refresh_from_db()
     assert newsroom.response.summary == "First edit"
 
 
-def test_clients_are_throttled_at_the_configured_rate(newsroom, as_viewer, anonymous, settings):
+def test_clients_are_throttled_at_the_configured_rate(
+    newsroom, viewer_client, anonymous_client, settings
+):
     settings.TRACKER_PUBLIC = True
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "3/min"},
     }
-    assert [anonymous.get("/api/v1/counties/").status_code for _ in range(3)] == [200, 200, 429]
-    assert [as_viewer.get("/api/v1/counties/").status_code for _ in range(4)] == [
+    assert [anonymous_client.get("/api/v1/counties/").status_code for _ in range(3)] == [
+        200,
+        200,
+        429,
+    ]
+    assert [viewer_client.get("/api/v1/counties/").status_code for _ in range(4)] == [
         200,
         200,
         200,
         429,
     ]
-    refused = as_viewer.get("/api/v1/counties/")
+    refused = viewer_client.get("/api/v1/counties/")
     assert refused.json()["error"]["code"] == "throttled"
     assert int(refused["Retry-After"]) > 0
 
 
-def test_editing_the_due_date_is_recorded_in_the_feed(newsroom, as_editor):
-    response = as_editor.patch(
+def test_editing_the_due_date_is_recorded_in_the_feed(newsroom, editor_client):
+    response = editor_client.patch(
         f"/api/v1/requests/{newsroom.request.pk}/",
         {"due_on": "2025-09-30", "due_basis": "stated", "due_rule": "Extended by phone"},
         format="json",
@@ -254,8 +266,8 @@ def test_editing_the_due_date_is_recorded_in_the_feed(newsroom, as_editor):
     assert Activity.objects.filter(verb="due_date_changed", request=newsroom.request).exists()
 
 
-def test_status_is_not_writable_through_the_api(newsroom, as_editor):
-    response = as_editor.patch(
+def test_status_is_not_writable_through_the_api(newsroom, editor_client):
+    response = editor_client.patch(
         f"/api/v1/requests/{newsroom.request.pk}/",
         {"status": "complied", "summary": "x"},
         format="json",
@@ -268,42 +280,42 @@ def test_status_is_not_writable_through_the_api(newsroom, as_editor):
     assert newsroom.request.status == "declined"
 
 
-def test_a_new_webhook_shows_its_secret_once(as_editor):
-    created = as_editor.post(
+def test_a_new_webhook_shows_its_secret_once(editor_client):
+    created = editor_client.post(
         "/api/v1/webhooks/", {"url": "https://desk.example/hook"}, format="json"
     ).json()
     assert len(created["secret"]) == 64
-    shown = as_editor.get(f"/api/v1/webhooks/{created['id']}/").json()
+    shown = editor_client.get(f"/api/v1/webhooks/{created['id']}/").json()
     assert "secret" not in shown
 
 
-def test_switching_a_disabled_webhook_back_on_clears_its_failures(newsroom, as_editor):
+def test_switching_a_disabled_webhook_back_on_clears_its_failures(newsroom, editor_client):
     webhook = newsroom.webhook
     type(webhook).objects.filter(pk=webhook.pk).update(
         is_active=False, consecutive_failures=5, disabled_reason="Receiver down"
     )
-    body = as_editor.patch(
+    body = editor_client.patch(
         f"/api/v1/webhooks/{webhook.pk}/", {"is_active": True}, format="json"
     ).json()
     assert body["is_active"] is True
     assert body["consecutive_failures"] == 0 and body["disabled_reason"] == ""
 
 
-def test_deleting_a_response_rederives_the_requests_status(newsroom, as_editor):
-    response = as_editor.delete(f"/api/v1/responses/{newsroom.response.pk}/")
+def test_deleting_a_response_rederives_the_requests_status(newsroom, editor_client):
+    response = editor_client.delete(f"/api/v1/responses/{newsroom.response.pk}/")
     assert response.status_code == 204
     newsroom.request.refresh_from_db()
     assert newsroom.request.status == "awaiting"
 
 
-def test_a_letter_dated_in_the_far_future_is_refused_not_a_server_error(newsroom, as_editor):
+def test_a_letter_dated_in_the_far_future_is_refused_not_a_server_error(newsroom, editor_client):
     # Bug fixed: the deadline was counted before the date was checked, and 30 days after
     # 9999-12-20 is past the last date Python can hold (a 500).
     for path, extra in [
         ("/api/v1/requests/", {"county": "06073"}),
         ("/api/v1/campaigns/", {"title": "Letters", "counties": ["06073"]}),
     ]:
-        response = as_editor.post(
+        response = editor_client.post(
             path,
             {
                 "issuing_agency": newsroom.campaign.issuing_agency_id,

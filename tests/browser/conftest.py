@@ -2,8 +2,8 @@
 server. No browser is ever downloaded (`playwright install` is not used): the tests use the
 Chromium the operating system provides, at CHROMIUM_PATH (default /usr/bin/chromium).
 
-Without that Chromium the tests skip, saying why; with CI=true they fail instead, so CI cannot
-pass by skipping them.
+Without that Chromium the tests skip, saying why; under CI they fail instead (tests/ci.py), so CI
+cannot pass by skipping them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.ci import unavailable
+
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,12 +28,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ACTION_TIMEOUT_MS = 10_000
-
-
-def unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: browser tests must run, not skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 pytest-django test database on PostgreSQL.
 
 Needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... in the environment. Without
-them these tests skip, saying why; with CI=true they fail instead, so CI cannot pass by skipping.
+them these tests skip, saying why; under CI they fail instead (tests/ci.py), so CI cannot pass by
+skipping.
 """
 
 from __future__ import annotations
@@ -21,14 +22,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.ci import unavailable
+
 PROJECT_ROOT = Path(settings.BASE_DIR)
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: integration tests must run, not skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

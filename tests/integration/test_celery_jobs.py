@@ -21,7 +21,7 @@ from requests_tracker.models import (
 from tests.factories import AgencyFactory, CountyFactory, make_request
 from tests.integration.conftest import PROJECT_ROOT, wait_until
 from tests.integration.receiver import Receiver
-from tests.test_webhooks import docs_verify
+from tests.webhook_recipe import documented_verify
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def test_webhook_reaches_the_receiver_signed_and_is_retried_after_a_500(celery_p
 
     first, retry = hooks
     assert (first.answered, retry.answered) == (500, 200)
-    verify = docs_verify()
+    verify = documented_verify()
     for hook in hooks:
         assert verify(SECRET, hook.headers["X-Tracker-Signature"], hook.body)
     assert first.body == retry.body
@@ -140,5 +140,5 @@ def test_write_succeeds_with_the_broker_down_and_its_webhook_goes_out_later(
         assert len(receiver.received) == 1
 
     [hook] = hooks
-    assert docs_verify()(SECRET, hook.headers["X-Tracker-Signature"], hook.body)
+    assert documented_verify()(SECRET, hook.headers["X-Tracker-Signature"], hook.body)
     assert json.loads(hook.body)["activity"]["request_id"] == request.pk

@@ -1,4 +1,8 @@
-"""Fixtures for the page tests: clients signed in per role, and one request with a response."""
+"""Fixtures for the page tests: a browser-like client per role, and one request with a response.
+
+`<role>_browser` is Django's test client signed in with a session cookie, as a journalist's
+browser is (the API's token clients are `<role>_client`; the real Chromium is tests/browser/).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,34 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 
 from requests_tracker import services
 from requests_tracker.models import DataRequest, Response, Source
-from tests.factories import AgencyFactory, SourceFactory, UserFactory
+from tests.factories import AgencyFactory, SourceFactory, UserFactory, make_request
 
 INTERNAL_NOTE = "Call the PIO back before Friday."
+
+
+def page_of(response) -> BeautifulSoup:
+    """The page as elements, to find the one that carries a fact (not text anywhere on it)."""
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def fact(page: BeautifulSoup, term: str):
+    """The `<dd>` beside the `<dt>` that reads `term` (the facts lists: "Due", "Sources", ...)."""
+    for dt_element in page.find_all("dt"):
+        if dt_element.get_text(" ", strip=True) == term:
+            return dt_element.find_next_sibling("dd")
+    raise AssertionError(f"no fact {term!r} on the page")
+
+
+def row_linking_to(page: BeautifulSoup, path: str):
+    """The table row holding the link to `path` (a request's row in a list of requests)."""
+    link = page.find("a", href=path)
+    assert link is not None, f"no link to {path} on the page"
+    return link.find_parent("tr")
 
 
 def signed_in(user) -> Client:
@@ -22,22 +47,27 @@ def signed_in(user) -> Client:
 
 
 @pytest.fixture
-def as_viewer(viewer) -> Client:
+def anonymous_browser() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def viewer_browser(viewer) -> Client:
     return signed_in(viewer)
 
 
 @pytest.fixture
-def as_journalist(journalist) -> Client:
+def journalist_browser(journalist) -> Client:
     return signed_in(journalist)
 
 
 @pytest.fixture
-def as_editor(editor) -> Client:
+def editor_browser(editor) -> Client:
     return signed_in(editor)
 
 
 @pytest.fixture
-def as_nobody(db) -> Client:
+def outsider_browser(db) -> Client:
     """Signed in, but in no newsroom group."""
     return signed_in(UserFactory(username="stranger"))
 
@@ -50,8 +80,10 @@ class Answered:
 
 
 @pytest.fixture
-def answered(data_request, journalist) -> Answered:
-    """Los Angeles' request with an internal note, and a public statement logged by a journalist."""
+def answered(county, journalist) -> Answered:
+    """Los Angeles' request of 2025-07-17, entered by a journalist, with an internal note, and a
+    public statement the journalist logged: every "who" a page may or may not show is filled."""
+    data_request = make_request(county=county, issued_on=dt.date(2025, 7, 17), actor=journalist)
     services.update_request(
         data_request=data_request, actor=journalist, internal_note=INTERNAL_NOTE
     )

@@ -123,8 +123,8 @@ def csv_rows(client, path: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
-def test_the_figures_match_the_hand_computed_fixture(three_counties, as_viewer):
-    response = as_viewer.get(f"/campaigns/{three_counties.pk}/")
+def test_the_figures_match_the_hand_computed_fixture(three_counties, viewer_browser):
+    response = viewer_browser.get(f"/campaigns/{three_counties.pk}/")
     figures = response.context["figures"]
     # First responses on days 3 and 34 (Butte's day-1 statement is not an answer): median 18.5.
     assert figures.median_days_to_first_response == 18.5
@@ -143,10 +143,10 @@ def test_the_figures_match_the_hand_computed_fixture(three_counties, as_viewer):
     assert "even if DOJ has since escalated" in html
 
 
-def test_the_comparison_rows_and_the_csv_agree(three_counties, as_viewer):
+def test_the_comparison_rows_and_the_csv_agree(three_counties, viewer_browser):
     path = f"/campaigns/{three_counties.pk}/"
-    cells = page_rows(as_viewer, path)
-    records = csv_rows(as_viewer, f"{path}comparison.csv")
+    cells = page_rows(viewer_browser, path)
+    records = csv_rows(viewer_browser, f"{path}comparison.csv")
     assert [row[0] for row in cells] == [
         "Alpine County, CA",
         "Butte County, CA",
@@ -181,27 +181,31 @@ def test_the_comparison_rows_and_the_csv_agree(three_counties, as_viewer):
     ]
 
 
-def test_sorting_puts_counties_without_a_value_last_and_the_csv_follows(three_counties, as_viewer):
+def test_sorting_puts_counties_without_a_value_last_and_the_csv_follows(
+    three_counties, viewer_browser
+):
     path = f"/campaigns/{three_counties.pk}/"
-    slowest_first = page_rows(as_viewer, f"{path}?sort=days&order=desc")
+    slowest_first = page_rows(viewer_browser, f"{path}?sort=days&order=desc")
     assert [row[0] for row in slowest_first] == [
         "Butte County, CA",
         "Alpine County, CA",
         "Colusa County, CA",
     ]
-    fastest_first = page_rows(as_viewer, f"{path}?sort=days")
+    fastest_first = page_rows(viewer_browser, f"{path}?sort=days")
     assert [row[0] for row in fastest_first][:2] == ["Alpine County, CA", "Butte County, CA"]
-    records = csv_rows(as_viewer, f"{path}comparison.csv?sort=days&order=desc")
+    records = csv_rows(viewer_browser, f"{path}comparison.csv?sort=days&order=desc")
     assert [r["county"] for r in records] == ["Butte County", "Alpine County", "Colusa County"]
-    by_rung = page_rows(as_viewer, f"{path}?sort=rung&order=desc")
+    by_rung = page_rows(viewer_browser, f"{path}?sort=rung&order=desc")
     assert by_rung[0][0] == "Colusa County, CA"
-    html = as_viewer.get(f"{path}?sort=days&order=desc").content.decode()
+    html = viewer_browser.get(f"{path}?sort=days&order=desc").content.decode()
     assert 'aria-sort="descending"' in html
     assert 'href="?sort=days&amp;order=asc#comparison"' in html
 
 
-def test_an_unknown_sort_column_is_reported_and_the_rows_stay_by_county(three_counties, as_viewer):
-    response = as_viewer.get(f"/campaigns/{three_counties.pk}/?sort=password")
+def test_an_unknown_sort_column_is_reported_and_the_rows_stay_by_county(
+    three_counties, viewer_browser
+):
+    response = viewer_browser.get(f"/campaigns/{three_counties.pk}/?sort=password")
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is no column “password” to sort by" in html
@@ -224,23 +228,23 @@ def test_the_status_history_starts_awaiting_and_ends_where_the_counties_stand(th
 
 
 def test_the_campaign_page_draws_both_charts_and_names_who_has_not_answered(
-    three_counties, as_viewer
+    three_counties, viewer_browser
 ):
-    html = as_viewer.get(f"/campaigns/{three_counties.pk}/").content.decode()
+    html = viewer_browser.get(f"/campaigns/{three_counties.pk}/").content.decode()
     assert "<title>Counties by status over time: Letters of 2025-07-01</title>" in html
     assert "<desc>1 in 0–6 days; 1 in 28–34 days.</desc>" in html
     assert "Yet to answer: 1." in html
 
 
-def test_the_csv_needs_a_reader_like_the_page(three_counties, client, as_nobody):
+def test_the_csv_needs_a_reader_like_the_page(three_counties, client, outsider_browser):
     path = f"/campaigns/{three_counties.pk}/comparison.csv"
     assert "/accounts/login/" in client.get(path).url
-    assert as_nobody.get(path).status_code == 403
+    assert outsider_browser.get(path).status_code == 403
     assert client.get("/campaigns/999999/comparison.csv").status_code == 302
 
 
 def test_a_county_that_complied_without_listing_categories_gave_everything_sought(
-    journalist, as_viewer
+    journalist, viewer_browser
 ):
     full, listed = CountyFactory(name="Full County"), CountyFactory(name="Listed County")
     campaign = services.issue_campaign(
@@ -261,7 +265,7 @@ def test_a_county_that_complied_without_listing_categories_gave_everything_sough
             received_on=ISSUED + dt.timedelta(days=10),
             actor=journalist,
         )
-    records = csv_rows(as_viewer, f"/campaigns/{campaign.pk}/comparison.csv")
+    records = csv_rows(viewer_browser, f"/campaigns/{campaign.pk}/comparison.csv")
     assert [(r["county"], r["data_given"]) for r in records] == [
         ("Full County", "charges;release_dates"),
         ("Listed County", "release_dates"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from requests_tracker import services
 from tests.factories import CountyFactory, make_request
@@ -15,12 +17,13 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
 
 def test_the_activity_feed_is_atom_newest_first_without_notes_or_names(
-    answered, as_viewer, journalist
+    answered, viewer_browser, journalist
 ):
-    response = as_viewer.get("/feeds/activity.atom")
+    response = viewer_browser.get("/feeds/activity.atom")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)
@@ -39,11 +42,13 @@ def test_the_activity_feed_is_atom_newest_first_without_notes_or_names(
     assert journalist.username not in text
 
 
-def test_the_feed_is_403_for_anonymous_readers_of_a_closed_tracker(answered, client, settings):
+def test_the_feed_is_403_for_anonymous_readers_of_a_closed_tracker(
+    answered, anonymous_browser, settings
+):
     settings.TRACKER_PUBLIC = False
-    assert client.get("/feeds/activity.atom").status_code == 403
+    assert anonymous_browser.get("/feeds/activity.atom").status_code == 403
     settings.TRACKER_PUBLIC = True
-    assert client.get("/feeds/activity.atom").status_code == 200
+    assert anonymous_browser.get("/feeds/activity.atom").status_code == 200
 
 
 def badge_text(response) -> tuple[ET.Element, list[str]]:
@@ -51,12 +56,12 @@ def badge_text(response) -> tuple[ET.Element, list[str]]:
     return svg, [text.text for text in svg.iter(f"{SVG}text")]
 
 
-def test_the_badge_is_svg_with_every_text_escaped(db, client, settings):
+def test_the_badge_is_svg_with_every_text_escaped(db, anonymous_browser, settings):
     settings.TRACKER_PUBLIC = True
     county = CountyFactory(name='<script>alert("x")</script> & Sons', fips="06999")
     request = make_request(county=county, issued_on=dt.date(2025, 7, 17))
     services.log_response(data_request=request, kind="declined", received_on=dt.date(2025, 8, 1))
-    response = client.get("/badges/06999.svg")
+    response = anonymous_browser.get("/badges/06999.svg")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("image/svg+xml")
     assert b"<script" not in response.content
@@ -68,29 +73,30 @@ def test_the_badge_is_svg_with_every_text_escaped(db, client, settings):
     assert "public" in response["Cache-Control"]
 
 
-def test_the_badge_counts_the_days_a_request_is_overdue(county, client, settings):
+def test_the_badge_counts_the_days_a_request_is_overdue(county, anonymous_browser, settings):
     settings.TRACKER_PUBLIC = True
     make_request(county=county, issued_on=dt.date(2025, 7, 17))  # due 2025-08-16
     services.flag_overdue(today=dt.date(2025, 8, 20))
-    today = services.local_today()
-    days = (today - dt.date(2025, 8, 17)).days + 1
-    _, texts = badge_text(client.get(f"/badges/{county.fips}.svg"))
-    assert texts == ["DOJ request", f"overdue {days} days"]
+    # Overdue since 2025-08-17: 2025-09-15 in Los Angeles is its 30th day, even at 11:30 p.m.,
+    # when it is already the 16th in UTC.
+    with time_machine.travel(dt.datetime(2025, 9, 15, 23, 30, tzinfo=LOS_ANGELES), tick=False):
+        _, texts = badge_text(anonymous_browser.get(f"/badges/{county.fips}.svg"))
+    assert texts == ["DOJ request", "overdue 30 days"]
 
 
-def test_a_county_without_a_request_has_a_badge_saying_so(county, client, settings):
+def test_a_county_without_a_request_has_a_badge_saying_so(county, anonymous_browser, settings):
     settings.TRACKER_PUBLIC = True
-    _, texts = badge_text(client.get(f"/badges/{county.fips}.svg"))
+    _, texts = badge_text(anonymous_browser.get(f"/badges/{county.fips}.svg"))
     assert texts == ["DOJ request", "none on file"]
 
 
 def test_a_closed_tracker_answers_anonymous_badge_requests_404_but_serves_the_newsroom(
-    data_request, client, as_viewer, settings
+    data_request, anonymous_browser, viewer_browser, settings
 ):
     settings.TRACKER_PUBLIC = False
     fips = data_request.county.fips
-    assert client.get(f"/badges/{fips}.svg").status_code == 404
-    response = as_viewer.get(f"/badges/{fips}.svg")
+    assert anonymous_browser.get(f"/badges/{fips}.svg").status_code == 404
+    response = viewer_browser.get(f"/badges/{fips}.svg")
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
-    assert client.get("/badges/00000.svg").status_code == 404
+    assert anonymous_browser.get("/badges/00000.svg").status_code == 404

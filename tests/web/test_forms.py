@@ -33,9 +33,9 @@ def counts() -> tuple[int, int, int, int]:
 
 
 def test_a_journalist_logs_a_declined_response_and_the_status_changes_with_activity(
-    data_request, as_journalist, journalist
+    data_request, journalist_browser, journalist
 ):
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/responses/",
         {
             "response-kind": "declined",
@@ -57,7 +57,7 @@ def test_a_journalist_logs_a_declined_response_and_the_status_changes_with_activ
     verbs = set(Activity.objects.filter(request=data_request).values_list("verb", flat=True))
     assert {ActivityVerb.RESPONSE_LOGGED, ActivityVerb.STATUS_CHANGED} <= verbs
 
-    page = as_journalist.get(response["Location"])
+    page = journalist_browser.get(response["Location"])
     html = page.content.decode()
     assert "Response logged (declined). Status: Declined." in html
     assert 'class="pill pill--declined">Declined<' in html
@@ -65,10 +65,10 @@ def test_a_journalist_logs_a_declined_response_and_the_status_changes_with_activ
 
 
 def test_a_response_dated_before_the_request_shows_the_error_beside_the_field_and_saves_nothing(
-    data_request, as_journalist
+    data_request, journalist_browser
 ):
     before = counts()
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/responses/",
         {
             "response-kind": "declined",
@@ -92,9 +92,9 @@ def test_a_response_dated_before_the_request_shows_the_error_beside_the_field_an
     assert data_request.status == RequestStatus.AWAITING
 
 
-def test_a_response_that_is_not_a_date_is_refused_by_the_form(data_request, as_journalist):
+def test_a_response_that_is_not_a_date_is_refused_by_the_form(data_request, journalist_browser):
     before = counts()
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/responses/",
         {"response-kind": "declined", "response-received_on": "last Tuesday"},
     )
@@ -103,9 +103,11 @@ def test_a_response_that_is_not_a_date_is_refused_by_the_form(data_request, as_j
     assert counts() == before
 
 
-def test_a_source_address_too_long_keeps_the_response_from_being_saved(data_request, as_journalist):
+def test_a_source_address_too_long_keeps_the_response_from_being_saved(
+    data_request, journalist_browser
+):
     before = counts()
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/responses/",
         {
             "response-kind": "declined",
@@ -120,7 +122,7 @@ def test_a_source_address_too_long_keeps_the_response_from_being_saved(data_requ
 
 
 def test_a_source_the_service_refuses_is_shown_on_the_source_field_and_nothing_is_saved(
-    data_request, as_journalist, monkeypatch
+    data_request, journalist_browser, monkeypatch
 ):
     from django.core.exceptions import ValidationError
 
@@ -131,7 +133,7 @@ def test_a_source_the_service_refuses_is_shown_on_the_source_field_and_nothing_i
 
     monkeypatch.setattr(sources, "add_source", refuse)
     before = counts()
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/responses/",
         {
             "response-kind": "declined",
@@ -149,9 +151,9 @@ def test_a_source_the_service_refuses_is_shown_on_the_source_field_and_nothing_i
 
 
 def test_an_extension_without_its_new_due_date_is_an_error_on_that_field(
-    data_request, as_journalist
+    data_request, journalist_browser
 ):
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/responses/",
         {"response-kind": "extension_granted", "response-received_on": "2025-08-01"},
     )
@@ -159,8 +161,8 @@ def test_an_extension_without_its_new_due_date_is_an_error_on_that_field(
     assert 'id="id_response-new_due_on_error"' in response.content.decode()
 
 
-def test_filing_an_escalation_makes_the_request_escalated(data_request, as_journalist):
-    response = as_journalist.post(
+def test_filing_an_escalation_makes_the_request_escalated(data_request, journalist_browser):
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/escalations/",
         {
             "escalation-kind": "administrative_subpoena",
@@ -177,9 +179,9 @@ def test_filing_an_escalation_makes_the_request_escalated(data_request, as_journ
     assert data_request.status == RequestStatus.ESCALATED
 
 
-def test_an_escalation_before_the_request_is_an_error_on_its_date(data_request, as_journalist):
+def test_an_escalation_before_the_request_is_an_error_on_its_date(data_request, journalist_browser):
     before = counts()
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/escalations/",
         {
             "escalation-kind": "demand_letter",
@@ -193,8 +195,8 @@ def test_an_escalation_before_the_request_is_an_error_on_its_date(data_request, 
     assert counts() == before
 
 
-def test_a_source_added_by_address_is_cited_on_the_request(data_request, as_journalist):
-    response = as_journalist.post(
+def test_a_source_added_by_address_is_cited_on_the_request(data_request, journalist_browser):
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/sources/",
         {
             "source-url": "https://www.justice.gov/letter.pdf",
@@ -211,11 +213,11 @@ def test_a_source_added_by_address_is_cited_on_the_request(data_request, as_jour
 
 
 def test_an_uploaded_source_is_stored_with_its_hash(
-    data_request, as_journalist, settings, tmp_path
+    data_request, journalist_browser, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     content = b"%PDF-1.4 the letter"
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/sources/",
         {
             "source-file": SimpleUploadedFile("letter.pdf", content, "application/pdf"),
@@ -229,10 +231,10 @@ def test_an_uploaded_source_is_stored_with_its_hash(
 
 
 def test_a_source_with_neither_address_nor_file_is_an_error_on_the_address(
-    data_request, as_journalist
+    data_request, journalist_browser
 ):
     before = counts()
-    response = as_journalist.post(
+    response = journalist_browser.post(
         f"/requests/{data_request.pk}/sources/",
         {"source-title": "Something", "source-kind": "news_report"},
     )

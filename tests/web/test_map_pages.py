@@ -59,11 +59,11 @@ def legend_counts(html: str) -> dict[str, int]:
     }
 
 
-def test_the_dashboard_map_fills_each_california_county_by_its_request(california, as_viewer):
+def test_the_dashboard_map_fills_each_california_county_by_its_request(california, viewer_browser):
     los_angeles = make_request(county=california["06037"], issued_on=dt.date(2025, 7, 17))
     make_request(county=california["06075"], issued_on=dt.date(2025, 7, 17))
     services.flag_overdue(today=dt.date(2025, 9, 1))
-    html = as_viewer.get("/").content.decode()
+    html = viewer_browser.get("/").content.decode()
     paths = county_paths(html)
     assert len(paths) == 58
     assert paths["06037"]["fill"] == maps.FILLS["awaiting"]
@@ -88,7 +88,7 @@ def test_the_dashboard_map_fills_each_california_county_by_its_request(californi
     services.log_response(
         data_request=los_angeles, kind="declined", received_on=dt.date(2025, 8, 1)
     )
-    html = as_viewer.get("/").content.decode()
+    html = viewer_browser.get("/").content.decode()
     assert county_paths(html)["06037"]["fill"] == maps.FILLS["declined"]
     assert county_paths(html)["06037"]["data-overdue"] == "false"
     counts = legend_counts(html)
@@ -96,7 +96,7 @@ def test_the_dashboard_map_fills_each_california_county_by_its_request(californi
 
 
 def test_a_county_shows_its_newest_request_or_its_request_in_the_chosen_campaign(
-    california, as_viewer
+    california, viewer_browser
 ):
     campaign = letters_of_july_17("July letters", [california["06037"]])
     services.log_response(
@@ -109,13 +109,13 @@ def test_a_county_shows_its_newest_request_or_its_request_in_the_chosen_campaign
         issued_on=dt.date(2025, 9, 5),
         due_on=dt.date(2025, 10, 1),
     )
-    every = county_paths(as_viewer.get("/map/CA/").content.decode())
+    every = county_paths(viewer_browser.get("/map/CA/").content.decode())
     assert every["06037"]["data-category"] == "escalated", "the newest request decides"
-    scoped = as_viewer.get(f"/map/CA/?campaign={campaign.pk}")
+    scoped = viewer_browser.get(f"/map/CA/?campaign={campaign.pk}")
     html = scoped.content.decode()
     assert county_paths(html)["06037"]["data-category"] == "declined"
     assert f"/embed/campaigns/{campaign.pk}/map/CA.svg" in html
-    assert "Grand-jury subpoena" in every_table_row(as_viewer, "06037")
+    assert "Grand-jury subpoena" in every_table_row(viewer_browser, "06037")
 
 
 def every_table_row(client, fips: str) -> str:
@@ -123,11 +123,13 @@ def every_table_row(client, fips: str) -> str:
     return re.search(rf'<tr data-fips="{fips}">(.*?)</tr>', html, re.S).group(1)
 
 
-def test_the_status_filter_narrows_the_table_and_blanks_the_other_counties(california, as_viewer):
+def test_the_status_filter_narrows_the_table_and_blanks_the_other_counties(
+    california, viewer_browser
+):
     make_request(county=california["06037"])
     declined = make_request(county=california["06075"])
     services.log_response(data_request=declined, kind="declined", received_on=dt.date(2025, 8, 1))
-    response = as_viewer.get("/map/CA/?status=declined")
+    response = viewer_browser.get("/map/CA/?status=declined")
     html = response.content.decode()
     rows = re.findall(r'<tr data-fips="(\d{5})">', html)
     assert rows == ["06075"]
@@ -137,17 +139,17 @@ def test_the_status_filter_narrows_the_table_and_blanks_the_other_counties(calif
     assert 'class="is-selected"' in html
 
 
-def test_unreadable_filters_are_reported_and_ignored(california, as_viewer):
-    response = as_viewer.get("/map/CA/?status=bogus&campaign=999999")
+def test_unreadable_filters_are_reported_and_ignored(california, viewer_browser):
+    response = viewer_browser.get("/map/CA/?status=bogus&campaign=999999")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Some filters could not be read and were ignored." in html
     assert len(re.findall(r'<tr data-fips="\d{5}">', html)) == 58
 
 
-def test_the_state_switcher_offers_every_state_with_requests(california, as_viewer):
+def test_the_state_switcher_offers_every_state_with_requests(california, viewer_browser):
     make_request(county=CountyFactory(name="Cook County", state="IL", fips="17031"))
-    html = as_viewer.get("/map/IL/").content.decode()
+    html = viewer_browser.get("/map/IL/").content.decode()
     assert '<a href="/map/IL/" aria-current="page">Illinois</a>' in html
     assert '<a href="/map/CA/">California</a>' in html
     assert 'data-fips="17031"' in html
@@ -157,12 +159,12 @@ def test_the_state_switcher_offers_every_state_with_requests(california, as_view
 
 
 def test_map_addresses_redirect_404_and_ask_anonymous_readers_to_log_in(
-    california, as_viewer, client
+    california, viewer_browser, client
 ):
-    assert as_viewer.get("/map/").url == "/map/CA/"
-    assert as_viewer.get("/map/ca/").url == "/map/CA/"
-    assert as_viewer.get("/map/ZZ/").status_code == 404
-    assert as_viewer.get("/map/PR/").status_code == 404, "us-atlas draws no territories"
+    assert viewer_browser.get("/map/").url == "/map/CA/"
+    assert viewer_browser.get("/map/ca/").url == "/map/CA/"
+    assert viewer_browser.get("/map/ZZ/").status_code == 404
+    assert viewer_browser.get("/map/PR/").status_code == 404, "us-atlas draws no territories"
     response = client.get("/map/CA/")
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
@@ -196,19 +198,19 @@ def test_the_embed_is_public_cacheable_and_answers_304_to_its_etag(california, c
 
 
 def test_a_closed_tracker_hides_the_embed_from_anonymous_readers_but_serves_the_newsroom(
-    california, client, as_viewer, settings
+    california, client, viewer_browser, settings
 ):
     settings.TRACKER_PUBLIC = False
     campaign = letters_of_july_17("Letters", [california["06037"]])
     assert client.get("/embed/map/CA.svg").status_code == 404
     assert client.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg").status_code == 404
-    response = as_viewer.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg")
+    response = viewer_browser.get(f"/embed/campaigns/{campaign.pk}/map/CA.svg")
     assert response.status_code == 200 and "private" in response["Cache-Control"]
     texts = [t.text for t in ET.fromstring(response.content).iter(f"{SVG}text")]
     assert texts[1].startswith("Letters · as of ")
     assert "Awaiting response: 1" in texts
-    assert as_viewer.get("/embed/campaigns/999999/map/CA.svg").status_code == 404
-    assert as_viewer.get("/embed/map/ZZ.svg").status_code == 404
+    assert viewer_browser.get("/embed/campaigns/999999/map/CA.svg").status_code == 404
+    assert viewer_browser.get("/embed/map/ZZ.svg").status_code == 404
 
 
 def build_campaign(n: int, journalist, *, first_fips: int):
@@ -275,17 +277,17 @@ def pages_cost(client, campaign) -> dict[str, int]:
 
 
 def test_dashboard_map_and_campaign_pages_cost_the_same_queries_at_4_and_400_requests(
-    as_editor, journalist
+    editor_browser, journalist
 ):
     small = build_campaign(4, journalist, first_fips=700)
-    at_4 = pages_cost(as_editor, small)
+    at_4 = pages_cost(editor_browser, small)
 
     large = build_campaign(400, journalist, first_fips=200)
-    at_400 = pages_cost(as_editor, large)
+    at_400 = pages_cost(editor_browser, large)
 
-    page = as_editor.get("/map/CA/").content.decode()
+    page = editor_browser.get("/map/CA/").content.decode()
     # The 58 counties us-atlas draws (not loaded here) and the 404 loaded ones it does not.
     assert len(re.findall(r'<tr data-fips="\d{5}">', page)) == 58 + 404
-    campaign_page = as_editor.get(f"/campaigns/{large.pk}/")
+    campaign_page = editor_browser.get(f"/campaigns/{large.pk}/")
     assert len(campaign_page.context["comparison"]) == 400
     assert at_4 == at_400

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from requests_tracker import services
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    make_request,
+    record_detainer_figure,
+)
+from tests.web.conftest import fact, page_of, row_linking_to
 
 pytestmark = pytest.mark.django_db
+
+# 11:30 p.m. in Los Angeles on 2025-09-15 (already the 16th in UTC): the July requests (due
+# 2025-08-16, overdue since 2025-08-17) are 30 days late.
+SEPT_15 = dt.datetime(2025, 9, 15, 23, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
 
 
 @pytest.fixture
@@ -44,23 +57,28 @@ def california(journalist):
     return campaign
 
 
-def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(california, as_viewer):
-    response = as_viewer.get("/")
+def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(
+    california, viewer_browser
+):
+    with time_machine.travel(SEPT_15, tick=False):
+        response = viewer_browser.get("/")
     html = response.content.decode()
     totals = response.context["totals"]
     assert (totals.total, totals.overdue) == (4, 2)
     assert totals.by_status["declined"] == 1
     overdue = response.context["overdue"]
     assert [row.county.name for row in overdue] == ["Los Angeles County", "Riverside County"]
-    assert overdue[0].days_overdue == (services.local_today() - dt.date(2025, 8, 17)).days + 1
+    assert overdue[0].days_overdue == 30
     assert "Counties with requests" in html
     assert "<caption>IL</caption>" in html and "<caption>CA</caption>" in html
     assert "Recent activity" in html
 
 
-def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(california, as_viewer):
+def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(
+    california, viewer_browser
+):
     def names(query: str) -> list[str]:
-        response = as_viewer.get(f"/requests/?{query}")
+        response = viewer_browser.get(f"/requests/?{query}")
         assert response.status_code == 200
         return sorted(row.county.name for row in response.context["page"].object_list)
 
@@ -79,26 +97,26 @@ def test_the_request_list_filters_by_state_status_overdue_campaign_and_words(cal
 
 
 def test_an_unreadable_filter_is_shown_as_an_error_and_the_others_still_apply(
-    california, as_viewer
+    california, viewer_browser
 ):
-    response = as_viewer.get("/requests/?status=bogus&state=IL")
+    response = viewer_browser.get("/requests/?status=bogus&state=IL")
     assert "Select a valid choice" in response.content.decode()
     assert [row.county.name for row in response.context["page"].object_list] == ["Cook County"]
 
 
-def test_the_request_list_is_paginated(db, as_viewer):
+def test_the_request_list_is_paginated(db, viewer_browser):
     county = CountyFactory()
     for day in range(1, 53):
         make_request(county=county, issued_on=dt.date(2025, 1, 1) + dt.timedelta(days=day))
-    first = as_viewer.get("/requests/")
+    first = viewer_browser.get("/requests/")
     assert len(first.context["page"].object_list) == 50
     assert 'href="?page=2"' in first.content.decode()
-    second = as_viewer.get("/requests/?page=2")
+    second = viewer_browser.get("/requests/?page=2")
     assert len(second.context["page"].object_list) == 2
 
 
-def test_the_county_list_filters_by_state_with_counts_by_status(california, as_viewer):
-    response = as_viewer.get("/counties/?state=CA&with_requests=on")
+def test_the_county_list_filters_by_state_with_counts_by_status(california, viewer_browser):
+    response = viewer_browser.get("/counties/?state=CA&with_requests=on")
     rows = list(response.context["page"])
     assert [c.name for c in rows] == [
         "Los Angeles County",
@@ -113,56 +131,61 @@ def test_the_county_list_filters_by_state_with_counts_by_status(california, as_v
 
 
 def test_a_county_page_shows_its_requests_figures_with_sources_and_activity(
-    california, as_viewer, journalist
+    california, viewer_browser, journalist
 ):
     la = california.requests.get(county__fips="06037").county
     source = SourceFactory(title="LASD report to the board")
-    services.record_figure(
-        county=la,
-        metric="ICE detainer requests received",
-        value=995,
-        period_start=dt.date(2024, 1, 1),
-        period_end=dt.date(2024, 12, 31),
-        period_label="2024",
-        source=source,
-        actor=journalist,
-    )
-    html = as_viewer.get("/counties/06037/").content.decode()
+    record_detainer_figure(county=la, source=source, actor=journalist)
+    la_request = california.requests.get(county__fips="06037")
+    with time_machine.travel(SEPT_15, tick=False):
+        response = viewer_browser.get("/counties/06037/")
+    html = response.content.decode()
     assert "ICE detainer requests received" in html
     assert ">995<" in html
-    assert "LASD report to the board" in html
-    assert "overdue" in html
-    assert as_viewer.get("/counties/99999/").status_code == 404
+    figure = page_of(response).find("td", string="ICE detainer requests received").find_parent("tr")
+    assert figure.find("a", string="LASD report to the board") is not None
+    assert figure.select(".unsourced") == []
+    row = row_linking_to(page_of(response), f"/requests/{la_request.pk}/")
+    assert row.select_one(".pill--overdue").get_text() == "overdue 30 days"
+    assert viewer_browser.get("/counties/99999/").status_code == 404
 
 
-def test_a_request_page_shows_the_deadline_rule_and_marks_unsourced_facts(california, as_viewer):
+def test_a_request_page_shows_the_deadline_rule_and_marks_unsourced_facts(
+    california, viewer_browser
+):
     la_request = california.requests.get(county__fips="06037")
-    html = as_viewer.get(f"/requests/{la_request.pk}/").content.decode()
+    response = viewer_browser.get(f"/requests/{la_request.pk}/")
+    html = response.content.decode()
     assert "30 calendar days from 2025-07-17" in html
     assert "2025-08-16" in html
     assert "Non-citizen roster" in html
     assert "8 U.S.C. 1373" in html
-    assert "unsourced" in html
+    # No source backs the LA request itself: its Sources fact says so, beside the fact.
+    assert fact(page_of(response), "Sources").select_one(".unsourced").get_text() == "unsourced"
     sf_request = california.requests.get(county__fips="06075")
-    sf_html = as_viewer.get(f"/requests/{sf_request.pk}/").content.decode()
-    assert "SF says no" in sf_html
+    sf_response = sf_request.responses.get()
+    sf_page = viewer_browser.get(f"/requests/{sf_request.pk}/")
+    sf_html = sf_page.content.decode()
+    answer = page_of(sf_page).find(id=f"response-{sf_response.pk}")
+    assert fact(answer, "Sources").find("a", string="SF says no") is not None
+    assert answer.select(".unsourced") == [], "a sourced answer is not marked unsourced"
     assert 'class="pill pill--declined">Declined<' in sf_html
 
 
-def test_the_campaign_page_lists_each_county_with_its_status(california, as_viewer):
-    response = as_viewer.get(f"/campaigns/{california.pk}/")
+def test_the_campaign_page_lists_each_county_with_its_status(california, viewer_browser):
+    response = viewer_browser.get(f"/campaigns/{california.pk}/")
     html = response.content.decode()
     assert "July 2025 letters to California sheriffs" in html
     for name in ("Los Angeles County", "Riverside County", "San Francisco County"):
         assert name in html
     assert "Declined" in html
-    assert as_viewer.get("/campaigns/999999/").status_code == 404
+    assert viewer_browser.get("/campaigns/999999/").status_code == 404
 
 
-def test_text_typed_by_users_is_escaped(db, as_viewer):
+def test_text_typed_by_users_is_escaped(db, viewer_browser):
     county = CountyFactory(name="<b>Bold</b> County")
     request = make_request(county=county, summary='<script>alert("x")</script>')
-    html = as_viewer.get(f"/requests/{request.pk}/").content.decode()
+    html = viewer_browser.get(f"/requests/{request.pk}/").content.decode()
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<b>Bold</b>" not in html

@@ -78,28 +78,28 @@ def queries_for(client, path: str) -> int:
 LIST_PAGES = ["/", "/requests/", "/counties/?with_requests=on", "/counties/"]
 
 
-def test_the_list_pages_cost_the_same_queries_for_one_row_as_for_thirty(as_editor, journalist):
+def test_the_list_pages_cost_the_same_queries_for_one_row_as_for_thirty(editor_browser, journalist):
     add_busy_request(1, journalist)
     services.flag_overdue(today=TODAY)
-    one = {path: queries_for(as_editor, path) for path in LIST_PAGES}
+    one = {path: queries_for(editor_browser, path) for path in LIST_PAGES}
     for n in range(2, 31):
         add_busy_request(n, journalist)
     services.flag_overdue(today=TODAY)
-    thirty = {path: queries_for(as_editor, path) for path in LIST_PAGES}
-    page = as_editor.get("/requests/")
+    thirty = {path: queries_for(editor_browser, path) for path in LIST_PAGES}
+    page = editor_browser.get("/requests/")
     assert len(page.context["page"].object_list) == 30
     assert one == thirty
 
 
 def test_a_request_page_costs_the_same_queries_for_one_response_as_for_thirty(
-    data_request, as_editor, journalist
+    data_request, editor_browser, journalist
 ):
     path = f"/requests/{data_request.pk}/"
     add_busy_response(data_request, 0, journalist)
-    one = queries_for(as_editor, path)
+    one = queries_for(editor_browser, path)
     for n in range(1, 30):
         add_busy_response(data_request, n, journalist)
-    thirty = queries_for(as_editor, path)
-    page = as_editor.get(path)
+    thirty = queries_for(editor_browser, path)
+    page = editor_browser.get(path)
     assert len(page.context["responses"]) == 30
     assert one == thirty

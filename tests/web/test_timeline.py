@@ -23,7 +23,7 @@ def timeline_dates_and_verbs(html: str) -> list[tuple[str, str]]:
 
 
 def test_demo_timeline_shows_the_letter_before_the_statements_and_the_overdue_flag(
-    as_journalist,
+    journalist_browser,
 ):
     call_command("load_demo")
     los_angeles = DataRequest.objects.get(county__fips="06037")
@@ -38,7 +38,7 @@ def test_demo_timeline_shows_the_letter_before_the_statements_and_the_overdue_fl
         ActivityVerb.RESPONSE_LOGGED
     )
 
-    html = as_journalist.get(los_angeles.get_absolute_url()).content.decode()
+    html = journalist_browser.get(los_angeles.get_absolute_url()).content.decode()
     shown = timeline_dates_and_verbs(html)
     verbs = [verb for _, verb in shown]
     assert shown[0] == ("2025-07-17", "Request issued")
@@ -51,14 +51,16 @@ def test_demo_timeline_shows_the_letter_before_the_statements_and_the_overdue_fl
     assert [date for date, _ in shown] == sorted(date for date, _ in shown)
 
 
-def test_an_answer_logged_late_is_placed_on_the_day_it_was_received(data_request, as_journalist):
+def test_an_answer_logged_late_is_placed_on_the_day_it_was_received(
+    data_request, journalist_browser
+):
     services.log_response(
         data_request=data_request,
         kind=ResponseKind.DECLINED,
         received_on=dt.date(2025, 8, 1),
         today=dt.date(2025, 9, 30),
     )
-    html = as_journalist.get(data_request.get_absolute_url()).content.decode()
+    html = journalist_browser.get(data_request.get_absolute_url()).content.decode()
     shown = timeline_dates_and_verbs(html)
     assert ("2025-08-01", "Response logged") in shown
     assert ("2025-08-01", "Status changed") in shown

@@ -14,6 +14,7 @@ from requests_tracker import services
 from requests_tracker.models import EscalationKind, ResponseKind, Watch
 from requests_tracker.tasks import DigestsIncompleteError, send_digests_task
 from tests.factories import CountyFactory, UserFactory, make_request
+from tests.services.conftest import answer
 
 LATER = dt.timedelta(minutes=5)  # past the settling minute, so events just written are included
 
@@ -33,13 +34,7 @@ def test_one_email_covers_all_of_a_users_watches_in_text_and_html(data_request, 
     riverside = CountyFactory(name="Riverside County", fips="06065")
     services.watch(user=journalist, data_request=data_request)
     services.watch(user=journalist, county=riverside)
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.DECLINED,
-        received_on=dt.date(2025, 7, 30),
-        legal_basis_cited="SB 54",
-        today=dt.date(2025, 7, 30),
-    )
+    answer(data_request, ResponseKind.DECLINED, dt.date(2025, 7, 30), legal_basis_cited="SB 54")
     riverside_request = make_request(county=riverside, issued_on=dt.date(2025, 7, 18))
 
     result = send()
@@ -58,9 +53,16 @@ def test_one_email_covers_all_of_a_users_watches_in_text_and_html(data_request, 
 
 @pytest.mark.django_db
 def test_nothing_is_sent_when_nothing_changed(data_request, journalist):
+    assert journalist.email, "a watcher who could be mailed"
     services.watch(user=journalist, data_request=data_request)
     assert send() == services.DigestResult(0, 0)
     assert mail.outbox == []
+
+    # The same watcher is mailed as soon as something does change, and then not again.
+    services.flag_overdue(today=dt.date(2025, 8, 17))
+    assert send() == services.DigestResult(1, 1)
+    assert send() == services.DigestResult(0, 0)
+    assert [message.to for message in mail.outbox] == [[journalist.email]]
 
 
 @pytest.mark.django_db
@@ -165,6 +167,10 @@ def test_a_failed_send_is_retried_without_resending_what_went_out(
     assert isinstance(retry.value.exc, DigestsIncompleteError)
     assert [message.to for message in mail.outbox] == [["journalist@newsroom.example"]]
 
+    # The mail server is back: Celery runs the retry it was handed, and only the editor's
+    # digest goes out.
     monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
-    assert send().emails_sent == 1
+    with time_machine.travel(timezone.now() + LATER, tick=False):
+        retried = retry.value.sig.apply(throw=True)
+    assert retried.get() == {"emails_sent": 1, "events_sent": 1}
     assert [message.to for message in mail.outbox][1:] == [["editor@newsroom.example"]]

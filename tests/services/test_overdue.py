@@ -26,7 +26,9 @@ from requests_tracker.models import (
 )
 from requests_tracker.services import overdue
 from requests_tracker.tasks import flag_overdue_task
+from tests.ci import unavailable
 from tests.factories import AgencyFactory, CountyFactory, make_request
+from tests.services.conftest import DUE, FIRST_LATE_DAY, answer, count, reload
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 
@@ -186,12 +188,11 @@ def test_only_open_escalations_with_a_passed_return_date_are_overdue(data_reques
 
 @pytest.mark.django_db
 def test_an_extension_moves_the_day_the_request_turns_overdue(data_request):
-    services.log_response(
-        data_request=data_request,
-        kind=ResponseKind.EXTENSION_GRANTED,
-        received_on=dt.date(2025, 8, 10),
+    answer(
+        data_request,
+        ResponseKind.EXTENSION_GRANTED,
+        dt.date(2025, 8, 10),
         new_due_on=dt.date(2025, 9, 15),
-        today=dt.date(2025, 8, 10),
     )
     assert services.flag_overdue(today=dt.date(2025, 9, 15)).requests_flagged == 0
     assert services.flag_overdue(today=dt.date(2025, 9, 16)).requests_flagged == 1
@@ -249,7 +250,7 @@ def test_same_number_of_queries_for_10_and_10000_overdue_requests():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_write_one_activity_per_transition():
     if connection.vendor != "postgresql":
-        pytest.skip(
+        unavailable(
             "Concurrent runs need PostgreSQL (set DATABASE_URL): SQLite has a single writer, "
             "so two runs cannot overlap there."
         )
@@ -282,3 +283,21 @@ def test_concurrent_runs_write_one_activity_per_transition():
         .annotate(n=Count("id"))
     )
     assert {row["request_id"]: row["n"] for row in per_request} == {r.pk: 1 for r in requests}
+
+
+def test_flag_overdue_writes_activity_only_for_real_transitions_and_is_idempotent(
+    data_request,
+) -> None:
+    on_time = services.flag_overdue(today=DUE)
+    assert on_time.changed == 0
+    assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 0
+
+    late = services.flag_overdue(today=FIRST_LATE_DAY)
+    assert late.requests_flagged == 1
+    assert reload(data_request).overdue_since == FIRST_LATE_DAY
+    assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 1
+
+    again = services.flag_overdue(today=dt.date(2025, 8, 18))
+    assert again.changed == 0
+    assert reload(data_request).overdue_since == FIRST_LATE_DAY
+    assert count(data_request, ActivityVerb.BECAME_OVERDUE) == 1
