@@ -39,3 +39,10 @@ def model_update(
     (clean or instance.full_clean)()
     instance.save()
     return changed
+
+
+def in_model_order(model: type[models.Model], names: Collection[str]) -> list[str]:
+    """`names` (a service's fields) in the order the model declares them, so the forms and
+    serializers built from an unordered set of names show their fields in a stable order."""
+    declared = {field.name: index for index, field in enumerate(model._meta.get_fields())}
+    return sorted(names, key=lambda name: (declared.get(name, len(declared)), name))
