@@ -54,15 +54,7 @@ class ActivityFeed(Feed):
 
     def item_link(self, item: Activity) -> str:
         # The fragment makes each entry's link (and so its Atom id) unique per event.
-        if item.request_id:
-            base = reverse("web:request_detail", args=[item.request_id])
-        elif item.campaign_id:
-            base = reverse("web:campaign_detail", args=[item.campaign_id])
-        elif item.county_id:
-            base = reverse("web:county_detail", args=[item.county.fips])
-        else:
-            base = reverse("web:dashboard")
-        return f"{base}#activity-{item.pk}"
+        return f"{item.get_absolute_url()}#activity-{item.pk}"
 
     def item_pubdate(self, item: Activity) -> Any:
         return item.created_at
