@@ -32,8 +32,24 @@ MAX_DUE_DAYS = 3650
 # --- Responses --------------------------------------------------------------------------------
 
 
-class ResponseSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
+class EntrySerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
+    # What a response and an escalation show besides their own fields: their request's county
+    # and status, their sources, and who logged them.
+
     county = CountyBriefSerializer(source="request.county", read_only=True)
+    sources = SourceBriefSerializer(many=True, read_only=True)
+    unsourced = serializers.SerializerMethodField()
+    logged_by = username_field("logged_by")
+
+    @staticmethod
+    def entry_fields(*own: str) -> list[str]:
+        return ["id", "request", "county", "request_status", *own, *ENTRY_TAIL]
+
+
+ENTRY_TAIL = ("sources", "unsourced", "logged_by", "created_at", "updated_at")
+
+
+class ResponseSerializer(EntrySerializer):
     request_status = serializers.ChoiceField(
         source="request.status",
         choices=RequestStatus.choices,
@@ -46,26 +62,12 @@ class ResponseSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.Mo
     )
     request_due_on = serializers.DateField(source="request.due_on", read_only=True)
     responding_agency = AgencyBriefSerializer(read_only=True, allow_null=True)
-    sources = SourceBriefSerializer(many=True, read_only=True)
-    unsourced = serializers.SerializerMethodField()
-    logged_by = username_field("logged_by")
 
     class Meta:
         model = Response
-        fields = [
-            "id",
-            "request",
-            "county",
-            "request_status",
-            "request_overdue_since",
-            "request_due_on",
-            *services.RESPONSE_FIELDS,
-            "sources",
-            "unsourced",
-            "logged_by",
-            "created_at",
-            "updated_at",
-        ]
+        fields = EntrySerializer.entry_fields(
+            "request_overdue_since", "request_due_on", *services.RESPONSE_FIELDS
+        )
 
 
 class ResponseUpdateSerializer(ServiceInputSerializer):
@@ -91,30 +93,14 @@ class ResponseCreateSerializer(ResponseUpdateSerializer):
 # --- Escalations ------------------------------------------------------------------------------
 
 
-class EscalationSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
-    county = CountyBriefSerializer(source="request.county", read_only=True)
+class EscalationSerializer(EntrySerializer):
     request_status = serializers.ChoiceField(
         source="request.status", choices=RequestStatus.choices, read_only=True
     )
-    sources = SourceBriefSerializer(many=True, read_only=True)
-    unsourced = serializers.SerializerMethodField()
-    logged_by = username_field("logged_by")
 
     class Meta:
         model = Escalation
-        fields = [
-            "id",
-            "request",
-            "county",
-            "request_status",
-            *services.ESCALATION_FIELDS,
-            "overdue_since",
-            "sources",
-            "unsourced",
-            "logged_by",
-            "created_at",
-            "updated_at",
-        ]
+        fields = EntrySerializer.entry_fields(*services.ESCALATION_FIELDS, "overdue_since")
 
 
 class EscalationUpdateSerializer(ServiceInputSerializer):
@@ -242,16 +228,7 @@ class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.Mo
         model = Campaign
         fields = [
             "id",
-            "title",
-            "issuing_agency",
-            "issued_on",
-            "due_on",
-            "due_basis",
-            "due_rule",
-            "data_sought",
-            "legal_authority",
-            "summary",
-            "sources",
+            *services.in_model_order(Campaign, services.CAMPAIGN_FIELDS),
             "unsourced",
             "requests",
             "created_by",
