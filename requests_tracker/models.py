@@ -467,6 +467,7 @@ class Watch(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = "watches"
         constraints = [
             models.CheckConstraint(
                 condition=(
