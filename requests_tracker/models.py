@@ -433,7 +433,9 @@ class Activity(models.Model):
     """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    occurred_on = models.DateField(help_text="The day the event happened (not when recorded).")
+    occurred_on = models.DateField(
+        default=timezone.localdate, help_text="The day the event happened (not when recorded)."
+    )
     verb = models.CharField(max_length=30, choices=ActivityVerb.choices)
     county = models.ForeignKey(
         County, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"

@@ -37,6 +37,8 @@ from requests_tracker.models import (
 )
 
 MAX_ID = 2**63 - 1
+SEARCH_WORDS_LIMIT = 10
+"""Words of a search that count; more would only add conditions to one query."""
 
 
 class MomentField(forms.Field):
@@ -166,8 +168,9 @@ def _date(field_name: str, lookup: str, label: str) -> django_filters.DateFilter
 
 
 def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+    """Records with every word (case aside) in at least one of `fields`."""
     words = value.split()
-    for word in words[:10]:
+    for word in words[:SEARCH_WORDS_LIMIT]:
         condition = Q()
         for name in fields:
             condition |= Q(**{f"{name}__icontains": word})
@@ -193,7 +196,8 @@ class RequestFilter(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="gte", label="Changed at or after this time."
     )
     search = django_filters.CharFilter(
-        method="search_requests", label="Words in the county's name or the request's summary."
+        method="search_requests",
+        label="Words in the county's name, the summary or the legal authority.",
     )
     ordering = TrackerOrderingFilter(
         fields={
@@ -210,7 +214,8 @@ class RequestFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_requests(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, ("county__name", "summary"), value)
+        # The /requests/ page searches with this too (web/forms.py): one search for both.
+        return _search(queryset, ("county__name", "summary", "legal_authority"), value)
 
 
 class ResponseFilter(django_filters.FilterSet):

@@ -15,6 +15,7 @@ Import services from here: `from requests_tracker import services; services.log_
 """
 
 from requests_tracker.services.digests import DigestResult, send_digests
+from requests_tracker.services.editing import in_model_order
 from requests_tracker.services.escalations import (
     ESCALATION_FIELDS,
     delete_escalation,
@@ -25,8 +26,11 @@ from requests_tracker.services.escalations import (
 from requests_tracker.services.figures import FIGURE_FIELDS, record_figure
 from requests_tracker.services.overdue import OverdueResult, flag_overdue
 from requests_tracker.services.requests import (
+    AGENCY_FIELDS,
     CAMPAIGN_EDITABLE_FIELDS,
+    CAMPAIGN_FIELDS,
     REQUEST_EDITABLE_FIELDS,
+    REQUEST_FIELDS,
     delete_request,
     issue_campaign,
     issue_request,
@@ -74,11 +78,14 @@ from requests_tracker.services.webhooks import (
 )
 
 __all__ = [
+    "AGENCY_FIELDS",
     "CAMPAIGN_EDITABLE_FIELDS",
+    "CAMPAIGN_FIELDS",
     "ESCALATION_FIELDS",
     "FIGURE_FIELDS",
     "NEW_SOURCE_ERROR_PREFIX",
     "REQUEST_EDITABLE_FIELDS",
+    "REQUEST_FIELDS",
     "RESPONSE_FIELDS",
     "SOURCE_EDITABLE_FIELDS",
     "SOURCE_FIELDS",
@@ -99,6 +106,7 @@ __all__ = [
     "feed_token_for",
     "file_escalation",
     "flag_overdue",
+    "in_model_order",
     "issue_campaign",
     "issue_request",
     "local_today",

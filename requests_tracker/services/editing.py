@@ -39,3 +39,11 @@ def model_update(
     (clean or instance.full_clean)()
     instance.save()
     return changed
+
+
+def in_model_order(model: type[models.Model], names: Collection[str]) -> list[str]:
+    """The model's own fields among `names` (a service's fields, which may include arguments
+    that are not fields, such as due_days), in the order the model declares them: forms and
+    serializers built from an unordered set of names show their fields in a stable order."""
+    declared = {field.name: index for index, field in enumerate(model._meta.get_fields())}
+    return sorted((name for name in names if name in declared), key=declared.__getitem__)

@@ -31,6 +31,31 @@ from requests_tracker.services.timeline import (
 logger = logging.getLogger(__name__)
 
 
+LETTER_FIELDS = (
+    "issuing_agency",
+    "addressee",
+    "issued_on",
+    "due_basis",
+    "due_on",
+    "due_days",
+    "due_rule",
+    "data_sought",
+    "legal_authority",
+    "summary",
+    "sources",
+)
+"""What a DOJ letter states, whether it went to one county or to many at once (a campaign)."""
+
+REQUEST_FIELDS = ("county", "campaign", *LETTER_FIELDS, "internal_note")
+"""The fields of a new request (issue_request)."""
+
+CAMPAIGN_FIELDS = ("title", *LETTER_FIELDS, "counties")
+"""The fields of a new campaign (issue_campaign): one request goes to each of `counties`."""
+
+AGENCY_FIELDS = ("name", "level", "county")
+"""The fields of a new agency (register_agency)."""
+
+
 def resolve_deadline(
     *,
     issued_on: dt.date,

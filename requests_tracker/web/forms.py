@@ -13,9 +13,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from requests_tracker import services
+from requests_tracker.api.filters import RequestFilter
 from requests_tracker.choices import DataCategory, RequestStatus
 from requests_tracker.models import (
     Agency,
@@ -28,11 +29,14 @@ from requests_tracker.models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SEARCH_WORDS_LIMIT = 10
 
 
 class RequestFilterForm(forms.Form):
-    """The filters above /requests/; an unreadable value is shown as an error and ignored."""
+    """The filters above /requests/; an unreadable value is shown as an error and ignored.
+
+    The page's own parameters and widgets, applied by the API's RequestFilter, so a filter or a
+    search means the same on the page and in /api/v1/requests/.
+    """
 
     state = forms.ChoiceField(required=False)
     county = forms.ChoiceField(required=False, label="County")
@@ -45,7 +49,7 @@ class RequestFilterForm(forms.Form):
         required=False,
         max_length=200,
         label="Search",
-        help_text="Words in the county's name, the summary or the legal authority.",
+        help_text=RequestFilter.base_filters["search"].label,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,23 +72,18 @@ class RequestFilterForm(forms.Form):
             return requests
         self.is_valid()  # fills cleaned_data with the fields that could be read
         data = self.cleaned_data
-        if data.get("state"):
-            requests = requests.filter(county__state=data["state"])
-        if data.get("county"):
-            requests = requests.filter(county__fips=data["county"])
-        if data.get("campaign"):
-            requests = requests.filter(campaign=data["campaign"])
-        if data.get("status"):
-            requests = requests.filter(status=data["status"])
-        if data.get("overdue"):
-            requests = requests.filter(overdue_since__isnull=False)
-        for word in (data.get("q") or "").split()[:SEARCH_WORDS_LIMIT]:
-            requests = requests.filter(
-                Q(county__name__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(legal_authority__icontains=word)
-            )
-        return requests
+        campaign = data.get("campaign")
+        # The page's names and values, in the API's: `q` is `search`, a ticked box is "true".
+        query = {
+            "state": data.get("state"),
+            "county": data.get("county"),
+            "campaign": campaign.pk if campaign else None,
+            "status": data.get("status"),
+            "overdue": "true" if data.get("overdue") else None,
+            "search": data.get("q"),
+        }
+        given = {name: value for name, value in query.items() if value}
+        return RequestFilter(given, queryset=requests).qs
 
 
 class CountyFilterForm(forms.Form):

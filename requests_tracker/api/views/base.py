@@ -28,7 +28,8 @@ from rest_framework.serializers import BaseSerializer
 from requests_tracker import services
 from requests_tracker.api.errors import PreconditionFailed
 from requests_tracker.api.pagination import PageNumberPagination
-from requests_tracker.api.renderers import CSVRenderer, csv_lines
+from requests_tracker.api.renderers import CSVRenderer
+from requests_tracker.csv_export import csv_lines
 
 CSV_CHUNK_ROWS = 500
 

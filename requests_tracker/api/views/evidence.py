@@ -25,8 +25,6 @@ from requests_tracker.api.views.base import (
 )
 from requests_tracker.models import Source
 
-CITATION_KEYS = ("requests", "responses", "escalations", "campaigns")
-
 
 @schema.documented(
     list="Sources on file, with the records that cite each.",
@@ -94,7 +92,7 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
         )
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
-        cite_on = [record for key in CITATION_KEYS for record in data.pop(key, [])]
+        cite_on = [record for key in serializers.CITATION_KEYS for record in data.pop(key, [])]
         return services.add_source(cite_on=cite_on, actor=self.actor(), **data)
 
     def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:

@@ -1,0 +1,129 @@
+"""Counties, agencies, sources, reported figures, watches and the event log."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+
+from requests_tracker import services
+from requests_tracker.admin.base import LogAdmin, TrackerAdmin, adopt, service_arguments
+from requests_tracker.models import Activity, Agency, County, ReportedFigure, Source, Watch
+
+
+@admin.register(County)
+class CountyAdmin(TrackerAdmin):
+    list_display = ["name", "state", "fips", "sanctuary_status"]
+    list_filter = ["state", "sanctuary_status"]
+    search_fields = ["name", "fips", "state"]
+    autocomplete_fields = ["sanctuary_source"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: County | None = None) -> list[str]:
+        return ["fips"] if obj else []
+
+
+@admin.register(Agency)
+class AgencyAdmin(TrackerAdmin):
+    list_display = ["name", "level", "county"]
+    list_filter = ["level"]
+    search_fields = ["name", "county__name"]
+    autocomplete_fields = ["county"]
+    list_select_related = ["county"]
+
+
+SOURCE_ADD_FIELDS = services.in_model_order(Source, services.SOURCE_FIELDS)
+SOURCE_CHANGE_FIELDS = services.in_model_order(Source, services.SOURCE_EDITABLE_FIELDS)
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = SOURCE_CHANGE_FIELDS
+
+
+@admin.register(Source)
+class SourceAdmin(TrackerAdmin):
+    form = SourceForm
+    list_display = ["title", "publisher", "published_on", "kind", "url", "verified_on"]
+    list_filter = ["kind", "publisher"]
+    search_fields = ["title", "url", "publisher"]
+    date_hierarchy = "published_on"
+    readonly_fields = ["sha256", "created_by"]
+
+    def get_fields(self, request: HttpRequest, obj: Source | None = None) -> list[str]:
+        # A new source is checked by whoever later records verified_on (update_source).
+        fields = SOURCE_CHANGE_FIELDS if obj else SOURCE_ADD_FIELDS
+        return [*fields, *self.get_readonly_fields(request, obj)]
+
+    def save_model(
+        self, request: HttpRequest, obj: Source, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            changes = {name: form.cleaned_data.get(name) for name in form.changed_data}
+            saved = services.update_source(source=obj, actor=request.user, **changes)
+        else:
+            arguments = service_arguments(form, services.SOURCE_FIELDS)
+            arguments["file"] = arguments.get("file") or None
+            saved = services.add_source(**arguments, actor=request.user)
+        adopt(obj, saved)
+
+
+class ReportedFigureForm(forms.ModelForm):
+    class Meta:
+        model = ReportedFigure
+        fields = services.FIGURE_FIELDS
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(TrackerAdmin):
+    form = ReportedFigureForm
+    list_display = [
+        "county",
+        "metric",
+        "value",
+        "unit",
+        "period_label",
+        "period_start",
+        "period_end",
+        "source",
+    ]
+    list_filter = ["county__state", "metric"]
+    list_select_related = ["county", "source"]
+    search_fields = ["county__name", "metric", "note"]
+    date_hierarchy = "period_start"
+    autocomplete_fields = ["county", "source"]
+    readonly_fields = ["logged_by"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ReportedFigure, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            # No service edits a figure yet; a correction is a plain save (kept in history).
+            super().save_model(request, obj, form, change)
+            return
+        arguments = service_arguments(form, services.FIGURE_FIELDS)
+        adopt(obj, services.record_figure(**arguments, actor=request.user))
+
+
+@admin.register(Watch)
+class WatchAdmin(TrackerAdmin):
+    list_display = ["user", "county", "campaign", "request", "frequency", "created_at"]
+    list_filter = ["frequency"]
+    list_select_related = ["user", "county", "campaign", "request__county"]
+    autocomplete_fields = ["county", "campaign", "request"]
+    readonly_fields = ["last_sent_activity"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(LogAdmin):
+    """The event log is append-only: readable and exportable, never edited or deleted."""
+
+    list_display = ["created_at", "verb", "summary", "county", "actor"]
+    list_filter = ["verb", "county__state"]
+    list_select_related = ["county", "actor"]
+    search_fields = ["summary", "county__name"]
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Activity | None = None) -> bool:
+        return False

@@ -1,0 +1,78 @@
+"""What the API shows and accepts, one module per group of resources (as api/views/ is).
+
+Reading serializers shape records. Writing serializers are the model limited to the fields its
+service accepts; they check types and look up related records, then the view hands the values to
+the service, which applies the business rules and writes. Anonymous readers (TRACKER_PUBLIC)
+never get internal notes or who logged what: those fields are dropped for anyone who is not a
+newsroom member.
+"""
+
+from requests_tracker.api.serializers.common import NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers.evidence import (
+    CITATION_KEYS,
+    CiteOnSerializer,
+    ReportedFigureCreateSerializer,
+    ReportedFigureSerializer,
+    SourceCreateSerializer,
+    SourceSerializer,
+    SourceUpdateSerializer,
+)
+from requests_tracker.api.serializers.feeds import (
+    ActivitySerializer,
+    StatsSerializer,
+    WebhookSubscriptionCreatedSerializer,
+    WebhookSubscriptionSerializer,
+    WebhookSubscriptionWriteSerializer,
+)
+from requests_tracker.api.serializers.places import (
+    AgencyCreateSerializer,
+    AgencySerializer,
+    CountySerializer,
+)
+from requests_tracker.api.serializers.requests import (
+    CampaignCreateSerializer,
+    CampaignSerializer,
+    CampaignUpdateSerializer,
+    DataRequestCreateSerializer,
+    DataRequestDetailSerializer,
+    DataRequestSerializer,
+    DataRequestUpdateSerializer,
+    EscalationCreateSerializer,
+    EscalationSerializer,
+    EscalationUpdateSerializer,
+    ResponseCreateSerializer,
+    ResponseSerializer,
+    ResponseUpdateSerializer,
+)
+
+__all__ = [
+    "CITATION_KEYS",
+    "NEWSROOM_ONLY_FIELDS",
+    "ActivitySerializer",
+    "AgencyCreateSerializer",
+    "AgencySerializer",
+    "CampaignCreateSerializer",
+    "CampaignSerializer",
+    "CampaignUpdateSerializer",
+    "CiteOnSerializer",
+    "CountySerializer",
+    "DataRequestCreateSerializer",
+    "DataRequestDetailSerializer",
+    "DataRequestSerializer",
+    "DataRequestUpdateSerializer",
+    "EscalationCreateSerializer",
+    "EscalationSerializer",
+    "EscalationUpdateSerializer",
+    "ReportedFigureCreateSerializer",
+    "ReportedFigureSerializer",
+    "ResponseCreateSerializer",
+    "ResponseSerializer",
+    "ResponseUpdateSerializer",
+    "SourceCreateSerializer",
+    "SourceSerializer",
+    "SourceUpdateSerializer",
+    "StatsSerializer",
+    "WebhookSubscriptionCreatedSerializer",
+    "WebhookSubscriptionSerializer",
+    "WebhookSubscriptionWriteSerializer",
+]

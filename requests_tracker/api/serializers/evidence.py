@@ -1,0 +1,145 @@
+"""Sources (the evidence behind each fact) and the figures officials reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from requests_tracker import services
+from requests_tracker.api.serializers.common import (
+    CountyBriefSerializer,
+    FipsField,
+    IdListField,
+    NewsroomOnlyFieldsMixin,
+    ServiceInputSerializer,
+    SourceBriefSerializer,
+    WriteSerializer,
+    ids_field,
+    username_field,
+)
+from requests_tracker.models import (
+    Campaign,
+    DataRequest,
+    Escalation,
+    ReportedFigure,
+    Response,
+    Source,
+)
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+CITATION_KEYS = ("requests", "responses", "escalations", "campaigns")
+"""The kinds of record a source is cited on, as the API names them."""
+
+
+class CitationsSerializer(serializers.Serializer):
+    """The ids of the records that cite a source."""
+
+    requests = IdListField()
+    responses = IdListField()
+    escalations = IdListField()
+    campaigns = IdListField()
+
+
+class SourceSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
+    file = serializers.FileField(read_only=True, allow_null=True, use_url=True)
+    cited_on = CitationsSerializer(source="*", read_only=True)
+    created_by = username_field("created_by")
+    verified_by = username_field("verified_by")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "title",
+            "url",
+            "file",
+            "sha256",
+            "publisher",
+            "published_on",
+            "kind",
+            "archived_url",
+            "verified_on",
+            "verified_by",
+            "cited_on",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CiteOnSerializer(WriteSerializer):
+    """Records to cite a source on, by id."""
+
+    requests = ids_field(DataRequest.objects.all(), "Requests to cite this source on.")
+    responses = ids_field(Response.objects.all(), "Responses to cite this source on.")
+    escalations = ids_field(Escalation.objects.all(), "Escalations to cite this source on.")
+    campaigns = ids_field(Campaign.objects.all(), "Campaigns to cite this source on.")
+
+    def records(self) -> list[Any]:
+        return [record for key in CITATION_KEYS for record in self.validated_data.get(key, [])]
+
+
+class SourceCreateSerializer(ServiceInputSerializer, CiteOnSerializer):
+    """A source: its address and/or an uploaded copy, and the records to cite it on."""
+
+    # Whether it has an address or a file is the model's rule, checked as the service saves it.
+
+    class Meta:
+        model = Source
+        fields = (*services.SOURCE_FIELDS, *CITATION_KEYS)
+        extra_kwargs = {
+            # Left out, the model's default kind applies: say which.
+            "kind": {"default": Source._meta.get_field("kind").default},
+            "file": {
+                "allow_null": True,
+                "allow_empty_file": False,
+                # Storage shortens a long file name; it is no reason to refuse the document.
+                "max_length": None,
+                "help_text": "An uploaded copy of the document (multipart/form-data); stored "
+                "with its SHA-256.",
+            },
+        }
+
+    def validate_file(self, file: Any) -> Any:
+        if file is not None and file.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(
+                f"A file may be at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+            )
+        return file
+
+
+class SourceUpdateSerializer(ServiceInputSerializer):
+    """Corrections to a source's details."""
+
+    # A new copy of the document is a new source; who verified it is whoever sends verified_on.
+
+    class Meta:
+        model = Source
+        fields = services.in_model_order(
+            Source, services.SOURCE_EDITABLE_FIELDS - {"file", "verified_by"}
+        )
+        extra_kwargs = {
+            "verified_on": {
+                "help_text": "When you checked the source; you are recorded as who verified it."
+            }
+        }
+
+
+class ReportedFigureSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
+    county = CountyBriefSerializer(read_only=True)
+    source = SourceBriefSerializer(read_only=True)
+    logged_by = username_field("logged_by")
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["id", *services.FIGURE_FIELDS, "logged_by", "created_at", "updated_at"]
+
+
+class ReportedFigureCreateSerializer(ServiceInputSerializer):
+    county = FipsField()
+
+    class Meta:
+        model = ReportedFigure
+        fields = services.FIGURE_FIELDS

@@ -1,0 +1,262 @@
+"""Campaigns, requests, and what happened to them: responses and escalations."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from requests_tracker import selectors, services
+from requests_tracker.api.serializers.common import (
+    AgencyBriefSerializer,
+    CampaignBriefSerializer,
+    CountyBriefSerializer,
+    FipsField,
+    NewsroomOnlyFieldsMixin,
+    RequestCountsSerializer,
+    ServiceInputSerializer,
+    SourceBriefSerializer,
+    UnsourcedMixin,
+    categories_field,
+    username_field,
+)
+from requests_tracker.models import (
+    Campaign,
+    DataRequest,
+    Escalation,
+    RequestStatus,
+    Response,
+    ResponseKind,
+)
+
+MAX_DUE_DAYS = 3650
+
+# --- Responses --------------------------------------------------------------------------------
+
+
+class EntrySerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
+    # What a response and an escalation show besides their own fields: their request's county
+    # and status, their sources, and who logged them.
+
+    county = CountyBriefSerializer(source="request.county", read_only=True)
+    sources = SourceBriefSerializer(many=True, read_only=True)
+    unsourced = serializers.SerializerMethodField()
+    logged_by = username_field("logged_by")
+
+    @staticmethod
+    def entry_fields(*own: str) -> list[str]:
+        return ["id", "request", "county", "request_status", *own, *ENTRY_TAIL]
+
+
+ENTRY_TAIL = ("sources", "unsourced", "logged_by", "created_at", "updated_at")
+
+
+class ResponseSerializer(EntrySerializer):
+    request_status = serializers.ChoiceField(
+        source="request.status",
+        choices=RequestStatus.choices,
+        read_only=True,
+        help_text="The request's status with this response counted (derived in the same "
+        "transaction as the write).",
+    )
+    request_overdue_since = serializers.DateField(
+        source="request.overdue_since", read_only=True, allow_null=True
+    )
+    request_due_on = serializers.DateField(source="request.due_on", read_only=True)
+    responding_agency = AgencyBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Response
+        fields = EntrySerializer.entry_fields(
+            "request_overdue_since", "request_due_on", *services.RESPONSE_FIELDS
+        )
+
+
+class ResponseUpdateSerializer(ServiceInputSerializer):
+    categories_provided = categories_field(
+        "What the county handed over: a subset of what the request sought.", required=False
+    )
+
+    class Meta:
+        model = Response
+        fields = services.RESPONSE_FIELDS
+        extra_kwargs = {"new_due_on": {"help_text": "The new deadline, for an extension."}}
+
+
+class ResponseCreateSerializer(ResponseUpdateSerializer):
+    class Meta(ResponseUpdateSerializer.Meta):
+        fields = ("request", *services.RESPONSE_FIELDS, "sources")
+        extra_kwargs = {
+            **ResponseUpdateSerializer.Meta.extra_kwargs,
+            "sources": {"help_text": "Sources for this response, by id."},
+        }
+
+
+# --- Escalations ------------------------------------------------------------------------------
+
+
+class EscalationSerializer(EntrySerializer):
+    request_status = serializers.ChoiceField(
+        source="request.status", choices=RequestStatus.choices, read_only=True
+    )
+
+    class Meta:
+        model = Escalation
+        fields = EntrySerializer.entry_fields(*services.ESCALATION_FIELDS, "overdue_since")
+
+
+class EscalationUpdateSerializer(ServiceInputSerializer):
+    class Meta:
+        model = Escalation
+        fields = services.ESCALATION_FIELDS
+        extra_kwargs = {
+            "follows": {"help_text": "The escalation on the same request this one builds on."}
+        }
+
+
+class EscalationCreateSerializer(EscalationUpdateSerializer):
+    class Meta(EscalationUpdateSerializer.Meta):
+        fields = ("request", *services.ESCALATION_FIELDS, "sources")
+        extra_kwargs = {
+            **EscalationUpdateSerializer.Meta.extra_kwargs,
+            "sources": {"help_text": "Sources for this escalation, by id."},
+        }
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+
+class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
+    county = CountyBriefSerializer(read_only=True)
+    campaign = CampaignBriefSerializer(read_only=True, allow_null=True)
+    issuing_agency = AgencyBriefSerializer(read_only=True)
+    days_overdue = serializers.SerializerMethodField(
+        help_text="Whole days since the due date passed while no substantive answer came; 0 "
+        "when not overdue."
+    )
+    latest_response_kind = serializers.ChoiceField(
+        choices=ResponseKind.choices, read_only=True, allow_null=True
+    )
+    latest_response_on = serializers.DateField(read_only=True, allow_null=True)
+    sources = SourceBriefSerializer(many=True, read_only=True)
+    unsourced = serializers.SerializerMethodField()
+    created_by = username_field("created_by")
+
+    class Meta:
+        model = DataRequest
+        fields = [
+            "id",
+            "county",
+            "campaign",
+            *services.in_model_order(DataRequest, services.REQUEST_EDITABLE_FIELDS),
+            "status",
+            "overdue_since",
+            "days_overdue",
+            "latest_response_kind",
+            "latest_response_on",
+            "sources",
+            "unsourced",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_days_overdue(self, record: DataRequest) -> int:
+        today = self.context.get("today") or services.local_today()
+        return selectors.days_overdue(record, today=today)
+
+
+class DataRequestDetailSerializer(DataRequestSerializer):
+    responses = ResponseSerializer(many=True, read_only=True)
+    escalations = EscalationSerializer(many=True, read_only=True)
+
+    class Meta(DataRequestSerializer.Meta):
+        fields = [*DataRequestSerializer.Meta.fields, "responses", "escalations"]
+
+
+LETTER_INPUT = {
+    "due_basis": {
+        "help_text": "`stated`: the letter gives the date (send due_on and quote it in due_rule); "
+        "`calendar_days` / `business_days`: send due_days and the date is computed."
+    },
+    # A computed deadline needs neither: the service works them out from due_days.
+    "due_on": {"required": False, "allow_null": True},
+    "due_rule": {"required": False, "allow_blank": True},
+}
+"""How a letter's deadline is sent, for a request and for a campaign alike."""
+
+
+class LetterInputSerializer(ServiceInputSerializer):
+    # What a DOJ letter states (services.LETTER_FIELDS), for one county or many.
+
+    due_days = serializers.IntegerField(
+        min_value=0, max_value=MAX_DUE_DAYS, required=False, allow_null=True
+    )
+    data_sought = categories_field("What DOJ asked for.", allow_empty=False)
+
+
+class DataRequestCreateSerializer(LetterInputSerializer):
+    county = FipsField()
+
+    class Meta:
+        model = DataRequest
+        fields = services.REQUEST_FIELDS
+        extra_kwargs = {
+            **LETTER_INPUT,
+            "sources": {"help_text": "Sources for this request (the letter), by id."},
+        }
+
+
+class DataRequestUpdateSerializer(ServiceInputSerializer):
+    data_sought = categories_field("What DOJ asked for.", required=False, allow_empty=False)
+
+    class Meta:
+        model = DataRequest
+        fields = services.in_model_order(DataRequest, services.REQUEST_EDITABLE_FIELDS)
+        extra_kwargs = {"due_rule": LETTER_INPUT["due_rule"]}
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
+    issuing_agency = AgencyBriefSerializer(read_only=True)
+    sources = SourceBriefSerializer(many=True, read_only=True)
+    unsourced = serializers.SerializerMethodField()
+    requests = RequestCountsSerializer(source="*", read_only=True)
+    created_by = username_field("created_by")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            *services.in_model_order(Campaign, services.CAMPAIGN_FIELDS),
+            "unsourced",
+            "requests",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CampaignCreateSerializer(LetterInputSerializer):
+    # Not the campaign's own: each county's request is addressed (the sheriff, ...).
+    addressee = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    counties = serializers.ListField(
+        child=FipsField(),
+        allow_empty=False,
+        max_length=4000,
+        help_text="FIPS codes of every county the letter went to; one request is issued to each.",
+    )
+
+    class Meta:
+        model = Campaign
+        fields = services.CAMPAIGN_FIELDS
+        extra_kwargs = {
+            **LETTER_INPUT,
+            "sources": {"help_text": "Sources for the campaign (the letter), by id."},
+        }
+
+
+class CampaignUpdateSerializer(ServiceInputSerializer):
+    class Meta:
+        model = Campaign
+        fields = services.in_model_order(Campaign, services.CAMPAIGN_EDITABLE_FIELDS)
