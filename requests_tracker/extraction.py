@@ -197,10 +197,7 @@ def extract_document(
     result.method = _method(content_type, used_text=used_text, used_ocr=used_ocr)
     if result.status == ExtractionStatus.DONE and needing_ocr:
         result.status = ExtractionStatus.UNAVAILABLE
-        result.note = (
-            f"{_count(len(needing_ocr), 'page')} ({_number_list(needing_ocr)}) are scans that need "
-            "OCR, and Tesseract is not installed; they will be read once it is."
-        )
+        result.note = _needs_ocr_note(needing_ocr)
     elif result.status == ExtractionStatus.DONE and truncated:
         of_total = f" of {result.page_count}" if result.page_count > max_pages else ""
         result.note = (
@@ -241,9 +238,11 @@ def _pages_phrase(page_count: int | None) -> str:
     return _count(page_count, "page") if page_count is not None else "its pages"
 
 
-def _number_list(numbers: list[int], shown: int = 10) -> str:
-    listed = ", ".join(map(str, numbers[:shown]))
-    return f"pages {listed}{', ...' if len(numbers) > shown else ''}"
+def _needs_ocr_note(numbers: list[int], shown: int = 10) -> str:
+    listed = ", ".join(map(str, numbers[:shown])) + (", ..." if len(numbers) > shown else "")
+    if len(numbers) == 1:
+        return f"Page {listed} is a scan that needs OCR, and Tesseract is not installed."
+    return f"Pages {listed} are scans that need OCR, and Tesseract is not installed."
 
 
 # --- readers: (stream, reading) -> (page count if known, pages one at a time) ------------------

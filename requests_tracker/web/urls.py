@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from requests_tracker import badges
 from requests_tracker.feeds import ActivityFeed
-from requests_tracker.web import views
+from requests_tracker.web import sources, views
 
 app_name = "web"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("requests/<int:pk>/escalations/", views.file_escalation, name="file_escalation"),
     path("requests/<int:pk>/sources/", views.add_source, name="add_source"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
+    path("sources/<int:pk>/file", sources.source_file, name="source_file"),
     path("feeds/activity.atom", ActivityFeed(), name="activity_feed"),
     re_path(r"^badges/(?P<fips>\d{5})\.svg$", badges.county_badge, name="county_badge"),
 ]
