@@ -28,6 +28,17 @@ def texts(result) -> dict[int, str]:
     return {page.number: page.text for page in result.pages}
 
 
+def text_page_then_scanned_page() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in (text_pdf([LETTER]), scanned_pdf(["scheduled release date"])):
+        writer.append(PdfReader(io.BytesIO(part)))
+    combined = io.BytesIO()
+    writer.write(combined)
+    return combined.getvalue()
+
+
 @pytest.fixture
 def no_tesseract(monkeypatch):
     monkeypatch.setattr(extraction, "ocr_available", lambda languages="eng": False)
@@ -52,15 +63,7 @@ def test_a_scanned_pdf_is_read_with_ocr():
 
 def test_a_pdf_mixing_text_and_scanned_pages_uses_both():
     require_tesseract()
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in (text_pdf([LETTER]), scanned_pdf(["scheduled release date"])):
-        writer.append(PdfReader(io.BytesIO(part)))
-    combined = io.BytesIO()
-    writer.write(combined)
-
-    result = read(combined.getvalue())
+    result = read(text_page_then_scanned_page())
     assert result.method == ExtractionMethod.PDF_TEXT_AND_OCR
     assert "1373" in texts(result)[1]
     assert "release date" in texts(result)[2].lower()
@@ -79,15 +82,7 @@ def test_an_image_is_read_with_ocr(image_format):
 def test_without_tesseract_a_scan_is_marked_ocr_unavailable_and_text_pages_still_read(
     no_tesseract,
 ):
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in (text_pdf([LETTER]), scanned_pdf(["scheduled release date"])):
-        writer.append(PdfReader(io.BytesIO(part)))
-    combined = io.BytesIO()
-    writer.write(combined)
-
-    result = read(combined.getvalue())
+    result = read(text_page_then_scanned_page())
     assert result.status == ExtractionStatus.UNAVAILABLE
     assert result.note == "Page 2 is a scan that needs OCR, and Tesseract is not installed."
     assert list(texts(result)) == [1]
