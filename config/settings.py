@@ -140,6 +140,29 @@ STORAGES = {
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# Uploaded source documents (rules in requests_tracker/uploads.py). They are served only through
+# the permission-checked /sources/<id>/file, never from a public folder, so MEDIA_ROOT must not
+# lie inside the static files.
+if any(Path(str(MEDIA_ROOT)).is_relative_to(folder) for folder in (STATIC_ROOT, *STATICFILES_DIRS)):
+    raise ImproperlyConfigured("MEDIA_ROOT must be outside the static files.")
+SOURCE_MAX_UPLOAD_MB = env.int("SOURCE_MAX_UPLOAD_MB", default=25)
+# DOCX and XLSX are zip files: refuse those that would expand past this (zip bombs).
+SOURCE_MAX_UNZIPPED_MB = env.int("SOURCE_MAX_UNZIPPED_MB", default=250)
+# "django" streams the file from Django; "x-accel-redirect" (nginx) or "x-sendfile" (Apache,
+# lighttpd) let the web server send the bytes after Django has checked who may have them.
+SOURCE_FILE_DELIVERY = env.str("SOURCE_FILE_DELIVERY", default="django")
+if SOURCE_FILE_DELIVERY not in {"django", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        "SOURCE_FILE_DELIVERY must be django, x-accel-redirect or x-sendfile."
+    )
+# nginx's `internal` location that maps onto MEDIA_ROOT (x-accel-redirect only).
+SOURCE_FILE_ACCEL_PREFIX = env.str("SOURCE_FILE_ACCEL_PREFIX", default="/protected-media/")
+# Text extraction (requests_tracker/extraction.py): one huge scan must not hold a worker, so pages
+# past the limit are not read and a document stops being read when its time is up.
+EXTRACTION_MAX_PAGES = env.int("EXTRACTION_MAX_PAGES", default=300)
+EXTRACTION_TIME_LIMIT_SECONDS = env.int("EXTRACTION_TIME_LIMIT_SECONDS", default=300)
+# Tesseract's language data (Debian: tesseract-ocr-eng).
+OCR_LANGUAGES = env.str("OCR_LANGUAGES", default="eng")
 
 # ---------------------------------------------------------------------------------------------
 # Email

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,8 +11,5 @@ urlpatterns = [
     # The journalists' pages, the Atom feed and the badges (last: they own the root).
     path("", include("requests_tracker.web.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded documents are never served from MEDIA_URL, not even with DEBUG: only through the
+# permission-checked /sources/<id>/file.

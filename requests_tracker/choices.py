@@ -90,3 +90,21 @@ class SourceKind(models.TextChoices):
     OFFICIAL_STATEMENT = "official_statement", "Official statement"
     NEWS_REPORT = "news_report", "News report"
     PUBLISHED_STORY = "published_story", "Published story citing the tracker"
+
+
+class ExtractionStatus(models.TextChoices):
+    """Where reading a source document's text stands (a source without a file has none)."""
+
+    PENDING = "pending", "Waiting to be read"
+    DONE = "done", "Text extracted"
+    FAILED = "failed", "Could not be read"
+    UNAVAILABLE = "unavailable", "Needs OCR, which is not installed"
+
+
+class ExtractionMethod(models.TextChoices):
+    PDF_TEXT = "pdf_text", "PDF text layer"
+    OCR = "ocr", "OCR (Tesseract)"
+    PDF_TEXT_AND_OCR = "pdf_text_ocr", "PDF text layer and OCR"
+    DOCX = "docx", "Word document"
+    XLSX = "xlsx", "Spreadsheet"
+    TEXT = "text", "Plain text"

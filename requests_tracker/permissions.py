@@ -82,3 +82,9 @@ def can_manage_campaigns(user: Any) -> bool:
 
 def can_manage_webhooks(user: Any) -> bool:
     return has_role(user, EDITOR)
+
+
+def can_see_sensitive(user: Any) -> bool:
+    """Sensitive sources (they may name people in custody): editors only, everywhere — pages,
+    files, search, feeds and the API. Anyone else may at most be told one exists."""
+    return has_role(user, EDITOR)

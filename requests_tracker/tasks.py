@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from requests_tracker import services
+from requests_tracker.services import documents
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +97,14 @@ def send_digests_task(frequency: str) -> dict[str, int]:
     if result.users_failed:
         raise DigestsIncompleteError(f"{result.users_failed} digest(s) not sent")
     return counts
+
+
+@shared_task(
+    **RETRY_POLICY,
+    # The reading stops itself at EXTRACTION_TIME_LIMIT_SECONDS; these only catch a stuck library.
+    soft_time_limit=settings.EXTRACTION_TIME_LIMIT_SECONDS + 60,
+    time_limit=settings.EXTRACTION_TIME_LIMIT_SECONDS + 120,
+)
+def extract_source_text_task(source_id: int) -> str:
+    """Read one source document's text and keep it for search; returns where reading ended."""
+    return documents.extract_source_text(source_id=source_id).status

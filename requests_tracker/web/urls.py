@@ -10,7 +10,7 @@ from requests_tracker.feeds import (
     RequestFeed,
     WatchesFeed,
 )
-from requests_tracker.web import campaigns, maps, views, watches
+from requests_tracker.web import campaigns, maps, sources, views, watches
 
 PRIVATE = r"^feeds/private/(?P<token>[A-Za-z0-9_-]{20,64})/"
 
@@ -31,6 +31,8 @@ urlpatterns = [
         campaigns.comparison_csv_download,
         name="campaign_comparison_csv",
     ),
+    path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
+    path("sources/<int:pk>/file", sources.source_file, name="source_file"),
     path("feeds/activity.atom", ActivityFeed(), name="activity_feed"),
     re_path(r"^feeds/counties/(?P<fips>\d{5})\.atom$", CountyFeed(), name="county_feed"),
     path("feeds/campaigns/<int:pk>.atom", CampaignFeed(), name="campaign_feed"),

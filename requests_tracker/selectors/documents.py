@@ -1,0 +1,187 @@
+"""Reads of source documents: which sources a user may know exist, and search over their text.
+
+Who sees what (permissions.py): nobody who cannot read the tracker sees any source; a sensitive
+source (it may name people in custody) exists only for editors. Every read here applies that, so
+a page, the API, a feed or the search box built on these selectors cannot leak one.
+
+Search: on PostgreSQL, each page's text is matched with `websearch_to_tsquery` (quotes for a
+phrase, `or`, `-word`), in the English configuration with stemming ("released" finds "release"),
+through the GIN index on the pages. A source is listed once, at its best-ranked page (the lowest
+page number among equals), with a snippet around the match. Elsewhere (SQLite, the quick start)
+it falls back to a case-insensitive substring match of the words as typed, listed at the first
+matching page; the snippet and page number work the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from requests_tracker import permissions
+from requests_tracker.models import SEARCH_CONFIG, Source, SourcePage
+
+# Private-use characters (stripped from stored text) mark the matched words in a snippet, so the
+# document's own text can be escaped before the marks become <mark> tags.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+DEFAULT_LIMIT = 50
+FALLBACK_CONTEXT_CHARACTERS = 90
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    """One source whose document matched: the page the best match is on and the text around it."""
+
+    source: Source
+    page: int
+    snippet: str
+    snippet_html: SafeString
+    rank: float
+
+
+def visible_sources(user: Any) -> QuerySet[Source]:
+    """The sources `user` may know exist: none without read access; sensitive ones for editors."""
+    if not permissions.can_read(user):
+        return Source.objects.none()
+    if permissions.can_see_sensitive(user):
+        return Source.objects.all()
+    return Source.objects.filter(sensitive=False)
+
+
+def source_for_page(pk: int, user: Any) -> Source | None:
+    """The source shown at /sources/<pk>/ if `user` may see it, with who entered and verified it."""
+    return visible_sources(user).select_related("created_by", "verified_by").filter(pk=pk).first()
+
+
+def first_lines(source: Source, *, lines: int = 12, characters: int = 1200) -> str:
+    """The opening lines of the document's text (its first page with text), for a preview."""
+    page = source.pages.order_by("number").values_list("text", flat=True).first()
+    if not page:
+        return ""
+    opening = "\n".join(line for line in page.splitlines() if line.strip())
+    kept = "\n".join(opening.splitlines()[:lines])
+    return kept if len(kept) <= characters else kept[:characters].rsplit(" ", 1)[0] + " …"
+
+
+def search_documents(query: str, user: Any, *, limit: int = DEFAULT_LIMIT) -> list[DocumentHit]:
+    """The sources `user` may see whose document text matches `query`, best match first."""
+    query = query.strip()
+    if not query or not permissions.can_read(user):
+        return []
+    pages = SourcePage.objects.filter(source__in=visible_sources(user))
+    if connection.vendor == "postgresql":
+        return _search_postgresql(pages, query, limit)
+    return _search_substring(pages, query, limit)
+
+
+def sources_matching_text(query: str, user: Any) -> QuerySet[Source]:
+    """The visible sources whose document text matches `query` (for list filters such as `?q=`)."""
+    query = query.strip()
+    visible = visible_sources(user)
+    if not query:
+        return visible.none()
+    pages = SourcePage.objects.all()
+    if connection.vendor == "postgresql":
+        pages = pages.annotate(vector=_vector()).filter(vector=_query(query))
+    else:
+        pages = pages.filter(text__icontains=_plain_words(query))
+    return visible.filter(pk__in=pages.values("source_id"))
+
+
+def _vector() -> SearchVector:
+    # The same expression as the GIN index on SourcePage, so PostgreSQL can use the index.
+    return SearchVector("text", config=SEARCH_CONFIG)
+
+
+def _query(query: str) -> SearchQuery:
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def _search_postgresql(pages: QuerySet[SourcePage], query: str, limit: int) -> list[DocumentHit]:
+    search = _query(query)
+    matching = pages.annotate(vector=_vector()).filter(vector=search)
+    best_page_per_source = (
+        matching.annotate(rank=SearchRank(_vector(), search))
+        .order_by("source_id", "-rank", "number")
+        .distinct("source_id")
+        .values("pk")
+    )
+    # Snippets are made only for the pages listed, after ranking and the limit.
+    rows = (
+        SourcePage.objects.filter(pk__in=best_page_per_source)
+        .annotate(
+            rank=SearchRank(_vector(), search),
+            headline=SearchHeadline(
+                "text",
+                search,
+                config=SEARCH_CONFIG,
+                start_sel=MATCH_START,
+                stop_sel=MATCH_END,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .select_related("source")
+        .order_by("-rank", "-source__published_on", "source_id")[:limit]
+    )
+    return [_hit(row.source, row.number, row.headline, row.rank) for row in rows]
+
+
+def _plain_words(query: str) -> str:
+    return _WHITESPACE.sub(" ", query.replace('"', " ")).strip()
+
+
+def _search_substring(pages: QuerySet[SourcePage], query: str, limit: int) -> list[DocumentHit]:
+    words = _plain_words(query)
+    rows = (
+        pages.filter(text__icontains=words)
+        .select_related("source")
+        .order_by("-source__published_on", "source_id", "number")
+    )
+    hits: list[DocumentHit] = []
+    seen: set[int] = set()
+    for row in rows.iterator(chunk_size=100):
+        if row.source_id in seen:
+            continue
+        seen.add(row.source_id)
+        hits.append(_hit(row.source, row.number, _marked_excerpt(row.text, words), 1.0))
+        if len(hits) >= limit:
+            break
+    return hits
+
+
+def _marked_excerpt(text: str, words: str) -> str:
+    start = text.casefold().find(words.casefold())
+    if start < 0:
+        return text[: 2 * FALLBACK_CONTEXT_CHARACTERS]
+    end = start + len(words)
+    before = max(start - FALLBACK_CONTEXT_CHARACTERS, 0)
+    after = end + FALLBACK_CONTEXT_CHARACTERS
+    return (
+        ("… " if before else "")
+        + text[before:start]
+        + MATCH_START
+        + text[start:end]
+        + MATCH_END
+        + text[end:after]
+        + (" …" if after < len(text) else "")
+    )
+
+
+def _hit(source: Source, page: int, marked: str, rank: float) -> DocumentHit:
+    marked = _WHITESPACE.sub(" ", marked).strip()
+    plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
+    html = escape(marked).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+    return DocumentHit(
+        source=source, page=page, snippet=plain, snippet_html=mark_safe(html), rank=float(rank)
+    )

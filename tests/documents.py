@@ -1,0 +1,96 @@
+"""Test documents made by the tests themselves: nothing binary is fetched or shipped.
+
+A text PDF is written with fpdf2 (its text is a real text layer); a scanned PDF is a picture of
+printed words (Pillow draws them, then saves the picture as a PDF page), so only OCR can read it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+
+from requests_tracker.extraction import ocr_available
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tesseract() -> None:
+    """Skip a test that needs OCR where Tesseract is missing; fail instead under CI."""
+    if ocr_available("eng"):
+        return
+    reason = "Tesseract with English data is not installed (Debian: tesseract-ocr-eng)"
+    if IN_CI:
+        pytest.fail(f"{reason}; CI must install it (.ci/run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def text_pdf(pages: Sequence[str]) -> bytes:
+    """A PDF with one page per string, each set as selectable text."""
+    pdf = FPDF(format="letter")
+    pdf.set_font("Helvetica", size=12)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def page_image(text: str, *, size: tuple[int, int] = (1275, 1650)) -> Image.Image:
+    """A white letter-size page at 150 dpi with `text` printed large and dark, like a clean scan."""
+    image = Image.new("L", size, color=255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=44)
+    y = 150
+    for line in text.splitlines():
+        draw.text((120, y), line, fill=0, font=font)
+        y += 70
+    return image
+
+
+def scanned_pdf(pages: Sequence[str]) -> bytes:
+    """A PDF whose pages are only pictures of text (no text layer), as a scanner makes them."""
+    images = [page_image(text) for text in pages]
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", resolution=150, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def image_bytes(text: str, *, format: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    page_image(text).save(out, format=format)
+    return out.getvalue()
+
+
+def docx_bytes(paragraphs: Sequence[str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    """An uploaded file as Django hands it to a form, a serializer or a service."""
+    return SimpleUploadedFile(name, content, content_type=content_type)
