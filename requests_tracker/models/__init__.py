@@ -1,0 +1,68 @@
+"""The tracker's records: who was asked for what, what they answered, how DOJ escalated, and why
+we believe it (sources).
+
+Models hold fields, one-row constraints, choices and small QuerySet helpers. Status and overdue
+fields are derived by workflow.py and written only by the services. The fixed vocabularies
+(statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
+fields (shared field types), sources, places (counties, agencies), requests (campaigns,
+requests, responses, escalations), figures, activity (the event log, watches, feed tokens),
+webhooks. Import from here: `from requests_tracker.models import DataRequest`.
+"""
+
+from requests_tracker.choices import (
+    ActivityVerb,
+    DataCategory,
+    DueBasis,
+    EscalationKind,
+    EscalationStatus,
+    RequestStatus,
+    ResponseKind,
+    SourceKind,
+)
+from requests_tracker.models.activity import Activity, FeedToken, Watch
+from requests_tracker.models.fields import (
+    LongTextField,
+    TextLengthValidator,
+    TimeStamped,
+    fips_validator,
+    state_validator,
+    validate_categories,
+)
+from requests_tracker.models.figures import ReportedFigure
+from requests_tracker.models.places import Agency, County
+from requests_tracker.models.requests import Campaign, DataRequest, Escalation, Response
+from requests_tracker.models.sources import EXTRACTION_FIELDS, SEARCH_CONFIG, Source, SourcePage
+from requests_tracker.models.webhooks import WebhookDelivery, WebhookSubscription
+
+__all__ = [
+    "EXTRACTION_FIELDS",
+    "SEARCH_CONFIG",
+    "Activity",
+    "ActivityVerb",
+    "Agency",
+    "Campaign",
+    "County",
+    "DataCategory",
+    "DataRequest",
+    "DueBasis",
+    "Escalation",
+    "EscalationKind",
+    "EscalationStatus",
+    "FeedToken",
+    "LongTextField",
+    "ReportedFigure",
+    "RequestStatus",
+    "Response",
+    "ResponseKind",
+    "Source",
+    "SourceKind",
+    "SourcePage",
+    "TextLengthValidator",
+    "TimeStamped",
+    "Watch",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "fips_validator",
+    "state_validator",
+    "validate_categories",
+]

@@ -1,0 +1,207 @@
+"""What DOJ asked for (campaigns and requests) and what happened next (responses, escalations)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from requests_tracker.choices import (
+    DueBasis,
+    EscalationKind,
+    EscalationStatus,
+    RequestStatus,
+    ResponseKind,
+)
+from requests_tracker.models.fields import LongTextField, TimeStamped, validate_categories
+from requests_tracker.models.places import Agency, County
+from requests_tracker.models.sources import Source
+
+
+class Campaign(TimeStamped):
+    """One DOJ action sent to many counties at once: same letter, date, authority and deadline."""
+
+    title = models.CharField(max_length=300)
+    issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="campaigns")
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    due_basis = models.CharField(max_length=20, choices=DueBasis.choices)
+    due_rule = models.CharField(
+        max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
+    )
+    data_sought = models.JSONField(default=list, validators=[validate_categories])
+    legal_authority = models.CharField(max_length=500, blank=True)
+    summary = LongTextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="campaigns")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("issued_on")), name="campaign_due_not_before_issue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:campaign_detail", args=[self.pk])
+
+
+class DataRequest(TimeStamped):
+    """What one county was asked for, by whom, by when, under which authority."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="requests")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    addressee = models.CharField(
+        max_length=200, blank=True, help_text="Who the letter was addressed to, e.g. the sheriff."
+    )
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    due_basis = models.CharField(max_length=20, choices=DueBasis.choices)
+    due_rule = models.CharField(
+        max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
+    )
+    # The deadline an extension moved, kept on the row so withdrawing the extension restores it;
+    # empty while no extension has moved the due date.
+    original_due_on = models.DateField(null=True, blank=True, editable=False)
+    original_due_basis = models.CharField(
+        max_length=20, choices=DueBasis.choices, blank=True, editable=False
+    )
+    original_due_rule = models.CharField(max_length=500, blank=True, editable=False)
+    data_sought = models.JSONField(default=list, validators=[validate_categories])
+    legal_authority = models.CharField(max_length=500, blank=True)
+    summary = LongTextField(blank=True)
+    internal_note = LongTextField(
+        blank=True, help_text="Newsroom-only; never shown to anonymous readers."
+    )
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.AWAITING, editable=False
+    )
+    overdue_since = models.DateField(null=True, blank=True, editable=False)
+    sources = models.ManyToManyField(Source, blank=True, related_name="requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "id"]
+        verbose_name = "data request"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("issued_on")), name="request_due_not_before_issue"
+            ),
+            models.UniqueConstraint(
+                fields=["county", "campaign"],
+                condition=Q(campaign__isnull=False),
+                name="request_one_per_county_per_campaign",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["due_on"]),
+            models.Index(fields=["issued_on"]),
+            models.Index(fields=["overdue_since"]),
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} — {self.issued_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:request_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.issued_on and self.due_on and self.due_on < self.issued_on:
+            raise ValidationError({"due_on": "The due date cannot be before the issue date."})
+
+
+class Response(TimeStamped):
+    """A county's answer to a request (or an extension DOJ granted it)."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="responses")
+    received_on = models.DateField()
+    responding_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    official = models.CharField(max_length=200, blank=True, help_text="Name and title.")
+    kind = models.CharField(max_length=30, choices=ResponseKind.choices)
+    categories_provided = models.JSONField(
+        default=list, blank=True, validators=[validate_categories]
+    )
+    records_provided = models.PositiveIntegerField(null=True, blank=True)
+    legal_basis_cited = models.CharField(max_length=500, blank=True)
+    new_due_on = models.DateField(null=True, blank=True)
+    summary = LongTextField(blank=True)
+    quotation = LongTextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="responses")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="extension_granted") | Q(new_due_on__isnull=False),
+                name="response_extension_has_new_due_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["request", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.received_on:%Y-%m-%d}"
+
+
+class Escalation(TimeStamped):
+    """DOJ's next step on a request; `follows` links the ladder (letter → subpoena → suit)."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(max_length=30, choices=EscalationKind.choices)
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_by"
+    )
+    issued_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True, help_text="Compliance or return date.")
+    court = models.CharField(max_length=200, blank=True)
+    case_number = models.CharField(max_length=100, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
+    )
+    overdue_since = models.DateField(null=True, blank=True, editable=False)
+    summary = LongTextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="escalations")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=models.F("issued_on")),
+                name="escalation_due_not_before_issue",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["overdue_since"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.issued_on:%Y-%m-%d}"

@@ -1,0 +1,128 @@
+"""Sources: the evidence behind each fact, and the text of their documents."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from requests_tracker.choices import (
+    ExtractionMethod,
+    ExtractionStatus,
+    SourceKind,
+)
+from requests_tracker.models.fields import TimeStamped
+from requests_tracker.uploads import source_upload_to, validate_upload_field
+
+EXTRACTION_FIELDS = [
+    "extraction_status",
+    "extraction_note",
+    "extraction_method",
+    "page_count",
+    "extracted_at",
+]
+# The text search configuration of document pages; the GIN index and the queries must agree.
+SEARCH_CONFIG = "english"
+
+
+class Source(TimeStamped):
+    """The evidence for a fact: a document's address and/or an uploaded copy of it."""
+
+    Kind = SourceKind
+
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=1000, blank=True)
+    file = models.FileField(
+        upload_to=source_upload_to, blank=True, validators=[validate_upload_field]
+    )
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    content_type = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="The file's type, read from its bytes.",
+    )
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="May hold personal data of people in custody: only editors see, download or "
+        "search it.",
+    )
+    extraction_status = models.CharField(
+        max_length=20, choices=ExtractionStatus.choices, blank=True, editable=False
+    )
+    extraction_note = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why reading failed, or what was left.",
+    )
+    extraction_method = models.CharField(
+        max_length=20, choices=ExtractionMethod.choices, blank=True, editable=False
+    )
+    page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)
+    archived_url = models.URLField(max_length=1000, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Reading the text is the worker's bookkeeping, not an edit: kept out of the audit trail.
+    history = HistoricalRecords(excluded_fields=EXTRACTION_FIELDS)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""), name="source_has_url_or_file"
+            ),
+        ]
+        indexes = [models.Index(fields=["url"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:source_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if not self.url and not self.file:
+            raise ValidationError({"url": "Give the source's address or upload a copy of it."})
+
+    def get_file_url(self) -> str:
+        return reverse("web:source_file", args=[self.pk])
+
+
+class SourcePage(models.Model):
+    """The text of one page of a source's document (a sheet or part for formats without pages).
+
+    One row per page so a search reports the page a match is on, and PostgreSQL indexes each
+    page's text (GIN over its tsvector) instead of one huge vector per document.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["source", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="source_page_unique_number"),
+        ]
+        indexes = [
+            GinIndex(SearchVector("text", config=SEARCH_CONFIG), name="source_page_text_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} p. {self.number}"
