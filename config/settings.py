@@ -281,6 +281,12 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 # How often the sweep looks for Activity not yet offered to webhooks and deliveries left behind.
 WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)
+# Where webhooks may go (requests_tracker/webhook_targets.py): https to public addresses only.
+# http and the listed networks (CIDR, e.g. 127.0.0.0/8 for test receivers) are for tests.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+# CA certificates that receivers' TLS certificates are checked against; empty: certifi's bundle.
+WEBHOOK_CA_BUNDLE = env.str("WEBHOOK_CA_BUNDLE", default="")
 # Daily digests go out at this hour in TIME_ZONE; hourly ones on the hour.
 DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
 
