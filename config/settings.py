@@ -115,6 +115,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # API throttle counts live in the cache: share one (Redis) across processes in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Counts must not take the site down with Redis: fail open, after a short wait.
+    CACHES["default"]["BACKEND"] = "requests_tracker.shared_cache.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 
 # ---------------------------------------------------------------------------------------------
 # Static files and uploads
@@ -163,11 +169,15 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+    # A year: what the preload list requires (checks.py warns when preload has less).
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The preload directive only consents to listing; nothing is listed until someone submits it.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+# How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1). 0 trusts
+# no such header: rate limits and sign-in lockout count by the connection's address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 # ---------------------------------------------------------------------------------------------
 # Broker and Celery: Redis (or RabbitMQ) in production and CI; a broker needing no server by
@@ -233,6 +243,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1200/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DOJ Request Tracker API",
