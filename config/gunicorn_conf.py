@@ -20,6 +20,9 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
+# gunicorn 25+ opens a management socket (reload, resize, stop) in the user's home: nothing here
+# uses it, and several instances on one host would share one path.
+control_socket_disable = True
 
 _default_headers = wsgi.Response.default_headers
 

@@ -127,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # A kept connection the server dropped (restart, failover, pg_terminate_backend) is replaced
+    # when a request starts, instead of failing that request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # API throttle counts live in the cache: share one (Redis) across processes in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
