@@ -41,7 +41,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "load-run-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+# Pages served without collectstatic (no manifest): plain storage, files from the app folders.
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 
 import django  # noqa: E402
 
@@ -190,8 +193,10 @@ def main() -> int:
         f"{latency['p90']:.0f} | {latency['p99']:.0f} | {latency['max']:.0f} | "
         f"{sum(errors.values()) + sum(c for s, c in statuses.items() if not 200 <= s < 300)} |"
     )
-    print(f"\nStatuses: {dict(sorted(statuses.items()))}; stored: {responses_added} responses, "
-          f"{events_added} response_logged events.")
+    print(
+        f"\nStatuses: {dict(sorted(statuses.items()))}; stored: {responses_added} responses, "
+        f"{events_added} response_logged events."
+    )
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -97,31 +97,39 @@ class PrivateRedis:
             self.process = None
 
 
-class Gunicorn:
-    """`gunicorn config.wsgi:application -c config/gunicorn_conf.py` on 127.0.0.1:<free port>."""
+class ProjectProcess:
+    """`python -m <module> ...` in the project folder, in a session of its own (so stop() ends
+    its children too), output to `log`."""
 
-    def __init__(self, env: dict[str, str], log: Path, *, workers: int = 2) -> None:
-        self.port = free_port()
+    def __init__(self, module_args: list[str], env: dict[str, str], log: Path) -> None:
         self.log = log
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "-c",
-                "config/gunicorn_conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-            ],
+            [sys.executable, "-m", *module_args],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+        )
+
+    def logs(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+class Gunicorn(ProjectProcess):
+    """`gunicorn config.wsgi:application -c config/gunicorn_conf.py` on 127.0.0.1:<free port>."""
+
+    def __init__(self, env: dict[str, str], log: Path, *, workers: int = 2) -> None:
+        self.port = free_port()
+        super().__init__(
+            ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn_conf.py"]
+            + ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)],
+            env,
+            log,
         )
         try:
             self._wait_until_answering()
@@ -144,43 +152,18 @@ class Gunicorn:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def logs(self) -> str:
-        return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
 
-    def stop(self) -> None:
-        _stop(self.process)
-
-
-class Worker:
+class Worker(ProjectProcess):
     """`celery worker` with ONE pool process, so a test knows which process runs its task."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=faults-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+        super().__init__(
+            ["celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1"]
+            + ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+            + [f"--hostname=faults-{uuid.uuid4().hex[:8]}@%h"],
+            env,
+            log,
         )
-
-    def logs(self) -> str:
-        return self.log.read_text(errors="replace")[-8000:] if self.log.exists() else ""
 
     def pool_processes(self) -> list[int]:
         """Process ids of the worker's pool (the children of the main process)."""
@@ -193,9 +176,6 @@ class Worker:
             if int(fields[1]) == self.process.pid:
                 children.append(int(stat.parent.name))
         return children
-
-    def stop(self) -> None:
-        _stop(self.process)
 
 
 @pytest.fixture
