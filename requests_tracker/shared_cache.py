@@ -11,7 +11,6 @@ timeout now and then instead of one per request. Sign-in lockout is kept in the 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -30,25 +29,27 @@ T = TypeVar("T")
 
 
 class FailOpenRedisCache(RedisCache):
-    """Django's Redis cache, answering "nothing cached" instead of raising while Redis is down."""
+    """Django's Redis cache, answering "nothing cached" instead of raising while Redis is down.
 
-    _lock = threading.Lock()
-    _down_until = 0.0  # per process: monotonic time until which Redis is not asked
+    Django makes one instance per thread, so the pause after a failure needs no lock.
+    """
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._down_until = 0.0  # monotonic time until which Redis is not asked
 
     def _call(self, fallback: T, operation: Callable[[], T]) -> T:
-        if time.monotonic() < FailOpenRedisCache._down_until:
+        if time.monotonic() < self._down_until:
             return fallback
         try:
             return operation()
         except UNAVAILABLE as error:
-            with FailOpenRedisCache._lock:
-                if time.monotonic() >= FailOpenRedisCache._down_until:
-                    logger.warning(
-                        "Cache unavailable (%s); rate limits count from zero for %.0f s",
-                        error.__class__.__name__,
-                        BREAK_SECONDS,
-                    )
-                FailOpenRedisCache._down_until = time.monotonic() + BREAK_SECONDS
+            logger.warning(
+                "Cache unavailable (%s); rate limits count from zero for %.0f s",
+                error.__class__.__name__,
+                BREAK_SECONDS,
+            )
+            self._down_until = time.monotonic() + BREAK_SECONDS
             return fallback
 
     def add(
