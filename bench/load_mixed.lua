@@ -3,8 +3,8 @@
 -- Arguments (after `--`): API token, session cookie value, comma-separated request ids.
 -- Mix per 100 requests: 35 API list, 15 API detail, 10 changes feed, 10 dashboard, 10 request
 -- list page, 5 counties page, 15 responses logged through the API (POST, 201 expected).
--- done() prints one JSON line (prefixed "LOAD_RESULT ") with the status counts of every thread
--- and the latency percentiles, for load_mixed.py to check and report.
+-- done() prints one JSON line (prefixed "LOAD_RESULT ") with the status counts of every thread,
+-- the ids of the responses answered 201 and the latency percentiles, for load_mixed.py to check.
 
 local threads = {}
 local token, session, ids
@@ -20,6 +20,7 @@ function init(args)
     table.insert(ids, id)
   end
   statuses = {}
+  created = {}
   written = 0
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
 end
@@ -65,14 +66,20 @@ end
 function response(status, headers, body)
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
+  if status == 201 then
+    table.insert(created, body:match('"id":%s*(%d+)') or "0")
+  end
 end
 
 function done(summary, latency, requests)
-  local totals = {}
+  local totals, ids = {}, {}
   for _, thread in ipairs(threads) do
     local counts = thread:get("statuses")
     for status, count in pairs(counts) do
       totals[status] = (totals[status] or 0) + count
+    end
+    for _, id in ipairs(thread:get("created")) do
+      table.insert(ids, id)
     end
   end
   local parts = {}
@@ -81,10 +88,10 @@ function done(summary, latency, requests)
   end
   local errors = summary.errors
   io.write(string.format(
-    'LOAD_RESULT {"statuses": {%s}, "requests": %d, "duration_us": %d, ' ..
+    'LOAD_RESULT {"statuses": {%s}, "created": [%s], "requests": %d, "duration_us": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
     '"latency_ms": {"p50": %.1f, "p90": %.1f, "p99": %.1f, "max": %.1f, "mean": %.1f}}\n',
-    table.concat(parts, ", "), summary.requests, summary.duration,
+    table.concat(parts, ", "), table.concat(ids, ", "), summary.requests, summary.duration,
     errors.connect, errors.read, errors.write, errors.status, errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000))
