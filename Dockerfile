@@ -24,4 +24,5 @@ RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --no-input
 RUN useradd --system --home /app tracker && mkdir -p /app/var && chown tracker /app/var
 USER tracker
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Bind, workers, timeout and headers: config/gunicorn_conf.py (GUNICORN_BIND, WEB_CONCURRENCY, ...).
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn_conf.py"]

@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from requests_tracker import health
+from requests_tracker import health, sign_in
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before Django's own: the same reset form, limited per client address (sign_in.py).
+    path(
+        "accounts/password_reset/",
+        sign_in.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("requests_tracker.api.urls")),

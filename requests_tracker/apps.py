@@ -8,6 +8,7 @@ class RequestsTrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from requests_tracker import checks  # noqa: F401 (registers the deployment checks)
         from requests_tracker.roles import ensure_roles_after_migrate
 
         # Runs after auth's own post_migrate handler has created the permissions.

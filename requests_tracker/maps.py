@@ -245,14 +245,6 @@ def _layers(
     )
 
 
-# Borders keep the same width on screen whatever the map's size.
-_STYLE = (
-    "<style>.county-map path{vector-effect:non-scaling-stroke}"
-    ".county-map a:focus path,.county-map a:hover path{stroke:#1d1d1f;stroke-width:2.5px}"
-    ".county-map a:focus-visible path{stroke:#f5b400;stroke-width:4px}</style>"
-)
-
-
 def render_map(
     shape: StateShape,
     rows: list[MapRow],
@@ -262,14 +254,15 @@ def render_map(
     only: str | None = None,
     id_prefix: str = "county",
 ) -> str:
-    """The map for a page: an `<svg>` that scales to its container, labelled `label`.
+    """The map for a page: an `<svg>` that scales to its container, labelled `label` (its
+    borders, hover and focus are styled by the site's stylesheet: no inline style under the CSP).
 
     `only` (a map category) draws the other counties without their fill (a status filter)."""
     view_box = f"{-PADDING} {-PADDING} {shape.width + 2 * PADDING} {shape.height + 2 * PADDING}"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="county-map" viewBox="{view_box}" '
         f'role="group" aria-label="{escape(label)}" data-state="{shape.code}">'
-        f"{_STYLE}<defs>{_hatch(f'{id_prefix}-hatch')}</defs>"
+        f"<defs>{_hatch(f'{id_prefix}-hatch')}</defs>"
         + _layers(shape, rows, href_for=href_for, only=only, id_prefix=id_prefix)
         + "</svg>"
     )
@@ -307,7 +300,6 @@ def render_embed(
         f'viewBox="0 0 {EMBED_WIDTH} {height}" width="{EMBED_WIDTH}" height="{height}" '
         f'role="group" aria-label="{escape(title)}" font-family="{EMBED_FONT}">',
         f"<title>{escape(title)}</title>",
-        _STYLE,
         f"<defs>{_hatch('embed-hatch')}</defs>",
         f'<rect width="{EMBED_WIDTH}" height="{height}" fill="#ffffff"/>',
         f'<text x="16" y="40" font-size="28" font-weight="700" fill="#1d1d1f">'

@@ -9,10 +9,16 @@ from __future__ import annotations
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from requests_tracker.client_address import client_address
+
 
 class AnonymousRateThrottle(throttling.AnonRateThrottle):
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:  # noqa: ANN001
+        # Trust X-Forwarded-For only as far as settings.NUM_PROXIES says (client_address.py).
+        return client_address(request)
 
 
 class SignedInRateThrottle(throttling.UserRateThrottle):

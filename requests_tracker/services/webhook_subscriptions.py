@@ -13,6 +13,7 @@ from requests_tracker.models import WebhookSubscription
 from requests_tracker.services.editing import model_update
 from requests_tracker.services.timeline import User, actor_or_none
 from requests_tracker.services.webhooks import enable_subscription
+from requests_tracker.webhook_targets import validate_subscription_url
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def subscribe_webhook(
     Empty `event_types` means every event. The secret is returned on the record so the caller
     can show it once; it is never written to the history table.
     """
+    validate_subscription_url(url)
     with transaction.atomic():
         subscription = WebhookSubscription(
             url=url,
@@ -52,6 +54,8 @@ def update_webhook_subscription(
     """Change a subscription; switching a disabled one back on also clears its failure count."""
     if "event_types" in changes:
         changes["event_types"] = list(changes["event_types"])
+    if "url" in changes:
+        validate_subscription_url(changes["url"])
     with transaction.atomic():
         subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
         was_active = subscription.is_active

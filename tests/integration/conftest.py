@@ -165,3 +165,7 @@ def wait_until(condition: Callable[[], object], *, timeout: float, interval: flo
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+# Private Redis, gunicorn and one-process worker fixtures (deployment and fault tests).
+from tests.integration.servers import app_env, private_redis, started  # noqa: E402, F401

@@ -13,7 +13,7 @@ from django.test import override_settings
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app as celery_app
-from requests_tracker import services, tasks
+from requests_tracker import services, tasks, webhook_targets
 from requests_tracker.models import ActivityVerb, WebhookDelivery, WebhookSubscription
 from requests_tracker.services import webhooks
 from tests.factories import CountyFactory, make_request
@@ -186,7 +186,7 @@ def test_an_unreachable_receiver_is_retried_and_the_error_recorded(db):
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.response_status is None
-    assert "ConnectionError" in delivery.last_error
+    assert delivery.last_error == webhook_targets.CONNECT_FAILED
 
 
 @pytest.mark.django_db

@@ -1,0 +1,39 @@
+"""Who is asking: the client's address, as far as this deployment can know it.
+
+Every per-address count (the API's anonymous rate limit, sign-in lockout, password-reset limits)
+keys on this one function, so all of them trust the same proxies and no more.
+
+`X-Forwarded-For` is a list that every proxy on the way extends with the address it received the
+request from; anything to the left of what our own proxies wrote is whatever the client chose to
+send. So the address is taken `settings.NUM_PROXIES` entries from the right: with 0 (the default,
+for a deployment that faces clients directly) the header is ignored and the connection's address
+(`REMOTE_ADDR`) is used; behind one load balancer, 1 takes the entry the balancer appended.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address: REMOTE_ADDR, or the entry NUM_PROXIES from the right of
+    X-Forwarded-For when that many proxies are trusted.
+
+    With fewer entries than trusted proxies, the leftmost one is used (what the outermost proxy
+    saw). An entry that is not an IP address (a misconfigured proxy) is ignored in favour of
+    REMOTE_ADDR, which is never empty for a real connection.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    entries = [entry.strip() for entry in forwarded.split(",")]
+    candidate = entries[-min(proxies, len(entries))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
