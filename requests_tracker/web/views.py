@@ -268,48 +268,58 @@ def _back_to(data_request: DataRequest, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{data_request.get_absolute_url()}#{anchor}")
 
 
-@creator_required
-def log_response(request: HttpRequest, pk: int) -> HttpResponse:
-    """Log a county's answer, with the source typed beside it (services.log_response)."""
+def _log_entry(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[ResponseForm] | type[EscalationForm],
+    write: Callable[..., Any],
+    form_name: str,
+    done: str,
+) -> HttpResponse:
+    """A response or escalation from its form through its service, with the source typed beside
+    it: back to the request at the new entry, or the page with the form and its errors."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = ResponseForm(request.POST, request.FILES, data_request=data_request)
+    form = form_class(request.POST, request.FILES, data_request=data_request)
     if form.is_valid():
         try:
-            response = services.log_response(
-                data_request=data_request, actor=request.user, **form.service_arguments()
-            )
+            entry = write(data_request=data_request, actor=request.user, **form.service_arguments())
         except ValidationError as error:
             attach_service_errors(form, error)
         else:
             messages.success(
                 request,
-                f"Response logged ({response.get_kind_display().lower()}). "
-                f"Status: {response.request.get_status_display()}.",
+                f"{done} ({entry.get_kind_display().lower()}). "
+                f"Status: {entry.request.get_status_display()}.",
             )
-            return _back_to(data_request, f"response-{response.pk}")
-    return _request_page(request, pk, response_form=form)
+            return _back_to(data_request, f"{type(entry).__name__.lower()}-{entry.pk}")
+    return _request_page(request, pk, **{form_name: form})
+
+
+@creator_required
+def log_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a county's answer (services.log_response)."""
+    return _log_entry(
+        request,
+        pk,
+        form_class=ResponseForm,
+        write=services.log_response,
+        form_name="response_form",
+        done="Response logged",
+    )
 
 
 @creator_required
 def file_escalation(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record DOJ's next step, with the source typed beside it (services.file_escalation)."""
-    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = EscalationForm(request.POST, request.FILES, data_request=data_request)
-    if form.is_valid():
-        try:
-            escalation = services.file_escalation(
-                data_request=data_request, actor=request.user, **form.service_arguments()
-            )
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Escalation filed ({escalation.get_kind_display().lower()}). "
-                f"Status: {escalation.request.get_status_display()}.",
-            )
-            return _back_to(data_request, f"escalation-{escalation.pk}")
-    return _request_page(request, pk, escalation_form=form)
+    """Record DOJ's next step (services.file_escalation)."""
+    return _log_entry(
+        request,
+        pk,
+        form_class=EscalationForm,
+        write=services.file_escalation,
+        form_name="escalation_form",
+        done="Escalation filed",
+    )
 
 
 @creator_required
