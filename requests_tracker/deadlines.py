@@ -91,5 +91,5 @@ def stated_deadline(due_on: dt.date, quoted_words: str) -> Deadline:
     """A deadline the letter states; the quoted words are kept as the rule."""
     quoted_words = quoted_words.strip()
     if not quoted_words:
-        raise ValueError("Quote the letter's words for a stated deadline.")
+        raise ValueError("Quote the letter's words for the deadline.")
     return Deadline(due_on=due_on, basis=DueBasis.STATED, rule=quoted_words)

@@ -16,6 +16,7 @@ from requests_tracker.services.editing import model_update, reject_unknown_field
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
 from requests_tracker.services.timeline import (
+    FUTURE_ISSUE_DATE,
     User,
     actor_or_none,
     local_today,
@@ -196,7 +197,7 @@ def _validate_escalation(escalation: Escalation, data_request: DataRequest, toda
             f"({data_request.issued_on.isoformat()})."
         )
     elif escalation.issued_on and escalation.issued_on > today:
-        errors["issued_on"] = "The issue date cannot be in the future."
+        errors["issued_on"] = FUTURE_ISSUE_DATE
     if escalation.follows_id is not None:
         follows = escalation.follows
         if follows.request_id != data_request.pk:

@@ -18,6 +18,7 @@ from requests_tracker.models import Activity, Agency, Campaign, County, DataRequ
 from requests_tracker.services.editing import model_update, reject_unknown_fields
 from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
 from requests_tracker.services.timeline import (
+    FUTURE_ISSUE_DATE,
     User,
     actor_or_none,
     announce_on_commit,
@@ -69,9 +70,10 @@ def resolve_deadline(
     if due_basis == DueBasis.STATED:
         if due_on is None:
             raise ValidationError({"due_on": "Give the due date the letter states."})
-        if not due_rule.strip():
-            raise ValidationError({"due_rule": "Quote the letter's words for the deadline."})
-        return deadlines.stated_deadline(due_on, due_rule)
+        try:
+            return deadlines.stated_deadline(due_on, due_rule)
+        except ValueError as error:  # the rule's words are deadlines.py's
+            raise ValidationError({"due_rule": str(error)}) from None
     if due_basis in (DueBasis.CALENDAR_DAYS, DueBasis.BUSINESS_DAYS):
         if due_days is None or due_days < 0:
             raise ValidationError(
@@ -195,7 +197,7 @@ def _new_request(
 
 def _check_issue_date(issued_on: dt.date, today: dt.date) -> None:
     if issued_on > today:
-        raise ValidationError({"issued_on": "The issue date cannot be in the future."})
+        raise ValidationError({"issued_on": FUTURE_ISSUE_DATE})
 
 
 def issue_campaign(

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 User = AbstractBaseUser
 FLAG_OVERDUE_LOCK_KEY = 7_284_006  # Gov. Code 7284.6: any fixed number shared by every process.
 SUMMARY_MAX_LENGTH = Activity._meta.get_field("summary").max_length
+FUTURE_ISSUE_DATE = "The issue date cannot be in the future."
+"""Requests, campaigns and escalations alike: nothing is issued after today."""
 
 SENTENCES: dict[str, str] = {
     ActivityVerb.REQUEST_ISSUED: "{agency} asked {county} for data, due {due_on}",
