@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -41,11 +42,13 @@ def queue_text_extraction(*, source: Source) -> None:
     transaction.on_commit(lambda: _queue(source_id))
 
 
-def _queue(source_id: int) -> None:
-    from requests_tracker import tasks
+EXTRACT_TASK = "requests_tracker.tasks.extract_source_text_task"
 
+
+def _queue(source_id: int) -> None:
+    # By name in Celery's registry: services never import the task module.
     try:
-        tasks.extract_source_text_task.delay(source_id)
+        current_app.tasks[EXTRACT_TASK].delay(source_id)
     except Exception:  # the broker being down must never fail the upload
         logger.warning("Broker unreachable; source %s stays pending for extract_text.", source_id)
 
