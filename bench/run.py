@@ -57,7 +57,7 @@ class Options:
     repeats: int = 3
     seconds: int = 5
     """wrk's duration per point; a slow endpoint gets longer (see `duration_for`)."""
-    max_seconds: int = 30
+    max_seconds: int = 20
     warmup_seconds: int = 1
     """wrk at 2 clients before measuring, so both workers have loaded code and templates."""
     seed: int = 2025
@@ -69,7 +69,8 @@ class Options:
     progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
 
     def duration_for(self, one_request_seconds: float) -> int:
-        """At least `seconds`, and long enough for about 10 requests from one client."""
+        """At least `seconds`, and long enough for about 10 requests from one client, up to
+        `max_seconds` (a 7 s page gets about 3 requests per run from one client)."""
         wanted = math.ceil(10 * one_request_seconds)
         return max(self.seconds, min(wanted, self.max_seconds))
 
@@ -219,6 +220,7 @@ def measure_endpoints(
     for key, server, path in targets:  # warm up both workers (imports, templates, connections)
         if options.warmup_seconds:
             wrk(server.base_url + path, clients=2, seconds=options.warmup_seconds, cookie=cookie)
+            server.settle(path, cookie)
         _, results[key]["one_request_s"], _ = get(server.port, path, cookie)
 
     runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -231,6 +233,8 @@ def measure_endpoints(
                 )
                 run = wrk(server.base_url + path, clients=clients, seconds=seconds, cookie=cookie)
                 run["seconds"] = seconds
+                server.sample()
+                run["restarted_after"] = server.settle(path, cookie)
                 runs.setdefault((key, clients), []).append(run)
     for key, _, _ in targets:
         results[key]["clients"] = {

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,12 +78,18 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     first_workers: list[int] = field(default_factory=list)
+    ready_path: str = "/"
+    restarts: int = 0
+    replaced: set[int] = field(default_factory=set)
+    max_rss_mb: float = 0.0
+    max_peak_rss_mb: float = 0.0
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, ready_path: str, timeout: float = 60) -> None:
+        self.ready_path = ready_path
         log = self.log_path.open("ab")
         command = [sys.executable, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(
@@ -97,7 +104,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.app} exited; see {self.log_path}")
             try:
-                status, _, _ = get(self.port, ready_path)
+                get(self.port, ready_path)
             except OSError:
                 time.sleep(0.2)
                 continue
@@ -108,22 +115,65 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn {self.app} did not answer {ready_path} in {timeout} s")
 
+    def settle(self, next_path: str, cookie: str = "") -> bool:
+        """Make sure no abandoned work is left before the next point; True if it restarted.
+
+        A sync worker finishes every request it accepted, even one whose client has gone: when
+        wrk stops, the requests still queued (up to one per connection) keep the workers busy
+        for a while, which the next point would measure. If a cheap request is not answered at
+        once, the server is restarted (dropping that work) and both workers are warmed up with
+        the next path, so the next point starts from the same state as the first.
+        """
+        try:
+            status, seconds, _ = get(self.port, self.ready_path, timeout=2)
+            if seconds < 1:
+                return False
+        except OSError:
+            pass
+        self.sample()
+        self.stop(quick=True)
+        self.port = free_port()
+        self.start(self.ready_path)
+        warmers = [
+            threading.Thread(target=get, args=(self.port, next_path, cookie))
+            for _ in range(GUNICORN_WORKERS)
+        ]
+        for warmer in warmers:
+            warmer.start()
+        for warmer in warmers:
+            warmer.join()
+        self.restarts += 1
+        return True
+
     def workers(self) -> list[int]:
         return _children(self.process.pid) if self.process else []
 
-    def memory(self) -> dict[str, Any]:
-        """Each worker's memory now, and how many workers were replaced (killed by the timeout
-        or crashed) since the server started."""
+    def sample(self) -> None:
+        """Note each worker's memory and whether any was replaced since the last start."""
         workers = self.workers()
+        for pid in workers:
+            memory = memory_mb(pid)
+            self.max_rss_mb = max(self.max_rss_mb, memory.get("rss_mb", 0))
+            self.max_peak_rss_mb = max(self.max_peak_rss_mb, memory.get("peak_rss_mb", 0))
+        self.replaced.update(set(self.first_workers) - set(workers))
+
+    def memory(self) -> dict[str, Any]:
+        """Each worker's memory now; the most any worker held when sampled (after each wrk run)
+        and at its peak; how many workers were replaced (killed by the timeout or crashed)."""
+        self.sample()
         return {
-            "workers": [memory_mb(pid) for pid in workers],
-            "workers_replaced": len(set(self.first_workers) - set(workers)),
+            "workers": [memory_mb(pid) for pid in self.workers()],
+            "max_rss_mb": self.max_rss_mb,
+            "max_peak_rss_mb": self.max_peak_rss_mb,
+            "workers_replaced": len(self.replaced),
+            "restarts": self.restarts,
         }
 
-    def stop(self) -> None:
+    def stop(self, *, quick: bool = False) -> None:
+        """Graceful stop (SIGTERM); `quick` drops the requests in progress (SIGQUIT)."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(signal.SIGQUIT if quick else signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:

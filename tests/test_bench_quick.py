@@ -130,9 +130,10 @@ def test_quick_bench_serves_loads_and_reports_every_endpoint(tmp_path) -> None:
     assert flag["service_runs"][0]["requests_flagged"] == flag["requests_newly_overdue"]
     assert flag["peak_rss_mb"] > 0
     assert len(measured["memory"]["app"]["workers"]) == 2
+    assert measured["memory"]["app"]["max_rss_mb"] > 0
     assert measured["memory"]["app"]["workers_replaced"] == 0
     assert json.loads((tmp_path / "results.json").read_text())["sizes"]["300"]["size"] == 300
     assert {target["target"] for target in results["targets"]} >= {
         "API list p99 at 50 clients < 250 ms",
-        "a gunicorn worker's RSS under 200 MB after the run",
+        "a gunicorn worker's RSS under 200 MB after the run (the most seen after any point)",
     }
