@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from typing import Any
@@ -51,6 +52,12 @@ def explain(sql: str, params: Any) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def _short(text: str, limit: int = 1500) -> str:
+    """A statement or its parameters as they read in a report: long IN lists folded."""
+    text = re.sub(r"(%s, ){10,}%s", lambda m: f"%s × {m.group(0).count('%s')}", text)
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
 def profile_endpoint(client: Any, key: str, url: str, repeat: int, explain_top: int) -> str:
     from pyinstrument import Profiler
 
@@ -74,9 +81,13 @@ def profile_endpoint(client: Any, key: str, url: str, repeat: int, explain_top: 
     for seconds, sql, params in queries[:explain_top]:
         parts += [
             f"### Query of {seconds * 1000:.1f} ms",
-            sql,
-            f"params: {params!r}",
-            explain(sql, params),
+            _short(sql),
+            f"params: {_short(repr(params), 300)}",
+            re.sub(
+                r"'\{[0-9,]{200,}\}'",
+                lambda m: f"'{{… {m.group(0).count(',') + 1} ids}}'",
+                explain(sql, params),
+            ),
         ]
     return "\n\n".join(parts)
 
