@@ -1,212 +1,413 @@
-"""How the API, the pages and the overdue job cost as the tracker grows.
+"""`python -m bench`: the tracker at 10k, 100k and 1M requests, served and loaded as in production.
 
-For each size (default 1,000 and 10,000 requests) this script creates a throwaway database beside
-the one DATABASE_URL names (Django's test database, `test_<name>`: your data is never touched),
-migrates it, fills it with `manage.py seed_bench --requests N`, then measures in-process with the
-Django test Client (no network, no server): each target is requested once to warm up, then R
-times, timing each run and counting its SQL queries. The throwaway database is dropped afterwards.
+For each size, in one run on PostgreSQL:
+1. a database `bench_<N>` seeded with `manage.py seed_bench --requests N` (reused when it already
+   holds that N, that seed and the current migrations; `--reseed` forces a fresh one);
+2. the app (config.wsgi) and the floor (bench/floor.py) each served by gunicorn with the same
+   settings (2 sync workers, 30 s timeout) on 127.0.0.1, signed in as a viewer;
+3. every endpoint in bench/endpoints.py requested once (it must answer 200; an optional one that
+   answers 404 is skipped with a note) and counted in SQL statements, then driven by wrk at 1, 10
+   and 50 clients, `--repeats` times in rotation; reported per point: the median over repeats of
+   requests per second, p50 and p99 latency, and the API list's ratio to the floor;
+4. each gunicorn worker's memory after the run;
+5. flag_overdue on the day that newly flags about 10% of the requests, against one hand-written
+   statement that sets the same flags and writes the same Activity rows, each timed inside a
+   transaction that is rolled back, with the peak RSS of the flag_overdue process.
 
-Printed: a Markdown table with, per size, the median and p90 in milliseconds and the SQL queries
-per run, and the ratio of the medians (large / small), which shows how the cost grows with size.
-A list endpoint or page should cost the same number of queries at every size.
-
-    DEBUG=true SECRET_KEY=bench TRACKER_PUBLIC=false \\
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench \\
-    .venv/bin/python bench/run.py [--sizes 1000,10000] [--repeat 15] [--seed 2025]
+Results go to bench/results.json and bench/results.md (and, with --docs, into the marked section
+of docs/performance.md). `--quick` is the same pipeline at 300 and 600 requests, one repeat of one
+second, for a smoke run; the CI test tests/test_bench_quick.py runs that pipeline on its own data.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 import math
 import os
+import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import psycopg
 
-import django  # noqa: E402
+from bench import report
+from bench.endpoints import ENDPOINTS
+from bench.servers import ROOT, Server, get, run_with_peak_rss, wrk
 
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-
-from requests_tracker import services  # noqa: E402
-from requests_tracker.models import Activity, DataRequest, Escalation, Response  # noqa: E402
-
-FLAG_AS_OF = dt.date(2026, 6, 1)
-"""Long after every seeded due date: the first flag_overdue run flags every waiting request."""
-
-PAGES = [
-    ("GET /api/v1/requests/?page_size=200", "/api/v1/requests/?page_size=200"),
-    ("GET /api/v1/stats/", "/api/v1/stats/"),
-    ("GET /api/v1/activity/?page_size=200", "/api/v1/activity/?page_size=200"),
-    ("GET /requests/ (viewer)", "/requests/"),
-    ("GET / dashboard (viewer)", "/"),
-]
-FLAG_FIRST = "flag_overdue: first run (flags all)"
-FLAG_AGAIN = "flag_overdue: second run (idempotent)"
+DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
+DEFAULT_CLIENTS = [1, 10, 50]
+FLOOR = "floor"
+"""Results key of the floor's measurements (the API list done by hand)."""
 
 
 @dataclass
-class Measure:
-    ms: list[float] = field(default_factory=list)
-    queries: set[int] = field(default_factory=set)
+class Options:
+    sizes: list[int] = field(default_factory=lambda: list(DEFAULT_SIZES))
+    clients: list[int] = field(default_factory=lambda: list(DEFAULT_CLIENTS))
+    repeats: int = 3
+    seconds: int = 5
+    """wrk's duration per point; a slow endpoint gets longer (see `duration_for`)."""
+    max_seconds: int = 20
+    warmup_seconds: int = 1
+    """wrk at 2 clients before measuring, so both workers have loaded code and templates."""
+    seed: int = 2025
+    flag_share: float = 0.10
+    reseed: bool = False
+    server_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
+    """The PostgreSQL server where bench databases are created (any database on it)."""
+    log_dir: Path = ROOT / "var" / "bench"
+    progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True)
 
-    def add(self, seconds: float, queries: int) -> None:
-        self.ms.append(seconds * 1000)
-        self.queries.add(queries)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.ms)
-
-    @property
-    def p90(self) -> float:
-        """Nearest-rank 90th percentile: the run that 90% of the runs are not slower than."""
-        ordered = sorted(self.ms)
-        return ordered[math.ceil(0.9 * len(ordered)) - 1]
-
-    @property
-    def query_label(self) -> str:
-        return "/".join(str(q) for q in sorted(self.queries))
-
-
-def timed(run: Callable[[], object]) -> tuple[float, int, object]:
-    """Seconds, SQL statements and result of `run()`. Counted with an execute wrapper, not
-    connection.queries: with DEBUG on, that log is capped (9,000) and seeding fills it."""
-    statements = 0
-
-    def count(execute, sql, params, many, context):  # noqa: ANN001
-        nonlocal statements
-        statements += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        result = run()
-        elapsed = time.perf_counter() - started
-    return elapsed, statements, result
+    def duration_for(self, one_request_seconds: float) -> int:
+        """At least `seconds`, and long enough for about 10 requests from one client, up to
+        `max_seconds` (a 7 s page gets about 3 requests per run from one client)."""
+        wanted = math.ceil(10 * one_request_seconds)
+        return max(self.seconds, min(wanted, self.max_seconds))
 
 
-def measure_pages(client: Client, repeat: int) -> dict[str, Measure]:
-    results = {}
-    for label, url in PAGES:
-        measure = Measure()
-        for attempt in range(repeat + 1):
-            seconds, queries, response = timed(lambda url=url: client.get(url))
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}")
-            if attempt:  # the first run warms caches (templates, ORM) and is not counted
-                measure.add(seconds, queries)
-        results[label] = measure
+def database_url(server_url: str, name: str) -> str:
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def schema_mark() -> str:
+    """Changes whenever a migration is added or edited: a seeded database is then rebuilt."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "requests_tracker" / "migrations").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def app_environment(database: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The app's settings for the bench: production-like (DEBUG off), plain HTTP on 127.0.0.1,
+    static files from the app folders, throttles out of the way of the load generator."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_")) and key != "CI"
+    }
+    env.update(
+        DATABASE_URL=database,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY", "bench-only-not-a-secret"),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
+        TRACKER_PUBLIC="false",
+        API_THROTTLE_USER="100000000/min",
+        API_THROTTLE_ANON="100000000/min",
+        LOG_LEVEL="WARNING",
+        PYTHONWARNINGS="ignore",
+    )
+    env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/5")
+    env.update(extra or {})
+    return env
+
+
+def probe(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    stdout, _, _ = run_with_peak_rss([sys.executable, "-m", "bench.probe", step, *args], env)
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def manage(env: dict[str, str], *args: str) -> tuple[str, float, float]:
+    return run_with_peak_rss([sys.executable, "manage.py", *args], env)
+
+
+# --- databases ----------------------------------------------------------------------------------
+
+
+def ensure_database(size: int, options: Options) -> tuple[str, dict[str, Any]]:
+    """`bench_<size>`, seeded for `size` requests with the options' seed; reused when it is."""
+    name = f"bench_{size}"
+    mark = f"seed_bench requests={size} seed={options.seed} schema={schema_mark()}"
+    url = database_url(options.server_url, name)
+    with psycopg.connect(options.server_url, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+        if row is not None and row[0] == mark and not options.reseed:
+            options.progress(f"{name}: reusing ({mark})")
+            return url, {"reused": True, "mark": mark}
+        if row is not None:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = app_environment(url)
+    options.progress(f"{name}: migrating")
+    _, migrate_seconds, _ = manage(env, "migrate", "--verbosity", "0")
+    options.progress(f"{name}: seeding {size:,} requests")
+    out, seed_seconds, seed_rss = manage(
+        env, "seed_bench", "--requests", str(size), "--seed", str(options.seed)
+    )
+    with psycopg.connect(options.server_url, autocommit=True) as admin:
+        admin.execute(f"COMMENT ON DATABASE \"{name}\" IS '{mark}'")
+    options.progress(f"{name}: seeded in {seed_seconds:.0f} s")
+    return url, {
+        "reused": False,
+        "mark": mark,
+        "migrate_seconds": migrate_seconds,
+        "seed_seconds": seed_seconds,
+        "seed_peak_rss_mb": seed_rss,
+        "seed_output": out.strip().splitlines()[-1],
+    }
+
+
+def vacuum(url: str) -> None:
+    """Reclaim what a rolled-back pass left behind, so every pass starts from the same state."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(
+            "VACUUM (ANALYZE) requests_tracker_datarequest, requests_tracker_escalation, "
+            "requests_tracker_activity"
+        )
+
+
+# --- one size -----------------------------------------------------------------------------------
+
+
+def median(values: list[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "rps": median([run["rps"] for run in runs]),
+        "p50_ms": median([run["p50_ms"] for run in runs]),
+        "p99_ms": median([run["p99_ms"] for run in runs]),
+        "errors": sum(run["errors"] for run in runs),
+        "seconds": runs[0]["seconds"] if runs else None,
+        "runs": runs,
+    }
+
+
+def measure_endpoints(
+    app: Server, floor: Server, cookie: str, ids: dict[str, int], options: Options
+) -> dict[str, Any]:
+    """Every endpoint checked once, warmed up, then driven by wrk in rotation."""
+    targets: list[tuple[str, Server, str]] = []
+    results: dict[str, Any] = {}
+    for endpoint in ENDPOINTS:
+        path = endpoint.url(**ids)
+        status, seconds, _ = get(app.port, path, cookie)
+        entry: dict[str, Any] = {"path": path, "status": status, "one_request_s": seconds}
+        results[endpoint.key] = entry
+        if status == 404 and endpoint.optional:
+            entry["skipped"] = "not built yet (404)"
+            continue
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}; the bench expects 200")
+        targets.append((endpoint.key, app, path))
+        if endpoint.floor_path:
+            status, seconds, _ = get(floor.port, endpoint.floor_path)
+            if status != 200:
+                raise RuntimeError(f"the floor answered {status} for {endpoint.floor_path}")
+            results[FLOOR] = {"path": endpoint.floor_path, "status": 200, "one_request_s": seconds}
+            targets.append((FLOOR, floor, endpoint.floor_path))
+
+    for key, server, path in targets:  # warm up both workers (imports, templates, connections)
+        if options.warmup_seconds:
+            wrk(server.base_url + path, clients=2, seconds=options.warmup_seconds, cookie=cookie)
+            server.settle(path, cookie)
+        _, results[key]["one_request_s"], _ = get(server.port, path, cookie)
+
+    runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for repeat in range(options.repeats):
+        for key, server, path in targets:
+            seconds = options.duration_for(results[key]["one_request_s"])
+            for clients in options.clients:
+                options.progress(
+                    f"  repeat {repeat + 1}/{options.repeats} {key} {clients} client(s) {seconds} s"
+                )
+                run = wrk(server.base_url + path, clients=clients, seconds=seconds, cookie=cookie)
+                run["seconds"] = seconds
+                server.sample()
+                run["restarted_after"] = server.settle(path, cookie)
+                runs.setdefault((key, clients), []).append(run)
+    for key, _, _ in targets:
+        results[key]["clients"] = {
+            str(clients): summarize(runs[(key, clients)]) for clients in options.clients
+        }
     return results
 
 
-def measure_flag_overdue(repeat: int) -> tuple[dict[str, Measure], services.OverdueResult]:
-    """Both runs inside a transaction rolled back afterwards, so every repetition flags afresh."""
-    first, again = Measure(), Measure()
-    flagged = None
-    for attempt in range(repeat + 1):
-        with transaction.atomic():
-            seconds, queries, flagged = timed(lambda: services.flag_overdue(today=FLAG_AS_OF))
-            seconds_again, queries_again, repeat_result = timed(
-                lambda: services.flag_overdue(today=FLAG_AS_OF)
-            )
-            if repeat_result.changed:
-                raise SystemExit(f"flag_overdue is not idempotent: {repeat_result}")
-            transaction.set_rollback(True)
-        if attempt:
-            first.add(seconds, queries)
-            again.add(seconds_again, queries_again)
-    return {FLAG_FIRST: first, FLAG_AGAIN: again}, flagged
-
-
-def bench_size(
-    size: int, *, repeat: int, seed: int
-) -> tuple[dict[str, Measure], dict[str, object]]:
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        started = time.perf_counter()
-        call_command("seed_bench", requests=size, seed=seed, stdout=StringIO())
-        seeded_in = time.perf_counter() - started
-        viewer = get_user_model().objects.create_user("bench-viewer", password=None)
-        viewer.groups.add(Group.objects.get(name="viewer"))
-        client = Client()
-        client.force_login(viewer)
-        results = measure_pages(client, repeat)
-        flag_results, flagged = measure_flag_overdue(repeat)
-        results.update(flag_results)
-        facts = {
-            "requests": DataRequest.objects.count(),
-            "responses": Response.objects.count(),
-            "escalations": Escalation.objects.count(),
-            "activity": Activity.objects.count(),
-            "overdue before the run": DataRequest.objects.filter(
-                overdue_since__isnull=False
-            ).count(),
-            "flagged by the first run": flagged.requests_flagged + flagged.escalations_flagged,
-            "seed_bench seconds": round(seeded_in, 1),
-        }
-        return results, facts
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-def table(sizes: list[int], runs: dict[int, dict[str, Measure]]) -> str:
-    small, large = sizes[0], sizes[-1]
-    head = ["What"]
-    for size in sizes:
-        head += [f"{size:,}: median ms", f"{size:,}: p90 ms", f"{size:,}: queries"]
-    head.append(f"median ×{large // small} size")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for label in runs[small]:
-        row = [label]
-        for size in sizes:
-            measure = runs[size][label]
-            row += [f"{measure.median:.1f}", f"{measure.p90:.1f}", measure.query_label]
-        row.append(f"{runs[large][label].median / runs[small][label].median:.2f}")
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000", help="Request counts, comma separated.")
-    parser.add_argument("--repeat", type=int, default=15, help="Timed runs per target.")
-    parser.add_argument("--seed", type=int, default=2025, help="Seed passed to seed_bench.")
-    args = parser.parse_args()
-    sizes = sorted(int(size) for size in args.sizes.split(","))
-
-    setup_test_environment()
-    runs, facts = {}, {}
-    try:
-        for size in sizes:
-            print(f"Seeding and measuring {size:,} requests…", file=sys.stderr, flush=True)
-            runs[size], facts[size] = bench_size(size, repeat=args.repeat, seed=args.seed)
-    finally:
-        teardown_test_environment()
-
-    print(
-        f"Database: {connection.vendor}; {args.repeat} timed runs per target after one warm-up; "
-        f"seed {args.seed}; flag_overdue as of {FLAG_AS_OF.isoformat()}.\n"
+def measure_flag_overdue(url: str, env: dict[str, str], options: Options) -> dict[str, Any]:
+    """flag_overdue against the hand-written statement, alternating, each rolled back."""
+    day = probe("flag-date", env, "--share", str(options.flag_share))
+    service_runs, hand_runs = [], []
+    for _ in range(options.repeats):
+        vacuum(url)
+        hand_runs.append(probe("hand", env, "--today", day["today"]))
+        vacuum(url)
+        stdout, _, peak = run_with_peak_rss(
+            [sys.executable, "-m", "bench.probe", "flag", "--today", day["today"]], env
+        )
+        run = json.loads(stdout.strip().splitlines()[-1])
+        run["process_peak_rss_mb"] = peak
+        service_runs.append(run)
+    vacuum(url)
+    service = median([run["seconds"] for run in service_runs])
+    hand = median([run["seconds"] for run in hand_runs])
+    same_rows = all(
+        (s["requests_flagged"], s["escalations_flagged"])
+        == (h["requests_flagged"], h["escalations_flagged"])
+        for s, h in zip(service_runs, hand_runs, strict=True)
     )
-    print(table(sizes, runs))
-    print()
-    for size in sizes:
-        print(f"- {size:,}: " + ", ".join(f"{key} {value:,}" for key, value in facts[size].items()))
+    return {
+        **day,
+        "service_seconds": service,
+        "hand_seconds": hand,
+        "ratio": service / hand if hand else None,
+        "same_rows_changed": same_rows,
+        "peak_rss_mb": max(run["process_peak_rss_mb"] for run in service_runs),
+        "service_runs": service_runs,
+        "hand_runs": hand_runs,
+    }
+
+
+def measure_size(url: str, size: int, options: Options, *, flag: bool = True) -> dict[str, Any]:
+    """Serve, load and measure one seeded database; every process started here is stopped."""
+    env = app_environment(url)
+    options.log_dir.mkdir(parents=True, exist_ok=True)
+    prepared = probe("prepare", env)
+    ids = {"request_id": prepared["request_id"], "campaign_id": prepared["campaign_id"]}
+    counts = probe("queries", env)
+    app = Server("config.wsgi:application", env, options.log_dir / f"app-{size}.log")
+    floor = Server("bench.floor:application", env, options.log_dir / f"floor-{size}.log")
+    load_before = os.getloadavg()
+    try:
+        app.start("/healthz")
+        floor.start("/floor/requests/")
+        endpoints = measure_endpoints(app, floor, prepared["cookie"], ids, options)
+        memory = {"app": app.memory(), "floor": floor.memory()}
+    finally:
+        app.stop()
+        floor.stop()
+    for key, entry in endpoints.items():
+        if key in counts:
+            entry["queries"] = counts[key]["queries"]
+    result = {
+        "size": size,
+        "data": prepared["data"],
+        "subjects": ids,
+        "endpoints": endpoints,
+        "memory": memory,
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg(),
+    }
+    if flag:
+        options.progress(f"  flag_overdue at {size:,}")
+        result["flag_overdue"] = measure_flag_overdue(url, env, options)
+    return result
+
+
+# --- the whole run ------------------------------------------------------------------------------
+
+
+def _version(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "missing"
+    return (done.stdout or done.stderr).strip().splitlines()[0]
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def describe(options: Options) -> dict[str, Any]:
+    """What a reader needs to compare two runs: when, which code, which machine and settings."""
+    return {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgresql": _version(["psql", "--version"]),
+        "wrk": _version(["wrk", "--version"]),
+        "gunicorn": "2 sync workers, timeout 30 s, one per server (app and floor)",
+        "repeats": options.repeats,
+        "clients": options.clients,
+        "seconds": options.seconds,
+        "max_seconds": options.max_seconds,
+        "seed": options.seed,
+        "endpoints": {endpoint.key: endpoint.path for endpoint in ENDPOINTS},
+    }
+
+
+def run(options: Options) -> dict[str, Any]:
+    results: dict[str, Any] = {"meta": describe(options), "sizes": {}}
+    for size in options.sizes:
+        options.progress(f"== {size:,} requests")
+        url, seeding = ensure_database(size, options)
+        measured = measure_size(url, size, options)
+        measured["seeding"] = seeding
+        results["sizes"][str(size)] = measured
+    results["meta"]["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    results["targets"] = report.targets(results)
+    return results
+
+
+def write(results: dict[str, Any], json_path: Path, markdown_path: Path) -> str:
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    markdown = report.markdown(results)
+    markdown_path.write_text(markdown + "\n")
+    return markdown
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[0].strip("`")
+    )
+    parser.add_argument("--sizes", help="request counts, comma separated (10000,100000,1000000)")
+    parser.add_argument("--clients", help="concurrent clients, comma separated (1,10,50)")
+    parser.add_argument("--repeats", type=int, help="wrk runs per point; medians reported (3)")
+    parser.add_argument("--seconds", type=int, help="wrk duration per run, at least (5)")
+    parser.add_argument("--seed", type=int, default=2025, help="seed_bench's seed (2025)")
+    parser.add_argument("--reseed", action="store_true", help="rebuild databases even if seeded")
+    parser.add_argument("--quick", action="store_true", help="300 and 600 requests, 1 s, once")
+    parser.add_argument("--docs", action="store_true", help="also update docs/performance.md")
+    parser.add_argument("--out", type=Path, help="results JSON (bench/results.json)")
+    args = parser.parse_args(argv)
+
+    options = Options(seed=args.seed, reseed=args.reseed)
+    out = ROOT / "bench" / "results.json"
+    if args.quick:
+        options.sizes, options.clients, options.repeats, options.seconds = [300, 600], [1, 10], 1, 1
+        out = ROOT / "var" / "bench" / "quick-results.json"
+    if args.sizes:
+        options.sizes = [int(size) for size in args.sizes.split(",")]
+    if args.clients:
+        options.clients = [int(clients) for clients in args.clients.split(",")]
+    options.repeats = args.repeats or options.repeats
+    options.seconds = args.seconds or options.seconds
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        options.server_url = database_url(os.environ["DATABASE_URL"], "postgres")
+    out = args.out or out
+
+    started = time.perf_counter()
+    results = run(options)
+    results["meta"]["wall_seconds"] = round(time.perf_counter() - started)
+    markdown = write(results, out, out.with_suffix(".md"))
+    if args.docs:
+        report.update_docs(ROOT / "docs" / "performance.md", markdown)
+    print(markdown)
 
 
 if __name__ == "__main__":

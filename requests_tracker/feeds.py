@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from requests_tracker import permissions, selectors
-from requests_tracker.models import Activity, Campaign, County, DataRequest, FeedToken
+from requests_tracker.models import Activity, Campaign, County, DataRequest
 
 FEED_ENTRIES = 50
 
@@ -32,10 +32,10 @@ def feed_reader(request: HttpRequest, token: str | None) -> Any:
     signed-in user or an anonymous visitor."""
     if token is None:
         return request.user
-    owner = FeedToken.objects.select_related("user").filter(key=token).first()
-    if owner is None or not owner.user.is_active:
+    owner = selectors.private_feed_reader(token)
+    if owner is None:
         raise Http404("No such feed.")
-    return owner.user
+    return owner
 
 
 class TrackerFeed(Feed):

@@ -127,8 +127,9 @@ class Watch(models.Model):
 
 
 class FeedToken(models.Model):
-    """A user's secret for private feed addresses: a feed reader cannot sign in, so the address
-    itself proves who reads (what they watch, with their role's view). Revoked by replacing it."""
+    """A user's feed secret: private feed addresses are signed over it (feed_tokens.py), so a feed
+    reader that cannot sign in still reads as the user. Replacing it revokes every address made
+    before; until the first revocation there is no row and the secret is empty."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Count,
@@ -31,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from requests_tracker import workflow
+from requests_tracker import feed_tokens, workflow
 from requests_tracker.models import (
     Activity,
     Agency,
@@ -39,6 +40,7 @@ from requests_tracker.models import (
     County,
     DataRequest,
     Escalation,
+    FeedToken,
     ReportedFigure,
     RequestStatus,
     Response,
@@ -374,6 +376,24 @@ def recent_activity() -> QuerySet[Activity]:
     """The event log newest first, for pages and the Atom feed (the API's feed stays oldest
     first, which its cursor relies on)."""
     return activity_feed().order_by("-created_at", "-id")
+
+
+def private_feed_token(user: object) -> str:
+    """The user's current private feed token (one query; nothing is written)."""
+    secret = FeedToken.objects.filter(user=user).values_list("key", flat=True).first() or ""
+    return feed_tokens.feed_token(user.pk, secret)
+
+
+def private_feed_reader(token: str) -> object | None:
+    """The active user whose current private feed token `token` is, or None (two queries)."""
+    user_id = feed_tokens.token_user_id(token)
+    if user_id is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    secret = FeedToken.objects.filter(user=user).values_list("key", flat=True).first() or ""
+    return user if feed_tokens.token_matches(token, user.pk, secret) else None
 
 
 def watched_activity(user: object) -> QuerySet[Activity]:

@@ -57,7 +57,6 @@ from requests_tracker.services.sources import (
 )
 from requests_tracker.services.timeline import local_today
 from requests_tracker.services.watches import (
-    feed_token_for,
     rotate_feed_token,
     unwatch,
     update_watch,
@@ -103,7 +102,6 @@ __all__ = [
     "due_deliveries",
     "enable_subscription",
     "fan_out_activity",
-    "feed_token_for",
     "file_escalation",
     "flag_overdue",
     "in_model_order",

@@ -56,19 +56,13 @@ def unwatch(*, watch: Watch) -> None:
         Watch.objects.filter(pk=watch.pk).delete()
 
 
-def feed_token_for(*, user: User) -> FeedToken:
-    """The user's feed token, made on first use."""
-    with transaction.atomic():
-        token = FeedToken.objects.select_for_update().filter(user=user).first()
-        if token is None:
-            token = FeedToken.objects.create(user=user, key=_new_key())
-    return token
-
-
 def rotate_feed_token(*, user: User) -> FeedToken:
-    """Revoke the user's private feed addresses and issue new ones (a new secret)."""
+    """Revoke the user's private feed addresses: a new feed secret signs the new ones
+    (feed_tokens.py); the first call makes the user's FeedToken row."""
     with transaction.atomic():
-        token = feed_token_for(user=user)
+        token, _ = FeedToken.objects.select_for_update().get_or_create(
+            user=user, defaults={"key": _new_key()}
+        )
         token.key = _new_key()
         token.save(update_fields=["key"])
     return token

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from requests_tracker import badges
+from requests_tracker.feed_tokens import TOKEN_PATTERN
 from requests_tracker.feeds import (
     ActivityFeed,
     CampaignFeed,
@@ -12,7 +13,7 @@ from requests_tracker.feeds import (
 )
 from requests_tracker.web import campaigns, maps, sources, views, watches
 
-PRIVATE = r"^feeds/private/(?P<token>[A-Za-z0-9_-]{20,64})/"
+PRIVATE = rf"^feeds/private/(?P<token>{TOKEN_PATTERN})/"
 
 app_name = "web"
 

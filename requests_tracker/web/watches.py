@@ -56,8 +56,7 @@ def feed_url(user: Any, kind: str | None = None, obj: Any = None) -> str | None:
     if settings.TRACKER_PUBLIC:
         return reverse(plain, args=args)
     if permissions.can_watch(user):
-        token = services.feed_token_for(user=user)
-        return reverse(private, args=[token.key, *args])
+        return reverse(private, args=[selectors.private_feed_token(user), *args])
     return None
 
 
@@ -102,14 +101,14 @@ def my_watches(request: HttpRequest) -> HttpResponse:
     watches = list(selectors.my_watches(request.user))
     for item in watches:
         item.form = FrequencyForm(initial={"frequency": item.frequency}, prefix=f"w{item.pk}")
-    token = services.feed_token_for(user=request.user)
+    token = selectors.private_feed_token(request.user)
     return render(
         request,
         "tracker/my_watches.html",
         {
             "watches": watches,
-            "watches_feed": reverse("web:private_watches_feed", args=[token.key]),
-            "everything_feed": reverse("web:private_activity_feed", args=[token.key]),
+            "watches_feed": reverse("web:private_watches_feed", args=[token]),
+            "everything_feed": reverse("web:private_activity_feed", args=[token]),
             "public": settings.TRACKER_PUBLIC,
         },
     )

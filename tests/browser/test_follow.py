@@ -76,5 +76,6 @@ def test_watch_a_county_get_its_digest_and_its_private_feed(browser_page, demo, 
     assert "2025-09-02: Los Angeles County, CA: declined (2025-09-02)" in titles
     assert all("San Francisco" not in title for title in titles), "only what is watched"
 
-    wrong = feed_path.replace(feed_path.split("/")[3], "x" * 43)
+    token = feed_path.split("/")[3]
+    wrong = feed_path.replace(token, f"{demo.pk}.{'0' * 40}")
     assert reader.get(wrong).status_code == 404

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from requests_tracker import services
+from requests_tracker import selectors, services
 from tests.factories import AgencyFactory, CountyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
     if "(?P<state>" in pattern:
         kwargs["state"] = "CA"
     if "(?P<token>" in pattern:
-        kwargs["token"] = services.feed_token_for(user=user).key
+        kwargs["token"] = selectors.private_feed_token(user)
     if name == "password_reset_confirm":
         kwargs = {
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),

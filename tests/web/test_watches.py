@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from requests_tracker import services
+from requests_tracker import selectors, services
 from requests_tracker.models import FeedToken, Watch
 from tests.factories import CountyFactory, make_request
 
@@ -109,21 +109,25 @@ def test_county_campaign_and_request_feeds_carry_only_their_events(viewer, data_
 
 
 def test_a_closed_instance_offers_its_users_a_private_feed_that_works_until_revoked(
-    viewer, data_request
+    viewer, data_request, django_assert_num_queries
 ):
     client = signed_in(viewer)
     page = client.get(data_request.county.get_absolute_url()).content.decode()
-    token = FeedToken.objects.get(user=viewer).key
+    token = selectors.private_feed_token(viewer)
     private = f"/feeds/private/{token}/counties/{data_request.county.fips}.atom"
     assert private in page, "the page offers the address a feed reader can use"
+    assert not FeedToken.objects.exists(), "showing the address writes nothing"
     reader = Client()
     assert reader.get(f"/feeds/counties/{data_request.county.fips}.atom").status_code == 403
     assert reader.get(private).status_code == 200
 
     client.post("/watches/feed-token/")
-    assert reader.get(private).status_code == 404
-    new = FeedToken.objects.get(user=viewer).key
+    assert reader.get(private).status_code == 404, "revoked"
+    new = selectors.private_feed_token(viewer)
+    assert new != token
     assert reader.get(private.replace(token, new)).status_code == 200
+    forged = f"{viewer.pk}.{'0' * 40}"
+    assert reader.get(private.replace(token, forged)).status_code == 404
 
 
 def test_an_anonymous_403_on_a_closed_feed_logs_no_traceback(db, caplog):
