@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 import uuid
 import zipfile
@@ -263,6 +264,15 @@ def _looks_like_csv(sample: str) -> bool:
     return len(widths) == 1 and widths.pop() >= 2
 
 
+def megabytes_over(size: int) -> str:
+    """A refused file's size in MB to one decimal; rounded up when plain rounding would show
+    the limit itself ("1.0 MB; the limit is 1 MB" for 1.04 MB reads as a contradiction)."""
+    shown = round(size / MIB, 1)
+    if shown <= settings.SOURCE_MAX_UPLOAD_MB:
+        shown = math.ceil(size * 10 / MIB) / 10
+    return f"{shown:.1f}"
+
+
 def validate_upload(file: Any) -> DocumentType:
     """Check an uploaded file against the size and type rules; return its detected type.
 
@@ -278,7 +288,7 @@ def validate_upload(file: Any) -> DocumentType:
         raise ValidationError(
             "The file is %(size)s MB; the limit is %(limit)s MB.",
             code="file_too_large",
-            params={"size": f"{size / MIB:.1f}", "limit": settings.SOURCE_MAX_UPLOAD_MB},
+            params={"size": megabytes_over(size), "limit": settings.SOURCE_MAX_UPLOAD_MB},
         )
     if size == 0:
         raise ValidationError("The file is empty.", code="file_empty")
