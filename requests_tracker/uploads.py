@@ -33,6 +33,7 @@ from typing import IO, Any
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.utils.deconstruct import deconstructible
 
 MIB = 1024 * 1024
@@ -333,3 +334,20 @@ def source_upload_to(instance: Any, filename: str) -> str:
             kind = None
     token = uuid.uuid4().hex
     return f"sources/{token[:2]}/{token}{kind.extension if kind else '.bin'}"
+
+
+class BoundedUploadHandler(TemporaryFileUploadHandler):
+    """Spools an upload to a temporary file as Django does, but writes at most the upload limit
+    (and one chunk) to disk; the rest of the body is counted, not kept. The file keeps its real
+    size, so the rules above refuse it by size with their usual message, and a multi-gigabyte
+    body cannot fill the disk on its way to that refusal. (A proxy in front should cap bodies
+    too: docs/documents.md.) Only a file within the limit is ever stored, and that one is whole.
+    """
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.kept_until = max_upload_bytes()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if start <= self.kept_until:
+            self.file.write(raw_data)
