@@ -97,6 +97,11 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 MIB = 1024 * 1024
+SUBPOENA_PAGES = [
+    "Grand jury subpoena to the Sheriff of Los Angeles County.",
+    "Produce every record of release dates under 8 U.S.C. 1373.",
+]
+"""A two-page filing whose second page holds the phrase a reporter searches for."""
 HTML_PAGE = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG_IMAGE = (
     b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'

@@ -70,9 +70,8 @@ class Cited:
 
 
 @pytest.fixture(autouse=True)
-def public_instance(settings, tmp_path):
+def public_instance(settings, media):
     settings.TRACKER_PUBLIC = True
-    settings.MEDIA_ROOT = tmp_path
     settings.ACTIVITY_FEED_SETTLE_SECONDS = 0
     cache.clear()  # API throttle counts
     yield

@@ -13,16 +13,10 @@ from tests.admin.pages import unchanged_post
 from tests.documents import REFUSED_UPLOADS, files_under, refused_upload_ids, text_pdf, upload
 from tests.factories import UserFactory, make_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 ADD_URL = reverse("admin:requests_tracker_source_add")
 LIST_URL = reverse("admin:requests_tracker_source_changelist")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -11,21 +11,14 @@ from requests_tracker.models import ExtractionStatus, Source
 from requests_tracker.services.sources import SENSITIVE_EDITORS_ONLY
 from tests.documents import (
     REFUSED_UPLOADS,
+    SUBPOENA_PAGES,
     files_under,
     read_on_commit,
     refused_upload_ids,
     text_pdf,
 )
 
-pytestmark = pytest.mark.django_db
-
-SUBPOENA = ["Grand jury subpoena.", "Produce every record of release dates under 8 U.S.C. 1373."]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def upload_source(client, name: str, content: bytes, **fields):
@@ -68,7 +61,7 @@ def test_a_real_pdf_is_accepted_with_its_document_fields_and_read_after_commit(
 ):
     read_on_commit(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload_source(journalist_client, "subpoena.pdf", text_pdf(SUBPOENA))
+        response = upload_source(journalist_client, "subpoena.pdf", text_pdf(SUBPOENA_PAGES))
 
     assert response.status_code == 201, response.content
     created = response.json()

@@ -28,15 +28,9 @@ from tests.documents import (
 )
 from tests.factories import SourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 LETTER = ["U.S. Department of Justice, July 17, 2025.", "Under 8 U.S.C. 1373 ..."]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from requests_tracker.models import ExtractionStatus, Response, Source
 from tests.documents import (
     REFUSED_UPLOADS,
+    SUBPOENA_PAGES,
     files_under,
     read_on_commit,
     refused_upload_ids,
@@ -16,16 +17,9 @@ from tests.documents import (
 )
 from tests.web.conftest import page_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
-SUBPOENA = ["Grand jury subpoena.", "Produce every record of release dates under 8 U.S.C. 1373."]
 SENSITIVE_LABEL = "Sensitive (personal data of people in custody)"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def add_source(client, data_request, name: str, content: bytes, **fields):
@@ -60,30 +54,25 @@ def error_beside(response, field_id: str) -> str:
     return error.get_text(" ", strip=True)
 
 
+WAYS_IN = {
+    # how the file is sent, and the id of the field its error must stand beside
+    "add a source": (add_source, "id_source-file"),
+    "beside a response": (log_response_with, "id_response-source_file"),
+}
+
+
+@pytest.mark.parametrize("way", WAYS_IN)
 @pytest.mark.parametrize(
     ("what", "name", "content", "reason"), REFUSED_UPLOADS, ids=refused_upload_ids()
 )
-def test_the_add_a_source_form_refuses_the_file_with_its_reason_and_stores_nothing(
-    media, data_request, journalist_browser, what, name, content, reason
+def test_a_refused_file_is_an_error_beside_it_and_nothing_is_stored(
+    media, data_request, journalist_browser, way, what, name, content, reason
 ):
-    response = add_source(journalist_browser, data_request, name, content())
+    send, field_id = WAYS_IN[way]
+    response = send(journalist_browser, data_request, name, content())
 
     assert response.status_code == 400
-    assert reason in error_beside(response, "id_source-file")
-    assert not Source.objects.exists()
-    assert files_under(media) == []
-
-
-@pytest.mark.parametrize(
-    ("what", "name", "content", "reason"), REFUSED_UPLOADS, ids=refused_upload_ids()
-)
-def test_a_response_with_a_refused_file_is_not_logged_and_stores_nothing(
-    media, data_request, journalist_browser, what, name, content, reason
-):
-    response = log_response_with(journalist_browser, data_request, name, content())
-
-    assert response.status_code == 400
-    assert reason in error_beside(response, "id_response-source_file")
+    assert reason in error_beside(response, field_id)
     assert not Response.objects.exists()
     assert not Source.objects.exists()
     assert files_under(media) == []
@@ -105,7 +94,9 @@ def test_a_real_pdf_is_stored_read_and_shown_on_its_page(
 ):
     read_on_commit(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
-        response = add_source(journalist_browser, data_request, "subpoena.pdf", text_pdf(SUBPOENA))
+        response = add_source(
+            journalist_browser, data_request, "subpoena.pdf", text_pdf(SUBPOENA_PAGES)
+        )
 
     assert response.status_code == 302
     source = Source.objects.get()
@@ -117,7 +108,7 @@ def test_a_real_pdf_is_stored_read_and_shown_on_its_page(
     request_page = page_of(journalist_browser.get(f"/requests/{data_request.pk}/"))
     assert request_page.find("a", href=f"/sources/{source.pk}/") is not None
     source_page = journalist_browser.get(f"/sources/{source.pk}/").content.decode()
-    assert "Grand jury subpoena." in source_page and "<dt>Pages</dt><dd>2</dd>" in source_page
+    assert SUBPOENA_PAGES[0] in source_page and "<dt>Pages</dt><dd>2</dd>" in source_page
 
 
 def test_only_editors_see_the_sensitive_box_on_the_source_fields(
