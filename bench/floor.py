@@ -45,9 +45,14 @@ LEFT JOIN LATERAL (
     WHERE request_id = r.id ORDER BY received_on DESC, id DESC LIMIT 1
 ) latest ON true
 LEFT JOIN LATERAL (
-    SELECT json_agg(json_build_object(
+    -- The bench reads as a viewer: a sensitive source is withheld (selectors.documents).
+    SELECT json_agg(CASE WHEN s.sensitive THEN json_build_object(
+        'id', s.id, 'title', 'a sensitive source (editors only)', 'url', '', 'kind', NULL,
+        'publisher', '', 'published_on', NULL, 'withheld', true)
+      ELSE json_build_object(
         'id', s.id, 'title', s.title, 'url', s.url, 'kind', s.kind,
-        'publisher', s.publisher, 'published_on', s.published_on) ORDER BY s.id) AS sources
+        'publisher', s.publisher, 'published_on', s.published_on, 'withheld', false)
+      END ORDER BY s.id) AS sources
     FROM requests_tracker_datarequest_sources rs
     JOIN requests_tracker_source s ON s.id = rs.source_id
     WHERE rs.datarequest_id = r.id

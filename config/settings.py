@@ -162,6 +162,11 @@ STORAGES = {
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads spool to disk, but no more of them than SOURCE_MAX_UPLOAD_MB (uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "requests_tracker.uploads.BoundedUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 # Uploaded source documents (rules in requests_tracker/uploads.py). They are served only through
 # the permission-checked /sources/<id>/file, never from a public folder, so MEDIA_ROOT must not

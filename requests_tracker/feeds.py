@@ -6,7 +6,8 @@ in, so on a closed instance each signed-in user has private addresses under
 `/feeds/private/<token>/...` (the token is theirs, shown and revocable on My watches): the feed
 is then read as that user. A wrong or revoked token answers 404. An anonymous reader of a closed
 instance's plain feed gets a short 403, not a login page. Entries carry the event, the day it
-happened and its summary; never an internal note or who logged it.
+happened and its summary; never an internal note or who logged it, and, to anonymous readers,
+no event about a sensitive source (selectors.documents.activity_shown_to).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from requests_tracker import permissions, selectors
 from requests_tracker.models import Activity, Campaign, County, DataRequest
+from requests_tracker.selectors import documents
 
 FEED_ENTRIES = 50
 
@@ -80,7 +82,7 @@ class TrackerFeed(Feed):
         return selectors.recent_activity()
 
     def items(self, obj: Any) -> list[Activity]:
-        return list(self.events(obj)[:FEED_ENTRIES])
+        return list(documents.activity_shown_to(self.events(obj), self.reader)[:FEED_ENTRIES])
 
     def item_title(self, item: Activity) -> str:
         return f"{item.occurred_on:%Y-%m-%d}: {item.summary}"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 import uuid
 import zipfile
@@ -32,6 +33,7 @@ from typing import IO, Any
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.utils.deconstruct import deconstructible
 
 MIB = 1024 * 1024
@@ -263,6 +265,15 @@ def _looks_like_csv(sample: str) -> bool:
     return len(widths) == 1 and widths.pop() >= 2
 
 
+def megabytes_over(size: int) -> str:
+    """A refused file's size in MB to one decimal; rounded up when plain rounding would show
+    the limit itself ("1.0 MB; the limit is 1 MB" for 1.04 MB reads as a contradiction)."""
+    shown = round(size / MIB, 1)
+    if shown <= settings.SOURCE_MAX_UPLOAD_MB:
+        shown = math.ceil(size * 10 / MIB) / 10
+    return f"{shown:.1f}"
+
+
 def validate_upload(file: Any) -> DocumentType:
     """Check an uploaded file against the size and type rules; return its detected type.
 
@@ -278,7 +289,7 @@ def validate_upload(file: Any) -> DocumentType:
         raise ValidationError(
             "The file is %(size)s MB; the limit is %(limit)s MB.",
             code="file_too_large",
-            params={"size": f"{size / MIB:.1f}", "limit": settings.SOURCE_MAX_UPLOAD_MB},
+            params={"size": megabytes_over(size), "limit": settings.SOURCE_MAX_UPLOAD_MB},
         )
     if size == 0:
         raise ValidationError("The file is empty.", code="file_empty")
@@ -323,3 +334,20 @@ def source_upload_to(instance: Any, filename: str) -> str:
             kind = None
     token = uuid.uuid4().hex
     return f"sources/{token[:2]}/{token}{kind.extension if kind else '.bin'}"
+
+
+class BoundedUploadHandler(TemporaryFileUploadHandler):
+    """Spools an upload to a temporary file as Django does, but writes at most the upload limit
+    (and one chunk) to disk; the rest of the body is counted, not kept. The file keeps its real
+    size, so the rules above refuse it by size with their usual message, and a multi-gigabyte
+    body cannot fill the disk on its way to that refusal. (A proxy in front should cap bodies
+    too: docs/documents.md.) Only a file within the limit is ever stored, and that one is whole.
+    """
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.kept_until = max_upload_bytes()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if start <= self.kept_until:
+            self.file.write(raw_data)

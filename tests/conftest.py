@@ -12,6 +12,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """MEDIA_ROOT in the test's own folder: what a test uploads is stored there and goes with it."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def county(db):
     return CountyFactory(name="Los Angeles County", fips="06037", slug="los-angeles-county")
 

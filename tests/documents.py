@@ -94,3 +94,53 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     """An uploaded file as Django hands it to a form, a serializer or a service."""
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+MIB = 1024 * 1024
+SUBPOENA_PAGES = [
+    "Grand jury subpoena to the Sheriff of Los Angeles County.",
+    "Produce every record of release dates under 8 U.S.C. 1373.",
+]
+"""A two-page filing whose second page holds the phrase a reporter searches for."""
+HTML_PAGE = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+SVG_IMAGE = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+    b"<script>alert(document.cookie)</script></svg>"
+)
+
+
+def oversized_pdf(megabytes: int = 26) -> bytes:
+    """A file that starts like a PDF and is `megabytes` MB long: refused for its size alone."""
+    head = b"%PDF-1.7\n"
+    return head + b"0" * (megabytes * MIB - len(head))
+
+
+REFUSED_UPLOADS = [
+    # (what it is, the name it is sent under, its bytes, words the refusal must contain)
+    ("26 MB", "subpoena.pdf", oversized_pdf, "The file is 26.0 MB; the limit is 25 MB."),
+    ("HTML renamed .pdf", "subpoena.pdf", lambda: HTML_PAGE, "HTML or XML markup"),
+    ("SVG", "chart.svg", lambda: SVG_IMAGE, "HTML or XML markup (a web page or an SVG image)"),
+]
+"""The uploads every way in (web form, API, admin) must refuse, each with its reason. The bytes
+are made on demand (a 26 MB file is not kept in memory between tests)."""
+
+
+def refused_upload_ids() -> list[str]:
+    return [case[0] for case in REFUSED_UPLOADS]
+
+
+def files_under(folder) -> list[str]:
+    """Every file stored under `folder` (MEDIA_ROOT), as paths relative to it."""
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+def read_on_commit(monkeypatch) -> None:
+    """Have the text-reading task run in this process when it is queued (no broker, no worker),
+    so a test that runs on-commit callbacks sees the document read as the worker would."""
+    from requests_tracker import tasks
+
+    monkeypatch.setattr(
+        tasks.extract_source_text_task,
+        "delay",
+        lambda source_id: tasks.extract_source_text_task(source_id),
+    )

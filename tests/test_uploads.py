@@ -194,3 +194,38 @@ def test_a_file_stored_before_the_rules_does_not_block_editing_its_source(db, se
 
     source.refresh_from_db()
     assert source.title == "Old page (archived)"
+
+
+def spool(handler: uploads.BoundedUploadHandler, total: int) -> object:
+    """Feed `total` bytes to the handler in its chunks, as Django's multipart parser does."""
+    handler.new_file("file", "upload.pdf", "application/pdf", None)
+    received = 0
+    while received < total:
+        chunk = b"0" * min(handler.chunk_size, total - received)
+        handler.receive_data_chunk(chunk, received)
+        received += len(chunk)
+    return handler.file_complete(received)
+
+
+def test_an_oversized_upload_keeps_at_most_the_limit_on_disk_and_is_refused_by_its_size(settings):
+    settings.SOURCE_MAX_UPLOAD_MB = 1
+    handler = uploads.BoundedUploadHandler()
+
+    spooled = spool(handler, 3 * uploads.MIB)
+
+    assert spooled.size == 3 * uploads.MIB
+    on_disk = Path(spooled.temporary_file_path()).stat().st_size
+    assert on_disk <= uploads.MIB + handler.chunk_size
+    with pytest.raises(ValidationError) as refused:
+        uploads.validate_upload(spooled)
+    assert refused.value.messages == ["The file is 3.0 MB; the limit is 1 MB."]
+
+
+def test_an_upload_within_the_limit_is_spooled_whole(settings):
+    settings.SOURCE_MAX_UPLOAD_MB = 1
+    spooled = spool(uploads.BoundedUploadHandler(), uploads.MIB)
+    assert Path(spooled.temporary_file_path()).stat().st_size == spooled.size == uploads.MIB
+
+
+def test_uploads_larger_than_memory_go_through_the_bounded_handler(settings):
+    assert settings.FILE_UPLOAD_HANDLERS[-1] == "requests_tracker.uploads.BoundedUploadHandler"

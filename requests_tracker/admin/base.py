@@ -21,7 +21,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from requests_tracker import permissions
 from requests_tracker.admin.exports import export_as_csv
-from requests_tracker.models import DataCategory
+from requests_tracker.models import DataCategory, Source
+from requests_tracker.selectors import documents
 
 SERVICE_REFUSAL = "tracker_service_refusal"
 """Where a change page keeps the service's refusal while it shows the form again."""
@@ -85,9 +86,25 @@ def is_entry(obj: Any) -> bool:
     return any(hasattr(obj, field) for field in permissions.OWNER_FIELDS)
 
 
-class TrackerAdmin(SimpleHistoryAdmin):
+class VisibleSourceChoices:
+    """Source pickers (a figure's source, a county's, a citation) offer only the sources the user
+    may see: a sensitive one exists for editors only (selectors.documents.visible_sources)."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Source:
+            kwargs["queryset"] = documents.visible_sources(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Source:
+            kwargs["queryset"] = documents.visible_sources(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class TrackerAdmin(VisibleSourceChoices, SimpleHistoryAdmin):
     """History view and CSV export everywhere; the API's rules on who may change or delete an
-    entry (permissions.can_edit, can_delete); service refusals shown on the form."""
+    entry (permissions.can_edit, can_delete); service refusals shown on the form; source pickers
+    limited to the sources the user may see."""
 
     actions = [export_as_csv]
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
-from requests_tracker import services
+from requests_tracker import permissions, services
 from requests_tracker.admin.base import LogAdmin, TrackerAdmin, adopt, service_arguments
-from requests_tracker.models import Activity, Agency, County, ReportedFigure, Source, Watch
+from requests_tracker.models import (
+    EXTRACTION_FIELDS,
+    Activity,
+    Agency,
+    County,
+    ReportedFigure,
+    Source,
+    Watch,
+)
+from requests_tracker.selectors import documents
 
 
 @admin.register(County)
@@ -44,17 +56,56 @@ class SourceForm(forms.ModelForm):
 
 @admin.register(Source)
 class SourceAdmin(TrackerAdmin):
+    """Sources, with their stored copy's type, size and text status (the worker's, read-only).
+    A sensitive source exists here for editors only, as everywhere (selectors.documents);
+    only they see and set the `sensitive` box, and its list filter."""
+
     form = SourceForm
-    list_display = ["title", "publisher", "published_on", "kind", "url", "verified_on"]
-    list_filter = ["kind", "publisher"]
+    list_display = [
+        "title",
+        "publisher",
+        "published_on",
+        "kind",
+        "url",
+        "verified_on",
+        "sensitive",
+        "extraction_status",
+        "page_count",
+    ]
+    list_filter = ["kind", "sensitive", "extraction_status", "extraction_method", "publisher"]
     search_fields = ["title", "url", "publisher"]
     date_hierarchy = "published_on"
-    readonly_fields = ["sha256", "created_by"]
+    readonly_fields = ["sha256", "content_type", "file_size", *EXTRACTION_FIELDS, "created_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return documents.visible_sources(request.user, super().get_queryset(request))
 
     def get_fields(self, request: HttpRequest, obj: Source | None = None) -> list[str]:
         # A new source is checked by whoever later records verified_on (update_source).
         fields = SOURCE_CHANGE_FIELDS if obj else SOURCE_ADD_FIELDS
+        if not permissions.can_see_sensitive(request.user):
+            fields = [name for name in fields if name != "sensitive"]
         return [*fields, *self.get_readonly_fields(request, obj)]
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        return self._for_editors(request, super().get_list_display(request))
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        return self._for_editors(request, super().get_list_filter(request))
+
+    @staticmethod
+    def _for_editors(request: HttpRequest, names: Any) -> list[Any]:
+        if permissions.can_see_sensitive(request.user):
+            return list(names)
+        return [name for name in names if name != "sensitive"]
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # simple_history falls back to the stored history of a row the queryset leaves out.
+        if self.get_object(request, object_id) is None:
+            raise Http404("No such source.")
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(
         self, request: HttpRequest, obj: Source, form: forms.ModelForm, change: bool

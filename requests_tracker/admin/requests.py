@@ -17,12 +17,14 @@ from django.utils.html import format_html
 from requests_tracker import permissions, services
 from requests_tracker.admin.base import (
     TrackerAdmin,
+    VisibleSourceChoices,
     adopt,
     attach_errors,
     categories_field,
     service_arguments,
 )
 from requests_tracker.models import DataRequest, DueBasis, Escalation, Response
+from requests_tracker.selectors import documents
 
 ENTRY_FIELDS = {Response: services.RESPONSE_FIELDS, Escalation: services.ESCALATION_FIELDS}
 """What a journalist writes on a response or an escalation (the services' lists)."""
@@ -118,7 +120,7 @@ def cited_source_label(citation: Any) -> str:
 DataRequest.sources.through.__str__ = cited_source_label
 
 
-class RequestSourceInline(admin.TabularInline):
+class RequestSourceInline(VisibleSourceChoices, admin.TabularInline):
     model = DataRequest.sources.through
     extra = 0
     autocomplete_fields = ["source"]
@@ -126,7 +128,9 @@ class RequestSourceInline(admin.TabularInline):
     verbose_name_plural = "sources"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("source")
+        # A citation of a sensitive source is not listed (nor changed) for anyone but editors.
+        citations = super().get_queryset(request).select_related("source")
+        return citations.filter(source__in=documents.visible_sources(request.user))
 
 
 def short_label(record: Any) -> str:

@@ -33,12 +33,22 @@ from requests_tracker.models.fields import (
 from requests_tracker.models.figures import ReportedFigure
 from requests_tracker.models.places import Agency, County
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation, Response
-from requests_tracker.models.sources import EXTRACTION_FIELDS, SEARCH_CONFIG, Source, SourcePage
+from requests_tracker.models.sources import (
+    EXTRACTION_FIELDS,
+    SEARCH_CONFIG,
+    SENSITIVE_EVENT_MARK,
+    SENSITIVE_SOURCE_LABEL,
+    Source,
+    SourcePage,
+    about_sensitive_source,
+)
 from requests_tracker.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "EXTRACTION_FIELDS",
     "SEARCH_CONFIG",
+    "SENSITIVE_EVENT_MARK",
+    "SENSITIVE_SOURCE_LABEL",
     "Activity",
     "ActivityVerb",
     "Agency",
@@ -66,6 +76,7 @@ __all__ = [
     "Watch",
     "WebhookDelivery",
     "WebhookSubscription",
+    "about_sensitive_source",
     "fips_validator",
     "state_validator",
     "validate_categories",

@@ -29,6 +29,21 @@ EXTRACTION_FIELDS = [
 # The text search configuration of document pages; the GIN index and the queries must agree.
 SEARCH_CONFIG = "english"
 
+SENSITIVE_SOURCE_LABEL = "a sensitive source (editors only)"
+"""All that a newsroom member who is not an editor is told of a sensitive source (anonymous
+readers are told nothing). Written once; pages, the API and the timeline use it."""
+
+SENSITIVE_EVENT_MARK = "sensitive"
+"""The key in an Activity's `data` that marks an event about a sensitive source: its sentence
+names none, and it is never shown to anonymous readers nor sent to webhooks."""
+
+
+def about_sensitive_source() -> Q:
+    """Activity about a sensitive source (marked when it was recorded, or when the source was
+    marked sensitive later). A key test, not a value test: `NOT (data ? 'sensitive')` is never
+    NULL, so excluding it keeps every other event."""
+    return Q(data__has_key=SENSITIVE_EVENT_MARK)
+
 
 class Source(TimeStamped):
     """The evidence for a fact: a document's address and/or an uploaded copy of it."""

@@ -14,7 +14,8 @@ Definitions (the page prints them; tests check them against a hand-computed fixt
   on the county's request, whatever its outcome.
 - Data given: a category sought counts as given when any response of the county lists it as
   provided; a "complied" response that lists none counts as giving every category sought.
-- Sources: distinct sources cited by the request, its responses and its escalations.
+- Sources: distinct sources cited by the request, its responses and its escalations (a
+  sensitive one counts for newsroom members, who are told it exists, not for anonymous readers).
 - Highest escalation rung: selectors.maps.with_highest_rung.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Min, Q
 
@@ -35,6 +37,7 @@ from requests_tracker.choices import (
     ResponseKind,
 )
 from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
+from requests_tracker.selectors import documents
 from requests_tracker.selectors.maps import with_highest_rung
 
 CATEGORY_LABELS = dict(DataCategory.choices)
@@ -107,9 +110,9 @@ def answered_by_due_date(
 SUBSTANTIVE_KINDS = tuple(workflow.SUBSTANTIVE_OUTCOME)
 
 
-def comparison_rows(campaign: Campaign, *, today: dt.date) -> list[ComparisonRow]:
+def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
     """One row per county the campaign reached, by state and county name (definitions in the
-    module docstring). Five queries whatever the number of counties."""
+    module docstring), as `reader` may see them. Five queries whatever the number of counties."""
     requests = with_highest_rung(
         DataRequest.objects.filter(campaign=campaign)
         .select_related("county")
@@ -144,7 +147,9 @@ def comparison_rows(campaign: Campaign, *, today: dt.date) -> list[ComparisonRow
         (Response.sources.through, "response__request"),
         (Escalation.sources.through, "escalation__request"),
     ):
-        links = through.objects.filter(**{f"{key}__campaign": campaign})
+        links = through.objects.filter(
+            **{f"{key}__campaign": campaign}, source__in=documents.known_sources(reader)
+        )
         for request_id, source_id in links.values_list(key, "source_id"):
             cited[request_id].add(source_id)
 

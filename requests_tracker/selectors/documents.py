@@ -2,7 +2,14 @@
 
 Who sees what (permissions.py): nobody who cannot read the tracker sees any source; a sensitive
 source (it may name people in custody) exists only for editors. Every read here applies that, so
-a page, the API, a feed or the search box built on these selectors cannot leak one.
+a page, the API, a feed or the search box built on these selectors cannot leak one:
+- `visible_sources(user)`: the sources a user may open, list, download or find;
+- `sources_shown_to(sources, user)`: the sources cited on a record as a reader is shown them: a
+  sensitive one is, to a newsroom member who is not an editor, only "a sensitive source (editors
+  only)" (WithheldSource: no title, no address), and to anyone else (anonymous readers of a
+  public instance) nothing at all;
+- `activity_shown_to(events, user)`: the event log without events about sensitive sources for
+  readers outside the newsroom (those events never name the source; see services/sources.py).
 
 Search: on PostgreSQL, each page's text is matched with `websearch_to_tsquery` (quotes for a
 phrase, `or`, `-word`), in the English configuration with stemming ("released" finds "release"),
@@ -15,6 +22,7 @@ matching page; the snippet and page number work the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +33,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from requests_tracker import permissions
-from requests_tracker.models import SEARCH_CONFIG, Source, SourcePage
+from requests_tracker.models import (
+    SEARCH_CONFIG,
+    SENSITIVE_SOURCE_LABEL,
+    Activity,
+    Source,
+    SourcePage,
+    about_sensitive_source,
+)
 
 # Private-use characters (stripped from stored text) mark the matched words in a snippet, so the
 # document's own text can be escaped before the marks become <mark> tags.
@@ -47,13 +62,74 @@ class DocumentHit:
     rank: float
 
 
-def visible_sources(user: Any) -> QuerySet[Source]:
-    """The sources `user` may know exist: none without read access; sensitive ones for editors."""
+@dataclass(frozen=True)
+class WithheldSource:
+    """Stands in for a sensitive source cited on a record, for a newsroom member who may not see
+    it: that one exists, and nothing else (no title, address, publisher or date)."""
+
+    pk: int
+    title: str = SENSITIVE_SOURCE_LABEL
+    url: str = ""
+    kind: None = None
+    publisher: str = ""
+    published_on: None = None
+    withheld: bool = True
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def visible_sources(user: Any, sources: QuerySet[Source] | None = None) -> QuerySet[Source]:
+    """The sources `user` may know exist (among `sources`, default all): none without read
+    access; sensitive ones for editors only."""
+    sources = Source.objects.all() if sources is None else sources
     if not permissions.can_read(user):
-        return Source.objects.none()
+        return sources.none()
     if permissions.can_see_sensitive(user):
+        return sources
+    return sources.filter(sensitive=False)
+
+
+def known_sources(user: Any) -> QuerySet[Source]:
+    """The sources `user` is told of where they are cited (what sources_shown_to lists, as a
+    queryset, for counts): all of them for newsroom members, the visible ones for anyone else."""
+    if permissions.can_see_internal(user):
         return Source.objects.all()
-    return Source.objects.filter(sensitive=False)
+    return visible_sources(user)
+
+
+def sources_shown_to(sources: Iterable[Source], user: Any) -> list[Source | WithheldSource]:
+    """The sources cited on a record (prefetched: no query here) as `user` is shown them.
+
+    Editors: all of them. Other newsroom members: a sensitive one as a WithheldSource. Anyone
+    else (an anonymous reader of a public instance): without the sensitive ones, as if they were
+    not there, so a fact backed only by sensitive sources reads as unsourced to the public.
+    """
+    if permissions.can_see_sensitive(user):
+        return list(sources)
+    told_of_withheld = permissions.can_see_internal(user)
+    shown: list[Source | WithheldSource] = []
+    for source in sources:
+        if not source.sensitive:
+            shown.append(source)
+        elif told_of_withheld:
+            shown.append(WithheldSource(pk=source.pk))
+    return shown
+
+
+def source_shown_to(source: Source | None, user: Any) -> Source | WithheldSource | None:
+    """One cited source (a figure's, a county's sanctuary status's) as `user` is shown it."""
+    shown = sources_shown_to([source] if source is not None else [], user)
+    return shown[0] if shown else None
+
+
+def activity_shown_to(events: QuerySet[Activity], user: Any) -> QuerySet[Activity]:
+    """The events `user` may read: events about sensitive sources (which name none) are for
+    newsroom members only; anonymous readers of a public instance and webhooks never get them."""
+    if permissions.can_see_internal(user):
+        return events
+    return events.exclude(about_sensitive_source())
 
 
 def source_for_page(pk: int, user: Any) -> Source | None:

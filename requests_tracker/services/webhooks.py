@@ -32,7 +32,12 @@ from django.utils import timezone
 
 from requests_tracker import webhook_targets
 from requests_tracker.links import absolute_url
-from requests_tracker.models import Activity, WebhookDelivery, WebhookSubscription
+from requests_tracker.models import (
+    Activity,
+    WebhookDelivery,
+    WebhookSubscription,
+    about_sensitive_source,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +86,8 @@ def fan_out_activity(*, now: dt.datetime | None = None) -> list[int]:
     """Create a pending delivery for each active subscription × matching Activity not yet offered.
 
     A subscription gets Activity recorded since it was created (and within FANOUT_LOOKBACK) whose
-    verb is in its `event_types` (empty means every verb). Safe to run any number of times and
+    verb is in its `event_types` (empty means every verb), except events about sensitive
+    sources, which never leave the newsroom. Safe to run any number of times and
     concurrently: the (subscription, activity) pair is unique. Returns the ids of the deliveries
     that have never been tried, for the caller to queue.
     """
@@ -94,9 +100,14 @@ def fan_out_activity(*, now: dt.datetime | None = None) -> list[int]:
         offered = WebhookDelivery.objects.filter(
             subscription_id=subscription.pk, activity_id=OuterRef("pk")
         )
-        activities = Activity.objects.filter(
-            created_at__gte=max(subscription.created_at, now - FANOUT_LOOKBACK)
-        ).exclude(Exists(offered))
+        # Events about sensitive sources stay in the newsroom: receivers are outside it.
+        activities = (
+            Activity.objects.filter(
+                created_at__gte=max(subscription.created_at, now - FANOUT_LOOKBACK)
+            )
+            .exclude(Exists(offered))
+            .exclude(about_sensitive_source())
+        )
         if subscription.event_types:
             activities = activities.filter(verb__in=subscription.event_types)
         activity_ids = list(activities.order_by("created_at", "id").values_list("pk", flat=True))

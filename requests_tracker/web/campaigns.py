@@ -23,7 +23,9 @@ from requests_tracker.web.views import reader_required
 def comparison_csv_download(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     sort, descending, _ = read_sort(request.GET)
-    rows = campaign_selectors.comparison_rows(campaign, today=services.local_today())
+    rows = campaign_selectors.comparison_rows(
+        campaign, today=services.local_today(), reader=request.user
+    )
     rows = campaign_selectors.sorted_rows(rows, key=sort, descending=descending)
     response = HttpResponse(comparison_csv(rows), content_type="text/csv; charset=utf-8")
     filename = f"campaign-{campaign.pk}-{slugify(campaign.title)[:60]}-comparison.csv"

@@ -117,12 +117,12 @@ def read_sort(params: Mapping[str, str]) -> tuple[str, bool, str]:
 
 
 def comparison_context(
-    campaign: Campaign, *, today: dt.date, sort: str, descending: bool
+    campaign: Campaign, *, today: dt.date, sort: str, descending: bool, reader: Any
 ) -> dict[str, Any]:
     """The comparison rows in the order asked for, the figures, the two charts, the sort links.
 
     Eight queries whatever the number of counties (rows, figures, status history)."""
-    rows = campaign_selectors.comparison_rows(campaign, today=today)
+    rows = campaign_selectors.comparison_rows(campaign, today=today, reader=reader)
     figures = campaign_selectors.campaign_figures(campaign, rows, today=today)
     history = campaign_selectors.status_history(campaign, rows, today=today)
     steps = []

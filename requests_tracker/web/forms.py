@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from requests_tracker import services
+from requests_tracker import permissions, services
 from requests_tracker.api.filters import RequestFilter
 from requests_tracker.choices import DataCategory, RequestStatus
 from requests_tracker.models import (
@@ -29,6 +29,15 @@ from requests_tracker.models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SENSITIVE_LABEL = "Sensitive (personal data of people in custody)"
+SENSITIVE_HELP = "Only editors will see, download or find it; others are told only that it exists."
+
+
+def offer_sensitive_to_editors(form: forms.BaseForm, name: str, user: Any) -> None:
+    """Keep the `sensitive` box only for a user who may set it (an editor); anyone else never
+    sees it, and a value posted for it anyway is not read."""
+    if not permissions.can_see_sensitive(user):
+        form.fields.pop(name, None)
 
 
 class RequestFilterForm(forms.Form):
@@ -125,12 +134,20 @@ class SourceFields(forms.Form):
         help_text="Defaults to the address or the file name.",
     )
     source_publisher = forms.CharField(required=False, max_length=200, label="Publisher")
+    # Before the kind, which closes the source's fieldset on the page.
+    source_sensitive = forms.BooleanField(
+        required=False, label=SENSITIVE_LABEL, help_text=SENSITIVE_HELP
+    )
     source_kind = forms.ChoiceField(
         choices=Source.Kind.choices,
         initial=Source.Kind.NEWS_REPORT,
         required=False,  # the source itself is optional here
         label="Kind of source",
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_sensitive_to_editors(self, "source_sensitive", user)
 
     def new_sources(self) -> list[dict[str, Any]]:
         """The source typed beside the entry, as services.add_source's arguments (none if no
@@ -146,6 +163,7 @@ class SourceFields(forms.Form):
                 "title": data.get("source_title") or url or getattr(upload, "name", ""),
                 "publisher": data.get("source_publisher") or "",
                 "kind": data.get("source_kind") or Source.Kind.NEWS_REPORT,
+                "sensitive": bool(data.get("source_sensitive")),
             }
         ]
 
@@ -161,8 +179,11 @@ class EntryForm(forms.ModelForm):
         """No model validation here: the service runs it, with the business rules."""
 
     def service_arguments(self) -> dict[str, Any]:
-        """The cleaned fields under the service's names, plus any source typed beside them."""
-        arguments = {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        """The cleaned fields under the service's names (those the form offers this user), plus
+        any source typed beside them."""
+        arguments = {
+            name: self.cleaned_data.get(name) for name in self._meta.fields if name in self.fields
+        }
         arguments["new_sources"] = self.new_sources()
         return arguments
 
@@ -249,13 +270,16 @@ class SourceForm(EntryForm):
             "file": "Or upload the document",
             "published_on": "Published on",
             "archived_url": "Archived copy (URL)",
+            "sensitive": SENSITIVE_LABEL,
         }
+        help_texts = {"sensitive": SENSITIVE_HELP}
         widgets = {"published_on": DATE_WIDGET}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "source")
         super().__init__(*args, **kwargs)
         self.fields["kind"].initial = Source.Kind.PRIMARY_DOCUMENT
+        offer_sensitive_to_editors(self, "sensitive", user)
 
     def new_sources(self) -> list[dict[str, Any]]:
         return []

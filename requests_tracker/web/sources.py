@@ -6,7 +6,9 @@ Who may see them (permissions.py, through selectors.documents.visible_sources):
 - a sensitive source, to anyone but an editor, answers 404 at both addresses, exactly as a source
   that does not exist: whoever may not see it may not learn it exists either;
 - the file answers 404 to everyone who may not read the tracker (anonymous on a closed instance
-  included): a file address tells nothing to someone who cannot open it.
+  included): a file address tells nothing to someone who cannot open it;
+- API clients follow a source's `file_url` with their API token (Authorization: Token ...): the
+  same check is made for the token's user; a wrong token is treated as no token.
 
 The file always goes out as a download (Content-Disposition: attachment), with the type read from
 its bytes (or application/octet-stream when the stored bytes are not an accepted type: files kept
@@ -18,6 +20,7 @@ server sends the bytes.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -27,6 +30,8 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from requests_tracker import permissions, uploads
 from requests_tracker.models import Source
@@ -55,9 +60,21 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def file_reader(request: HttpRequest) -> Any:
+    """Who asks for a file: the signed-in user, or the user of a valid API token."""
+    if request.user.is_authenticated:
+        return request.user
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        found = None
+    return found[0] if found else request.user
+
+
 @require_safe
 def source_file(request: HttpRequest, pk: int) -> HttpResponse:
-    source = documents.visible_sources(request.user).exclude(file="").filter(pk=pk).first()
+    reader = file_reader(request)
+    source = documents.visible_sources(reader).exclude(file="").filter(pk=pk).first()
     if source is None:
         raise Http404("No such file.")
     content_type = download_type(source)

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from requests_tracker import permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import DataRequest
+from requests_tracker.selectors import documents
 from requests_tracker.web.comparison import comparison_context, read_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
@@ -137,7 +138,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue": _with_days_overdue(
                 selectors.overdue_requests()[:DASHBOARD_OVERDUE_ROWS], today
             ),
-            "activity": selectors.recent_activity()[:DASHBOARD_ACTIVITY_ROWS],
+            "activity": documents.activity_shown_to(selectors.recent_activity(), request.user)[
+                :DASHBOARD_ACTIVITY_ROWS
+            ],
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
             "feed_url": feed_url(request.user),
@@ -182,7 +185,9 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "requests": _with_days_overdue(requests, today),
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
             "figures": figures,
-            "activity": selectors.timeline().filter(county=county).reverse()[:COUNTY_ACTIVITY_ROWS],
+            "activity": documents.activity_shown_to(
+                selectors.timeline().filter(county=county), request.user
+            ).reverse()[:COUNTY_ACTIVITY_ROWS],
             "badge_offered": settings.TRACKER_PUBLIC,
             **follow_context(request, "county", county),
         },
@@ -216,7 +221,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 row for row in _status_rows(selectors.status_counts_of(campaign)) if row[2]
             ],
             "sort_error": sort_error,
-            **comparison_context(campaign, today=today, sort=sort, descending=descending),
+            **comparison_context(
+                campaign, today=today, sort=sort, descending=descending, reader=request.user
+            ),
             **follow_context(request, "campaign", campaign),
         },
     )
@@ -251,15 +258,19 @@ def _request_page(
         "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],
         "responses": responses,
         "escalations": data_request.escalations.all(),
-        "timeline": selectors.timeline().filter(request=data_request),
+        "timeline": documents.activity_shown_to(
+            selectors.timeline().filter(request=data_request), request.user
+        ),
         **follow_context(request, "request", data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))
     if permissions.can_create(request.user):
         context.update(
-            response_form=response_form or ResponseForm(data_request=data_request),
-            escalation_form=escalation_form or EscalationForm(data_request=data_request),
-            source_form=source_form or SourceForm(),
+            response_form=response_form
+            or ResponseForm(data_request=data_request, user=request.user),
+            escalation_form=escalation_form
+            or EscalationForm(data_request=data_request, user=request.user),
+            source_form=source_form or SourceForm(user=request.user),
         )
     return _page(request, "tracker/request_detail.html", context, status=400 if failed else 200)
 
@@ -280,7 +291,7 @@ def _log_entry(
     """A response or escalation from its form through its service, with the source typed beside
     it: back to the request at the new entry, or the page with the form and its errors."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = form_class(request.POST, request.FILES, data_request=data_request)
+    form = form_class(request.POST, request.FILES, data_request=data_request, user=request.user)
     if form.is_valid():
         try:
             entry = write(data_request=data_request, actor=request.user, **form.service_arguments())
@@ -326,7 +337,7 @@ def file_escalation(request: HttpRequest, pk: int) -> HttpResponse:
 def add_source(request: HttpRequest, pk: int) -> HttpResponse:
     """Cite a source on the request itself (services.add_source)."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = SourceForm(request.POST, request.FILES)
+    form = SourceForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         try:
             source = services.add_source(

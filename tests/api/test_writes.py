@@ -181,7 +181,10 @@ def test_a_source_uploaded_as_a_file_is_stored_with_its_sha256(
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["sha256"] == hashlib.sha256(letter).hexdigest()
-    assert body["file"].endswith(".pdf") and body["cited_on"]["responses"] == [newsroom.response.pk]
+    assert body["file_url"] == f"http://testserver/sources/{body['id']}/file"
+    assert body["cited_on"]["responses"] == [newsroom.response.pk]
+    assert (body["content_type"], body["file_size"]) == ("application/pdf", len(letter))
+    assert body["extraction_status"] == "pending"
     assert Activity.objects.filter(verb="source_added", response=newsroom.response).exists()
 
 

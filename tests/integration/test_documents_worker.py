@@ -1,17 +1,20 @@
-"""A real Celery worker reads uploaded documents (a text PDF and a scan) and search finds them."""
+"""A real Celery worker reads uploaded documents (a text PDF and a scan) and search finds them.
+
+The documents go in as a newsroom's client sends them: multipart uploads to /api/v1/sources/,
+whose service stores them and queues their reading when the write commits."""
 
 from __future__ import annotations
 
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
 
 from requests_tracker import services
 from requests_tracker.models import ExtractionStatus, Source
 from requests_tracker.selectors.documents import search_documents
-from requests_tracker.services.documents import queue_text_extraction
+from tests.api.conftest import signed_in
 from tests.documents import require_tesseract, scanned_pdf, text_pdf, upload
 from tests.factories import UserFactory
 from tests.integration.conftest import wait_until
@@ -19,13 +22,20 @@ from tests.integration.conftest import wait_until
 pytestmark = pytest.mark.integration
 
 
-def upload_source(title: str, content: bytes, *, sensitive: bool = False) -> Source:
-    """What an upload will do once wired: store the file, then queue its reading on commit."""
-    with transaction.atomic():
-        source = services.add_source(title=title, file=upload("upload.pdf", content))
-        Source.objects.filter(pk=source.pk).update(sensitive=sensitive)
-        queue_text_extraction(source=source)
-    return source
+def upload_source(editor, title: str, content: bytes, *, sensitive: bool = False) -> Source:
+    """Upload a document through the API, as an editor (only editors mark one sensitive)."""
+    response = signed_in(editor).post(
+        "/api/v1/sources/",
+        {
+            "title": title,
+            "kind": "primary_document",
+            "file": SimpleUploadedFile("upload.pdf", content, "application/pdf"),
+            "sensitive": sensitive,
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    return Source.objects.get(pk=response.json()["id"])
 
 
 def all_read(*sources: Source) -> bool:
@@ -42,8 +52,11 @@ def test_uploaded_text_and_scanned_pdfs_are_read_by_the_worker_and_found_by_sear
     require_tesseract()
     settings.MEDIA_ROOT = tmp_path
     celery_processes.start_worker(MEDIA_ROOT=str(tmp_path))
+    editor = UserFactory(username="editor-integration", role="editor")
+    journalist = UserFactory(username="journalist-integration", role="journalist")
 
     letter = upload_source(
+        editor,
         "DOJ letter to the Sheriff",
         text_pdf(
             [
@@ -53,14 +66,13 @@ def test_uploaded_text_and_scanned_pdfs_are_read_by_the_worker_and_found_by_sear
         ),
     )
     scan = upload_source(
+        editor,
         "Grand jury subpoena (scan)",
         scanned_pdf(["GRAND JURY SUBPOENA", "Produce the scheduled release date\nof each person"]),
         sensitive=True,
     )
 
     assert wait_until(lambda: all_read(letter, scan), timeout=60), celery_processes.logs()
-    editor = UserFactory(username="editor-integration", role="editor")
-    journalist = UserFactory(username="journalist-integration", role="journalist")
 
     [found] = search_documents('"8 U.S.C. 1373"', journalist)
     assert (found.source, found.page) == (letter, 2)

@@ -216,9 +216,11 @@ def test_an_unknown_sort_column_is_reported_and_the_rows_stay_by_county(
     ]
 
 
-def test_the_status_history_starts_awaiting_and_ends_where_the_counties_stand(three_counties):
+def test_the_status_history_starts_awaiting_and_ends_where_the_counties_stand(
+    three_counties, journalist
+):
     today = dt.date(2025, 10, 15)
-    rows = campaign_selectors.comparison_rows(three_counties, today=today)
+    rows = campaign_selectors.comparison_rows(three_counties, today=today, reader=journalist)
     steps = campaign_selectors.status_history(three_counties, rows, today=today)
     assert steps[0].day == ISSUED
     assert steps[0].counts["awaiting"] == 3

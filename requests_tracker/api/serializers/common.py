@@ -9,16 +9,22 @@ through the API's one error handler (api/errors.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Manager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from requests_tracker import permissions, selectors
 from requests_tracker.models import Agency, Campaign, County, DataCategory, Source
+from requests_tracker.selectors import documents
 
 NEWSROOM_ONLY_FIELDS = ("internal_note", "created_by", "logged_by", "actor", "verified_by")
 """Shown to newsroom members only (permissions.can_see_internal); never to anonymous readers."""
+
+EDITORS_ONLY_FIELDS = ("sensitive",)
+"""Shown to editors only (permissions.can_see_sensitive)."""
 
 DERIVED_FIELDS = {
     "status": "Derived from the responses and escalations; log one of those instead.",
@@ -28,7 +34,8 @@ DERIVED_FIELDS = {
 
 
 class NewsroomOnlyFieldsMixin:
-    """Drops NEWSROOM_ONLY_FIELDS when the reader may not see them."""
+    """Drops NEWSROOM_ONLY_FIELDS when the reader may not see them, and EDITORS_ONLY_FIELDS
+    for anyone but editors."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -36,7 +43,27 @@ class NewsroomOnlyFieldsMixin:
         if request is not None and not permissions.can_see_internal(request.user):
             for name in NEWSROOM_ONLY_FIELDS:
                 fields.pop(name, None)
+        if request is not None and not permissions.can_see_sensitive(request.user):
+            for name in EDITORS_ONLY_FIELDS:
+                fields.pop(name, None)
         return fields
+
+
+def reader_of(serializer: serializers.Field) -> Any:
+    """Who the representation is for (None, treated as an anonymous reader, without a request)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record by id. A source the writer may not see (a sensitive one, for anyone but
+    an editor) is refused exactly as an id that does not exist, so it cannot be probed."""
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        if queryset is not None and queryset.model is Source:
+            queryset = documents.visible_sources(reader_of(self), queryset)
+        return queryset
 
 
 def username_field(source: str) -> serializers.CharField:
@@ -110,6 +137,8 @@ class ServiceInputSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     """Input checked for types only (the service checks the rules). A field the client may not
     send is refused by name rather than silently ignored, so nobody believes they set it."""
 
+    serializer_related_field = VisibleRelatedField
+
     # The docstrings of writing serializers are the API's schema descriptions, for clients. For
     # us: `Meta.fields` is the service's list of fields; types, lengths, choices and whether a
     # field is required come from the model. Uniqueness is the service's business too, so none of
@@ -134,10 +163,42 @@ class AgencyBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "level"]
 
 
+class CitedSourcesSerializer(serializers.ListSerializer):
+    """The sources cited on a record, as the reader may see them (selectors.documents.
+    sources_shown_to): a sensitive one is withheld from newsroom members who are not editors
+    and left out for anyone else."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        sources: Iterable[Source] = data.all() if isinstance(data, Manager) else data
+        shown = documents.sources_shown_to(sources, reader_of(self))
+        return [self.child.to_representation(source) for source in shown]
+
+
 class SourceBriefSerializer(serializers.ModelSerializer):
+    """A cited source. To a newsroom member who is not an editor, a sensitive one is only
+    `{"id": ..., "title": "a sensitive source (editors only)", "withheld": true}` with the other
+    fields empty; to an anonymous reader it is not there (null, or left out of a list)."""
+
+    withheld = serializers.SerializerMethodField(
+        help_text="True for a sensitive source the reader may not see: only its existence is "
+        "told, everything else is empty."
+    )
+
     class Meta:
         model = Source
-        fields = ["id", "title", "url", "kind", "publisher", "published_on"]
+        fields = ["id", "title", "url", "kind", "publisher", "published_on", "withheld"]
+        extra_kwargs = {"kind": {"allow_null": True}}
+        list_serializer_class = CitedSourcesSerializer
+
+    def to_representation(self, instance: Any) -> Any:
+        if isinstance(instance, Source):
+            instance = documents.source_shown_to(instance, reader_of(self))
+            if instance is None:
+                return None
+        return super().to_representation(instance)
+
+    def get_withheld(self, source: Source | documents.WithheldSource) -> bool:
+        return isinstance(source, documents.WithheldSource)
 
 
 class CampaignBriefSerializer(serializers.ModelSerializer):
@@ -166,10 +227,11 @@ class StatusCountsField(serializers.DictField):
 
 
 class UnsourcedMixin:
-    """`unsourced`: true when no source backs the record (the page shows "unsourced")."""
+    """`unsourced`: true when no source the reader is told of backs the record (the page shows
+    "unsourced"): for an anonymous reader, sensitive sources do not count."""
 
     def get_unsourced(self, record: Any) -> bool:
-        return not record.sources.all()
+        return not documents.sources_shown_to(record.sources.all(), reader_of(self))
 
 
 class IdListField(serializers.Field):

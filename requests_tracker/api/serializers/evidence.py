@@ -22,12 +22,11 @@ from requests_tracker.models import (
     Campaign,
     DataRequest,
     Escalation,
+    ExtractionStatus,
     ReportedFigure,
     Response,
     Source,
 )
-
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 CITATION_KEYS = ("requests", "responses", "escalations", "campaigns")
 """The kinds of record a source is cited on, as the API names them."""
@@ -43,7 +42,16 @@ class CitationsSerializer(serializers.Serializer):
 
 
 class SourceSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
-    file = serializers.FileField(read_only=True, allow_null=True, use_url=True)
+    file_url = serializers.SerializerMethodField(
+        help_text="Where to download the stored copy (null without one): the permission-checked "
+        "/sources/<id>/file, sent as an attachment."
+    )
+    extraction_status = serializers.ChoiceField(
+        choices=[("", "No stored copy"), *ExtractionStatus.choices],
+        read_only=True,
+        help_text="Whether its text has been read for search: pending, done, failed, "
+        "unavailable (a scan, and OCR is not installed); empty without a stored copy.",
+    )
     cited_on = CitationsSerializer(source="*", read_only=True)
     created_by = username_field("created_by")
     verified_by = username_field("verified_by")
@@ -54,8 +62,13 @@ class SourceSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
             "id",
             "title",
             "url",
-            "file",
+            "file_url",
             "sha256",
+            "content_type",
+            "file_size",
+            "page_count",
+            "extraction_status",
+            "sensitive",
             "publisher",
             "published_on",
             "kind",
@@ -67,6 +80,21 @@ class SourceSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "file_size": {"help_text": "Size of the stored copy in bytes."},
+            "page_count": {"help_text": "Pages (sheets, parts) of the stored copy's text."},
+            "sensitive": {
+                "help_text": "May hold personal data of people in custody: editors only (the "
+                "field, and the source itself, exist only for them)."
+            },
+        }
+
+    def get_file_url(self, source: Source) -> str | None:
+        if not source.file:
+            return None
+        request = self.context.get("request")
+        path = source.get_file_url()
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class CiteOnSerializer(WriteSerializer):
@@ -97,17 +125,14 @@ class SourceCreateSerializer(ServiceInputSerializer, CiteOnSerializer):
                 "allow_empty_file": False,
                 # Storage shortens a long file name; it is no reason to refuse the document.
                 "max_length": None,
-                "help_text": "An uploaded copy of the document (multipart/form-data); stored "
-                "with its SHA-256.",
+                "help_text": "An uploaded copy of the document (multipart/form-data): PDF, PNG, "
+                "JPEG, TIFF, plain text, CSV, DOCX or XLSX, judged by its bytes, at most "
+                "SOURCE_MAX_UPLOAD_MB (25 MB by default); stored with its SHA-256.",
+            },
+            "sensitive": {
+                "help_text": "Editors only: the source may hold personal data of people in custody."
             },
         }
-
-    def validate_file(self, file: Any) -> Any:
-        if file is not None and file.size > MAX_UPLOAD_BYTES:
-            raise serializers.ValidationError(
-                f"A file may be at most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-            )
-        return file
 
 
 class SourceUpdateSerializer(ServiceInputSerializer):
@@ -129,7 +154,8 @@ class SourceUpdateSerializer(ServiceInputSerializer):
 
 class ReportedFigureSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
     county = CountyBriefSerializer(read_only=True)
-    source = SourceBriefSerializer(read_only=True)
+    # Null for an anonymous reader when the source is sensitive.
+    source = SourceBriefSerializer(read_only=True, allow_null=True)
     logged_by = username_field("logged_by")
 
     class Meta:

@@ -23,15 +23,18 @@ from requests_tracker.api.views.base import (
     UpdateAction,
     etag_for,
 )
-from requests_tracker.models import Source
+from requests_tracker.selectors import documents
 
 
 @schema.documented(
     list="Sources on file, with the records that cite each.",
     retrieve="One source.",
     create="Add a source by address (JSON) or as an uploaded file (multipart/form-data), and "
-    "optionally cite it on records at once (journalists). A source whose address is already "
-    "on file is reused and answered with 200.",
+    "optionally cite it on records at once (journalists). A file is judged by its bytes (PDF, "
+    "PNG, JPEG, TIFF, plain text, CSV, DOCX, XLSX; at most SOURCE_MAX_UPLOAD_MB): anything else "
+    "is a 400 on `file` naming the limit or what the file is, and nothing is stored. A source "
+    "whose address is already on file is reused and answered with 200. Only editors may send "
+    "`sensitive`.",
     update="Correct a source's details (who added it, or an editor). Sending `verified_on` "
     "records you as who checked it.",
     read=serializers.SourceSerializer,
@@ -56,8 +59,13 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
         ("Id", "id"),
         ("Title", "title"),
         ("Address", "url"),
-        ("File", "file"),
+        ("Stored copy", "file_url"),
         ("SHA-256", "sha256"),
+        ("Type", "content_type"),
+        ("Size (bytes)", "file_size"),
+        ("Pages", "page_count"),
+        ("Text", "extraction_status"),
+        ("Sensitive", "sensitive"),
         ("Publisher", "publisher"),
         ("Published on", "published_on"),
         ("Kind", "kind"),
@@ -72,16 +80,19 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
     ]
 
     def base_queryset(self) -> QuerySet:
-        return selectors.sources_on_file()
+        # A sensitive source exists for editors only: for anyone else it is in no list, no CSV,
+        # and its address answers 404 like an id never used.
+        return documents.visible_sources(self.request.user, selectors.sources_on_file())
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
+        # The service reuses only a source the writer may see (add_source).
         reused = bool(
             data.get("url")
             and not data.get("file")
-            and Source.objects.filter(url=data["url"]).exists()
+            and documents.visible_sources(request.user).filter(url=data["url"]).exists()
         )
         source = self.perform_service_create(data)
         body = self.representation(self.read_back(source))

@@ -25,6 +25,7 @@ from requests_tracker.api.views.base import (
     UpdateAction,
 )
 from requests_tracker.models import DataRequest
+from requests_tracker.selectors import documents
 
 
 @schema.documented(
@@ -59,7 +60,7 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
     ]
 
     def base_queryset(self) -> QuerySet:
-        return selectors.activity_feed()
+        return documents.activity_shown_to(selectors.activity_feed(), self.request.user)
 
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
