@@ -84,6 +84,11 @@ def can_manage_webhooks(user: Any) -> bool:
     return has_role(user, EDITOR)
 
 
+def can_see_who_changed(user: Any) -> bool:
+    """Who made each edit in a record's history: editors only (the public sees what and when)."""
+    return has_role(user, EDITOR)
+
+
 def can_see_sensitive(user: Any) -> bool:
     """Sensitive sources (they may name people in custody): editors only, everywhere — pages,
     files, search, feeds and the API. Anyone else may at most be told one exists."""

@@ -7,7 +7,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from requests_tracker import services
-from requests_tracker.admin.base import LogAdmin, TrackerAdmin, adopt, service_arguments
+from requests_tracker.admin.base import (
+    CORRECTION_NOTE,
+    CorrectionNoteAdmin,
+    LogAdmin,
+    TrackerAdmin,
+    adopt,
+    correction_note_field,
+    service_arguments,
+)
 from requests_tracker.models import Activity, Agency, County, ReportedFigure, Source, Watch
 
 
@@ -70,13 +78,15 @@ class SourceAdmin(TrackerAdmin):
 
 
 class ReportedFigureForm(forms.ModelForm):
+    correction_note = correction_note_field()
+
     class Meta:
         model = ReportedFigure
         fields = services.FIGURE_FIELDS
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(TrackerAdmin):
+class ReportedFigureAdmin(CorrectionNoteAdmin, TrackerAdmin):
     form = ReportedFigureForm
     list_display = [
         "county",
@@ -99,8 +109,18 @@ class ReportedFigureAdmin(TrackerAdmin):
         self, request: HttpRequest, obj: ReportedFigure, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            # No service edits a figure yet; a correction is a plain save (kept in history).
-            super().save_model(request, obj, form, change)
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.FIGURE_FIELDS
+            }
+            saved = services.update_figure(
+                figure=obj,
+                actor=request.user,
+                correction_note=form.cleaned_data.get(CORRECTION_NOTE, ""),
+                **changes,
+            )
+            adopt(obj, saved)
             return
         arguments = service_arguments(form, services.FIGURE_FIELDS)
         adopt(obj, services.record_figure(**arguments, actor=request.user))

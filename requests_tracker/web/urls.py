@@ -10,7 +10,7 @@ from requests_tracker.feeds import (
     RequestFeed,
     WatchesFeed,
 )
-from requests_tracker.web import campaigns, maps, sources, views, watches
+from requests_tracker.web import campaigns, history, maps, sources, views, watches
 
 PRIVATE = r"^feeds/private/(?P<token>[A-Za-z0-9_-]{20,64})/"
 
@@ -25,6 +25,13 @@ urlpatterns = [
     path("requests/<int:pk>/responses/", views.log_response, name="log_response"),
     path("requests/<int:pk>/escalations/", views.file_escalation, name="file_escalation"),
     path("requests/<int:pk>/sources/", views.add_source, name="add_source"),
+    path("requests/<int:pk>/history/", history.request_history, name="request_history"),
+    path("responses/<int:pk>/history/", history.response_history, name="response_history"),
+    path("escalations/<int:pk>/history/", history.escalation_history, name="escalation_history"),
+    path("figures/<int:pk>/", history.figure_detail, name="figure_detail"),
+    path("figures/<int:pk>/history/", history.figure_history, name="figure_history"),
+    path("corrections/", history.correction_list, name="correction_list"),
+    path("corrections/feed.atom", history.CorrectionsFeed(), name="corrections_feed"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path(
         "campaigns/<int:pk>/comparison.csv",
@@ -44,6 +51,11 @@ urlpatterns = [
         PRIVATE + r"campaigns/(?P<pk>\d+)\.atom$", CampaignFeed(), name="private_campaign_feed"
     ),
     re_path(PRIVATE + r"requests/(?P<pk>\d+)\.atom$", RequestFeed(), name="private_request_feed"),
+    re_path(
+        PRIVATE + r"corrections\.atom$",
+        history.CorrectionsFeed(),
+        name="private_corrections_feed",
+    ),
     path("watches/", watches.my_watches, name="my_watches"),
     path("watches/add/", watches.add_watch, name="add_watch"),
     path("watches/<int:pk>/", watches.change_watch, name="change_watch"),

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from requests_tracker import permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import DataRequest
+from requests_tracker.selectors import history
 from requests_tracker.web.comparison import comparison_context, read_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
@@ -246,11 +247,13 @@ def _request_page(
         response.categories_labels = [
             CATEGORY_LABELS.get(c, c) for c in response.categories_provided
         ]
+    escalations = list(data_request.escalations.all())
+    history.attach_corrections(data_request, responses, escalations)
     context: dict[str, Any] = {
         "data_request": data_request,
         "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],
         "responses": responses,
-        "escalations": data_request.escalations.all(),
+        "escalations": escalations,
         "timeline": selectors.timeline().filter(request=data_request),
         **follow_context(request, "request", data_request),
     }
