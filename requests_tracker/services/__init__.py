@@ -8,10 +8,11 @@ field, so every entry point can show "which field, and why".
 
 Modules, by the record each one writes: requests (requests and campaigns), responses,
 escalations, sources, figures, watches, webhook_subscriptions, webhooks (delivery), digests,
-overdue; and the helpers they share: timeline (Activity, its sentences, the request lock),
-status (refresh_request_status), editing (model_update), corrections (the public note an edit
-may carry). Each write module declares the fields its services accept (RESPONSE_FIELDS, ...);
-forms and serializers are built from those lists.
+overdue, imports (spreadsheet rows, through the services above); and the helpers they share:
+timeline (Activity, its sentences, the request lock), status (refresh_request_status), editing
+(model_update), corrections (the public note an edit may carry). Each write module declares the
+fields its services accept (RESPONSE_FIELDS, ...); forms and serializers are built from those
+lists.
 Import services from here: `from requests_tracker import services; services.log_response(...)`.
 """
 
@@ -26,6 +27,7 @@ from requests_tracker.services.escalations import (
     validate_escalation_for,
 )
 from requests_tracker.services.figures import FIGURE_FIELDS, record_figure, update_figure
+from requests_tracker.services.imports import ImportResult, import_sheet
 from requests_tracker.services.overdue import OverdueResult, flag_overdue
 from requests_tracker.services.requests import (
     AGENCY_FIELDS,
@@ -94,6 +96,7 @@ __all__ = [
     "SUBSCRIPTION_EDITABLE_FIELDS",
     "DeliveryOutcome",
     "DigestResult",
+    "ImportResult",
     "OverdueResult",
     "add_source",
     "cite_source",
@@ -108,6 +111,7 @@ __all__ = [
     "feed_token_for",
     "file_escalation",
     "flag_overdue",
+    "import_sheet",
     "in_model_order",
     "issue_campaign",
     "issue_request",

@@ -141,6 +141,7 @@ def admin_urls() -> Iterator[str]:
             yield reverse("admin:{}_{}_change".format(*info), args=[first.pk])
             yield reverse("admin:{}_{}_history".format(*info), args=[first.pk])
     yield reverse("admin:index")
+    yield reverse("tracker_import:sheet")
     yield reverse("admin:password_change")
 
 
