@@ -8,11 +8,11 @@ field, so every entry point can show "which field, and why".
 
 Modules, by the record each one writes: requests (requests and campaigns), responses,
 escalations, sources, figures, watches, webhook_subscriptions, webhooks (delivery), digests,
-overdue, imports (spreadsheet rows, through the services above); and the helpers they share:
-timeline (Activity, its sentences, the request lock), status (refresh_request_status), editing
-(model_update), corrections (the public note an edit may carry). Each write module declares the
-fields its services accept (RESPONSE_FIELDS, ...); forms and serializers are built from those
-lists.
+overdue, imports (spreadsheet rows, through the services above), releases (open data); and the
+helpers they share: timeline (Activity, its sentences, the request lock), status
+(refresh_request_status), editing (model_update), corrections (the public note an edit may
+carry). Each write module declares the fields its services accept (RESPONSE_FIELDS, ...); forms
+and serializers are built from those lists.
 Import services from here: `from requests_tracker import services; services.log_response(...)`.
 """
 
@@ -29,6 +29,7 @@ from requests_tracker.services.escalations import (
 from requests_tracker.services.figures import FIGURE_FIELDS, record_figure, update_figure
 from requests_tracker.services.imports import ImportResult, import_sheet
 from requests_tracker.services.overdue import OverdueResult, flag_overdue
+from requests_tracker.services.releases import record_dataset_release
 from requests_tracker.services.requests import (
     AGENCY_FIELDS,
     CAMPAIGN_EDITABLE_FIELDS,
@@ -118,6 +119,7 @@ __all__ = [
     "local_today",
     "log_response",
     "record_correction",
+    "record_dataset_release",
     "record_figure",
     "register_agency",
     "resolve_deadline",

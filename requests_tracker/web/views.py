@@ -31,7 +31,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_tracker import permissions, selectors, services
+from requests_tracker import dataset, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import DataRequest
 from requests_tracker.selectors import history
@@ -142,6 +142,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
             "feed_url": feed_url(request.user),
+            "dataset_release": dataset.latest_release(),
+            "dataset_sqlite": dataset.SQLITE_NAME,
+            "dataset_license": settings.DATASET_LICENSE,
             **map_context(state=DEFAULT_STATE, today=today),
         },
     )
