@@ -60,6 +60,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from requests_tracker.models import FeedToken, Source, WebhookSubscription
+from requests_tracker.snapshot import read_snapshot
 
 FORMAT = "doj-request-tracker-archive"
 FORMAT_VERSION = 1
@@ -177,6 +178,12 @@ def applied_migrations(using: str) -> list[str]:
     return sorted(name for app, name in applied if app == APP)
 
 
+def describe(tables: dict[str, int], files: int) -> list[str]:
+    """What an archive holds, for the commands to say: the totals, then a line per table."""
+    totals = f"{sum(tables.values()):,} rows in {len(tables)} tables and {files:,} document(s)"
+    return [totals, *(f"  {label}: {count:,}" for label, count in tables.items())]
+
+
 # --- Export ---------------------------------------------------------------------------------
 
 
@@ -191,8 +198,8 @@ class ExportSummary:
 def write_archive(path: Path, *, using: str = "default") -> ExportSummary:
     """Write the full archive of the database `using` to `path` (see the module docstring).
 
-    The tables are read in one transaction; on PostgreSQL it is REPEATABLE READ, so the archive
-    is one consistent moment even while the app keeps writing.
+    The tables are read as one moment (snapshot.read_snapshot), even while the app keeps
+    writing.
     """
     summary = ExportSummary(path=path)
     connection = connections[using]
@@ -213,10 +220,7 @@ def write_archive(path: Path, *, using: str = "default") -> ExportSummary:
         archive = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True)
     except OSError as error:
         raise ArchiveError(f"Cannot write {path}: {error.strerror}.") from error
-    with archive, transaction.atomic(using=using):
-        if connection.vendor == "postgresql" and not _inside_outer_transaction(connection):
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    with archive, read_snapshot(using):
         for table in archived_tables():
             digest, count = hashlib.sha256(), 0
             with archive.open(f"tables/{table.label}.jsonl", "w", force_zip64=True) as member:
@@ -237,11 +241,6 @@ def write_archive(path: Path, *, using: str = "default") -> ExportSummary:
         manifest["files"] = _write_files(archive, using, summary)
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
     return summary
-
-
-def _inside_outer_transaction(connection: Any) -> bool:
-    # Only the outermost block may choose the isolation level (tests run inside one).
-    return len(connection.savepoint_ids) > 0
 
 
 def _write_files(archive: zipfile.ZipFile, using: str, summary: ExportSummary) -> list[dict]:

@@ -158,6 +158,15 @@ class Column:
     required: bool = False
 
 
+def choice_column(
+    name: str, choices: type[models.TextChoices], *, required: bool = False, default: str = ""
+) -> Column:
+    """A column holding one of `choices`, its help listing them (and the default, if any)."""
+    listed = ", ".join(choices.values)
+    help_text = f"One of: {listed}" + (f" (default {default})." if default else ".")
+    return Column(name, help_text, choice_reader(choices), required)
+
+
 COUNTY_COLUMNS = (
     Column("county_fips", "Five-digit FIPS code (or give county_name and state).", read_fips),
     Column("county_name", "The county's name, e.g. Los Angeles County (with state)."),
@@ -214,12 +223,7 @@ KINDS: dict[str, tuple[Column, ...]] = {
     ),
     "responses": (
         *REQUEST_KEY_COLUMNS,
-        Column(
-            "kind",
-            "One of: " + ", ".join(ResponseKind.values) + ".",
-            choice_reader(ResponseKind),
-            True,
-        ),
+        choice_column("kind", ResponseKind, required=True),
         Column("received_on", "The date of the answer.", read_date, True),
         Column("responding_agency", "Who answered, e.g. Los Angeles County Sheriff's Department."),
         Column(
@@ -242,21 +246,12 @@ KINDS: dict[str, tuple[Column, ...]] = {
     ),
     "escalations": (
         *REQUEST_KEY_COLUMNS,
-        Column(
-            "kind",
-            "One of: " + ", ".join(EscalationKind.values) + ".",
-            choice_reader(EscalationKind),
-            True,
-        ),
+        choice_column("kind", EscalationKind, required=True),
         Column("issued_on", "The date of the step.", read_date, True),
         Column("due_on", "Compliance or return date.", read_date),
         Column("court", "The court, for a subpoena, suit or order."),
         Column("case_number", "The case number."),
-        Column(
-            "status",
-            "One of: " + ", ".join(EscalationStatus.values) + " (default open).",
-            choice_reader(EscalationStatus),
-        ),
+        choice_column("status", EscalationStatus, default="open"),
         Column(
             "follows_kind",
             "The kind of the earlier step on the same request it builds on.",
@@ -271,11 +266,7 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("title", "The source's title.", required=True),
         Column("publisher", "Who published it."),
         Column("published_on", "The date it was published.", read_date),
-        Column(
-            "kind",
-            "One of: " + ", ".join(SourceKind.values) + " (default news_report).",
-            choice_reader(SourceKind),
-        ),
+        choice_column("kind", SourceKind, default="news_report"),
         Column("archived_url", "An archived copy's address."),
     ),
     "figures": (

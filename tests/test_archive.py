@@ -145,15 +145,24 @@ def test_a_database_that_is_not_empty_is_refused_with_nothing_written(newsroom, 
     assert archive.table_checksums() == before
 
 
+def rewritten(path: Path, name: str, change) -> Path:  # noqa: ANN001
+    """A copy of the archive at `path` with its member `name` passed through `change`."""
+    copy = path.with_name(f"changed-{path.name}")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w") as target:
+        for member in source.namelist():
+            data = source.read(member)
+            target.writestr(member, change(data) if member == name else data)
+    return copy
+
+
 def test_a_damaged_archive_is_refused_before_anything_is_written(newsroom, tmp_path):
-    path, damaged = tmp_path / "tracker.zip", tmp_path / "damaged.zip"
+    path = tmp_path / "tracker.zip"
     archive.write_archive(path)
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "tables/requests_tracker.DataRequest.jsonl":
-                data = data.replace(b"calendar days", b"calendar dayz")
-            target.writestr(name, data)
+    damaged = rewritten(
+        path,
+        "tables/requests_tracker.DataRequest.jsonl",
+        lambda data: data.replace(b"calendar days", b"calendar dayz"),
+    )
     empty_the_archived_tables()
     with pytest.raises(archive.ArchiveError, match="DataRequest.jsonl does not match its checksum"):
         archive.restore_archive(damaged)
@@ -161,16 +170,15 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(newsroom, tmp_p
 
 
 def test_an_archive_from_other_migrations_is_refused(newsroom, tmp_path):
-    path, other = tmp_path / "tracker.zip", tmp_path / "other.zip"
+    path = tmp_path / "tracker.zip"
     archive.write_archive(path)
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(other, "w") as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "manifest.json":
-                manifest = json.loads(data)
-                manifest["migrations"].append("0099_from_the_future")
-                data = json.dumps(manifest).encode()
-            target.writestr(name, data)
+
+    def from_the_future(data: bytes) -> bytes:
+        manifest = json.loads(data)
+        manifest["migrations"].append("0099_from_the_future")
+        return json.dumps(manifest).encode()
+
+    other = rewritten(path, "manifest.json", from_the_future)
     empty_the_archived_tables()
     with pytest.raises(archive.ArchiveError, match="0099_from_the_future"):
         archive.restore_archive(other)

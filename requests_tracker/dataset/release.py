@@ -17,8 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from requests_tracker import csv_export
-from requests_tracker.dataset.tables import RESOURCES, Resource
+from requests_tracker.dataset.tables import RESOURCES, Resource, Visibility
 from requests_tracker.models import DatasetRelease
+from requests_tracker.snapshot import read_snapshot
 
 PACKAGE_NAME = "doj-request-tracker"
 SQLITE_NAME = f"{PACKAGE_NAME}.sqlite"
@@ -67,9 +68,12 @@ def write_release(path: Path) -> Release:
     database_path.unlink(missing_ok=True)
     database = sqlite3.connect(database_path)
     try:
-        for resource in RESOURCES:
-            database.execute(_create_table(resource))
-            release.counts[resource.name] = _write_resource(resource, path, database)
+        with read_snapshot():  # every table as of one moment, so every foreign key holds
+            visibility = Visibility.now()
+            for resource in RESOURCES:
+                database.execute(_create_table(resource))
+                counted = _write_resource(resource, path, database, visibility)
+                release.counts[resource.name] = counted
         for resource in RESOURCES:
             for column, _, _ in resource.foreign_keys:
                 index = _quoted(f"{resource.name}_{column}")
@@ -89,7 +93,9 @@ def write_release(path: Path) -> Release:
     return release
 
 
-def _write_resource(resource: Resource, path: Path, database: sqlite3.Connection) -> int:
+def _write_resource(
+    resource: Resource, path: Path, database: sqlite3.Connection, visibility: Visibility
+) -> int:
     names = [column.name for column in resource.columns]
     insert = (
         f"INSERT INTO {_quoted(resource.name)} ({', '.join(map(_quoted, names))}) "
@@ -100,7 +106,7 @@ def _write_resource(resource: Resource, path: Path, database: sqlite3.Connection
         writer = csv.writer(out)
         writer.writerow(names)
         batch = []
-        for row in resource.rows():
+        for row in resource.rows(visibility):
             values = [_plain(row[column.name]) for column in resource.columns]
             writer.writerow([csv_export.cell(value) for value in values])
             batch.append(values)

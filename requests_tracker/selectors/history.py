@@ -31,7 +31,13 @@ from django.db import models
 
 from requests_tracker import permissions
 from requests_tracker.choices import DataCategory
-from requests_tracker.models import Correction, DataRequest, Escalation, Response, Source
+from requests_tracker.models import (
+    Correction,
+    DataRequest,
+    Escalation,
+    Response,
+    Source,
+)
 
 WITHHELD_SOURCE = "a source not shown publicly"
 EMPTY = "(none)"
@@ -157,6 +163,24 @@ def attach_corrections(
         response.correction_notes = [c for c in notes if c.response_id == response.pk]
     for escalation in escalations:
         escalation.correction_notes = [c for c in notes if c.escalation_id == escalation.pk]
+
+
+def record_label(record: models.Model) -> str:
+    """How a request, response, escalation or figure is named in its history and in the list of
+    corrections: its county, then what it is and its date."""
+    if isinstance(record, DataRequest):
+        return f"{record.county}: request of {record.issued_on.isoformat()}"
+    if isinstance(record, Response):
+        return (
+            f"{record.request.county}: {record.get_kind_display().lower()} "
+            f"of {record.received_on.isoformat()}"
+        )
+    if isinstance(record, Escalation):
+        return (
+            f"{record.request.county}: {record.get_kind_display().lower()} "
+            f"of {record.issued_on.isoformat()}"
+        )
+    return f"{record.county}: {record}"
 
 
 def _linked_records(

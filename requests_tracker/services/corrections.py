@@ -29,7 +29,7 @@ from requests_tracker.models import (
     Response,
 )
 from requests_tracker.models.fields import TextLengthValidator
-from requests_tracker.selectors.history import field_text
+from requests_tracker.selectors.history import field_text, record_label
 from requests_tracker.services.timeline import User, actor_or_none
 
 NEWSROOM_ONLY_FIELDS = frozenset({"internal_note"})
@@ -91,23 +91,6 @@ def record_correction(
     correction.full_clean()
     correction.save()
     return correction
-
-
-def record_label(record: Corrected) -> str:
-    """How a corrected record is named in the list of corrections."""
-    if isinstance(record, DataRequest):
-        return f"{record.county}: request of {record.issued_on.isoformat()}"
-    if isinstance(record, Response):
-        return (
-            f"{record.request.county}: {record.get_kind_display().lower()} "
-            f"of {record.received_on.isoformat()}"
-        )
-    if isinstance(record, Escalation):
-        return (
-            f"{record.request.county}: {record.get_kind_display().lower()} "
-            f"of {record.issued_on.isoformat()}"
-        )
-    return f"{record.county}: {record}"
 
 
 def _targets(record: Corrected) -> dict[str, Any]:

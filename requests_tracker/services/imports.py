@@ -43,17 +43,16 @@ from requests_tracker.models import (
     County,
     DataRequest,
     Escalation,
-    EscalationStatus,
     ReportedFigure,
     Response,
     Source,
-    SourceKind,
 )
-from requests_tracker.services.escalations import file_escalation
-from requests_tracker.services.figures import record_figure
-from requests_tracker.services.requests import issue_request, register_agency
-from requests_tracker.services.responses import log_response
-from requests_tracker.services.sources import add_new_sources, add_source
+from requests_tracker.selectors.history import record_label
+from requests_tracker.services.escalations import ESCALATION_FIELDS, file_escalation
+from requests_tracker.services.figures import FIGURE_FIELDS, record_figure
+from requests_tracker.services.requests import REQUEST_FIELDS, issue_request, register_agency
+from requests_tracker.services.responses import RESPONSE_FIELDS, log_response
+from requests_tracker.services.sources import SOURCE_FIELDS, add_new_sources, add_source
 from requests_tracker.services.timeline import User, local_today
 
 CREATED = "created"
@@ -171,7 +170,6 @@ def import_request(row: sheets.SheetRow, *, actor: User | None, today: dt.date) 
         return _on_file(
             row,
             existing,
-            _request_label(existing),
             ["addressee", "legal_authority", "summary", "internal_note", "data_sought"],
         )
     campaign = None
@@ -181,33 +179,21 @@ def import_request(row: sheets.SheetRow, *, actor: User | None, today: dt.date) 
             raise RowRefused("campaign", "No campaign with this title is on file.")
         if campaign.requests.filter(county=county).exists():
             raise RowRefused("campaign", f"This campaign already has a request to {county}.")
-    agency = _agency(row.get("issuing_agency"), level, county=None, column="issuing_agency")
     data_request = issue_request(
-        county=county,
-        issuing_agency=agency,
-        issued_on=issued_on,
-        due_basis=row.get("due_basis"),
-        due_on=row.get("due_on"),
-        due_days=row.get("due_days"),
-        due_rule=row.get("due_rule", ""),
-        data_sought=row.get("data_sought", []),
-        legal_authority=row.get("legal_authority", ""),
-        summary=row.get("summary", ""),
-        internal_note=row.get("internal_note", ""),
-        addressee=row.get("addressee", ""),
-        campaign=campaign,
-        sources=row_sources(row, actor=actor),
+        **service_arguments(
+            row,
+            REQUEST_FIELDS,
+            county=county,
+            issuing_agency=_agency(
+                row.get("issuing_agency"), level, county=None, column="issuing_agency"
+            ),
+            campaign=campaign,
+            sources=row_sources(row, actor=actor),
+        ),
         actor=actor,
         today=today,
     )
-    data_request.refresh_from_db(fields=["status", "overdue_since"])
-    return RowOutcome(
-        row.number,
-        CREATED,
-        _request_label(data_request),
-        _status_detail(data_request),
-        data_request.get_absolute_url(),
-    )
+    return _created(row, data_request, data_request)
 
 
 def import_response(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
@@ -216,46 +202,29 @@ def import_response(row: sheets.SheetRow, *, actor: User | None, today: dt.date)
     existing = Response.objects.filter(
         request=data_request, kind=kind, received_on=received_on, official=row.get("official", "")
     ).first()
-    label = f"{data_request.county}: {kind.replace('_', ' ')} of {received_on.isoformat()}"
     if existing is not None:
         return _on_file(
             row,
             existing,
-            label,
             ["legal_basis_cited", "summary", "quotation", "records_provided", "new_due_on"],
         )
     agency = None
     if row.get("responding_agency"):
+        level = row.get("responding_agency_level", Agency.Level.COUNTY)
         agency = _agency(
             row.get("responding_agency"),
-            row.get("responding_agency_level", Agency.Level.COUNTY),
+            level,
             county=data_request.county,
             column="responding_agency",
         )
     response = log_response(
         data_request=data_request,
-        kind=kind,
-        received_on=received_on,
-        responding_agency=agency,
-        official=row.get("official", ""),
-        categories_provided=row.get("categories_provided", []),
-        records_provided=row.get("records_provided"),
-        legal_basis_cited=row.get("legal_basis_cited", ""),
-        new_due_on=row.get("new_due_on"),
-        summary=row.get("summary", ""),
-        quotation=row.get("quotation", ""),
+        **service_arguments(row, RESPONSE_FIELDS, responding_agency=agency),
         sources=row_sources(row, actor=actor),
         actor=actor,
         today=today,
     )
-    data_request.refresh_from_db(fields=["status", "overdue_since", "due_on"])
-    return RowOutcome(
-        row.number,
-        CREATED,
-        label,
-        _status_detail(data_request),
-        f"{data_request.get_absolute_url()}#response-{response.pk}",
-    )
+    return _created(row, data_request, response)
 
 
 def import_escalation(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
@@ -264,48 +233,23 @@ def import_escalation(row: sheets.SheetRow, *, actor: User | None, today: dt.dat
     existing = Escalation.objects.filter(
         request=data_request, kind=kind, issued_on=issued_on, case_number=row.get("case_number", "")
     ).first()
-    label = f"{data_request.county}: {kind.replace('_', ' ')} of {issued_on.isoformat()}"
     if existing is not None:
-        return _on_file(row, existing, label, ["due_on", "court", "status", "summary"])
+        return _on_file(row, existing, ["due_on", "court", "status", "summary"])
     escalation = file_escalation(
         data_request=data_request,
-        kind=kind,
-        issued_on=issued_on,
-        due_on=row.get("due_on"),
-        follows=_follows(row, data_request),
-        court=row.get("court", ""),
-        case_number=row.get("case_number", ""),
-        status=row.get("status", EscalationStatus.OPEN),
-        summary=row.get("summary", ""),
+        **service_arguments(row, ESCALATION_FIELDS, follows=_follows(row, data_request)),
         sources=row_sources(row, actor=actor),
         actor=actor,
         today=today,
     )
-    data_request.refresh_from_db(fields=["status", "overdue_since"])
-    return RowOutcome(
-        row.number,
-        CREATED,
-        label,
-        _status_detail(data_request),
-        f"{data_request.get_absolute_url()}#escalation-{escalation.pk}",
-    )
+    return _created(row, data_request, escalation)
 
 
 def import_source(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
     existing = Source.objects.filter(url=row.get("url")).first()
     if existing is not None:
-        return _on_file(
-            row, existing, existing.title, ["title", "publisher", "published_on", "archived_url"]
-        )
-    source = add_source(
-        title=row.get("title"),
-        url=row.get("url"),
-        publisher=row.get("publisher", ""),
-        published_on=row.get("published_on"),
-        kind=row.get("kind", SourceKind.NEWS_REPORT),
-        archived_url=row.get("archived_url", ""),
-        actor=actor,
-    )
+        return _on_file(row, existing, ["title", "publisher", "published_on", "archived_url"])
+    source = add_source(**service_arguments(row, SOURCE_FIELDS), actor=actor)
     return RowOutcome(row.number, CREATED, source.title, "", source.get_absolute_url())
 
 
@@ -319,23 +263,12 @@ def import_figure(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -
         period_end=row.get("period_end"),
         source=source,
     ).first()
-    label = f"{county}: {row.get('metric')} ({row.get('period_label') or row.get('period_start')})"
     if existing is not None:
-        return _on_file(row, existing, label, ["value", "unit", "period_label", "reported_by"])
+        return _on_file(row, existing, ["value", "unit", "period_label", "reported_by"])
     figure = record_figure(
-        county=county,
-        metric=row.get("metric"),
-        value=row.get("value"),
-        period_start=row.get("period_start"),
-        period_end=row.get("period_end"),
-        source=source,
-        unit=row.get("unit", ""),
-        period_label=row.get("period_label", ""),
-        reported_by=row.get("reported_by", ""),
-        note=row.get("note", ""),
-        actor=actor,
+        **service_arguments(row, FIGURE_FIELDS, county=county, source=source), actor=actor
     )
-    return RowOutcome(row.number, CREATED, label, "", figure.get_absolute_url())
+    return RowOutcome(row.number, CREATED, record_label(figure), "", figure.get_absolute_url())
 
 
 IMPORTERS: dict[str, Importer] = {
@@ -416,6 +349,20 @@ def row_sources(row: sheets.SheetRow, *, actor: User | None) -> list[Source]:
     return add_new_sources([{"title": title, "url": url}], actor=actor)
 
 
+def service_arguments(
+    row: sheets.SheetRow, fields: Iterable[str], **resolved: Any
+) -> dict[str, Any]:
+    """A service's arguments from a row: its fields (the service's own list) the row fills, as
+    read; an empty cell is left to the service's default. `resolved` gives the records a row
+    names by text (county, agency, source, ...), which replace those columns."""
+    arguments = {
+        name: row.values[name]
+        for name in fields
+        if name not in resolved and row.values.get(name) is not None
+    }
+    return {**arguments, **resolved}
+
+
 def _agency(name: str, level: str, *, county: County | None, column: str) -> Agency:
     try:
         return register_agency(name=name, level=level, county=county)
@@ -439,9 +386,7 @@ def _follows(row: sheets.SheetRow, data_request: DataRequest) -> Escalation | No
     return found[0]
 
 
-def _on_file(
-    row: sheets.SheetRow, record: Model, label: str, compared: Iterable[str]
-) -> RowOutcome:
+def _on_file(row: sheets.SheetRow, record: Model, compared: Iterable[str]) -> RowOutcome:
     differing = [
         name
         for name in compared
@@ -450,8 +395,8 @@ def _on_file(
     detail = (
         f"differs in {', '.join(differing)}: correct it on the record's page" if differing else ""
     )
-    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
-    return RowOutcome(row.number, ON_FILE, label, detail, url)
+    label = record.title if isinstance(record, Source) else record_label(record)
+    return RowOutcome(row.number, ON_FILE, label, detail, record.get_absolute_url())
 
 
 def _same(value: Any, stored: Any) -> bool:
@@ -460,15 +405,13 @@ def _same(value: Any, stored: Any) -> bool:
     return value == stored
 
 
-def _request_label(data_request: DataRequest) -> str:
-    return f"{data_request.county}: request of {data_request.issued_on.isoformat()}"
-
-
-def _status_detail(data_request: DataRequest) -> str:
+def _created(row: sheets.SheetRow, data_request: DataRequest, record: Model) -> RowOutcome:
+    """A row that wrote `record`: with where its request now stands (status, overdue)."""
+    data_request.refresh_from_db(fields=["status", "overdue_since"])
     detail = f"request status: {data_request.get_status_display().lower()}"
     if data_request.overdue_since:
         detail += f", overdue since {data_request.overdue_since.isoformat()}"
-    return detail
+    return RowOutcome(row.number, CREATED, record_label(record), detail, record.get_absolute_url())
 
 
 COLUMN_OF_FIELD: Mapping[str, str] = {

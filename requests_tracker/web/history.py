@@ -13,10 +13,11 @@ corrections with its Atom feed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,63 +32,30 @@ from requests_tracker.web.views import reader_required
 CORRECTIONS_PER_PAGE = 50
 
 
-def _history_page(request: HttpRequest, record: Model, title: str, back: str) -> HttpResponse:
+HISTORIES: dict[str, Callable[[], QuerySet]] = {
+    "request": lambda: DataRequest.objects.select_related("county"),
+    "response": lambda: Response.objects.select_related("request__county"),
+    "escalation": lambda: Escalation.objects.select_related("request__county"),
+    "figure": lambda: ReportedFigure.objects.select_related("county"),
+}
+"""The records with a history page, by the `kind` its address gives (web/urls.py)."""
+
+
+@require_safe
+@reader_required
+def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The versions of one request, response, escalation or figure (selectors/history.py)."""
+    record = get_object_or_404(HISTORIES[kind](), pk=pk)
     return render(
         request,
         "tracker/history.html",
         {
             "record": record,
-            "title": title,
-            "back_url": back,
+            "title": history.record_label(record),
             "versions": history.record_history(record, request.user),
             "can_see_who": permissions.can_see_who_changed(request.user),
         },
     )
-
-
-@require_safe
-@reader_required
-def request_history(request: HttpRequest, pk: int) -> HttpResponse:
-    data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    return _history_page(
-        request,
-        data_request,
-        f"{data_request.county}: request of {data_request.issued_on:%Y-%m-%d}",
-        data_request.get_absolute_url(),
-    )
-
-
-@require_safe
-@reader_required
-def response_history(request: HttpRequest, pk: int) -> HttpResponse:
-    response = get_object_or_404(Response.objects.select_related("request__county"), pk=pk)
-    return _history_page(
-        request,
-        response,
-        f"{response.request.county}: {response.get_kind_display().lower()} "
-        f"of {response.received_on:%Y-%m-%d}",
-        f"{response.request.get_absolute_url()}#response-{response.pk}",
-    )
-
-
-@require_safe
-@reader_required
-def escalation_history(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = get_object_or_404(Escalation.objects.select_related("request__county"), pk=pk)
-    return _history_page(
-        request,
-        escalation,
-        f"{escalation.request.county}: {escalation.get_kind_display().lower()} "
-        f"of {escalation.issued_on:%Y-%m-%d}",
-        f"{escalation.request.get_absolute_url()}#escalation-{escalation.pk}",
-    )
-
-
-@require_safe
-@reader_required
-def figure_history(request: HttpRequest, pk: int) -> HttpResponse:
-    figure = get_object_or_404(ReportedFigure.objects.select_related("county"), pk=pk)
-    return _history_page(request, figure, f"{figure.county}: {figure}", figure.get_absolute_url())
 
 
 @require_safe

@@ -25,11 +25,13 @@ urlpatterns = [
     path("requests/<int:pk>/responses/", views.log_response, name="log_response"),
     path("requests/<int:pk>/escalations/", views.file_escalation, name="file_escalation"),
     path("requests/<int:pk>/sources/", views.add_source, name="add_source"),
-    path("requests/<int:pk>/history/", history.request_history, name="request_history"),
-    path("responses/<int:pk>/history/", history.response_history, name="response_history"),
-    path("escalations/<int:pk>/history/", history.escalation_history, name="escalation_history"),
+    *(
+        path(
+            f"{kind}s/<int:pk>/history/", history.record_history, {"kind": kind}, f"{kind}_history"
+        )
+        for kind in history.HISTORIES
+    ),
     path("figures/<int:pk>/", history.figure_detail, name="figure_detail"),
-    path("figures/<int:pk>/history/", history.figure_history, name="figure_history"),
     path("corrections/", history.correction_list, name="correction_list"),
     path("corrections/feed.atom", history.CorrectionsFeed(), name="corrections_feed"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -33,12 +33,7 @@ class Command(BaseCommand):
         except archive.ArchiveError as error:
             path.unlink(missing_ok=True)
             raise CommandError(str(error)) from error
-        rows = sum(summary.tables.values())
-        self.stdout.write(
-            f"Wrote {path}: {rows:,} rows in {len(summary.tables)} tables and "
-            f"{summary.files:,} document(s)."
-        )
-        for label, count in summary.tables.items():
-            self.stdout.write(f"  {label}: {count:,}")
+        totals, *tables = archive.describe(summary.tables, summary.files)
+        self.stdout.write("\n".join([f"Wrote {path}: {totals}.", *tables]))
         for problem in summary.problems:
             self.stderr.write(f"Warning: {problem}")

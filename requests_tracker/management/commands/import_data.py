@@ -28,13 +28,9 @@ class Command(BaseCommand):
             summary = archive.restore_archive(path, using=database)
         except archive.ArchiveError as error:
             raise CommandError(f"{error} Nothing was restored.") from error
-        rows = sum(summary.tables.values())
-        self.stdout.write(
-            f"Restored {path}: {rows:,} rows in {len(summary.tables)} tables and "
-            f"{summary.files:,} document(s); every table's checksum matches the archive."
-        )
-        for label, count in summary.tables.items():
-            self.stdout.write(f"  {label}: {count:,}")
+        totals, *tables = archive.describe(summary.tables, summary.files)
+        checked = "every table's checksum matches the archive"
+        self.stdout.write("\n".join([f"Restored {path}: {totals}; {checked}.", *tables]))
         if summary.subscriptions_switched_off:
             self.stdout.write(
                 f"{summary.subscriptions_switched_off} webhook subscription(s) are switched off "
