@@ -26,7 +26,7 @@ from django.db import connection
 from psycopg import sql
 
 from requests_tracker import archive, services
-from requests_tracker.models import DataRequest, ReportedFigure, Response, Source
+from requests_tracker.models import Agency, DataRequest, ReportedFigure, Response, Source
 from requests_tracker.services.documents import extract_source_text
 from tests.ci import unavailable
 from tests.documents import text_pdf
@@ -150,6 +150,16 @@ def test_demo_and_a_thousand_requests_come_back_from_an_archive_on_a_new_server(
     )
     restored = json.loads(read_back.strip().splitlines()[-1])
     assert restored == {label: list(value) for label, value in written.items()}
+
+    # New records continue after the restored ids (the sequences were moved past them).
+    added = manage(
+        "shell",
+        "-c",
+        "from requests_tracker import services; "
+        "print(services.register_agency(name='Added after the restore', level='federal').pk)",
+        env=env,
+    )
+    assert int(added.strip().splitlines()[-1]) > Agency.objects.order_by("-pk").first().pk
 
     originals = sorted(p.relative_to(media) for p in media.rglob("*") if p.is_file())
     assert len(originals) == len(documents)

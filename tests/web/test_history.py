@@ -28,13 +28,22 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def corrector(db):
-    return UserFactory(username=EDITOR_NAME, role="editor")
+    """An editor's browser signed in to the admin, where corrections are made."""
+    return signed_in(UserFactory(username=EDITOR_NAME, is_staff=True, role="editor"))
+
+
+def correct_in_admin(browser, figure: ReportedFigure, **changes: str) -> None:
+    """Edit the figure on its admin page, as an editor does (the edit's history knows who)."""
+    change_url = f"/admin/requests_tracker/reportedfigure/{figure.pk}/change/"
+    data = unchanged_post(browser.get(change_url))
+    data.update(changes)
+    assert browser.post(change_url, data).status_code == 302
 
 
 @pytest.fixture
 def corrected_figure(county, journalist, corrector) -> ReportedFigure:
     figure = record_detainer_figure(county=county, source=SourceFactory(), actor=journalist)
-    services.update_figure(figure=figure, actor=corrector, value=1095, correction_note=NOTE)
+    correct_in_admin(corrector, figure, value="1095", correction_note=NOTE)
     return figure
 
 
@@ -83,15 +92,8 @@ def test_an_anonymous_reader_sees_what_changed_and_when_but_not_who(
     assert "journalist" not in response.content.decode()  # who logged it, either
 
 
-def test_an_editor_sees_who_made_each_version(county, journalist):
-    figure = record_detainer_figure(county=county, source=SourceFactory(), actor=journalist)
-    editor_browser = signed_in(UserFactory(username=EDITOR_NAME, is_staff=True, role="editor"))
-    change_url = f"/admin/requests_tracker/reportedfigure/{figure.pk}/change/"
-    data = unchanged_post(editor_browser.get(change_url))
-    data.update(value="1095", correction_note=NOTE)
-    assert editor_browser.post(change_url, data).status_code == 302
-
-    page = page_of(editor_browser.get(f"/figures/{figure.pk}/history/"))
+def test_an_editor_sees_who_made_each_version(corrected_figure, corrector):
+    page = page_of(corrector.get(f"/figures/{corrected_figure.pk}/history/"))
     whos = [who.get_text() for who in page.find_all(class_="history__who")]
     # Written through the admin, the edit knows its editor; the figure was recorded by a
     # service call with no web request behind it.
