@@ -398,6 +398,10 @@ WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
 WEBHOOK_CA_BUNDLE = env.str("WEBHOOK_CA_BUNDLE", default="")
 # Daily digests go out at this hour in TIME_ZONE; hourly ones on the hour.
 DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
+# Open-data releases (manage.py publish_dataset): their licence (an SPDX id) and the address their
+# files are published under, which the dashboard links.
+DATASET_LICENSE = env.str("DATASET_LICENSE", default="CC-BY-4.0")
+DATASET_URL = env.str("DATASET_URL", default="")
 
 CELERY_BEAT_SCHEDULE = {
     "flag-overdue": {

@@ -4,6 +4,8 @@ from django.urls import include, path
 from requests_tracker import health, sign_in
 
 urlpatterns = [
+    # Before the admin's own addresses, which would take "import/" for an app's name.
+    path("admin/import/", include("requests_tracker.admin.imports")),
     path("admin/", admin.site.urls),
     # Before Django's own: the same reset form, limited per client address (sign_in.py).
     path(

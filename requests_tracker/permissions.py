@@ -84,6 +84,16 @@ def can_manage_webhooks(user: Any) -> bool:
     return has_role(user, EDITOR)
 
 
+def can_import(user: Any) -> bool:
+    """Bring a spreadsheet of records in at once (the admin's import page): editors only."""
+    return has_role(user, EDITOR)
+
+
+def can_see_who_changed(user: Any) -> bool:
+    """Who made each edit in a record's history: editors only (the public sees what and when)."""
+    return has_role(user, EDITOR)
+
+
 def can_see_sensitive(user: Any) -> bool:
     """Sensitive sources (they may name people in custody): editors only, everywhere — pages,
     files, search, feeds and the API. Anyone else may at most be told one exists."""

@@ -38,6 +38,34 @@ def categories_field(label: str, required: bool = True) -> forms.MultipleChoiceF
     )
 
 
+def correction_note_field() -> forms.CharField:
+    """The public note an edit of a published fact may carry (services/corrections.py)."""
+    return forms.CharField(
+        label="Correction note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Public: shown on the record's page, at /corrections/ and in its feed, with "
+        "what changed. Leave empty for an edit that corrects nothing a reader relied on.",
+    )
+
+
+CORRECTION_NOTE = "correction_note"
+
+
+class CorrectionNoteAdmin:
+    """Change pages of published facts carry a correction note; add pages do not (a new record
+    has nothing to correct). The form declares `correction_note = correction_note_field()`."""
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        if obj is None:
+            form = kwargs.get("form", self.form)
+            # A declared field set to None in a subclass is removed from the form.
+            kwargs["form"] = type(form.__name__, (form,), {CORRECTION_NOTE: None})
+        return super().get_form(request, obj, change, **kwargs)
+
+
 def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's errors beside the form's fields they name; the others above the form."""
     if not hasattr(error, "error_dict"):

@@ -10,7 +10,15 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from requests_tracker import permissions, services
-from requests_tracker.admin.base import LogAdmin, TrackerAdmin, adopt, service_arguments
+from requests_tracker.admin.base import (
+    CORRECTION_NOTE,
+    CorrectionNoteAdmin,
+    LogAdmin,
+    TrackerAdmin,
+    adopt,
+    correction_note_field,
+    service_arguments,
+)
 from requests_tracker.models import (
     EXTRACTION_FIELDS,
     Activity,
@@ -121,13 +129,15 @@ class SourceAdmin(TrackerAdmin):
 
 
 class ReportedFigureForm(forms.ModelForm):
+    correction_note = correction_note_field()
+
     class Meta:
         model = ReportedFigure
         fields = services.FIGURE_FIELDS
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(TrackerAdmin):
+class ReportedFigureAdmin(CorrectionNoteAdmin, TrackerAdmin):
     form = ReportedFigureForm
     list_display = [
         "county",
@@ -150,8 +160,18 @@ class ReportedFigureAdmin(TrackerAdmin):
         self, request: HttpRequest, obj: ReportedFigure, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            # No service edits a figure yet; a correction is a plain save (kept in history).
-            super().save_model(request, obj, form, change)
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.FIGURE_FIELDS
+            }
+            saved = services.update_figure(
+                figure=obj,
+                actor=request.user,
+                correction_note=form.cleaned_data.get(CORRECTION_NOTE, ""),
+                **changes,
+            )
+            adopt(obj, saved)
             return
         arguments = service_arguments(form, services.FIGURE_FIELDS)
         adopt(obj, services.record_figure(**arguments, actor=request.user))

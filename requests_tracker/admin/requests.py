@@ -16,11 +16,14 @@ from django.utils.html import format_html
 
 from requests_tracker import permissions, services
 from requests_tracker.admin.base import (
+    CORRECTION_NOTE,
+    CorrectionNoteAdmin,
     TrackerAdmin,
     VisibleSourceChoices,
     adopt,
     attach_errors,
     categories_field,
+    correction_note_field,
     service_arguments,
 )
 from requests_tracker.models import DataRequest, DueBasis, Escalation, Response
@@ -36,6 +39,8 @@ def save_entry(form: forms.ModelForm, *, data_request: DataRequest, actor: Any) 
     fields = ENTRY_FIELDS[type(entry)]
     if entry.pk:
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+        # The inline forms on the request page carry no note; the entry's own page does.
+        changes[CORRECTION_NOTE] = form.cleaned_data.get(CORRECTION_NOTE, "")
         if isinstance(entry, Response):
             return services.update_response(response=entry, actor=actor, **changes)
         return services.update_escalation(escalation=entry, actor=actor, **changes)
@@ -197,6 +202,8 @@ class LetterForm(forms.ModelForm):
 
 
 class DataRequestForm(LetterForm):
+    correction_note = correction_note_field()
+
     class Meta:
         model = DataRequest
         # Sources are cited in the inline below, one Activity each (services.cite_source).
@@ -212,7 +219,7 @@ class DataRequestForm(LetterForm):
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(TrackerAdmin):
+class DataRequestAdmin(CorrectionNoteAdmin, TrackerAdmin):
     form = DataRequestForm
     list_display = [
         "county",
@@ -243,6 +250,7 @@ class DataRequestAdmin(TrackerAdmin):
         ("Derived", {"fields": ["status", "overdue_since"]}),
         ("Newsroom", {"fields": ["internal_note", "created_by", "created_at", "updated_at"]}),
     ]
+    correction_fieldset = ("Correction", {"fields": [CORRECTION_NOTE]})
 
     class Media:
         css = {"all": ["tracker/admin.css"]}
@@ -263,6 +271,10 @@ class DataRequestAdmin(TrackerAdmin):
             fields += ["county", "campaign"]
         return fields
 
+    def get_fieldsets(self, request: HttpRequest, obj: DataRequest | None = None) -> list[Any]:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        return [*fieldsets, self.correction_fieldset] if obj is not None else fieldsets
+
     def save_model(
         self, request: HttpRequest, obj: DataRequest, form: DataRequestForm, change: bool
     ) -> None:
@@ -275,7 +287,12 @@ class DataRequestAdmin(TrackerAdmin):
                 for name in {*form.changed_data, "due_on", "due_rule"}
                 if name in services.REQUEST_EDITABLE_FIELDS and name in data
             }
-            saved = services.update_request(data_request=obj, actor=request.user, **changes)
+            saved = services.update_request(
+                data_request=obj,
+                actor=request.user,
+                correction_note=data.get(CORRECTION_NOTE, ""),
+                **changes,
+            )
         else:
             saved = services.issue_request(
                 **form.letter_arguments(form.Meta.fields), actor=request.user
@@ -352,7 +369,7 @@ class DataRequestAdmin(TrackerAdmin):
 # --- Responses and escalations on their own pages ---------------------------------------------
 
 
-class EntryAdmin(TrackerAdmin):
+class EntryAdmin(CorrectionNoteAdmin, TrackerAdmin):
     """Responses and escalations on their own pages: the same services as the request page."""
 
     readonly_fields = ["logged_by", "created_at"]
@@ -380,6 +397,8 @@ class EntryAdmin(TrackerAdmin):
 
 
 class ResponseForm(ResponseInlineForm):
+    correction_note = correction_note_field()
+
     class Meta(ResponseInlineForm.Meta):
         fields = ["request", *services.RESPONSE_FIELDS]
 
@@ -396,6 +415,8 @@ class ResponseAdmin(EntryAdmin):
 
 
 class EscalationForm(EscalationInlineForm):
+    correction_note = correction_note_field()
+
     class Meta(EscalationInlineForm.Meta):
         fields = ["request", *services.ESCALATION_FIELDS]
 

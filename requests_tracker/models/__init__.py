@@ -6,7 +6,8 @@ fields are derived by workflow.py and written only by the services. The fixed vo
 (statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
 fields (shared field types), sources, places (counties, agencies), requests (campaigns,
 requests, responses, escalations), figures, activity (the event log, watches, feed tokens),
-webhooks. Import from here: `from requests_tracker.models import DataRequest`.
+webhooks, corrections (public correction notes, open-data releases). Import from here:
+`from requests_tracker.models import DataRequest`.
 """
 
 from requests_tracker.choices import (
@@ -22,6 +23,7 @@ from requests_tracker.choices import (
     SourceKind,
 )
 from requests_tracker.models.activity import Activity, FeedToken, Watch
+from requests_tracker.models.corrections import Correction, DatasetRelease
 from requests_tracker.models.fields import (
     LongTextField,
     TextLengthValidator,
@@ -53,9 +55,11 @@ __all__ = [
     "ActivityVerb",
     "Agency",
     "Campaign",
+    "Correction",
     "County",
     "DataCategory",
     "DataRequest",
+    "DatasetRelease",
     "DueBasis",
     "Escalation",
     "EscalationKind",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.models.fields import LongTextField, TimeStamped
@@ -47,3 +48,6 @@ class ReportedFigure(TimeStamped):
         return (
             f"{self.metric}: {self.value.normalize():f} ({self.period_label or self.period_start})"
         )
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:figure_detail", args=[self.pk])

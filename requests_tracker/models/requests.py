@@ -166,6 +166,10 @@ class Response(TimeStamped):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.received_on:%Y-%m-%d}"
 
+    def get_absolute_url(self) -> str:
+        """The response on its request's page."""
+        return f"{reverse('web:request_detail', args=[self.request_id])}#response-{self.pk}"
+
 
 class Escalation(TimeStamped):
     """DOJ's next step on a request; `follows` links the ladder (letter → subpoena → suit)."""
@@ -205,3 +209,7 @@ class Escalation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.issued_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        """The escalation on its request's page."""
+        return f"{reverse('web:request_detail', args=[self.request_id])}#escalation-{self.pk}"

@@ -8,12 +8,15 @@ field, so every entry point can show "which field, and why".
 
 Modules, by the record each one writes: requests (requests and campaigns), responses,
 escalations, sources, figures, watches, webhook_subscriptions, webhooks (delivery), digests,
-overdue; and the helpers they share: timeline (Activity, its sentences, the request lock),
-status (refresh_request_status), editing (model_update). Each write module declares the fields
-its services accept (RESPONSE_FIELDS, ...); forms and serializers are built from those lists.
+overdue, imports (spreadsheet rows, through the services above), releases (open data); and the
+helpers they share: timeline (Activity, its sentences, the request lock), status
+(refresh_request_status), editing (model_update), corrections (the public note an edit may
+carry). Each write module declares the fields its services accept (RESPONSE_FIELDS, ...); forms
+and serializers are built from those lists.
 Import services from here: `from requests_tracker import services; services.log_response(...)`.
 """
 
+from requests_tracker.services.corrections import record_correction
 from requests_tracker.services.digests import DigestResult, send_digests
 from requests_tracker.services.editing import in_model_order
 from requests_tracker.services.escalations import (
@@ -23,8 +26,10 @@ from requests_tracker.services.escalations import (
     update_escalation,
     validate_escalation_for,
 )
-from requests_tracker.services.figures import FIGURE_FIELDS, record_figure
+from requests_tracker.services.figures import FIGURE_FIELDS, record_figure, update_figure
+from requests_tracker.services.imports import ImportResult, import_sheet
 from requests_tracker.services.overdue import OverdueResult, flag_overdue
+from requests_tracker.services.releases import record_dataset_release
 from requests_tracker.services.requests import (
     AGENCY_FIELDS,
     CAMPAIGN_EDITABLE_FIELDS,
@@ -91,6 +96,7 @@ __all__ = [
     "SUBSCRIPTION_EDITABLE_FIELDS",
     "DeliveryOutcome",
     "DigestResult",
+    "ImportResult",
     "OverdueResult",
     "add_source",
     "cite_source",
@@ -104,11 +110,14 @@ __all__ = [
     "fan_out_activity",
     "file_escalation",
     "flag_overdue",
+    "import_sheet",
     "in_model_order",
     "issue_campaign",
     "issue_request",
     "local_today",
     "log_response",
+    "record_correction",
+    "record_dataset_release",
     "record_figure",
     "register_agency",
     "resolve_deadline",
@@ -119,6 +128,7 @@ __all__ = [
     "unwatch",
     "update_campaign",
     "update_escalation",
+    "update_figure",
     "update_request",
     "update_response",
     "update_source",

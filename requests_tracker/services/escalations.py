@@ -12,6 +12,7 @@ from django.db import transaction
 from requests_tracker import workflow
 from requests_tracker.choices import ActivityVerb, EscalationStatus
 from requests_tracker.models import DataRequest, Escalation, Source
+from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
@@ -108,15 +109,23 @@ def file_escalation(
 
 
 def update_escalation(
-    *, escalation: Escalation, actor: User | None, today: dt.date | None = None, **changes: Any
+    *,
+    escalation: Escalation,
+    actor: User | None,
+    today: dt.date | None = None,
+    correction_note: str = "",
+    **changes: Any,
 ) -> Escalation:
-    """Change an escalation (most often its status: contested, quashed, enforced, ...)."""
+    """Change an escalation (most often its status: contested, quashed, enforced, ...). A
+    `correction_note` is kept as the public correction of the edit (services/corrections.py)."""
     reject_unknown_fields(changes, ESCALATION_FIELDS)
     today = today or local_today()
     with transaction.atomic():
         data_request = lock_request(escalation.request_id)
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+        escalation.request = data_request
         old_status, was_overdue = escalation.status, escalation.overdue_since
+        before = snapshot(escalation, changes)
 
         def clean() -> None:
             _validate_escalation(escalation, data_request, today)
@@ -125,6 +134,9 @@ def update_escalation(
             )
 
         changed = model_update(escalation, editable=ESCALATION_FIELDS, changes=changes, clean=clean)
+        record_correction(
+            record=escalation, before=before, changed=changed, note=correction_note, actor=actor
+        )
         if not changed:
             return escalation
         county, kind = data_request.county, escalation.get_kind_display().lower()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import County, ReportedFigure, Source
+from requests_tracker.services.corrections import record_correction, snapshot
+from requests_tracker.services.editing import model_update, reject_unknown_fields
 from requests_tracker.services.timeline import User, actor_or_none, record_activity, sentence
 
 logger = logging.getLogger(__name__)
@@ -27,7 +30,7 @@ FIGURE_FIELDS = (
     "note",
     "source",
 )
-"""The fields of a reported figure (record_figure)."""
+"""The fields of a reported figure (record_figure, and update_figure for a correction)."""
 
 
 def record_figure(
@@ -73,5 +76,25 @@ def record_figure(
             county=county,
             actor=actor,
             data={"figure_id": figure.pk},
+        )
+    return figure
+
+
+def update_figure(
+    *, figure: ReportedFigure, actor: User | None, correction_note: str = "", **changes: Any
+) -> ReportedFigure:
+    """Correct a reported figure (its value, period, source, ...); the edit is kept in its
+    history, and a `correction_note` as its public correction (services/corrections.py)."""
+    reject_unknown_fields(changes, FIGURE_FIELDS)
+    with transaction.atomic():
+        figure = (
+            ReportedFigure.objects.select_for_update(of=("self",))
+            .select_related("county", "source")
+            .get(pk=figure.pk)
+        )
+        before = snapshot(figure, changes)
+        changed = model_update(figure, editable=FIGURE_FIELDS, changes=changes)
+        record_correction(
+            record=figure, before=before, changed=changed, note=correction_note, actor=actor
         )
     return figure

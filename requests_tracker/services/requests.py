@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from requests_tracker import deadlines, workflow
 from requests_tracker.choices import ActivityVerb, DueBasis
 from requests_tracker.models import Activity, Agency, Campaign, County, DataRequest, Source
+from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
 from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
 from requests_tracker.services.timeline import (
@@ -360,18 +361,21 @@ def update_request(
     data_request: DataRequest,
     actor: User | None,
     today: dt.date | None = None,
+    correction_note: str = "",
     **changes: Any,
 ) -> DataRequest:
     """Edit a request's facts; the overdue flag is re-derived.
 
     A new due date must come with a new `due_rule` saying why (the letter's words, the rule, or
-    the agreement); it is recorded as a `due_date_changed` Activity with both dates.
+    the agreement); it is recorded as a `due_date_changed` Activity with both dates. A
+    `correction_note` is kept as the public correction of the edit (services/corrections.py).
     """
     reject_unknown_fields(changes, REQUEST_EDITABLE_FIELDS)
     today = today or local_today()
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         old_due, old_rule = data_request.due_on, data_request.due_rule
+        before = snapshot(data_request, changes)
 
         def clean() -> None:
             if data_request.due_on != old_due and data_request.due_rule == old_rule:
@@ -386,6 +390,9 @@ def update_request(
         issued_on = data_request.issued_on
         changed = model_update(
             data_request, editable=REQUEST_EDITABLE_FIELDS, changes=changes, clean=clean
+        )
+        record_correction(
+            record=data_request, before=before, changed=changed, note=correction_note, actor=actor
         )
         if not changed:
             return data_request

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from requests_tracker.choices import ActivityVerb, DueBasis, ResponseKind
 from requests_tracker.models import Agency, DataRequest, Response, Source
+from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
@@ -113,20 +114,31 @@ def log_response(
 
 
 def update_response(
-    *, response: Response, actor: User | None, today: dt.date | None = None, **changes: Any
+    *,
+    response: Response,
+    actor: User | None,
+    today: dt.date | None = None,
+    correction_note: str = "",
+    **changes: Any,
 ) -> Response:
-    """Correct a logged response; the request's status and due date follow the correction."""
+    """Correct a logged response; the request's status and due date follow the correction. A
+    `correction_note` is kept as the public correction of the edit (services/corrections.py)."""
     reject_unknown_fields(changes, RESPONSE_FIELDS)
     today = today or local_today()
     with transaction.atomic():
         data_request = lock_request(response.request_id)
         response = Response.objects.select_for_update().get(pk=response.pk)
+        response.request = data_request
         was_governing = _sets_due_date(response, data_request)
+        before = snapshot(response, changes)
         changed = model_update(
             response,
             editable=RESPONSE_FIELDS,
             changes=changes,
             clean=lambda: _validate_response(response, data_request, today),
+        )
+        record_correction(
+            record=response, before=before, changed=changed, note=correction_note, actor=actor
         )
         if not changed:
             return response

@@ -11,7 +11,7 @@ from requests_tracker.feeds import (
     RequestFeed,
     WatchesFeed,
 )
-from requests_tracker.web import campaigns, maps, sources, views, watches
+from requests_tracker.web import campaigns, history, maps, sources, views, watches
 
 PRIVATE = rf"^feeds/private/(?P<token>{TOKEN_PATTERN})/"
 
@@ -26,6 +26,15 @@ urlpatterns = [
     path("requests/<int:pk>/responses/", views.log_response, name="log_response"),
     path("requests/<int:pk>/escalations/", views.file_escalation, name="file_escalation"),
     path("requests/<int:pk>/sources/", views.add_source, name="add_source"),
+    *(
+        path(
+            f"{kind}s/<int:pk>/history/", history.record_history, {"kind": kind}, f"{kind}_history"
+        )
+        for kind in history.HISTORIES
+    ),
+    path("figures/<int:pk>/", history.figure_detail, name="figure_detail"),
+    path("corrections/", history.correction_list, name="correction_list"),
+    path("corrections/feed.atom", history.CorrectionsFeed(), name="corrections_feed"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path(
         "campaigns/<int:pk>/comparison.csv",
@@ -45,6 +54,11 @@ urlpatterns = [
         PRIVATE + r"campaigns/(?P<pk>\d+)\.atom$", CampaignFeed(), name="private_campaign_feed"
     ),
     re_path(PRIVATE + r"requests/(?P<pk>\d+)\.atom$", RequestFeed(), name="private_request_feed"),
+    re_path(
+        PRIVATE + r"corrections\.atom$",
+        history.CorrectionsFeed(),
+        name="private_corrections_feed",
+    ),
     path("watches/", watches.my_watches, name="my_watches"),
     path("watches/add/", watches.add_watch, name="add_watch"),
     path("watches/<int:pk>/", watches.change_watch, name="change_watch"),

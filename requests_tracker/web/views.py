@@ -31,10 +31,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_tracker import permissions, selectors, services
+from requests_tracker import dataset, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import DataRequest
-from requests_tracker.selectors import documents
+from requests_tracker.selectors import documents, history
 from requests_tracker.web.comparison import comparison_context, read_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
@@ -144,6 +144,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
             "feed_url": feed_url(request.user),
+            "dataset_release": dataset.latest_release(),
+            "dataset_sqlite": dataset.SQLITE_NAME,
+            "dataset_license": settings.DATASET_LICENSE,
             **map_context(state=DEFAULT_STATE, today=today),
         },
     )
@@ -253,11 +256,13 @@ def _request_page(
         response.categories_labels = [
             CATEGORY_LABELS.get(c, c) for c in response.categories_provided
         ]
+    escalations = list(data_request.escalations.all())
+    history.attach_corrections(data_request, responses, escalations)
     context: dict[str, Any] = {
         "data_request": data_request,
         "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],
         "responses": responses,
-        "escalations": data_request.escalations.all(),
+        "escalations": escalations,
         "timeline": documents.activity_shown_to(
             selectors.timeline().filter(request=data_request), request.user
         ),

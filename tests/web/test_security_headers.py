@@ -44,6 +44,8 @@ NOT_PAGES = {
     "web:private_county_feed",
     "web:private_campaign_feed",
     "web:private_request_feed",
+    "web:corrections_feed",
+    "web:private_corrections_feed",
     "web:embed_map",
     "web:embed_campaign_map",
     "web:source_file",
@@ -91,13 +93,19 @@ def newsroom(editor):
 
 def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
     """`name` reversed with a real record for each of its parameters."""
-    from requests_tracker.models import Source, Watch
+    from requests_tracker.models import ReportedFigure, Source, Watch
+    from tests.factories import record_detainer_figure
 
+    source = Source.objects.get_or_create(title="Letter", url="https://doj.example/l")[0]
+    figure = ReportedFigure.objects.first() or record_detainer_figure(
+        county=newsroom["county"], source=source
+    )
     records = {
         "request": newsroom["request"].pk,
         "escalation": newsroom["request"].pk,
         "response": newsroom["request"].pk,
-        "source": Source.objects.get_or_create(title="Letter", url="https://doj.example/l")[0].pk,
+        "source": source.pk,
+        "figure": figure.pk,
         "watch": Watch.objects.get_or_create(user=user, county=newsroom["county"])[0].pk,
         "campaign": newsroom["campaign"].pk,
     }
@@ -133,6 +141,7 @@ def admin_urls() -> Iterator[str]:
             yield reverse("admin:{}_{}_change".format(*info), args=[first.pk])
             yield reverse("admin:{}_{}_history".format(*info), args=[first.pk])
     yield reverse("admin:index")
+    yield reverse("tracker_import:sheet")
     yield reverse("admin:password_change")
 
 

@@ -1,0 +1,408 @@
+"""The tables of the open-data release: which rows a public instance shows, column by column.
+
+Each Resource names its CSV file and table, its rows (a queryset), and its columns, each written
+once: its name, Frictionless type, meaning, whether it is required, its allowed values and where
+its value is read from (a `values()` lookup, or a value worked out from the row by the resource's
+`finish`, which may also leave a row out). Nothing here writes: dataset/release.py makes files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+
+from requests_tracker.choices import (
+    ActivityVerb,
+    DataCategory,
+    DueBasis,
+    EscalationKind,
+    EscalationStatus,
+    RequestStatus,
+    ResponseKind,
+    SourceKind,
+)
+from requests_tracker.links import absolute_url
+from requests_tracker.models import (
+    Activity,
+    Agency,
+    Campaign,
+    Correction,
+    County,
+    DataRequest,
+    Escalation,
+    ReportedFigure,
+    Response,
+    Source,
+)
+
+SOURCE_EVENTS = (ActivityVerb.SOURCE_ADDED, ActivityVerb.SOURCE_REMOVED)
+COMPUTED = ""
+"""A column's `read` when `finish` works its value out from the row."""
+
+
+def public_sources() -> QuerySet[Source]:
+    """The sources an anonymous reader of a public instance may know exist: none sensitive."""
+    return Source.objects.filter(sensitive=False)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # a Frictionless field type: string, integer, number, boolean, date, datetime
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    read: str | None = None  # the values() lookup; None: the column's name; COMPUTED: finish
+
+
+@dataclass
+class Visibility:
+    """What every table of one release needs to know once: which sources are public."""
+
+    public_source_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def now(cls) -> Visibility:
+        return cls(public_source_ids=set(public_sources().values_list("pk", flat=True)))
+
+
+Finish = Callable[[dict[str, Any], Visibility], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    queryset: Callable[[], QuerySet]
+    finish: Finish | None = None
+    also_read: tuple[str, ...] = ()  # lookups `finish` needs that are not columns
+    primary_key: tuple[str, ...] = ("id",)
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, resource, its column)
+
+    def rows(self, visibility: Visibility) -> Iterator[dict[str, Any]]:
+        """The table's rows, each a dict by column name (after `finish`)."""
+        reads = {c.name: c.read or c.name for c in self.columns if c.read != COMPUTED}
+        lookups = [*dict.fromkeys([*reads.values(), *self.also_read])]
+        for values in self.queryset().values(*lookups).iterator(chunk_size=2000):
+            row = {name: values[lookup] for name, lookup in reads.items()}
+            row.update({lookup: values[lookup] for lookup in self.also_read})
+            if self.finish is not None:
+                row = self.finish(row, visibility)
+                if row is None:
+                    continue
+            yield {column.name: row.get(column.name) for column in self.columns}
+
+
+# --- Columns used by several tables ----------------------------------------------------------
+
+ID = Column("id", "integer", "The record's id in the tracker.", required=True, read="pk")
+COUNTY = Column(
+    "county_fips",
+    "string",
+    "The county's five-digit FIPS code.",
+    required=True,
+    read="county__fips",
+)
+PAGE = Column("page", "string", "The record's page on the tracker.", read=COMPUTED)
+SUMMARY = Column("summary", "string", "What happened, in the newsroom's words.")
+CATEGORIES = f"Data categories, separated by '; ' ({', '.join(DataCategory.values)})."
+COUNTY_KEY = ("county_fips", "counties", "fips")
+REQUEST_KEY = ("request_id", "requests", "id")
+SOURCE_KEY = ("source_id", "sources", "id")
+AGENCY_KEY = ("issuing_agency_id", "agencies", "id")
+
+
+def choice(name: str, choices: Any, description: str) -> Column:
+    return Column(name, "string", description, required=True, enum=tuple(choices.values))
+
+
+def page_of(view: str, key: str = "id") -> Finish:
+    """A finish that links each row to its page on the tracker."""
+
+    def finish(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
+        row["page"] = absolute_url(reverse(view, args=[row[key]]))
+        return row
+
+    return finish
+
+
+LETTER = (
+    Column("issued_on", "date", "The letter's date.", required=True),
+    Column("due_on", "date", "The deadline (after any extension).", required=True),
+    choice("due_basis", DueBasis, "How the deadline was set."),
+    Column("due_rule", "string", "The deadline's words, or the rule used."),
+    Column("data_sought", "string", CATEGORIES),
+    Column("legal_authority", "string", "What DOJ cited."),
+    SUMMARY,
+)
+
+
+# --- What some tables leave out or work out --------------------------------------------------
+
+
+def _county(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
+    if row["sanctuary_source_id"] not in visibility.public_source_ids:
+        row["sanctuary_source_id"] = None  # the stance stays; its source is not public
+    return page_of("web:county_detail", "fips")(row, visibility)
+
+
+def _source(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
+    row["document"] = (
+        absolute_url(reverse("web:source_file", args=[row["id"]])) if row["file"] else None
+    )
+    return page_of("web:source_detail")(row, visibility)
+
+
+def _figure(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
+    if row["source_id"] not in visibility.public_source_ids:
+        row["source_id"] = None
+    return row
+
+
+def _event(row: dict[str, Any], visibility: Visibility) -> dict[str, Any] | None:
+    source_id = row["data"].get("source_id")
+    if row["verb"] in SOURCE_EVENTS and source_id not in visibility.public_source_ids:
+        return None  # its summary names a source the public may not know exists
+    return row
+
+
+def _correction(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
+    changes = [{k: change[k] for k in ("label", "from", "to")} for change in row["changes"]]
+    row["changes"] = json.dumps(changes, ensure_ascii=False)
+    return row
+
+
+def citations(record: str, model: type[Model], resource: str) -> Resource:
+    """The public sources each record of `model` cites (its link table, sensitive ones out)."""
+    through = model.sources.through
+    record_id = f"{model._meta.model_name}_id"  # the link table's column (datarequest_id)
+    return Resource(
+        f"{record}_sources",
+        f"Sources cited by {resource}",
+        f"Which public sources each {record} cites.",
+        (
+            Column(f"{record}_id", "integer", f"The {record}.", required=True, read=record_id),
+            Column("source_id", "integer", "The source.", required=True),
+        ),
+        lambda: through.objects.filter(source__in=public_sources()).order_by(
+            record_id, "source_id"
+        ),
+        primary_key=(f"{record}_id", "source_id"),
+        foreign_keys=((f"{record}_id", resource, "id"), SOURCE_KEY),
+    )
+
+
+RESOURCES: tuple[Resource, ...] = (
+    Resource(
+        "counties",
+        "Counties",
+        "Every county on file, with its stance on cooperation with immigration enforcement.",
+        (
+            Column("fips", "string", "Five-digit FIPS code.", required=True),
+            Column("name", "string", "The county's name.", required=True),
+            Column("state", "string", "Two-letter USPS code.", required=True),
+            choice("sanctuary_status", County.SanctuaryStatus, "Cooperation with ICE."),
+            Column("sanctuary_source_id", "integer", "The source of that stance."),
+            PAGE,
+        ),
+        lambda: County.objects.order_by("fips"),
+        _county,
+        primary_key=("fips",),
+        foreign_keys=(("sanctuary_source_id", "sources", "id"),),
+    ),
+    Resource(
+        "agencies",
+        "Agencies",
+        "Bodies that issue or answer requests (DOJ components, sheriffs, county counsel).",
+        (
+            ID,
+            Column("name", "string", "The agency's name.", required=True),
+            choice("level", Agency.Level, "federal, state, county or city."),
+            Column("county_fips", "string", "The county of a local agency.", read="county__fips"),
+        ),
+        lambda: Agency.objects.order_by("pk"),
+        foreign_keys=(COUNTY_KEY,),
+    ),
+    Resource(
+        "sources",
+        "Sources",
+        "The evidence behind the facts: documents, court filings, statements, news reports.",
+        (
+            ID,
+            Column("title", "string", "The source's title.", required=True),
+            Column("url", "string", "Its address."),
+            Column("publisher", "string", "Who published it."),
+            Column("published_on", "date", "When it was published."),
+            choice("kind", SourceKind, "What kind of source it is."),
+            Column("archived_url", "string", "An archived copy's address."),
+            Column("document", "string", "The tracker's stored copy.", read=COMPUTED),
+            Column("document_sha256", "string", "SHA-256 of the stored copy.", read="sha256"),
+            Column("verified_on", "date", "When a newsroom editor verified it."),
+            PAGE,
+        ),
+        lambda: public_sources().order_by("pk"),
+        _source,
+        also_read=("file",),
+    ),
+    Resource(
+        "campaigns",
+        "Campaigns",
+        "DOJ actions sent to many counties at once (the same letter, date and deadline).",
+        (
+            ID,
+            Column("title", "string", "The campaign's title.", required=True),
+            Column("issuing_agency_id", "integer", "Who issued it.", required=True),
+            *LETTER,
+        ),
+        lambda: Campaign.objects.order_by("pk"),
+        foreign_keys=(AGENCY_KEY,),
+    ),
+    Resource(
+        "requests",
+        "Requests",
+        "What each county was asked for, by whom, by when, and where it stands.",
+        (
+            ID,
+            COUNTY,
+            Column("campaign_id", "integer", "The campaign the letter belongs to."),
+            Column("issuing_agency_id", "integer", "Who asked.", required=True),
+            Column("addressee", "string", "Who the letter was addressed to."),
+            *LETTER,
+            choice("status", RequestStatus, "Where the request stands (derived from answers)."),
+            Column("overdue_since", "date", "The first day past the deadline, while overdue."),
+            PAGE,
+        ),
+        lambda: DataRequest.objects.order_by("pk"),
+        page_of("web:request_detail"),
+        foreign_keys=(COUNTY_KEY, ("campaign_id", "campaigns", "id"), AGENCY_KEY),
+    ),
+    Resource(
+        "responses",
+        "Responses",
+        "The counties' answers (and the extensions DOJ granted).",
+        (
+            ID,
+            Column("request_id", "integer", "The request answered.", required=True),
+            Column("received_on", "date", "When the answer came.", required=True),
+            Column("responding_agency_id", "integer", "Who answered."),
+            Column("official", "string", "The official who answered."),
+            choice("kind", ResponseKind, "What kind of answer it was."),
+            Column("categories_provided", "string", f"What was given. {CATEGORIES}"),
+            Column("records_provided", "integer", "How many records were given."),
+            Column("legal_basis_cited", "string", "The county's counter-authority."),
+            Column("new_due_on", "date", "The new deadline an extension set."),
+            SUMMARY,
+            Column("quotation", "string", "A short quotation of the answer."),
+        ),
+        lambda: Response.objects.order_by("pk"),
+        foreign_keys=(REQUEST_KEY, ("responding_agency_id", "agencies", "id")),
+    ),
+    Resource(
+        "escalations",
+        "Escalations",
+        "DOJ's next steps: demand letters, subpoenas, lawsuits, court orders.",
+        (
+            ID,
+            Column("request_id", "integer", "The request escalated.", required=True),
+            choice("kind", EscalationKind, "What DOJ did."),
+            Column("follows_id", "integer", "The earlier step this one builds on."),
+            Column("issued_on", "date", "When.", required=True),
+            Column("due_on", "date", "Compliance or return date."),
+            Column("court", "string", "The court."),
+            Column("case_number", "string", "The case number."),
+            choice("status", EscalationStatus, "Where it stands."),
+            Column("overdue_since", "date", "The first day past its due date, while overdue."),
+            SUMMARY,
+        ),
+        lambda: Escalation.objects.order_by("pk"),
+        foreign_keys=(REQUEST_KEY, ("follows_id", "escalations", "id")),
+    ),
+    Resource(
+        "figures",
+        "Reported figures",
+        "Numbers officials reported, with their period and source.",
+        (
+            ID,
+            COUNTY,
+            Column("metric", "string", "What was counted.", required=True),
+            Column("value", "number", "The number reported.", required=True),
+            Column("unit", "string", "Its unit."),
+            Column("period_start", "date", "First day counted.", required=True),
+            Column("period_end", "date", "Last day counted.", required=True),
+            Column("period_label", "string", "The period as reported."),
+            Column("reported_by", "string", "Who reported it."),
+            Column("note", "string", "A note shown with the figure."),
+            Column("source_id", "integer", "Its source (empty: not released)."),
+        ),
+        lambda: ReportedFigure.objects.order_by("pk"),
+        _figure,
+        foreign_keys=(COUNTY_KEY, SOURCE_KEY),
+    ),
+    citations("campaign", Campaign, "campaigns"),
+    citations("request", DataRequest, "requests"),
+    citations("response", Response, "responses"),
+    citations("escalation", Escalation, "escalations"),
+    Resource(
+        "events",
+        "Timeline",
+        "What happened, in the order it was recorded: letters, answers, deadlines, escalations.",
+        (
+            ID,
+            Column("occurred_on", "date", "The day it happened.", required=True),
+            Column(
+                "recorded_at", "datetime", "When it was recorded (UTC).", True, read="created_at"
+            ),
+            choice("verb", ActivityVerb, "What kind of event."),
+            Column("county_fips", "string", "The county.", read="county__fips"),
+            Column("campaign_id", "integer", "The campaign."),
+            Column("request_id", "integer", "The request."),
+            Column("response_id", "integer", "The response."),
+            Column("escalation_id", "integer", "The escalation."),
+            Column("summary", "string", "The event in one line.", required=True),
+        ),
+        lambda: Activity.objects.order_by("created_at", "pk"),
+        _event,
+        also_read=("data",),
+        foreign_keys=(
+            COUNTY_KEY,
+            ("campaign_id", "campaigns", "id"),
+            REQUEST_KEY,
+            ("response_id", "responses", "id"),
+            ("escalation_id", "escalations", "id"),
+        ),
+    ),
+    Resource(
+        "corrections",
+        "Corrections",
+        "Every public correction of a published fact: the note, and what changed.",
+        (
+            ID,
+            Column("corrected_at", "datetime", "When (UTC).", required=True, read="created_at"),
+            choice("kind", Correction.Kind, "What kind of record was corrected."),
+            COUNTY,
+            Column("request_id", "integer", "The request (or the corrected entry's request)."),
+            Column("response_id", "integer", "The corrected response."),
+            Column("escalation_id", "integer", "The corrected escalation."),
+            Column("figure_id", "integer", "The corrected figure."),
+            Column("record", "string", "The record as named.", required=True, read="record_label"),
+            Column("note", "string", "The correction note.", required=True),
+            Column("changes", "string", "What changed: a JSON list of {label, from, to}."),
+        ),
+        lambda: Correction.objects.order_by("created_at", "pk"),
+        _correction,
+        foreign_keys=(
+            COUNTY_KEY,
+            REQUEST_KEY,
+            ("response_id", "responses", "id"),
+            ("escalation_id", "escalations", "id"),
+            ("figure_id", "figures", "id"),
+        ),
+    ),
+)

@@ -1,0 +1,98 @@
+"""sheets.py: reading cells the way newsrooms type them, and the templates docs/import.md shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import tablib
+
+from requests_tracker import sheets
+from tests.sheets import csv_file
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "import.md"
+
+
+def reader(kind: str, name: str):
+    return next(column.read for column in sheets.KINDS[kind] if column.name == name)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2025-07-17", dt.date(2025, 7, 17)),
+        ("7/17/2025", dt.date(2025, 7, 17)),
+        # openpyxl gives date cells as naive datetimes, as the workbook stores them.
+        (dt.datetime(2025, 7, 17, 0, 0), dt.date(2025, 7, 17)),  # noqa: DTZ001
+        ("2025-07-17T00:00:00", dt.date(2025, 7, 17)),
+    ],
+)
+def test_dates_are_read_in_iso_us_order_and_as_date_cells(cell, expected):
+    assert sheets.read_date(cell) == expected
+
+
+def test_a_date_in_day_month_order_past_twelve_is_refused_with_the_formats_accepted():
+    with pytest.raises(sheets.CellError, match="write it as 2025-07-17"):
+        sheets.read_date("17/7/2025")
+
+
+def test_a_fips_code_a_spreadsheet_turned_into_a_number_gets_its_zero_back():
+    assert sheets.read_fips(6037) == "06037"
+    assert sheets.read_fips(6037.0) == "06037"
+    assert sheets.read_fips("06037") == "06037"
+    with pytest.raises(sheets.CellError):
+        sheets.read_fips("037")
+
+
+def test_numbers_with_thousands_separators():
+    assert sheets.read_integer("1,234") == 1234
+    assert sheets.read_decimal("1,095.5") == Decimal("1095.5")
+    with pytest.raises(sheets.CellError):
+        sheets.read_integer("-3")
+    with pytest.raises(sheets.CellError):
+        sheets.read_decimal("NaN")
+
+
+def test_choices_by_value_or_label_in_any_case_and_lists_by_semicolons():
+    read_kind = reader("responses", "kind")
+    assert read_kind("Declined") == read_kind("declined") == "declined"
+    assert read_kind("Extension granted") == "extension_granted"
+    categories = reader("requests", "data_sought")
+    assert categories("Non-citizen roster; charges;charges") == ["noncitizen_roster", "charges"]
+
+
+def test_header_names_are_matched_without_case_spaces_or_dashes():
+    sheet = sheets.read_sheet(
+        "sources", csv_file(["URL", "Title", "Published on"], [["https://a.example", "A", ""]])
+    )
+    assert sheet.columns == ["url", "title", "published_on"]
+    assert sheet.rows[0].values == {"url": "https://a.example", "title": "A", "published_on": None}
+
+
+def test_empty_csv_records_are_skipped_and_still_counted():
+    content = b"url,title\r\nhttps://a.example,A\r\n\r\n,\r\nhttps://b.example,B\r\n"
+    assert [row.number for row in sheets.read_sheet("sources", content).rows] == [2, 5]
+
+
+def test_a_utf8_bom_and_windows_1252_text_are_read():
+    assert sheets.read_sheet("sources", "\ufeffurl,title\nhttps://a.example,Café\n".encode())
+    sheet = sheets.read_sheet("sources", "url,title\nhttps://a.example,Café\n".encode("cp1252"))
+    assert sheet.rows[0].values["title"] == "Café"
+
+
+@pytest.mark.parametrize("kind", sorted(sheets.KINDS))
+def test_the_templates_hold_the_header_row_docs_import_md_shows(kind):
+    columns = [column.name for column in sheets.KINDS[kind]]
+    documented = re.search(rf"### {kind}\n\n```csv\n(.+)\n```", DOCS.read_text())
+    assert documented is not None, f"docs/import.md has no template for {kind}"
+    assert documented.group(1).split(",") == columns
+    assert tablib.Dataset().load(sheets.template(kind, "csv").decode(), format="csv").headers == (
+        columns
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(sheets.template(kind, "xlsx")))
+    assert [cell.value for cell in next(workbook.active.rows)] == columns
