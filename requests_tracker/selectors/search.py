@@ -23,8 +23,8 @@ ones for editors only), and a source is also found by the text of its document
 
 Bounds. A query is at most MAX_QUERY_LENGTH characters (the forms and the API refuse longer
 ones with a message); control characters are dropped; a query without a searchable word finds
-nothing. A group of results costs one query whatever its size (rows, their total and their
-snippets together); the sources group one more, for document pages.
+nothing. A group of results costs two queries whatever its size (its total; its rows with
+their snippets); the sources group one more, for document pages.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     F,
     FloatField,
     Func,
@@ -48,7 +47,6 @@ from django.db.models import (
     TextField,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Cast, NullIf
 from django.utils.html import escape
@@ -322,7 +320,8 @@ GROUPS: dict[str, _Group] = {
 
 
 def search(query: str, user: Any, *, rows: int = PREVIEW_ROWS) -> list[SearchGroup]:
-    """Every group's best `rows` matches and its total, for the search page. Six queries."""
+    """Every group's best `rows` matches and its total, for the search page: eleven queries
+    (two per group, one for document pages) whatever they find."""
     query = clean_query(query)
     documents = _document_hits(query, user)
     return [
@@ -340,43 +339,48 @@ def search_group(
     limit: int = PREVIEW_ROWS,
     document_hits: list[DocumentHit] | None = None,
 ) -> SearchGroup:
-    """One group's matches from `offset`, best first, with its total: one query (the sources
+    """One group's matches from `offset`, best first, with its total: two queries (the sources
     group one more for document pages, unless `document_hits` are given)."""
     group = GROUPS[key]
     query = clean_query(query)
     if not query or not permissions.can_read(user):
         return SearchGroup(key, group.label, 0)
-    found = _found(group, query, user, document_hits)
-    found = found.annotate(search_total=Window(Count("pk"))).order_by(f"-{RANK}", *group.ties)
-    if _postgresql() and group.model_name in ("datarequest", "response", "escalation"):
-        found = found.annotate(search_snippet=_headline(group.model_name, query, user))
+    if group.model_name == "source" and document_hits is None:
+        document_hits = _document_hits(query, user)
+    found = group_rows(key, query, user, document_hits=document_hits or [])
+    # Counted apart: a count over the index is cheap, where a window count over the rows
+    # would carry every matching row's columns through a sort (100,000 rows for "jail").
+    total = found.order_by().count()
     records = list(found[offset : offset + limit])
-    total = records[0].search_total if records else _total_past_the_end(found, offset)
     by_source = {hit.source.pk: hit for hit in document_hits or ()}
     hits = [_hit(group, record, query, user, by_source) for record in records]
     return SearchGroup(key, group.label, total, hits)
+
+
+def group_rows(
+    key: str, query: str, user: Any, *, document_hits: Sequence[DocumentHit] = ()
+) -> QuerySet:
+    """One group's matches, best first, each annotated RANK and, on PostgreSQL,
+    `search_snippet` (PostgreSQL makes it for the rows read only): slice it."""
+    group = GROUPS[key]
+    query = clean_query(query)
+    found = _found(group, query, user, document_hits).order_by(f"-{RANK}", *group.ties)
+    if _postgresql() and group.model_name in ("datarequest", "response", "escalation"):
+        found = found.annotate(search_snippet=_headline(group.model_name, query, user))
+    return found
 
 
 def _document_hits(query: str, user: Any) -> list[DocumentHit]:
     return search_documents(query, user, limit=DOCUMENT_HITS) if query else []
 
 
-def _found(
-    group: _Group, query: str, user: Any, document_hits: list[DocumentHit] | None
-) -> QuerySet:
+def _found(group: _Group, query: str, user: Any, document_hits: Sequence[DocumentHit]) -> QuerySet:
     rows = group.rows()
     if group.model_name == "county":
         return matching_counties(rows, query)
     if group.model_name == "source":
-        if document_hits is None:
-            document_hits = _document_hits(query, user)
         return matching_sources(rows, query, user, document_hits=document_hits)
     return _matching(rows, query, user)
-
-
-def _total_past_the_end(found: QuerySet, offset: int) -> int:
-    # Only a page past the last row lands here (a stale link): one count says how many there are.
-    return found.count() if offset else 0
 
 
 def _snippet_text(model_name: str, user: Any) -> Any:

@@ -10,7 +10,7 @@ from requests_tracker.feeds import (
     RequestFeed,
     WatchesFeed,
 )
-from requests_tracker.web import campaigns, maps, sources, views, watches
+from requests_tracker.web import campaigns, maps, search, sources, views, watches
 
 PRIVATE = r"^feeds/private/(?P<token>[A-Za-z0-9_-]{20,64})/"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("requests/<int:pk>/responses/", views.log_response, name="log_response"),
     path("requests/<int:pk>/escalations/", views.file_escalation, name="file_escalation"),
     path("requests/<int:pk>/sources/", views.add_source, name="add_source"),
+    path("search/", search.search_page, name="search"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path(
         "campaigns/<int:pk>/comparison.csv",
