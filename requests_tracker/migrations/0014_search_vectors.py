@@ -7,8 +7,9 @@ SEARCH_FIELDS as of this migration, with their weights:
 
 - a request: its county's name and its campaign's title (A); summary, legal authority, addressee
   (B); the deadline rule (C); the internal note (D, searched only for readers who may see it);
-- a response: its request's county (A); summary, quotation, official (B); legal basis cited (C);
-- an escalation: its request's county (A); summary (B); court and case number (C);
+- a response: its request's county and its kind (A); summary, quotation, official (B); legal
+  basis cited (C);
+- an escalation: its request's county and its kind (A); summary (B); court and case number (C);
 - a source: title (A); publisher (C).
 
 A vector is computed before every insert and before every update that names one of those
@@ -60,22 +61,22 @@ VECTORS = {
     "requests_tracker_response": (
         " || ".join(
             [
-                _weighted("A", ENTRY_COUNTY),
+                _weighted("A", ENTRY_COUNTY, "NEW.kind"),
                 _weighted("B", "NEW.summary", "NEW.quotation", "NEW.official"),
                 _weighted("C", "NEW.legal_basis_cited"),
             ]
         ),
-        ["request_id", "summary", "quotation", "official", "legal_basis_cited"],
+        ["request_id", "kind", "summary", "quotation", "official", "legal_basis_cited"],
     ),
     "requests_tracker_escalation": (
         " || ".join(
             [
-                _weighted("A", ENTRY_COUNTY),
+                _weighted("A", ENTRY_COUNTY, "NEW.kind"),
                 _weighted("B", "NEW.summary"),
                 _weighted("C", "NEW.court", "NEW.case_number"),
             ]
         ),
-        ["request_id", "summary", "court", "case_number"],
+        ["request_id", "kind", "summary", "court", "case_number"],
     ),
     "requests_tracker_source": (
         " || ".join([_weighted("A", "NEW.title"), _weighted("C", "NEW.publisher")]),

@@ -17,7 +17,7 @@ SEARCH_FIELDS is the list both sides read: the triggers index exactly these fiel
 weights (tests/test_search_vectors.py checks every entry against the database), and the plain
 substring search used off PostgreSQL (SQLite, the quick start) looks in the same fields and ranks
 by the same weights. Weights: A the names a journalist types (county, campaign title, a source's
-title), B what was said (summaries, quotations, officials, legal authority), C the fine print
+title, what kind of answer or escalation it is: "declined", "subpoena"), B what was said (summaries, quotations, officials, legal authority), C the fine print
 (deadline rule, legal basis, court, case number, publisher), D the newsroom's internal note,
 searched only for readers who may see it. The text search configuration is SEARCH_CONFIG
 (English, with stemming: "declined" finds "decline"), as for document pages.
@@ -48,6 +48,7 @@ SEARCH_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "response": (
         ("A", "request__county__name"),
+        ("A", "kind"),
         ("B", "summary"),
         ("B", "quotation"),
         ("B", "official"),
@@ -55,6 +56,7 @@ SEARCH_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "escalation": (
         ("A", "request__county__name"),
+        ("A", "kind"),
         ("B", "summary"),
         ("C", "court"),
         ("C", "case_number"),
