@@ -17,9 +17,10 @@ SEARCH_FIELDS is the list both sides read: the triggers index exactly these fiel
 weights (tests/test_search_vectors.py checks every entry against the database), and the plain
 substring search used off PostgreSQL (SQLite, the quick start) looks in the same fields and ranks
 by the same weights. Weights: A the names a journalist types (county, campaign title, a source's
-title, what kind of answer or escalation it is: "declined", "subpoena"), B what was said (summaries, quotations, officials, legal authority), C the fine print
-(deadline rule, legal basis, court, case number, publisher), D the newsroom's internal note,
-searched only for readers who may see it. The text search configuration is SEARCH_CONFIG
+title, the kind of answer or escalation: "declined", "subpoena"), B what was said (summaries,
+quotations, officials, legal authority), C the fine print (deadline rule, legal basis, court,
+case number, publisher), D the newsroom's internal note, searched only for readers who may see
+it. The text search configuration is SEARCH_CONFIG
 (English, with stemming: "declined" finds "decline"), as for document pages.
 """
 

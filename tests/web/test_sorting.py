@@ -1,7 +1,7 @@
 """Sortable tables (web/sorting.py, web/tables.py): `?sort=&order=` on the requests list, the
 counties list, a county's requests and the dashboard's two tables; headings are links with
 aria-sort on the sorted column; the sort stays in pagination and CSV links; an unknown column
-is reported, never a 500."""
+is reported, never a 500. (Sorted pages cost a fixed number of queries: test_query_counts.)"""
 
 from __future__ import annotations
 
@@ -11,22 +11,13 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import time_machine
 
 from requests_tracker import services
 from tests.factories import CountyFactory, make_request
 from tests.web.conftest import page_of
-from tests.web.test_query_counts import add_busy_request, queries_for
+from tests.web.test_request_filter import TODAY, frozen_clock  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
-
-TODAY = dt.date(2025, 9, 15)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(dt.datetime(2025, 9, 15, 19, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 @pytest.fixture
@@ -199,19 +190,3 @@ def test_the_dashboards_two_tables_sort_apart(late_and_on_time, viewer_browser):
         "Modoc County",
         "Alpine County",
     ]
-
-
-def test_sorted_pages_cost_the_same_queries_for_one_row_as_for_thirty(editor_browser, journalist):
-    paths = [
-        "/requests/?sort=days_overdue&order=desc",
-        "/requests/?q=county&sort=status",
-        "/counties/?sort=overdue&order=desc",
-        "/?overdue_sort=county&counties_sort=requests",
-    ]
-    add_busy_request(1, journalist)
-    services.flag_overdue(today=TODAY)
-    one = {path: queries_for(editor_browser, path) for path in paths}
-    for n in range(2, 31):
-        add_busy_request(n, journalist)
-    services.flag_overdue(today=TODAY)
-    assert {path: queries_for(editor_browser, path) for path in paths} == one
