@@ -3,9 +3,10 @@
 Without `in`, the page shows every group (requests, responses, escalations, sources, counties):
 its count and its best few matches, and a link to all of them: requests and counties on their
 own lists (`/requests/?q=`, `/counties/?q=`, which search the same way and can be filtered and
-sorted), the other groups here with `in=<group>`, twenty to a page. An empty query asks for
-words; a query that is too long or holds a NUL character is refused with a message (400); an
-unknown group is reported and the whole page shown.
+sorted; `in=requests` and `in=counties` go there too), the other groups here with
+`in=<group>`, twenty to a page. An empty query asks for words; a query that is too long or
+holds a NUL character is refused with a message (400); an unknown group is reported and the
+whole page shown.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -73,7 +74,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "tracker/search.html", context)
     key = request.GET.get("in")
-    if key in search.GROUPS and key not in LIST_PAGES:
+    if key in LIST_PAGES:
+        return HttpResponseRedirect(more_url(key, query))
+    if key in search.GROUPS:
         number = _page_number(request.GET.get("page"))
         group = search.search_group(
             key,

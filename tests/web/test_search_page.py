@@ -64,6 +64,10 @@ def test_a_group_links_to_all_of_its_matches(viewer_browser):
     listed = page_of(viewer_browser.get("/requests/", {"q": "declined"}))
     assert listed.select_one(".result-count").get_text().startswith("7 requests")
 
+    redirected = viewer_browser.get("/search/", {"q": "declined", "in": "requests"})
+    assert redirected.status_code == 302
+    assert redirected["Location"] == "/requests/?q=declined"
+
     sources = viewer_browser.get("/search/", {"q": "declined", "in": "sources"})
     assert len(page_of(sources).select(".search-hit")) == 7
     assert "found on page 1 of its document" in sources.content.decode()
