@@ -26,3 +26,13 @@ def unavailable(reason: str) -> NoReturn:
     if in_ci():
         pytest.fail(f"{reason} (CI is set: this test must run, not skip)", pytrace=False)
     pytest.skip(reason)
+
+
+def require_postgresql() -> None:
+    """For a test of PostgreSQL-only behaviour (full-text search, triggers, query plans)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable(
+            f"This needs PostgreSQL (the database is {connection.vendor}): set DATABASE_URL"
+        )

@@ -35,6 +35,7 @@ from requests_tracker.models import (
     Source,
     WebhookSubscription,
 )
+from requests_tracker.selectors import search as full_text
 
 MAX_ID = 2**63 - 1
 SEARCH_WORDS_LIMIT = 10
@@ -178,7 +179,35 @@ def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet
     return queryset
 
 
-class RequestFilter(django_filters.FilterSet):
+def search_filter(label: str) -> django_filters.CharFilter:
+    """`q`, the one search of selectors/search.py (full-text on PostgreSQL), and `search`, its
+    older name, kept for existing clients: the same filter under both names."""
+    return django_filters.CharFilter(
+        method="search_text", label=label, max_length=full_text.MAX_QUERY_LENGTH
+    )
+
+
+class FullTextSearch:
+    """Lists searched with `q` (or `search`): the matches, best first unless `ordering` is
+    given. `matcher(queryset, words, user)` is one of selectors.search's matching_*."""
+
+    matcher: Any = None
+
+    def search_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        found = type(self).matcher(queryset, value, user)
+        if self.data.get("ordering"):
+            return found
+        return found.order_by(f"-{full_text.RANK}", *queryset.query.order_by)
+
+
+SEARCH_LABEL = (
+    "Words to find, best match first (unless `ordering` is given): every word must match; "
+    '"quotes" for a phrase, `or` between alternatives, `-word` to leave one out. '
+)
+
+
+class RequestFilter(FullTextSearch, django_filters.FilterSet):
     state = state_filter("county__state")
     county = fips_filter("county__fips")
     campaign = IdFilter(field_name="campaign_id", label="Campaign id.")
@@ -195,30 +224,32 @@ class RequestFilter(django_filters.FilterSet):
     updated_since = MomentFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after this time."
     )
-    search = django_filters.CharFilter(
-        method="search_requests",
-        label="Words in the county's name, the summary or the legal authority.",
+    q = search_filter(
+        SEARCH_LABEL + "Searched: the county's name and the campaign's title first, then the "
+        "summary, legal authority, addressee and deadline rule (and the internal note, for the "
+        "newsroom)."
     )
+    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(
         fields={
             "issued_on": "issued_on",
             "due_on": "due_on",
             "updated_at": "updated_at",
             "overdue_rank": "days_overdue",
+            "county_name": "county",
+            "status": "status",
         },
         inverted=("days_overdue",),
     )
+    # The /requests/ page filters and searches with this too (web/forms.py): one search for both.
+    matcher = staticmethod(full_text.matching_requests)
 
     class Meta:
         model = DataRequest
         fields: list[str] = []
 
-    def search_requests(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The /requests/ page searches with this too (web/forms.py): one search for both.
-        return _search(queryset, ("county__name", "summary", "legal_authority"), value)
 
-
-class ResponseFilter(django_filters.FilterSet):
+class ResponseFilter(FullTextSearch, django_filters.FilterSet):
     request = IdFilter(field_name="request_id", label="Request id.")
     state = state_filter("request__county__state")
     county = fips_filter("request__county__fips")
@@ -227,27 +258,22 @@ class ResponseFilter(django_filters.FilterSet):
     received_after = _date("received_on", "gte", "Received on or after this date.")
     received_before = _date("received_on", "lte", "Received on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        method="search_responses",
-        label="Words in the summary, quotation, official, legal basis or county name.",
+    q = search_filter(
+        SEARCH_LABEL + "Searched: the county's name first, then the summary, quotation, "
+        "official and legal basis."
     )
+    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(
         fields=("received_on", "created_at", "updated_at"),
     )
+    matcher = staticmethod(full_text.matching_responses)
 
     class Meta:
         model = Response
         fields: list[str] = []
 
-    def search_responses(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(
-            queryset,
-            ("summary", "quotation", "official", "legal_basis_cited", "request__county__name"),
-            value,
-        )
 
-
-class EscalationFilter(django_filters.FilterSet):
+class EscalationFilter(FullTextSearch, django_filters.FilterSet):
     request = IdFilter(field_name="request_id", label="Request id.")
     state = state_filter("request__county__state")
     county = fips_filter("request__county__fips")
@@ -264,22 +290,19 @@ class EscalationFilter(django_filters.FilterSet):
     due_before = _date("due_on", "lte", "Due on or before this date.")
     case_number = django_filters.CharFilter(field_name="case_number", lookup_expr="iexact")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        method="search_escalations", label="Words in the summary, court, case number or county."
+    q = search_filter(
+        SEARCH_LABEL + "Searched: the county's name first, then the summary, court and case number."
     )
+    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(fields=("issued_on", "due_on", "updated_at"))
+    matcher = staticmethod(full_text.matching_escalations)
 
     class Meta:
         model = Escalation
         fields: list[str] = []
 
-    def search_escalations(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(
-            queryset, ("summary", "court", "case_number", "request__county__name"), value
-        )
 
-
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(FullTextSearch, django_filters.FilterSet):
     kind = ChoiceInFilter(field_name="kind", choices=Source.Kind.choices, label="Kind(s).")
     publisher = django_filters.CharFilter(field_name="publisher", lookup_expr="icontains")
     published_after = _date("published_on", "gte", "Published on or after this date.")
@@ -292,10 +315,13 @@ class SourceFilter(django_filters.FilterSet):
     escalation = IdFilter(method="cited_on", label="Cited on this escalation.")
     campaign = IdFilter(method="cited_on", label="Cited on this campaign.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        method="search_sources", label="Words in the title, publisher or address."
+    q = search_filter(
+        SEARCH_LABEL + "Searched: the title first, then the publisher, and the text of the "
+        "source's document (sensitive sources only for editors)."
     )
+    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(fields=("created_at", "updated_at", "title"))
+    matcher = staticmethod(full_text.matching_sources)
 
     class Meta:
         model = Source
@@ -309,9 +335,6 @@ class SourceFilter(django_filters.FilterSet):
             "campaign": Source.campaigns.through.objects.filter(campaign_id=value),
         }[name]
         return queryset.filter(Exists(through.filter(source_id=OuterRef("pk"))))
-
-    def search_sources(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, ("title", "publisher", "url"), value)
 
 
 class ReportedFigureFilter(django_filters.FilterSet):
@@ -335,7 +358,11 @@ class ReportedFigureFilter(django_filters.FilterSet):
         return _search(queryset, ("metric", "note", "reported_by", "county__name"), value)
 
 
-class CountyFilter(django_filters.FilterSet):
+def _counties(queryset: QuerySet, value: str, user: Any) -> QuerySet:
+    return full_text.matching_counties(queryset, value)
+
+
+class CountyFilter(FullTextSearch, django_filters.FilterSet):
     state = state_filter("state")
     sanctuary_status = ChoiceInFilter(
         field_name="sanctuary_status", choices=County.SanctuaryStatus.choices
@@ -346,7 +373,8 @@ class CountyFilter(django_filters.FilterSet):
     overdue = YesNoFilter(
         field_name="requests_overdue", method="more_than_none", label="Has overdue requests."
     )
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    q = search_filter("Words in the county's name (each as typed, case aside), e.g. `los ang`.")
+    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(
         fields={
             "name": "name",
@@ -357,6 +385,8 @@ class CountyFilter(django_filters.FilterSet):
             "requests_overdue": "overdue",
         }
     )
+
+    matcher = staticmethod(_counties)
 
     class Meta:
         model = County

@@ -84,7 +84,8 @@ def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
     none is shown as unsourced). Annotated: `latest_response_kind` and `latest_response_on` (the
     county's most recent answer of any kind, public statements included) and `overdue_rank`, the
     ordering key for "days overdue": the first overdue day, or NOT_OVERDUE_RANK when the request
-    is not overdue, so most overdue sorts first in ascending order. With `with_timeline`, the
+    is not overdue, so most overdue sorts first in ascending order; `county_name`, the ordering
+    key for "county" (keyset cursors page by the row's own values). With `with_timeline`, the
     request's responses and escalations (with their sources) are prefetched too.
     """
     latest = Response.objects.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
@@ -97,6 +98,7 @@ def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
             overdue_rank=Coalesce(
                 F("overdue_since"), Value(NOT_OVERDUE_RANK), output_field=DateField()
             ),
+            county_name=F("county__name"),
         )
     )
     if with_timeline:

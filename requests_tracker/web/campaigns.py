@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from requests_tracker import services
 from requests_tracker.models import Campaign
 from requests_tracker.selectors import campaigns as campaign_selectors
-from requests_tracker.web.comparison import comparison_csv, read_sort
+from requests_tracker.web.comparison import comparison_csv, comparison_sort
 from requests_tracker.web.views import reader_required
 
 
@@ -22,11 +22,11 @@ from requests_tracker.web.views import reader_required
 @reader_required
 def comparison_csv_download(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
-    sort, descending, _ = read_sort(request.GET)
+    sort = comparison_sort(request.GET)
     rows = campaign_selectors.comparison_rows(
         campaign, today=services.local_today(), reader=request.user
     )
-    rows = campaign_selectors.sorted_rows(rows, key=sort, descending=descending)
+    rows = campaign_selectors.sorted_rows(rows, key=sort.key, descending=sort.descending)
     response = HttpResponse(comparison_csv(rows), content_type="text/csv; charset=utf-8")
     filename = f"campaign-{campaign.pk}-{slugify(campaign.title)[:60]}-comparison.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

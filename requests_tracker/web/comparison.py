@@ -19,6 +19,7 @@ from requests_tracker.models import Campaign
 from requests_tracker.selectors import campaigns as campaign_selectors
 from requests_tracker.selectors.campaigns import ComparisonRow
 from requests_tracker.selectors.maps import MAP_CATEGORIES, map_category
+from requests_tracker.web.sorting import Column, Sort, read_sort
 
 DEFAULT_SORT = "county"
 HISTOGRAM_BIN_DAYS = 7
@@ -44,18 +45,17 @@ FIGURE_DEFINITIONS = {
 }
 
 
-SORT_HEADINGS = [
-    ("county", "County"),
-    ("given", "Data sought: given?"),
-    ("days", "Days to first response"),
-    ("status", "Status"),
-    ("overdue", "Days overdue"),
-    ("rung", "Highest escalation"),
-    ("rung_due", "Escalation due"),
-    ("sources", "Sources"),
+SORT_COLUMNS = [
+    Column("county", "County"),
+    Column("given", "Data sought: given?"),
+    Column("days", "Days to first response", numeric=True),
+    Column("status", "Status"),
+    Column("overdue", "Days overdue", numeric=True),
+    Column("rung", "Highest escalation"),
+    Column("rung_due", "Escalation due"),
+    Column("sources", "Sources", numeric=True),
 ]
 """The comparison table's columns, in order, each sortable (selectors.campaigns.SORT_KEYS)."""
-NUMERIC_COLUMNS = frozenset({"days", "overdue", "sources"})
 
 
 def _yes_no(value: bool | None) -> str:
@@ -105,19 +105,14 @@ def comparison_csv(rows: list[ComparisonRow]) -> str:
     return buffer.getvalue()
 
 
-def read_sort(params: Mapping[str, str]) -> tuple[str, bool, str]:
-    """The column and direction asked for (`sort`, `order=desc`), and an error to show when
-    the column is unknown (then the rows are sorted by county)."""
-    key = params.get("sort") or DEFAULT_SORT
-    descending = params.get("order") == "desc"
-    if key not in campaign_selectors.SORT_KEYS:
-        names = ", ".join(campaign_selectors.SORT_KEYS)
-        return DEFAULT_SORT, False, f"There is no column “{key}” to sort by ({names}); by county."
-    return key, descending, ""
+def comparison_sort(params: Mapping[str, str]) -> Sort:
+    """The column and direction asked for (`sort`, `order=desc`); an unknown column is
+    reported and the rows are sorted by county."""
+    return read_sort(params, SORT_COLUMNS, default=DEFAULT_SORT, anchor="comparison")
 
 
 def comparison_context(
-    campaign: Campaign, *, today: dt.date, sort: str, descending: bool, reader: Any
+    campaign: Campaign, *, today: dt.date, sort: Sort, reader: Any
 ) -> dict[str, Any]:
     """The comparison rows in the order asked for, the figures, the two charts, the sort links.
 
@@ -134,24 +129,10 @@ def comparison_context(
         steps.append((step.day, by_category))
     series = [(key, label, maps.FILLS[key]) for key, label in MAP_CATEGORIES if key != "none"]
     days = [row.days_to_first_response for row in rows if row.days_to_first_response is not None]
-    ordered = campaign_selectors.sorted_rows(rows, key=sort, descending=descending)
-    headings = []
-    for key, label in SORT_HEADINGS:
-        # A heading sorts ascending; the current one flips the direction.
-        order = "asc" if key == sort and descending else ("desc" if key == sort else "asc")
-        headings.append(
-            {
-                "key": key,
-                "label": label,
-                "href": f"?sort={key}&order={order}#comparison",
-                "numeric": key in NUMERIC_COLUMNS,
-            }
-        )
+    ordered = campaign_selectors.sorted_rows(rows, key=sort.key, descending=sort.descending)
     return {
         "comparison": ordered,
         "comparison_sort": sort,
-        "comparison_descending": descending,
-        "sort_headings": headings,
         "figures": figures,
         "definitions": FIGURE_DEFINITIONS,
         "status_chart": mark_safe(  # charts escape every text they draw

@@ -27,6 +27,7 @@ from requests_tracker.models import (
     Response,
     Source,
 )
+from requests_tracker.selectors import search
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SENSITIVE_LABEL = "Sensitive (personal data of people in custody)"
@@ -58,7 +59,7 @@ class RequestFilterForm(forms.Form):
         required=False,
         max_length=200,
         label="Search",
-        help_text=RequestFilter.base_filters["search"].label,
+        help_text=RequestFilter.base_filters["q"].label,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,27 +76,43 @@ class RequestFilterForm(forms.Form):
         ]
         self.fields["campaign"].queryset = Campaign.objects.order_by("-issued_on", "title")
 
-    def filter(self, requests: QuerySet[DataRequest]) -> QuerySet[DataRequest]:
-        """`requests` narrowed by every filter that was given and could be read."""
-        if not self.is_bound:
-            return requests
-        self.is_valid()  # fills cleaned_data with the fields that could be read
-        data = self.cleaned_data
+    def api_filters(self) -> dict[str, Any]:
+        """The filters that were given and could be read, in the API's names and values (a
+        ticked box is "true"): for RequestFilter here, and for links to the API's CSV."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with the fields that could be read
+            data = self.cleaned_data
         campaign = data.get("campaign")
-        # The page's names and values, in the API's: `q` is `search`, a ticked box is "true".
         query = {
             "state": data.get("state"),
             "county": data.get("county"),
             "campaign": campaign.pk if campaign else None,
             "status": data.get("status"),
             "overdue": "true" if data.get("overdue") else None,
-            "search": data.get("q"),
+            "q": data.get("q"),
         }
-        given = {name: value for name, value in query.items() if value}
-        return RequestFilter(given, queryset=requests).qs
+        return {name: value for name, value in query.items() if value}
+
+    def filter(
+        self, requests: QuerySet[DataRequest], *, request: Any = None, ordering: str = ""
+    ) -> QuerySet[DataRequest]:
+        """`requests` narrowed by the filters given, in the API's `ordering` if one is given
+        (else a search puts the best match first). `request` says who reads: internal notes
+        are searched only for the newsroom."""
+        given = self.api_filters()
+        if ordering:
+            given["ordering"] = ordering
+        return RequestFilter(given, queryset=requests, request=request).qs
 
 
 class CountyFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        label="County name",
+        help_text="Words in the name, as typed: “los ang” finds Los Angeles.",
+    )
     state = forms.ChoiceField(required=False)
     with_requests = forms.BooleanField(required=False, label="Only counties with requests")
 
@@ -114,6 +131,8 @@ class CountyFilterForm(forms.Form):
             counties = counties.filter(state=data["state"])
         if data.get("with_requests"):
             counties = counties.filter(requests_total__gt=0)
+        if data.get("q"):
+            counties = search.matching_counties(counties, data["q"])
         return counties
 
 

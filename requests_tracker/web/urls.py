@@ -11,7 +11,7 @@ from requests_tracker.feeds import (
     RequestFeed,
     WatchesFeed,
 )
-from requests_tracker.web import campaigns, history, maps, sources, views, watches
+from requests_tracker.web import campaigns, history, maps, search, sources, views, watches
 
 PRIVATE = rf"^feeds/private/(?P<token>{TOKEN_PATTERN})/"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("figures/<int:pk>/", history.figure_detail, name="figure_detail"),
     path("corrections/", history.correction_list, name="correction_list"),
     path("corrections/feed.atom", history.CorrectionsFeed(), name="corrections_feed"),
+    path("search/", search.search_page, name="search"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path(
         "campaigns/<int:pk>/comparison.csv",

@@ -34,8 +34,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from requests_tracker import dataset, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import DataRequest
-from requests_tracker.selectors import documents, history
-from requests_tracker.web.comparison import comparison_context, read_sort
+from requests_tracker.selectors import documents, history, search
+from requests_tracker.web import tables
+from requests_tracker.web.comparison import comparison_context, comparison_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
     CountyFilterForm,
@@ -124,10 +125,26 @@ def _status_rows(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = services.local_today()
     totals = selectors.request_status_totals()
+    # Two sortable tables, each with its own parameters (overdue_sort=, counties_sort=).
+    overdue_sort = tables.request_sort(
+        request.GET,
+        columns=tables.OVERDUE_COLUMNS,
+        default="days_overdue",
+        prefix="overdue_",
+        anchor="overdue-heading",
+    )
+    overdue = tables.sorted_requests(selectors.overdue_requests(), overdue_sort)
+    county_sort = tables.county_sort(
+        request.GET,
+        prefix="counties_",
+        anchor="counties-heading",
+        hidden=["state", "fips", "by_status"],
+    )
     counties = (
         selectors.county_tallies()
         .filter(requests_total__gt=0)
-        .order_by("state", "name")[:DASHBOARD_COUNTY_ROWS]
+        # Grouped by state on the page, sorted within each.
+        .order_by("state", *county_sort.order_by("name", "id"))[:DASHBOARD_COUNTY_ROWS]
     )
     return _page(
         request,
@@ -135,9 +152,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "totals": totals,
             "status_rows": _status_rows(totals.by_status),
-            "overdue": _with_days_overdue(
-                selectors.overdue_requests()[:DASHBOARD_OVERDUE_ROWS], today
-            ),
+            "overdue": _with_days_overdue(overdue[:DASHBOARD_OVERDUE_ROWS], today),
+            "overdue_sort": overdue_sort,
+            "overdue_headings": overdue_sort.headings(request.GET),
+            "county_sort": county_sort,
+            "county_headings": county_sort.headings(request.GET),
             "activity": documents.activity_shown_to(selectors.recent_activity(), request.user)[
                 :DASHBOARD_ACTIVITY_ROWS
             ],
@@ -156,14 +175,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @reader_required
 def county_list(request: HttpRequest) -> HttpResponse:
     form = CountyFilterForm(request.GET or None)
-    counties = selectors.county_tallies().order_by("state", "name")
-    counties = form.filter(counties)
+    searching = bool(form.is_bound and form.is_valid() and form.cleaned_data.get("q"))
+    sort = tables.county_sort(request.GET, default="" if searching else "name")
+    counties = form.filter(selectors.county_tallies())
+    first = [f"-{search.RANK}"] if searching and not sort.chosen else []
+    counties = counties.order_by(*first, *sort.order_by("state", "name", "id"))
     page = Paginator(counties, COUNTIES_PER_PAGE).get_page(request.GET.get("page"))
     for county in page:
         county.status_rows = [
             row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
         ]
-    return _page(request, "tracker/county_list.html", {"form": form, "page": page})
+    return _page(
+        request,
+        "tracker/county_list.html",
+        {"form": form, "page": page, "sort": sort, "headings": sort.headings(request.GET)},
+    )
 
 
 @require_safe
@@ -171,7 +197,8 @@ def county_list(request: HttpRequest) -> HttpResponse:
 def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
     county = get_object_or_404(selectors.county_tallies(), fips=fips)
     today = services.local_today()
-    requests = selectors.data_requests().filter(county=county).order_by("-issued_on", "-id")
+    sort = tables.request_sort(request.GET, anchor="requests-heading", hidden=["county"])
+    requests = tables.sorted_requests(selectors.data_requests().filter(county=county), sort)
     figures = list(
         selectors.reported_figures().filter(county=county).order_by("metric", "-period_start")
     )
@@ -186,6 +213,8 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
                 row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
             ],
             "requests": _with_days_overdue(requests, today),
+            "sort": sort,
+            "headings": sort.headings(request.GET),
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
             "figures": figures,
             "activity": documents.activity_shown_to(
@@ -200,19 +229,35 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
 @require_safe
 @reader_required
 def request_list(request: HttpRequest) -> HttpResponse:
+    """Requests, filtered and searched with the API's RequestFilter; newest letter first, a
+    search's best match first, or sorted by a column heading."""
     form = RequestFilterForm(request.GET or None)
+    searching = bool(form.api_filters().get("q"))
+    sort = tables.request_sort(request.GET, default="" if searching else "issued_on")
     requests = selectors.data_requests().order_by("-issued_on", "county__state", "county__name")
-    requests = form.filter(requests)
+    ordering = tables.api_ordering(sort) if sort.chosen else ""
+    requests = form.filter(requests, request=request, ordering=ordering)
     page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = _with_days_overdue(page.object_list, services.local_today())
-    return _page(request, "tracker/request_list.html", {"form": form, "page": page})
+    return _page(
+        request,
+        "tracker/request_list.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "headings": sort.headings(request.GET),
+            "searching": searching,
+            "csv_url": tables.requests_csv_url(form.api_filters(), ordering),
+        },
+    )
 
 
 @require_safe
 @reader_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
-    sort, descending, sort_error = read_sort(request.GET)
+    sort = comparison_sort(request.GET)
     today = services.local_today()
     return _page(
         request,
@@ -223,10 +268,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_rows": [
                 row for row in _status_rows(selectors.status_counts_of(campaign)) if row[2]
             ],
-            "sort_error": sort_error,
-            **comparison_context(
-                campaign, today=today, sort=sort, descending=descending, reader=request.user
-            ),
+            "sort_headings": sort.headings(request.GET),
+            **comparison_context(campaign, today=today, sort=sort, reader=request.user),
             **follow_context(request, "campaign", campaign),
         },
     )

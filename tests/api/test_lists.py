@@ -105,7 +105,7 @@ def test_a_cursor_is_bound_to_its_ordering(newsroom, spread, viewer_client):
         ({"issued_after": "July"}, "issued_after"),
         ({"updated_since": "soon"}, "updated_since"),
         ({"campaign": "first"}, "campaign"),
-        ({"ordering": "county"}, "ordering"),
+        ({"ordering": "summary"}, "ordering"),
         ({"page_size": "0"}, "page_size"),
     ],
 )

@@ -32,6 +32,9 @@ def journalist_pages(los_angeles: DataRequest) -> list[str]:
         "/requests/",
         los_angeles.get_absolute_url(),
         campaign.get_absolute_url(),
+        "/search/?q=Los+Angeles",
+        "/search/?q=county&in=responses",
+        "/watches/",
     ]
 
 
