@@ -122,6 +122,7 @@ class YesNoField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+@extend_schema_field({"type": "boolean"})
 class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
@@ -220,8 +221,9 @@ def fips_filter(field_name: str) -> CodeInFilter:
     )
 
 
-def state_filter(field_name: str) -> CodeInFilter:
+def state_filter(field_name: str, **kwargs: Any) -> CodeInFilter:
     return CodeInFilter(
+        **kwargs,
         field_name=field_name,
         lookup_expr="in",
         pattern=r"[A-Za-z]{2}",
@@ -469,7 +471,7 @@ class CountyFilter(django_filters.FilterSet):
 
 class CampaignFilter(django_filters.FilterSet):
     issuing_agency = IdFilter(field_name="issuing_agency_id", label="Agency id.")
-    state = django_filters.CharFilter(method="sent_to_state", label="Sent to a county in a state.")
+    state = state_filter("state", method="sent_to_state")
     issued_after = _date("issued_on", "gte", "Issued on or after this date.")
     issued_before = _date("issued_on", "lte", "Issued on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
@@ -482,11 +484,12 @@ class CampaignFilter(django_filters.FilterSet):
         model = Campaign
         fields: list[str] = []
 
-    def sent_to_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        state = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", state):
-            raise forms.ValidationError({"state": "A state is its two-letter USPS code."})
-        sent = DataRequest.objects.filter(campaign=OuterRef("pk"), county__state=state)
+    def sent_to_state(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Campaigns sent to at least one county in one of these states."""
+        if not value:
+            return queryset
+        states = [state.upper() for state in value]
+        sent = DataRequest.objects.filter(campaign=OuterRef("pk"), county__state__in=states)
         return queryset.filter(Exists(sent))
 
     def search_campaigns(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -126,13 +126,21 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error_ref = {"$ref": "#/components/schemas/Error"}
+    bodies = {
+        media["schema"]["$ref"].rsplit("/", 1)[-1]
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+        if "$ref" in media.get("schema", {})
+    }
     for name, schema in components["schemas"].items():
         # Anonymous readers of a public instance do not get these fields at all.
         if "required" in schema:
             schema["required"] = [n for n in schema["required"] if n not in NEWSROOM_ONLY_FIELDS]
             if not schema["required"]:
                 del schema["required"]
-        if name.endswith("Request") and schema.get("type") == "object":
+        if name in bodies and schema.get("type") == "object":
             exact_body(schema)
 
     for path, operations in result.get("paths", {}).items():
