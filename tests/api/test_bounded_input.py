@@ -265,10 +265,11 @@ def test_a_time_that_overflows_once_converted_is_still_read(newsroom, viewer_cli
 # --- No HTML 500 under /api/ --------------------------------------------------------------------
 
 
-def test_an_unexpected_exception_under_api_is_a_json_500(newsroom, viewer, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("the database caught fire")
+def broken(*args, **kwargs):
+    raise RuntimeError("the database caught fire")
 
+
+def test_an_unexpected_exception_under_api_is_a_json_500(newsroom, viewer, monkeypatch):
     monkeypatch.setattr(selectors, "county_tallies", broken)
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(viewer)
@@ -280,9 +281,6 @@ def test_an_unexpected_exception_under_api_is_a_json_500(newsroom, viewer, monke
 
 def test_pages_outside_the_api_keep_their_html_error_page(viewer, monkeypatch):
     from requests_tracker.web import views
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("the database caught fire")
 
     monkeypatch.setattr(views, "render", broken)
     browser = Client(raise_request_exception=False)

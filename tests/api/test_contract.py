@@ -11,7 +11,6 @@ import jsonschema_rs
 import pytest
 
 from requests_tracker.models import Source
-from tests.factories import CountyFactory, make_request
 
 
 @pytest.fixture
@@ -25,15 +24,6 @@ def parameter(openapi: dict, path: str, name: str) -> dict:
     return found[0]
 
 
-@pytest.fixture
-def spread(newsroom, journalist):
-    """Two more California requests awaiting an answer and one in Illinois."""
-    make_request(county=CountyFactory(name="Riverside County", fips="06065"), actor=journalist)
-    make_request(county=CountyFactory(name="Fresno County", fips="06019"), actor=journalist)
-    make_request(county=CountyFactory(name="Cook County", fips="17031", state="IL"))
-    return newsroom
-
-
 def ids(response) -> list[int]:
     assert response.status_code == 200, response.content[:300]
     return sorted(row["id"] for row in response.json()["results"])
@@ -42,7 +32,7 @@ def ids(response) -> list[int]:
 # --- Multi-value filters -------------------------------------------------------------------------
 
 
-def test_repeated_and_comma_separated_values_give_the_same_rows(spread, viewer_client):
+def test_repeated_and_comma_separated_values_give_the_same_rows(california, viewer_client):
     comma = viewer_client.get("/api/v1/requests/?state=CA&status=awaiting,declined")
     repeated = viewer_client.get("/api/v1/requests/?state=CA&status=awaiting&status=declined")
     # Three: Los Angeles (declined), Riverside and Fresno (awaiting). The repeated form used to
@@ -53,7 +43,7 @@ def test_repeated_and_comma_separated_values_give_the_same_rows(spread, viewer_c
     assert len(ids(mixed)) == 5
 
 
-def test_repeated_states_and_counties_add_up(spread, viewer_client):
+def test_repeated_states_and_counties_add_up(california, viewer_client):
     both = viewer_client.get("/api/v1/requests/?state=CA&state=IL")
     assert len(ids(both)) == 5
     two = viewer_client.get("/api/v1/requests/?county=06037&county=17031")
@@ -61,13 +51,13 @@ def test_repeated_states_and_counties_add_up(spread, viewer_client):
     assert len(ids(two)) == 2
 
 
-def test_the_stats_read_repeated_values_too(spread, viewer_client):
+def test_the_stats_read_repeated_values_too(california, viewer_client):
     repeated = viewer_client.get("/api/v1/stats/?status=awaiting&status=declined").json()
     comma = viewer_client.get("/api/v1/stats/?status=awaiting,declined").json()
     assert repeated == comma and repeated["total"] == 4
 
 
-def test_repeated_ordering_is_read_in_order(spread, viewer_client):
+def test_repeated_ordering_is_read_in_order(california, viewer_client):
     repeated = viewer_client.get("/api/v1/requests/?ordering=-due_on&ordering=issued_on")
     comma = viewer_client.get("/api/v1/requests/?ordering=-due_on,issued_on")
     assert [r["id"] for r in repeated.json()["results"]] == [

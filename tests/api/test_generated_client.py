@@ -21,7 +21,6 @@ from rest_framework.authtoken.models import Token
 
 from requests_tracker.models import Response
 from tests.ci import unavailable
-from tests.factories import CountyFactory, make_request
 
 PACKAGE = "generated_tracker_client"
 
@@ -70,15 +69,6 @@ def authenticated(package, live_server, user):
     return package.AuthenticatedClient(
         base_url=live_server.url, token=key, prefix="Token", raise_on_unexpected_status=True
     )
-
-
-@pytest.fixture
-def california(newsroom, journalist):
-    """Requests in four states of progress, three in California, one in Illinois."""
-    make_request(county=CountyFactory(name="Riverside County", fips="06065"), actor=journalist)
-    make_request(county=CountyFactory(name="Fresno County", fips="06019"), actor=journalist)
-    make_request(county=CountyFactory(name="Cook County", fips="17031", state="IL"))
-    return newsroom
 
 
 def test_a_generated_client_filters_by_two_statuses_like_the_comma_form(

@@ -121,21 +121,25 @@ def ids_field(queryset: Any, help_text: str) -> serializers.PrimaryKeyRelatedFie
 # The JSON types each kind of input field takes, so `"is_active": 0`, `"sources": {}` or
 # `"title": 5` are refused as the schema says, not coerced. Multipart bodies (uploads) carry
 # text only and are left to the fields themselves.
-_JSON_TYPES: list[tuple[type, tuple[type, ...], str]] = [
-    (serializers.BooleanField, (bool,), "true or false"),
-    (relations.ManyRelatedField, (list,), "a list"),
-    (serializers.ListField, (list,), "a list"),
-    (serializers.MultipleChoiceField, (list,), "a list"),
-    (serializers.DictField, (dict,), "an object"),
-    (serializers.PrimaryKeyRelatedField, (int,), "a whole number (an id)"),
-    (serializers.IntegerField, (int,), "a whole number"),
-    (serializers.FloatField, (int, float), "a number"),
-    (serializers.DecimalField, (str,), 'a decimal number as a string, e.g. "995"'),
-    (serializers.CharField, (str,), "a string"),
-    (serializers.ChoiceField, (str,), "a string"),
-    (serializers.DateField, (str,), "a date as a string (YYYY-MM-DD)"),
-    (serializers.DateTimeField, (str,), "a time as a string (ISO 8601)"),
-    (serializers.SlugRelatedField, (str,), "a string"),
+_JSON_TYPES: list[tuple[tuple[type, ...], tuple[type, ...], str]] = [
+    ((serializers.BooleanField,), (bool,), "true or false"),
+    (
+        (relations.ManyRelatedField, serializers.ListField, serializers.MultipleChoiceField),
+        (list,),
+        "a list",
+    ),
+    ((serializers.DictField,), (dict,), "an object"),
+    ((serializers.PrimaryKeyRelatedField,), (int,), "a whole number (an id)"),
+    ((serializers.IntegerField,), (int,), "a whole number"),
+    ((serializers.FloatField,), (int, float), "a number"),
+    ((serializers.DecimalField,), (str,), 'a decimal number as a string, e.g. "995"'),
+    ((serializers.DateField,), (str,), "a date as a string (YYYY-MM-DD)"),
+    ((serializers.DateTimeField,), (str,), "a time as a string (ISO 8601)"),
+    (
+        (serializers.CharField, serializers.ChoiceField, serializers.SlugRelatedField),
+        (str,),
+        "a string",
+    ),
 ]
 
 

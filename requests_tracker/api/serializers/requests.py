@@ -245,7 +245,11 @@ class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.Mo
 
 class CampaignCreateSerializer(LetterInputSerializer):
     # Not the campaign's own: each county's request is addressed (the sheriff, ...).
-    addressee = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    addressee = serializers.CharField(
+        max_length=DataRequest._meta.get_field("addressee").max_length,
+        required=False,
+        allow_blank=True,
+    )
     counties = FipsListField(
         allow_empty=False,
         max_length=MAX_CAMPAIGN_COUNTIES,
