@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import relations, serializers
 
 from requests_tracker import permissions, selectors
 from requests_tracker.models import Agency, Campaign, County, DataCategory, Source
-from requests_tracker.models.fields import LongTextField
+from requests_tracker.models.fields import LongTextField, TextLengthValidator
 
 NEWSROOM_ONLY_FIELDS = ("internal_note", "created_by", "logged_by", "actor", "verified_by")
 """Shown to newsroom members only (permissions.can_see_internal); never to anonymous readers."""
@@ -174,6 +175,17 @@ def categories_field(help_text: str, **kwargs: Any) -> serializers.ListField:
     )
 
 
+class TextLimit(MaxLengthValidator):
+    """The model's TEXT_MAX_LENGTH check and its words, in the shape the schema generator reads
+    (`maxLength`): one check, one message."""
+
+    def __init__(self) -> None:
+        super().__init__(settings.TEXT_MAX_LENGTH)
+
+    def __call__(self, value: Any) -> None:
+        TextLengthValidator()(value)
+
+
 class RefusesUnknownFields:
     """Input is checked for its shape before any field looks anything up:
 
@@ -236,8 +248,10 @@ class ServiceInputSerializer(RefusesUnknownFields, serializers.ModelSerializer):
     def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if isinstance(model_field, LongTextField):
-            # The model checks it with a validator DRF cannot read; say it, for the schema.
-            kwargs["max_length"] = settings.TEXT_MAX_LENGTH
+            others = [
+                v for v in kwargs.get("validators", []) if not isinstance(v, TextLengthValidator)
+            ]
+            kwargs["validators"] = [*others, TextLimit()]
         return field_class, kwargs
 
 
