@@ -167,7 +167,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "requests_tracker.uploads.BoundedUploadHandler",
 ]
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# Largest request body read into memory: a JSON body to the API (413 past it) or a form's fields.
+# Uploaded files do not count (their limit is SOURCE_MAX_UPLOAD_MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Uploaded source documents (rules in requests_tracker/uploads.py). They are served only through
 # the permission-checked /sources/<id>/file, never from a public folder, so MEDIA_ROOT must not
 # lie inside the static files.
@@ -330,6 +332,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "requests_tracker.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["requests_tracker.api.parsers.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "requests_tracker.api.throttling.AnonymousRateThrottle",
         "requests_tracker.api.throttling.SignedInRateThrottle",

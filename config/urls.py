@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from requests_tracker import health, sign_in
+from requests_tracker.api import errors as api_errors
 
 urlpatterns = [
     # Before the admin's own addresses, which would take "import/" for an app's name.
@@ -21,3 +22,7 @@ urlpatterns = [
 ]
 # Uploaded documents are never served from MEDIA_URL, not even with DEBUG: only through the
 # permission-checked /sources/<id>/file.
+
+# Answers in the API's error shape under /api/, Django's pages elsewhere.
+handler400 = api_errors.bad_request
+handler500 = api_errors.server_error

@@ -6,22 +6,34 @@
 `fields` names each field that failed and why (nested fields as dotted paths, e.g.
 `data_sought.0`); errors not tied to one field are under `non_field_errors`. Service
 ValidationErrors (keyed by model field) and database conflicts come out the same way.
+
+An error names at most MAX_ERROR_FIELDS fields (each name cut to MAX_FIELD_NAME characters), so
+a body with 200,000 unknown keys gets a short answer. Nothing under /api/ answers with an HTML
+page: Django's own 400 and 500 answers (a body Django refuses, an unexpected exception) come in
+this shape too (`bad_request` and `server_error`, installed in config/urls.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from requests_tracker.api.parsers import too_large_message
+
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+MAX_ERROR_FIELDS = 10
+MAX_FIELD_NAME = 100
+API_PREFIX = "/api/"
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -55,6 +67,23 @@ def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or NON_FIELD: [str(detail)]}
 
 
+def few_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The first MAX_ERROR_FIELDS fields with their first reasons, names cut short; how many
+    more failed is said under non_field_errors."""
+    if len(fields) <= MAX_ERROR_FIELDS and all(len(name) <= MAX_FIELD_NAME for name in fields):
+        return fields
+    kept: dict[str, list[str]] = {}
+    for name, reasons in fields.items():
+        if len(kept) == MAX_ERROR_FIELDS:
+            break
+        short = name if len(name) <= MAX_FIELD_NAME else name[: MAX_FIELD_NAME - 1] + "…"
+        kept.setdefault(short, reasons[:3])
+    left = len(fields) - len(kept)
+    if left > 0:
+        kept.setdefault(NON_FIELD, []).append(f"{left:,} more fields failed as well.")
+    return kept
+
+
 def error_body(
     status_code: int, code: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
@@ -74,7 +103,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = flatten_fields(exc.detail)
+        fields = few_fields(flatten_fields(exc.detail))
         first_field, reasons = next(iter(fields.items()), (NON_FIELD, ["Invalid input."]))
         message = reasons[0] if first_field == NON_FIELD else f"{first_field}: {reasons[0]}"
         code = "invalid"
@@ -93,3 +122,29 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse(
         error_body(404, "not_found", "There is no API endpoint at this address."), status=404
     )
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 (a body or header it refuses before any view runs): JSON under /api/; a body
+    over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 there, as the API's own parser answers."""
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(error_body(413, "too_large", too_large_message()), status=413)
+        return JsonResponse(
+            error_body(400, "bad_request", "The request could not be read."), status=400
+        )
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected exception: JSON under /api/ (nothing about the cause), the page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(
+            error_body(500, "server_error", "Something went wrong on our side."),
+            status=500,
+        )
+    return defaults.server_error(request)

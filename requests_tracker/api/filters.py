@@ -1,7 +1,10 @@
-"""Query filters for every list (django-filter). Lists take comma lists where a client would ask
-for several values at once (`status=awaiting,acknowledged`, `state=CA,IL`); dates are inclusive
-(`issued_after=2025-07-01` includes July 1); times are ISO 8601, a naive time being read in the
-newsroom's time zone. A value that cannot be read is a 400 naming the parameter, never ignored.
+"""Query filters for every list (django-filter). Where a client would ask for several values at
+once, a parameter takes them comma-separated (`status=awaiting,acknowledged`) or repeated
+(`status=awaiting&status=acknowledged`, as generated clients send arrays), with the same result;
+dates are inclusive (`issued_after=2025-07-01` includes July 1) and written YYYY-MM-DD; times are
+ISO 8601, a naive time being read in the newsroom's time zone. An empty value (`status=`) is the
+same as leaving the parameter out. A value that cannot be read (an unknown choice, an empty item
+in a list, `ordering=issued_on,`) is a 400 naming the parameter, never ignored.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 
 from requests_tracker.models import (
@@ -38,6 +41,9 @@ from requests_tracker.models import (
 from requests_tracker.selectors import search as full_text
 
 MAX_ID = 2**63 - 1
+MAX_LIST_VALUES = 100
+"""Values one list parameter may name (there are 8 statuses and 56 states)."""
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 SEARCH_WORDS_LIMIT = 10
 """Words of a search that count; more would only add conditions to one query."""
 
@@ -58,41 +64,85 @@ class MomentField(forms.Field):
         text = re.sub(r"(T[\d:.]+) (\d\d(:?\d\d)?)$", r"\1+\2", text)
         try:
             moment = dt.datetime.fromisoformat(text)
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment, timezone.get_default_timezone())
-            # In UTC: the database refuses some offsets Python allows (+19:15), and a time out
-            # of range once converted is refused here rather than in SQL.
-            return moment.astimezone(dt.UTC)
-        except (ValueError, OverflowError):
+        except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if timezone.is_naive(moment):
+            try:
+                moment = timezone.make_aware(moment, timezone.get_default_timezone())
+            except (ValueError, OverflowError):
+                moment = moment.replace(tzinfo=dt.UTC)
+        # In UTC: the database refuses some offsets Python allows (+19:15). A valid time that
+        # falls outside Python's years once converted (0001-01-01T00:00+01:00) is the earliest
+        # or latest moment there is: nothing was recorded before or after it either way.
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            if moment.year == dt.MINYEAR:
+                return dt.datetime.min.replace(tzinfo=dt.UTC)
+            return dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
+class IsoDateField(forms.DateField):
+    """A date written YYYY-MM-DD, nothing else (the schema's `format: date`)."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        try:
+            if not ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise forms.ValidationError("Give a date as YYYY-MM-DD.", code="invalid") from None
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "An ISO 8601 time (2025-08-01T09:30:00-07:00) or a date (2025-08-01).",
+        "anyOf": [{"format": "date-time"}, {"format": "date"}],
+    }
+)
 class MomentFilter(django_filters.Filter):
     field_class = MomentField
 
 
 class YesNoField(forms.Field):
-    """true/false (also 1/0, yes/no); anything else is an error, not "no filter"."""
+    """true or false (the schema's boolean); anything else is an error, not "no filter"."""
 
-    values = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    values = {"true": True, "false": False}
     default_error_messages = {"invalid": "Give true or false."}
 
     def to_python(self, value: Any) -> bool | None:
         if value in (None, ""):
             return None
         try:
-            return self.values[str(value).strip().lower()]
+            return self.values[str(value)]
         except KeyError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+@extend_schema_field({"type": "boolean"})
 class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+class IdField(forms.IntegerField):
+    """A record id: digits only (not `+5`, `5.0` or ` 5`), from 1."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
@@ -100,18 +150,61 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """A comma list of choices: `status=awaiting,acknowledged`."""
+class CommaOrRepeatedWidget(django_filters.widgets.BaseCSVWidget):
+    """Reads `x=a,b`, `x=a&x=b` and `x=a,b&x=c` alike: every value given, split at commas."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str] | None:
+        given = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        given = [value for value in given if value is not None]
+        if not given or all(value == "" for value in given):
+            return None
+        return [item for value in given for item in str(value).split(",")]
 
 
-class CodeInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
-    """A comma list of codes, each checked against a pattern (FIPS codes, state codes)."""
+class ListValuesField(django_filters.fields.BaseCSVField):
+    """Several values: none may be empty (`status=awaiting,`), at most MAX_LIST_VALUES."""
+
+    base_widget_class = CommaOrRepeatedWidget
+    widget = forms.TextInput
+
+    def clean(self, value: Any) -> Any:
+        if value:
+            if len(value) > MAX_LIST_VALUES:
+                raise forms.ValidationError(
+                    f"Give at most {MAX_LIST_VALUES} values.", code="max_length"
+                )
+            if any(not str(item).strip() for item in value):
+                raise forms.ValidationError(
+                    "An item of this list is empty (a comma too many?).", code="empty_item"
+                )
+        return super().clean(value)
+
+
+class ListFilter(django_filters.BaseInFilter):
+    base_field_class = ListValuesField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "in")
+        # The schema says how to send several values (api/schema.py), for every list alike.
+        kwargs.setdefault("help_text", None)
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceInFilter(ListFilter, django_filters.ChoiceFilter):
+    """A list of choices: `status=awaiting,acknowledged` or `status=awaiting&status=...`."""
+
+
+class CodeInFilter(ListFilter, django_filters.CharFilter):
+    """A list of codes, each checked against a pattern (FIPS codes, state codes)."""
 
     def __init__(self, *args: Any, pattern: str, message: str, upper: bool = False, **kwargs):
         self.upper = upper
+        self.pattern = pattern
         flags = re.IGNORECASE if upper else 0
         kwargs["validators"] = [RegexValidator(rf"^(?:{pattern})$", message, flags=flags)]
         super().__init__(*args, **kwargs)
+        # The schema gives each item's pattern, so clients (and schemathesis) know the rule.
+        set_override(self, "field", {"type": "string", "pattern": rf"^(?:{pattern})$"})
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if value and self.upper:
@@ -123,20 +216,21 @@ def fips_filter(field_name: str) -> CodeInFilter:
     return CodeInFilter(
         field_name=field_name,
         lookup_expr="in",
-        pattern=r"\d{5}",
+        pattern=r"[0-9]{5}",
         message="County FIPS codes are five digits (comma-separated for several).",
-        label="County FIPS code(s), comma-separated.",
+        label="County FIPS code(s): `06037`, or several comma-separated or repeated.",
     )
 
 
-def state_filter(field_name: str) -> CodeInFilter:
+def state_filter(field_name: str, **kwargs: Any) -> CodeInFilter:
     return CodeInFilter(
+        **kwargs,
         field_name=field_name,
         lookup_expr="in",
-        pattern=r"[A-Z]{2}",
+        pattern=r"[A-Za-z]{2}",
         upper=True,
         message="States are two-letter USPS codes (comma-separated for several).",
-        label="State USPS code(s), comma-separated, e.g. CA or CA,IL.",
+        label="State USPS code(s): `CA`, or several comma-separated (`CA,IL`) or repeated.",
     )
 
 
@@ -144,6 +238,8 @@ class TrackerOrderingFilter(django_filters.OrderingFilter):
     """Ordering by the chosen fields, then by id, so equal values keep a stable order (which
     keyset cursors need). Names in `inverted` sort their field the other way round, e.g.
     `days_overdue` sorts on the first overdue day, where earlier means more days."""
+
+    base_field_class = ListValuesField
 
     def __init__(self, *args: Any, inverted: tuple[str, ...] = (), **kwargs: Any) -> None:
         self.inverted = set(inverted)
@@ -164,8 +260,12 @@ class TrackerOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "-id" if ordering[-1].startswith("-") else "id")
 
 
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
 def _date(field_name: str, lookup: str, label: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(field_name=field_name, lookup_expr=lookup, label=label)
+    return IsoDateFilter(field_name=field_name, lookup_expr=lookup, label=label)
 
 
 def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
@@ -401,7 +501,7 @@ class CountyFilter(FullTextSearch, django_filters.FilterSet):
 
 class CampaignFilter(django_filters.FilterSet):
     issuing_agency = IdFilter(field_name="issuing_agency_id", label="Agency id.")
-    state = django_filters.CharFilter(method="sent_to_state", label="Sent to a county in a state.")
+    state = state_filter("state", method="sent_to_state")
     issued_after = _date("issued_on", "gte", "Issued on or after this date.")
     issued_before = _date("issued_on", "lte", "Issued on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
@@ -414,11 +514,12 @@ class CampaignFilter(django_filters.FilterSet):
         model = Campaign
         fields: list[str] = []
 
-    def sent_to_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        state = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", state):
-            raise forms.ValidationError({"state": "A state is its two-letter USPS code."})
-        sent = DataRequest.objects.filter(campaign=OuterRef("pk"), county__state=state)
+    def sent_to_state(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Campaigns sent to at least one county in one of these states."""
+        if not value:
+            return queryset
+        states = [state.upper() for state in value]
+        sent = DataRequest.objects.filter(campaign=OuterRef("pk"), county__state__in=states)
         return queryset.filter(Exists(sent))
 
     def search_campaigns(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -4,7 +4,8 @@ A keyset cursor remembers the ordering values of the last row a client saw (for 
 (issued_on, id)) and the next page starts strictly after them. Unlike an offset it does not skip or
 repeat rows when records are added or change while a client pages through. Every keyset ordering
 ends with the row id, so positions are unique. Cursors are opaque to clients (base64 of the
-ordering and the position) and a cursor made for another ordering is refused.
+ordering and the position). A cursor that cannot be read, or was made for another ordering,
+points nowhere: 404, as DRF's own cursor paging answers (and as a page number past the end does).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field, Model, Q, QuerySet
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -31,18 +32,23 @@ from rest_framework.utils.urls import replace_query_param
 MAX_PAGE_SIZE = 200
 
 
-def page_size_from(request: Request, param: str, default: int) -> int:
-    """The requested page size: a whole number from 1; anything above MAX_PAGE_SIZE gets 200."""
+MAX_PAGE = 10**9
+
+
+def whole_number(request: Request, param: str, default: int, highest: int) -> int:
+    """A query parameter that is a whole number from 1 to `highest` (digits only), else 400;
+    left out or empty, `default`."""
     raw = request.query_params.get(param)
     if raw in (None, ""):
         return default
-    try:
-        size = int(raw)
-    except ValueError:
-        size = 0
-    if size < 1:
-        raise ValidationError({param: [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
-    return min(size, MAX_PAGE_SIZE)
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= highest):
+        raise ValidationError({param: [f"Give a whole number from 1 to {highest:,}."]})
+    return int(raw)
+
+
+def page_size_from(request: Request, param: str, default: int) -> int:
+    """The requested page size: a whole number from 1 to MAX_PAGE_SIZE."""
+    return whole_number(request, param, default, MAX_PAGE_SIZE)
 
 
 def _page_size_parameter(param: str) -> dict[str, Any]:
@@ -50,7 +56,7 @@ def _page_size_parameter(param: str) -> dict[str, Any]:
         "name": param,
         "required": False,
         "in": "query",
-        "description": f"Rows per page, 1 to {MAX_PAGE_SIZE} (larger values get {MAX_PAGE_SIZE}).",
+        "description": f"Rows per page, 1 to {MAX_PAGE_SIZE}.",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
     }
 
@@ -62,14 +68,25 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_page_size(self, request: Request) -> int:
         return page_size_from(request, self.page_size_query_param, self.page_size)
 
+    def get_page_number(self, request: Request, paginator: Any) -> int | str:
+        # `page=last` is DRF's too; anything else must be a page number (past the end: 404).
+        if request.query_params.get(self.page_query_param) in self.last_page_strings:
+            return "last"
+        return whole_number(request, self.page_query_param, 1, MAX_PAGE)
+
+    def check_query(self, request: Request) -> None:
+        """Refuse a malformed page or page size even where pages do not apply (CSV)."""
+        self.get_page_size(request)
+        self.get_page_number(request, None)
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
             {
                 "name": self.page_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Page number, from 1.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": "Page number, from 1 (past the last page: 404).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
             _page_size_parameter(self.page_size_query_param),
         ]
@@ -147,7 +164,8 @@ class KeysetPagination(pagination.BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position from a previous page's `next` link.",
+                "description": "Opaque position from a previous page's `next` link (any other "
+                "value: 404).",
                 "schema": {"type": "string"},
             },
             _page_size_parameter(self.page_size_query_param),
@@ -161,10 +179,14 @@ class KeysetPagination(pagination.BasePagination):
         raw = json.dumps(payload, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
+    def check_query(self, request: Request) -> None:
+        """Refuse a malformed page size even where pages do not apply (CSV)."""
+        page_size_from(request, self.page_size_query_param, 1)
+
     def _decode(self, cursor: str | None, queryset: QuerySet) -> tuple[Any, ...] | None:
-        if cursor is None:
+        if not cursor:
             return None
-        invalid = ValidationError({self.cursor_query_param: ["This cursor is not valid."]})
+        invalid = NotFound("This cursor is not valid.")
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             payload = json.loads(raw)
@@ -174,9 +196,7 @@ class KeysetPagination(pagination.BasePagination):
             raise invalid
         names = [("-" if descending else "") + name for name, descending in self.ordering]
         if payload.get("o") != names:
-            raise ValidationError(
-                {self.cursor_query_param: ["This cursor was made for another ordering."]}
-            )
+            raise NotFound("This cursor was made for another ordering.")
         values = payload.get("v")
         if values is None:
             return None

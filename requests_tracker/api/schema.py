@@ -10,7 +10,12 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
+from requests_tracker.api.filters import MAX_LIST_VALUES
 from requests_tracker.api.serializers import NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers.common import MAX_RELATED_IDS
+
+NO_NUL = "^[^\\u0000]*$"
+"""Text may hold any character but NUL, which PostgreSQL cannot store (refused with 400)."""
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -57,9 +62,19 @@ ERROR_REASONS = {
     "406": "The Accept header asks for a format this endpoint does not offer.",
     "409": "Conflicts with a record already on file.",
     "412": "If-Match does not match the record's current ETag: someone changed it since.",
+    "413": "The body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).",
+    "414": "The address is too long (the web server's limit; not in the error shape).",
     "415": "Send JSON (or multipart/form-data where a file is accepted).",
     "429": "Too many requests; wait the seconds in Retry-After.",
 }
+BODYLESS_ERRORS = {"414"}
+"""Answered by the web server before the app runs: no JSON body to describe."""
+
+SEVERAL_VALUES = (
+    "Several values: repeat the parameter (`{name}=a&{name}=b`, as generated clients send "
+    "arrays) or separate them with commas (`{name}=a,b`); both give the same rows."
+)
+EMPTY_VALUE = "An empty value is the same as leaving the parameter out."
 
 ETAG_HEADER = {
     "ETag": {"schema": {"type": "string"}, "description": "Version of this representation."}
@@ -111,12 +126,22 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error_ref = {"$ref": "#/components/schemas/Error"}
-    for schema in components["schemas"].values():
+    bodies = {
+        media["schema"]["$ref"].rsplit("/", 1)[-1]
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+        if "$ref" in media.get("schema", {})
+    }
+    for name, schema in components["schemas"].items():
         # Anonymous readers of a public instance do not get these fields at all.
         if "required" in schema:
             schema["required"] = [n for n in schema["required"] if n not in NEWSROOM_ONLY_FIELDS]
             if not schema["required"]:
                 del schema["required"]
+        if name in bodies and schema.get("type") == "object":
+            exact_body(schema)
 
     for path, operations in result.get("paths", {}).items():
         is_detail = path.rstrip("/").endswith("}")
@@ -124,19 +149,16 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             if method not in ("get", "post", "patch", "delete", "put"):
                 continue
             responses = operation.setdefault("responses", {})
-            codes = ["400", "401", "403", "404", "406", "429"]
+            codes = ["400", "401", "403", "404", "406", "414", "429"]
             if method in ("post", "patch", "put"):
-                codes += ["409", "415"]
+                codes += ["409", "413", "415"]
             if method in ("patch", "delete"):
                 codes.append("412")
             for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": ERROR_REASONS[code],
-                        "content": {"application/json": {"schema": error_ref}},
-                    },
-                )
+                answer: dict[str, Any] = {"description": ERROR_REASONS[code]}
+                if code not in BODYLESS_ERRORS:
+                    answer["content"] = {"application/json": {"schema": error_ref}}
+                responses.setdefault(code, answer)
             parameters = operation.setdefault("parameters", [])
             ok = responses.get("200", {})
             content = ok.get("content", {})
@@ -158,6 +180,9 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
                         "schema": {"type": "string", "enum": ["json", "csv"]},
                     }
                 )
+            for parameter in parameters:
+                if parameter.get("in") == "query":
+                    exact_query_parameter(parameter)
             if method == "get" and is_detail:
                 parameters.append(
                     {
@@ -186,6 +211,39 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
                 # Public instances (TRACKER_PUBLIC=true) answer reads without credentials.
                 operation["security"].append({})
     return result
+
+
+def exact_query_parameter(parameter: dict[str, Any]) -> None:
+    """Say what the filters accept (api/filters.py): lists comma-separated or repeated, empty
+    values ignored, free text without NUL."""
+    schema = parameter.setdefault("schema", {})
+    parameter["allowEmptyValue"] = True
+    notes = [parameter.get("description", "")]
+    if schema.get("type") == "array":
+        parameter["style"] = "form"
+        parameter["explode"] = True
+        schema.setdefault("maxItems", MAX_LIST_VALUES)
+        notes.append(SEVERAL_VALUES.format(name=parameter["name"]))
+    elif schema.get("type") == "string" and not {"enum", "format", "pattern", "anyOf"} & set(
+        schema
+    ):
+        schema["pattern"] = NO_NUL
+    notes.append(EMPTY_VALUE)
+    parameter["description"] = "\n\n".join(note for note in notes if note)
+
+
+def exact_body(schema: dict[str, Any]) -> None:
+    """A body is refused with a field it does not name (serializers.common.RefusesUnknownFields),
+    text without NUL, lists of ids up to MAX_RELATED_IDS."""
+    schema["additionalProperties"] = False
+    for field in schema.get("properties", {}).values():
+        if field.get("readOnly"):
+            continue
+        if field.get("type") == "string" and not {"enum", "format", "pattern"} & set(field):
+            field["pattern"] = NO_NUL
+        items = field.get("items", {})
+        if field.get("type") == "array" and items.get("type") == "integer":
+            field.setdefault("maxItems", MAX_RELATED_IDS)
 
 
 # --- Examples ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,33 @@ from django.utils.deconstruct import deconstructible
 from requests_tracker.choices import (
     DataCategory,
 )
+
+_SUB = r"A-Za-z0-9\-._~!$&'()*+,;="
+_PCT = r"%[0-9A-Fa-f]{2}"
+_PCHAR = rf"(?:[{_SUB}:@]|{_PCT})"
+URI = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+.\-]*://"  # scheme and authority
+    rf"(?:(?:[{_SUB}:]|{_PCT})*@)?"  # user info
+    rf"(?:\[[0-9A-Fa-f:.]+\]|(?:[{_SUB}]|{_PCT})*)"  # host (IPv6 in brackets)
+    r"(?::[0-9]*)?"  # port
+    rf"(?:/{_PCHAR}*)*"  # path
+    rf"(?:\?(?:{_PCHAR}|[/?])*)?"  # query
+    rf"(?:#(?:{_PCHAR}|[/?])*)?"  # fragment
+)
+"""An absolute URI with an authority, by RFC 3986's grammar: ASCII only, other characters
+percent-encoded, brackets only around an IPv6 host, one `#`."""
+
+
+def validate_uri(value: str) -> None:
+    """Addresses are stored only as URIs (the API's schema says `format: uri`, and clients check
+    it): Django's URL check alone lets `https://example.com/ü` or `.../a|b` through."""
+    if value and not URI.fullmatch(value):
+        raise ValidationError(
+            "Give the address as a URI: ASCII only, other characters percent-encoded (%C3%BC "
+            "for ü, %20 for a space), a non-ASCII host in its xn-- form.",
+            code="invalid_uri",
+        )
+
 
 fips_validator = RegexValidator(r"^\d{5}$", "A county FIPS code is exactly five digits.")
 state_validator = RegexValidator(r"^[A-Z]{2}$", "A state is its two-letter USPS code, e.g. CA.")

@@ -16,7 +16,7 @@ from requests_tracker.choices import (
     ExtractionStatus,
     SourceKind,
 )
-from requests_tracker.models.fields import TimeStamped
+from requests_tracker.models.fields import TimeStamped, validate_uri
 from requests_tracker.uploads import source_upload_to, validate_upload_field
 
 EXTRACTION_FIELDS = [
@@ -51,7 +51,7 @@ class Source(TimeStamped):
     Kind = SourceKind
 
     title = models.CharField(max_length=300)
-    url = models.URLField(max_length=1000, blank=True)
+    url = models.URLField(max_length=1000, blank=True, validators=[validate_uri])
     file = models.FileField(
         upload_to=source_upload_to, blank=True, validators=[validate_upload_field]
     )
@@ -85,7 +85,7 @@ class Source(TimeStamped):
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)
-    archived_url = models.URLField(max_length=1000, blank=True)
+    archived_url = models.URLField(max_length=1000, blank=True, validators=[validate_uri])
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

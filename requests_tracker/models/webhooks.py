@@ -12,13 +12,13 @@ from requests_tracker.choices import (
     ActivityVerb,
 )
 from requests_tracker.models.activity import Activity
-from requests_tracker.models.fields import TimeStamped
+from requests_tracker.models.fields import TimeStamped, validate_uri
 
 
 class WebhookSubscription(TimeStamped):
     """An external system that wants a signed POST for each new Activity of the chosen kinds."""
 
-    url = models.URLField(max_length=1000)
+    url = models.URLField(max_length=1000, validators=[validate_uri])
     secret = models.CharField(max_length=128, help_text="Shared secret for the HMAC signature.")
     event_types = models.JSONField(
         default=list, blank=True, help_text="Activity verbs to send; empty means every event."

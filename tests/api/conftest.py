@@ -155,3 +155,13 @@ def lone_request(newsroom, journalist) -> DataRequest:
         actor=journalist,
         today=TODAY,
     )
+
+
+@pytest.fixture
+def california(newsroom, journalist):
+    """The newsroom's two California requests (Los Angeles declined, San Diego escalated), two
+    more awaiting an answer (Riverside, Fresno), and one in Illinois (Cook County)."""
+    make_request(county=CountyFactory(name="Riverside County", fips="06065"), actor=journalist)
+    make_request(county=CountyFactory(name="Fresno County", fips="06019"), actor=journalist)
+    make_request(county=CountyFactory(name="Cook County", fips="17031", state="IL"))
+    return newsroom

@@ -91,8 +91,8 @@ def test_a_cursor_is_bound_to_its_ordering(newsroom, spread, viewer_client):
     body = viewer_client.get("/api/v1/requests/", {"page_size": 1}).json()
     cursor = body["next"].split("cursor=")[1].split("&")[0]
     response = viewer_client.get("/api/v1/requests/", {"cursor": cursor, "ordering": "due_on"})
-    assert response.status_code == 400
-    assert "ordering" in response.json()["error"]["fields"]["cursor"][0]
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "This cursor was made for another ordering."
 
 
 @pytest.mark.parametrize(
@@ -117,11 +117,17 @@ def test_a_filter_value_that_cannot_be_read_is_a_400_naming_it(
     assert field in response.json()["error"]["fields"]
 
 
-def test_page_size_is_capped_at_200(newsroom, viewer_client):
+def test_page_size_goes_up_to_200_and_no_further(newsroom, viewer_client):
     for n in range(201):
         CountyFactory(fips=f"{70000 + n:05d}")
-    body = viewer_client.get("/api/v1/counties/", {"page_size": 500}).json()
+    body = viewer_client.get("/api/v1/counties/", {"page_size": 200}).json()
     assert len(body["results"]) == 200 and body["next"]
+    # The schema says at most 200: more is refused, not quietly cut (as it was).
+    refused = viewer_client.get("/api/v1/counties/", {"page_size": 201})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {
+        "page_size": ["Give a whole number from 1 to 200."]
+    }
 
 
 def test_counties_carry_their_request_counts(newsroom, spread, viewer_client):

@@ -9,15 +9,19 @@ through the API's one error handler (api/errors.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db.models import Manager
+from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import relations, serializers
 
 from requests_tracker import permissions, selectors
 from requests_tracker.models import Agency, Campaign, County, DataCategory, Source
+from requests_tracker.models.fields import LongTextField, TextLengthValidator
 from requests_tracker.selectors import documents
 
 NEWSROOM_ONLY_FIELDS = ("internal_note", "created_by", "logged_by", "actor", "verified_by")
@@ -31,6 +35,12 @@ DERIVED_FIELDS = {
     "overdue_since": "Derived from the due date and the status.",
 }
 """Fields a client reads but never writes, with why (sent anyway, they are refused by name)."""
+
+FIPS_PATTERN = r"^[0-9]{5}$"
+MAX_RELATED_IDS = 100
+"""Longest list of records by id in one write (the sources of a response, where to cite one)."""
+MAX_NAMED_KEYS = 5
+"""Unknown keys named in an error; the rest are counted."""
 
 
 class NewsroomOnlyFieldsMixin:
@@ -76,6 +86,7 @@ def username_field(source: str) -> serializers.CharField:
     )
 
 
+@extend_schema_field({"type": "string", "pattern": FIPS_PATTERN})
 class FipsField(serializers.SlugRelatedField):
     """A county given by its five-digit FIPS code."""
 
@@ -89,17 +100,95 @@ class FipsField(serializers.SlugRelatedField):
         kwargs.setdefault("queryset", County.objects.all())
         super().__init__(slug_field="fips", **kwargs)
 
+    @staticmethod
+    def well_formed(data: Any) -> bool:
+        return isinstance(data, str) and len(data) == 5 and data.isascii() and data.isdigit()
+
     def to_internal_value(self, data: Any) -> County:
-        if not isinstance(data, str) or len(data) != 5 or not data.isascii() or not data.isdigit():
+        if not self.well_formed(data):
             self.fail("invalid")
         return super().to_internal_value(data)
 
 
+class FipsListField(serializers.ListField):
+    """Counties by FIPS code: the length and every code's form are checked first, then all are
+    looked up in one query (a campaign may go to thousands of counties)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=FipsField(), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[County]:
+        if isinstance(data, str | Mapping) or not isinstance(data, list | tuple):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and not data:
+            self.fail("empty")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        invalid = FipsField.default_error_messages["invalid"]
+        errors = {i: [invalid] for i, code in enumerate(data) if not FipsField.well_formed(code)}
+        if not errors:
+            found = County.objects.in_bulk(list(data), field_name="fips")
+            errors = {
+                i: [f"No county has FIPS code {code}."]
+                for i, code in enumerate(data)
+                if code not in found
+            }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return [found[code] for code in data]
+
+
 def ids_field(queryset: Any, help_text: str) -> serializers.PrimaryKeyRelatedField:
-    """An optional list of records by id."""
+    """An optional list of records by id (at most MAX_RELATED_IDS)."""
     return serializers.PrimaryKeyRelatedField(
         queryset=queryset, many=True, required=False, help_text=help_text
     )
+
+
+# The JSON types each kind of input field takes, so `"is_active": 0`, `"sources": {}` or
+# `"title": 5` are refused as the schema says, not coerced. Multipart bodies (uploads) carry
+# text only and are left to the fields themselves.
+_JSON_TYPES: list[tuple[tuple[type, ...], tuple[type, ...], str]] = [
+    ((serializers.BooleanField,), (bool,), "true or false"),
+    (
+        (relations.ManyRelatedField, serializers.ListField, serializers.MultipleChoiceField),
+        (list,),
+        "a list",
+    ),
+    ((serializers.DictField,), (dict,), "an object"),
+    ((serializers.PrimaryKeyRelatedField,), (int,), "a whole number (an id)"),
+    ((serializers.IntegerField,), (int,), "a whole number"),
+    ((serializers.FloatField,), (int, float), "a number"),
+    ((serializers.DecimalField,), (str,), 'a decimal number as a string, e.g. "995"'),
+    ((serializers.DateField,), (str,), "a date as a string (YYYY-MM-DD)"),
+    ((serializers.DateTimeField,), (str,), "a time as a string (ISO 8601)"),
+    (
+        (serializers.CharField, serializers.ChoiceField, serializers.SlugRelatedField),
+        (str,),
+        "a string",
+    ),
+]
+
+
+def json_type_error(field: serializers.Field, value: Any) -> str | None:
+    """Why `value` is the wrong JSON type for `field`, or None. null is left to the field."""
+    if value is None:
+        return None
+    for kind, types, wanted in _JSON_TYPES:
+        if isinstance(field, kind):
+            # bool is an int in Python, never in JSON.
+            if isinstance(value, bool) and bool not in types:
+                return f"Give {wanted}."
+            return None if isinstance(value, types) else f"Give {wanted}."
+    return None
+
+
+def list_limit(field: serializers.Field) -> int | None:
+    if isinstance(field, relations.ManyRelatedField):
+        return MAX_RELATED_IDS
+    if isinstance(field, serializers.ListField):
+        return field.max_length
+    return None
 
 
 def categories_field(help_text: str, **kwargs: Any) -> serializers.ListField:
@@ -112,21 +201,58 @@ def categories_field(help_text: str, **kwargs: Any) -> serializers.ListField:
     )
 
 
+class TextLimit(MaxLengthValidator):
+    """The model's TEXT_MAX_LENGTH check and its words, in the shape the schema generator reads
+    (`maxLength`): one check, one message."""
+
+    def __init__(self) -> None:
+        super().__init__(settings.TEXT_MAX_LENGTH)
+
+    def __call__(self, value: Any) -> None:
+        TextLengthValidator()(value)
+
+
 class RefusesUnknownFields:
-    """A field the client may not send is refused by name rather than silently ignored, so
-    nobody believes they set it."""
+    """Input is checked for its shape before any field looks anything up:
+
+    - a field the client may not send is refused by name rather than silently ignored, so
+      nobody believes they set it (the first MAX_NAMED_KEYS are named, the rest counted);
+    - each value must have its field's JSON type (JSON bodies; multipart carries text);
+    - lists longer than their field allows are refused, naming the limit, before any item is
+      read (so a list of 50,000 ids costs no query).
+    """
 
     def to_internal_value(self, data: Any) -> Any:
-        if hasattr(data, "keys"):
+        if isinstance(data, Mapping):
+            errors: dict[str, list[str]] = {}
             unknown = [key for key in data if key not in self.fields]
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        key: [DERIVED_FIELDS.get(key, "This field cannot be written here.")]
-                        for key in unknown
-                    }
-                )
+            for key in unknown[:MAX_NAMED_KEYS]:
+                errors[key] = [DERIVED_FIELDS.get(key, "This field cannot be written here.")]
+            if len(unknown) > MAX_NAMED_KEYS:
+                errors["non_field_errors"] = [
+                    f"{len(unknown) - MAX_NAMED_KEYS:,} more fields cannot be written here."
+                ]
+            if not errors:
+                errors = self.shape_errors(data)
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+    def shape_errors(self, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        errors: dict[str, list[str]] = {}
+        as_json = not isinstance(data, QueryDict)
+        for name, value in data.items():
+            field = self.fields[name]
+            if field.read_only:
+                continue
+            reason = json_type_error(field, value) if as_json else None
+            limit = list_limit(field)
+            too_long = isinstance(value, list | tuple) and limit is not None and len(value) > limit
+            if reason is None and too_long:
+                reason = f"Give at most {limit:,} items (this list has {len(value):,})."
+            if reason:
+                errors[name] = [reason]
+        return errors
 
 
 class WriteSerializer(RefusesUnknownFields, serializers.Serializer):
@@ -146,6 +272,15 @@ class ServiceInputSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
     def get_validators(self) -> list[Any]:
         return []
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, LongTextField):
+            others = [
+                v for v in kwargs.get("validators", []) if not isinstance(v, TextLengthValidator)
+            ]
+            kwargs["validators"] = [*others, TextLimit()]
+        return field_class, kwargs
 
 
 # --- Shapes shared by several records ---------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from requests_tracker import selectors, services
@@ -10,6 +11,7 @@ from requests_tracker.api.serializers.common import (
     CampaignBriefSerializer,
     CountyBriefSerializer,
     FipsField,
+    FipsListField,
     NewsroomOnlyFieldsMixin,
     RequestCountsSerializer,
     ServiceInputSerializer,
@@ -28,6 +30,8 @@ from requests_tracker.models import (
 )
 
 MAX_DUE_DAYS = 3650
+MAX_CAMPAIGN_COUNTIES = 4000
+"""More than the 3,244 counties and county equivalents of the United States and territories."""
 
 # --- Responses --------------------------------------------------------------------------------
 
@@ -49,6 +53,8 @@ class EntrySerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.Model
 ENTRY_TAIL = ("sources", "unsourced", "logged_by", "created_at", "updated_at")
 
 
+# Not "Response": generated clients have a Response type of their own (the HTTP answer).
+@extend_schema_serializer(component_name="CountyResponse")
 class ResponseSerializer(EntrySerializer):
     request_status = serializers.ChoiceField(
         source="request.status",
@@ -239,11 +245,14 @@ class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.Mo
 
 class CampaignCreateSerializer(LetterInputSerializer):
     # Not the campaign's own: each county's request is addressed (the sheriff, ...).
-    addressee = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    counties = serializers.ListField(
-        child=FipsField(),
+    addressee = serializers.CharField(
+        max_length=DataRequest._meta.get_field("addressee").max_length,
+        required=False,
+        allow_blank=True,
+    )
+    counties = FipsListField(
         allow_empty=False,
-        max_length=4000,
+        max_length=MAX_CAMPAIGN_COUNTIES,
         help_text="FIPS codes of every county the letter went to; one request is issued to each.",
     )
 

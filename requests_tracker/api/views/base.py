@@ -19,7 +19,6 @@ from django.http import StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +27,7 @@ from rest_framework.serializers import BaseSerializer
 from requests_tracker import services
 from requests_tracker.api.errors import PreconditionFailed
 from requests_tracker.api.pagination import PageNumberPagination
+from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.csv_export import csv_lines
 
@@ -61,7 +61,7 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     `perform_service_*` for the writes they allow."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     filter_backends = [DjangoFilterBackend]
     pagination_class = PageNumberPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -153,6 +153,8 @@ class ListAction:
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CSVRenderer):
+            if self.paginator is not None:
+                self.paginator.check_query(request)
             return self.csv_response(queryset)
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)

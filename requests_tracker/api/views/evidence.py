@@ -9,12 +9,13 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_tracker import selectors, services
 from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.views.base import (
     CreateAction,
     ListAction,
@@ -51,7 +52,7 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
         "cite": serializers.CiteOnSerializer,
     }
     filterset_class = filters.SourceFilter
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     lookup_value_regex = r"\d+"
     default_ordering = ("-created_at", "-id")
     csv_filename = "sources"
