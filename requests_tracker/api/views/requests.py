@@ -24,6 +24,16 @@ def _may_manage_campaign(user: Any, campaign: Any) -> bool:
     return permissions.can_manage_campaigns(user)
 
 
+ENTRY_COLUMNS = [
+    ("Id", "id"),
+    ("Request", "request"),
+    ("County", "county.name"),
+    ("State", "county.state"),
+    ("FIPS", "county.fips"),
+]
+"""The first CSV columns of an entry on a request (a response, an escalation): what it is on."""
+
+
 @schema.documented(
     list="DOJ actions sent to many counties at once, with how their requests stand.",
     retrieve="One campaign.",
@@ -169,11 +179,7 @@ class ResponseViewSet(
     default_ordering = ("received_on", "id")
     csv_filename = "responses"
     csv_columns = [
-        ("Id", "id"),
-        ("Request", "request"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
+        *ENTRY_COLUMNS,
         ("Received on", "received_on"),
         ("Kind", "kind"),
         ("Responding agency", "responding_agency.name"),
@@ -226,11 +232,7 @@ class EscalationViewSet(
     default_ordering = ("issued_on", "id")
     csv_filename = "escalations"
     csv_columns = [
-        ("Id", "id"),
-        ("Request", "request"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
+        *ENTRY_COLUMNS,
         ("Kind", "kind"),
         ("Follows", "follows"),
         ("Issued on", "issued_on"),
