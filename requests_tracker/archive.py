@@ -59,7 +59,15 @@ from django.db import connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from requests_tracker.models import FeedToken, Source, WebhookSubscription
+from requests_tracker.models import (
+    CampaignTally,
+    CountyTally,
+    DeadlineTally,
+    FeedToken,
+    FirstResponseTally,
+    Source,
+    WebhookSubscription,
+)
 from requests_tracker.snapshot import read_snapshot
 
 FORMAT = "doj-request-tracker-archive"
@@ -76,8 +84,12 @@ LEFT_OUT_COLUMNS: dict[str, frozenset[str]] = {
 }
 """Columns never archived: secrets (restored as an unusable password and an empty secret)."""
 
-LEFT_OUT_MODELS = {f"{APP}.{FeedToken.__name__}"}
-"""Tables never archived: private feed tokens are secrets, issued again on demand."""
+LEFT_OUT_MODELS = {
+    f"{APP}.{model.__name__}"
+    for model in (FeedToken, CountyTally, CampaignTally, FirstResponseTally, DeadlineTally)
+}
+"""Tables never archived: private feed tokens are secrets, issued again on demand; the tallies
+are counts the database keeps from the requests, so a restore rebuilds them as it inserts."""
 
 RESTORED_SUBSCRIPTION_NOTE = (
     "Restored from an archive, which holds no secrets: give it a new secret, then switch it on."

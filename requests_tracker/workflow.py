@@ -92,6 +92,20 @@ def derive_status(
     return RequestStatus.AWAITING
 
 
+def first_response_on(responses: Iterable[ResponseFact]) -> dt.date | None:
+    """The day of the county's first answer of any kind except a public statement (a statement
+    to the press is not an answer to DOJ); None before one."""
+    return min(
+        (r.received_on for r in responses if r.kind != ResponseKind.PUBLIC_STATEMENT), default=None
+    )
+
+
+def first_answer_on(responses: Iterable[ResponseFact]) -> dt.date | None:
+    """The day of the county's first substantive answer (complied, partial, declined, no
+    records); None before one."""
+    return min((r.received_on for r in responses if r.kind in SUBSTANTIVE_OUTCOME), default=None)
+
+
 def first_overdue_day(due_on: dt.date) -> dt.date:
     """A deadline is met if the answer comes on the due date; the day after, it is overdue."""
     return due_on + dt.timedelta(days=1)

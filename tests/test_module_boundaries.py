@@ -3,6 +3,7 @@
 - A name starting with `_` is private to its module: no other module imports it or reaches it
   through an imported module (`overdue._apply`). A helper two modules need is a public name in a
   module named for what it does.
+- No file of the package is over 600 lines, migrations included.
 - The pure rules (workflow.py: status and overdue; deadlines.py: calendars) need no database:
   they import nothing that leads to requests_tracker.models, directly or through other modules.
 """
@@ -130,3 +131,16 @@ def test_the_checks_see_a_private_import_and_a_path_to_the_models(tmp_path) -> N
     finally:
         del MODULES["requests_tracker.sample"]
         tree.cache_clear()
+
+
+MAX_LINES = 600
+
+
+def test_no_file_in_the_package_is_over_600_lines() -> None:
+    """Migrations included: a long generated one is kept compact rather than exempted."""
+    long = {
+        str(path.relative_to(ROOT.parent)): lines
+        for path in sorted(ROOT.rglob("*.py"))
+        if (lines := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert long == {}

@@ -27,10 +27,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200)),
                 ('level', models.CharField(choices=[('federal', 'Federal'), ('state', 'State'), ('county', 'County'), ('city', 'City')], max_length=10)),
             ],
-            options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
-            },
+            options={'verbose_name_plural': 'agencies', 'ordering': ['name']},
         ),
         migrations.CreateModel(
             name='County',
@@ -44,10 +41,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=120)),
                 ('sanctuary_status', models.CharField(choices=[('sanctuary', 'Sanctuary'), ('limited_cooperation', 'Limited cooperation'), ('cooperative', 'Cooperative'), ('unknown', 'Unknown')], default='unknown', max_length=30)),
             ],
-            options={
-                'verbose_name_plural': 'counties',
-                'ordering': ['state', 'name'],
-            },
+            options={'verbose_name_plural': 'counties', 'ordering': ['state', 'name']},
         ),
         migrations.CreateModel(
             name='Campaign',
@@ -66,13 +60,10 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('issuing_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='requests_tracker.agency')),
             ],
-            options={
-                'ordering': ['-issued_on', 'title'],
-            },
+            options={'ordering': ['-issued_on', 'title']},
         ),
         migrations.AddField(
-            model_name='agency',
-            name='county',
+            model_name='agency', name='county',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='requests_tracker.county'),
         ),
         migrations.CreateModel(
@@ -97,10 +88,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('issuing_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='requests_tracker.agency')),
             ],
-            options={
-                'verbose_name': 'data request',
-                'ordering': ['-issued_on', 'id'],
-            },
+            options={'verbose_name': 'data request', 'ordering': ['-issued_on', 'id']},
         ),
         migrations.CreateModel(
             name='Escalation',
@@ -120,9 +108,7 @@ class Migration(migrations.Migration):
                 ('logged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='requests_tracker.datarequest')),
             ],
-            options={
-                'ordering': ['issued_on', 'id'],
-            },
+            options={'ordering': ['issued_on', 'id']},
         ),
         migrations.CreateModel(
             name='Activity',
@@ -138,10 +124,7 @@ class Migration(migrations.Migration):
                 ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='activity', to='requests_tracker.datarequest')),
                 ('escalation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activity', to='requests_tracker.escalation')),
             ],
-            options={
-                'verbose_name_plural': 'activity',
-                'ordering': ['created_at', 'id'],
-            },
+            options={'verbose_name_plural': 'activity', 'ordering': ['created_at', 'id']},
         ),
         migrations.CreateModel(
             name='HistoricalAgency',
@@ -158,12 +141,7 @@ class Migration(migrations.Migration):
                 ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.county')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'historical agency',
-                'verbose_name_plural': 'historical agencies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical agency', 'verbose_name_plural': 'historical agencies', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -188,12 +166,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('issuing_agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.agency')),
             ],
-            options={
-                'verbose_name': 'historical campaign',
-                'verbose_name_plural': 'historical campaigns',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical campaign', 'verbose_name_plural': 'historical campaigns', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -223,12 +196,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('issuing_agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.agency')),
             ],
-            options={
-                'verbose_name': 'historical data request',
-                'verbose_name_plural': 'historical data requests',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical data request', 'verbose_name_plural': 'historical data requests', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -254,12 +222,7 @@ class Migration(migrations.Migration):
                 ('logged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.datarequest')),
             ],
-            options={
-                'verbose_name': 'historical escalation',
-                'verbose_name_plural': 'historical escalations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical escalation', 'verbose_name_plural': 'historical escalations', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -286,12 +249,7 @@ class Migration(migrations.Migration):
                 ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.datarequest')),
                 ('responding_agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.agency')),
             ],
-            options={
-                'verbose_name': 'historical response',
-                'verbose_name_plural': 'historical responses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical response', 'verbose_name_plural': 'historical responses', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -317,12 +275,7 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('verified_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical source', 'verbose_name_plural': 'historical sources', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -342,12 +295,7 @@ class Migration(migrations.Migration):
                 ('request', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.datarequest')),
                 ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'historical watch',
-                'verbose_name_plural': 'historical watchs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical watch', 'verbose_name_plural': 'historical watchs', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -368,12 +316,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'verbose_name': 'historical webhook subscription',
-                'verbose_name_plural': 'historical webhook subscriptions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical webhook subscription', 'verbose_name_plural': 'historical webhook subscriptions', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -395,13 +338,10 @@ class Migration(migrations.Migration):
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='requests_tracker.datarequest')),
                 ('responding_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='requests_tracker.agency')),
             ],
-            options={
-                'ordering': ['received_on', 'id'],
-            },
+            options={'ordering': ['received_on', 'id']},
         ),
         migrations.AddField(
-            model_name='activity',
-            name='response',
+            model_name='activity', name='response',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activity', to='requests_tracker.response'),
         ),
         migrations.CreateModel(
@@ -422,13 +362,10 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'ordering': ['-published_on', 'title'],
-            },
+            options={'ordering': ['-published_on', 'title']},
         ),
         migrations.AddField(
-            model_name='response',
-            name='sources',
+            model_name='response', name='sources',
             field=models.ManyToManyField(blank=True, related_name='responses', to='requests_tracker.source'),
         ),
         migrations.CreateModel(
@@ -449,9 +386,7 @@ class Migration(migrations.Migration):
                 ('logged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='figures', to='requests_tracker.source')),
             ],
-            options={
-                'ordering': ['county', 'metric', '-period_start'],
-            },
+            options={'ordering': ['county', 'metric', '-period_start']},
         ),
         migrations.CreateModel(
             name='HistoricalReportedFigure',
@@ -476,12 +411,7 @@ class Migration(migrations.Migration):
                 ('logged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.source')),
             ],
-            options={
-                'verbose_name': 'historical reported figure',
-                'verbose_name_plural': 'historical reported figures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical reported figure', 'verbose_name_plural': 'historical reported figures', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
@@ -502,32 +432,23 @@ class Migration(migrations.Migration):
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('sanctuary_source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='requests_tracker.source')),
             ],
-            options={
-                'verbose_name': 'historical county',
-                'verbose_name_plural': 'historical counties',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
+            options={'verbose_name': 'historical county', 'verbose_name_plural': 'historical counties', 'ordering': ('-history_date', '-history_id'), 'get_latest_by': ('history_date', 'history_id')},
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='escalation',
-            name='sources',
+            model_name='escalation', name='sources',
             field=models.ManyToManyField(blank=True, related_name='escalations', to='requests_tracker.source'),
         ),
         migrations.AddField(
-            model_name='datarequest',
-            name='sources',
+            model_name='datarequest', name='sources',
             field=models.ManyToManyField(blank=True, related_name='requests', to='requests_tracker.source'),
         ),
         migrations.AddField(
-            model_name='county',
-            name='sanctuary_source',
+            model_name='county', name='sanctuary_source',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='requests_tracker.source'),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='sources',
+            model_name='campaign', name='sources',
             field=models.ManyToManyField(blank=True, related_name='campaigns', to='requests_tracker.source'),
         ),
         migrations.CreateModel(
@@ -557,9 +478,7 @@ class Migration(migrations.Migration):
                 ('disabled_reason', models.CharField(blank=True, editable=False, max_length=300)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
-                'ordering': ['url'],
-            },
+            options={'ordering': ['url']},
         ),
         migrations.CreateModel(
             name='WebhookDelivery',
@@ -575,133 +494,37 @@ class Migration(migrations.Migration):
                 ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='requests_tracker.activity')),
                 ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='requests_tracker.webhooksubscription')),
             ],
-            options={
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', '-id'],
-            },
+            options={'verbose_name_plural': 'webhook deliveries', 'ordering': ['-created_at', '-id']},
         ),
-        migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('name', 'level'), name='agency_unique_name_level'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['created_at', 'id'], name='requests_tr_created_87825a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['verb', 'created_at'], name='requests_tr_verb_143024_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['request', 'created_at'], name='requests_tr_request_8066df_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['county', 'created_at'], name='requests_tr_county__244e2a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='source',
-            index=models.Index(fields=['url'], name='requests_tr_url_bcaa6a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='source_has_url_or_file'),
-        ),
-        migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['request', 'received_on'], name='requests_tr_request_95e46c_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'extension_granted'), _negated=True), ('new_due_on__isnull', False), _connector='OR'), name='response_extension_has_new_due_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='reportedfigure',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='figure_period_end_not_before_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='reportedfigure',
-            constraint=models.UniqueConstraint(fields=('county', 'metric', 'period_start', 'period_end', 'source'), name='figure_unique_per_source_and_period'),
-        ),
-        migrations.AddIndex(
-            model_name='escalation',
-            index=models.Index(fields=['status', 'due_on'], name='requests_tr_status_53b1ee_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='escalation',
-            index=models.Index(fields=['overdue_since'], name='requests_tr_overdue_d0ec2a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='escalation',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__isnull', True), ('due_on__gte', models.F('issued_on')), _connector='OR'), name='escalation_due_not_before_issue'),
-        ),
-        migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['status', 'due_on'], name='requests_tr_status_b8a503_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['due_on'], name='requests_tr_due_on_3ffbc0_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['issued_on'], name='requests_tr_issued__134dc1_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['overdue_since'], name='requests_tr_overdue_0ae6f4_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['county', 'status'], name='requests_tr_county__8437e5_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='datarequest',
-            index=models.Index(fields=['updated_at', 'id'], name='requests_tr_updated_27aa2b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('issued_on'))), name='request_due_not_before_issue'),
-        ),
-        migrations.AddConstraint(
-            model_name='datarequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('campaign__isnull', False)), fields=('county', 'campaign'), name='request_one_per_county_per_campaign'),
-        ),
-        migrations.AddConstraint(
-            model_name='county',
-            constraint=models.CheckConstraint(condition=models.Q(('fips__regex', '^[0-9]{5}$')), name='county_fips_five_digits'),
-        ),
-        migrations.AddConstraint(
-            model_name='county',
-            constraint=models.UniqueConstraint(fields=('state', 'slug'), name='county_unique_slug_per_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('issued_on'))), name='campaign_due_not_before_issue'),
-        ),
-        migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('campaign__isnull', True), ('county__isnull', False), ('request__isnull', True)), models.Q(('campaign__isnull', False), ('county__isnull', True), ('request__isnull', True)), models.Q(('campaign__isnull', True), ('county__isnull', True), ('request__isnull', False)), _connector='OR'), name='watch_exactly_one_target'),
-        ),
-        migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(fields=('user', 'county'), name='watch_unique_county'),
-        ),
-        migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(fields=('user', 'campaign'), name='watch_unique_campaign'),
-        ),
-        migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(fields=('user', 'request'), name='watch_unique_request'),
-        ),
-        migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(fields=['status', 'created_at'], name='requests_tr_status_f5d0f2_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.UniqueConstraint(fields=('subscription', 'activity'), name='delivery_once_per_activity'),
-        ),
+        migrations.AddConstraint(model_name='agency', constraint=models.UniqueConstraint(fields=('name', 'level'), name='agency_unique_name_level')),
+        migrations.AddIndex(model_name='activity', index=models.Index(fields=['created_at', 'id'], name='requests_tr_created_87825a_idx')),
+        migrations.AddIndex(model_name='activity', index=models.Index(fields=['verb', 'created_at'], name='requests_tr_verb_143024_idx')),
+        migrations.AddIndex(model_name='activity', index=models.Index(fields=['request', 'created_at'], name='requests_tr_request_8066df_idx')),
+        migrations.AddIndex(model_name='activity', index=models.Index(fields=['county', 'created_at'], name='requests_tr_county__244e2a_idx')),
+        migrations.AddIndex(model_name='source', index=models.Index(fields=['url'], name='requests_tr_url_bcaa6a_idx')),
+        migrations.AddConstraint(model_name='source', constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='source_has_url_or_file')),
+        migrations.AddIndex(model_name='response', index=models.Index(fields=['request', 'received_on'], name='requests_tr_request_95e46c_idx')),
+        migrations.AddConstraint(model_name='response', constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'extension_granted'), _negated=True), ('new_due_on__isnull', False), _connector='OR'), name='response_extension_has_new_due_date')),
+        migrations.AddConstraint(model_name='reportedfigure', constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='figure_period_end_not_before_start')),
+        migrations.AddConstraint(model_name='reportedfigure', constraint=models.UniqueConstraint(fields=('county', 'metric', 'period_start', 'period_end', 'source'), name='figure_unique_per_source_and_period')),
+        migrations.AddIndex(model_name='escalation', index=models.Index(fields=['status', 'due_on'], name='requests_tr_status_53b1ee_idx')),
+        migrations.AddIndex(model_name='escalation', index=models.Index(fields=['overdue_since'], name='requests_tr_overdue_d0ec2a_idx')),
+        migrations.AddConstraint(model_name='escalation', constraint=models.CheckConstraint(condition=models.Q(('due_on__isnull', True), ('due_on__gte', models.F('issued_on')), _connector='OR'), name='escalation_due_not_before_issue')),
+        migrations.AddIndex(model_name='datarequest', index=models.Index(fields=['status', 'due_on'], name='requests_tr_status_b8a503_idx')),
+        migrations.AddIndex(model_name='datarequest', index=models.Index(fields=['due_on'], name='requests_tr_due_on_3ffbc0_idx')),
+        migrations.AddIndex(model_name='datarequest', index=models.Index(fields=['issued_on'], name='requests_tr_issued__134dc1_idx')),
+        migrations.AddIndex(model_name='datarequest', index=models.Index(fields=['overdue_since'], name='requests_tr_overdue_0ae6f4_idx')),
+        migrations.AddIndex(model_name='datarequest', index=models.Index(fields=['county', 'status'], name='requests_tr_county__8437e5_idx')),
+        migrations.AddIndex(model_name='datarequest', index=models.Index(fields=['updated_at', 'id'], name='requests_tr_updated_27aa2b_idx')),
+        migrations.AddConstraint(model_name='datarequest', constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('issued_on'))), name='request_due_not_before_issue')),
+        migrations.AddConstraint(model_name='datarequest', constraint=models.UniqueConstraint(condition=models.Q(('campaign__isnull', False)), fields=('county', 'campaign'), name='request_one_per_county_per_campaign')),
+        migrations.AddConstraint(model_name='county', constraint=models.CheckConstraint(condition=models.Q(('fips__regex', '^[0-9]{5}$')), name='county_fips_five_digits')),
+        migrations.AddConstraint(model_name='county', constraint=models.UniqueConstraint(fields=('state', 'slug'), name='county_unique_slug_per_state')),
+        migrations.AddConstraint(model_name='campaign', constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('issued_on'))), name='campaign_due_not_before_issue')),
+        migrations.AddConstraint(model_name='watch', constraint=models.CheckConstraint(condition=models.Q(models.Q(('campaign__isnull', True), ('county__isnull', False), ('request__isnull', True)), models.Q(('campaign__isnull', False), ('county__isnull', True), ('request__isnull', True)), models.Q(('campaign__isnull', True), ('county__isnull', True), ('request__isnull', False)), _connector='OR'), name='watch_exactly_one_target')),
+        migrations.AddConstraint(model_name='watch', constraint=models.UniqueConstraint(fields=('user', 'county'), name='watch_unique_county')),
+        migrations.AddConstraint(model_name='watch', constraint=models.UniqueConstraint(fields=('user', 'campaign'), name='watch_unique_campaign')),
+        migrations.AddConstraint(model_name='watch', constraint=models.UniqueConstraint(fields=('user', 'request'), name='watch_unique_request')),
+        migrations.AddIndex(model_name='webhookdelivery', index=models.Index(fields=['status', 'created_at'], name='requests_tr_status_f5d0f2_idx')),
+        migrations.AddConstraint(model_name='webhookdelivery', constraint=models.UniqueConstraint(fields=('subscription', 'activity'), name='delivery_once_per_activity')),
     ]

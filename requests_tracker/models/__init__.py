@@ -6,7 +6,8 @@ fields are derived by workflow.py and written only by the services. The fixed vo
 (statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
 fields (shared field types), sources, places (counties, agencies), requests (campaigns,
 requests, responses, escalations), figures, activity (the event log, watches, feed tokens),
-webhooks, corrections (public correction notes, open-data releases). Import from here:
+webhooks, corrections (public correction notes, open-data releases), tallies (counts kept by
+the database). Import from here:
 `from requests_tracker.models import DataRequest`.
 """
 
@@ -44,6 +45,12 @@ from requests_tracker.models.sources import (
     SourcePage,
     about_sensitive_source,
 )
+from requests_tracker.models.tallies import (
+    CampaignTally,
+    CountyTally,
+    DeadlineTally,
+    FirstResponseTally,
+)
 from requests_tracker.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -55,11 +62,14 @@ __all__ = [
     "ActivityVerb",
     "Agency",
     "Campaign",
+    "CampaignTally",
     "Correction",
     "County",
+    "CountyTally",
     "DataCategory",
     "DataRequest",
     "DatasetRelease",
+    "DeadlineTally",
     "DueBasis",
     "Escalation",
     "EscalationKind",
@@ -67,6 +77,7 @@ __all__ = [
     "ExtractionMethod",
     "ExtractionStatus",
     "FeedToken",
+    "FirstResponseTally",
     "LongTextField",
     "ReportedFigure",
     "RequestStatus",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +22,9 @@ from requests_tracker.choices import (
 from requests_tracker.models.fields import LongTextField, TimeStamped, validate_categories
 from requests_tracker.models.places import Agency, County
 from requests_tracker.models.sources import Source
+
+NOT_OVERDUE_RANK = dt.date(9999, 12, 31)
+"""Stands in for "not overdue" when ordering by days overdue, so the ordering key is never null."""
 
 
 class Campaign(TimeStamped):
@@ -90,6 +96,18 @@ class DataRequest(TimeStamped):
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.AWAITING, editable=False
     )
     overdue_since = models.DateField(null=True, blank=True, editable=False)
+    first_response_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The county's first answer of any kind but a public statement (workflow.py).",
+    )
+    first_answer_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The county's first substantive answer: complied, partial, declined, no records.",
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="requests")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -116,6 +134,17 @@ class DataRequest(TimeStamped):
             models.Index(fields=["overdue_since"]),
             models.Index(fields=["county", "status"]),
             models.Index(fields=["updated_at", "id"]),
+            # Newest first (lists and pages of requests), without sorting a day's requests.
+            models.Index(fields=["-issued_on", "-id"], name="request_newest_first"),
+            # A county's latest request (the map), without reading its history.
+            models.Index(fields=["county", "-issued_on", "-id"], name="request_county_latest"),
+            # "Days overdue" order (the dashboard's overdue list, any sorted list) without sorting
+            # every overdue request: the expression selectors.data_requests orders by.
+            models.Index(
+                Coalesce("overdue_since", Value(NOT_OVERDUE_RANK), output_field=models.DateField()),
+                models.F("id"),
+                name="request_overdue_rank",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,18 +10,19 @@ means (open, overdue, answered on time) live here, once.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
+    ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -32,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from requests_tracker import feed_tokens, workflow
+from requests_tracker import feed_tokens, tallies, workflow
 from requests_tracker.models import (
     Activity,
     Agency,
@@ -44,16 +45,13 @@ from requests_tracker.models import (
     ReportedFigure,
     RequestStatus,
     Response,
-    ResponseKind,
     Source,
     Watch,
     WebhookSubscription,
 )
+from requests_tracker.models.requests import NOT_OVERDUE_RANK
 
-NOT_OVERDUE_RANK = dt.date(9999, 12, 31)
-"""Stands in for "not overdue" when ordering by days overdue, so the ordering key is never null."""
-
-STATUS_COUNT_PREFIX = "requests_"
+STATUS_COUNT_PREFIX = tallies.STATUS_COUNT_PREFIX
 
 
 def _status_counts(relation: str = "") -> dict[str, Count]:
@@ -134,18 +132,24 @@ def county_tallies() -> QuerySet[County]:
     """Counties with counts of their requests by status, open and overdue, in one query.
 
     Annotated `requests_<status>` for every status, `requests_total`, `requests_open` (the matter
-    is not settled: workflow.OPEN_STATUSES) and `requests_overdue` (flagged overdue now).
+    is not settled: workflow.OPEN_STATUSES) and `requests_overdue` (flagged overdue now). Read
+    from the tallies the database keeps where it keeps them (tallies.py), which do not grow
+    with history; counted from the requests otherwise.
     """
-    return County.objects.select_related("sanctuary_source").annotate(**_status_counts("requests"))
+    counties = County.objects.select_related("sanctuary_source")
+    if tallies.kept():
+        return counties.annotate(**tallies.count_annotations())
+    return counties.annotate(**_status_counts("requests"))
 
 
 def campaign_tallies() -> QuerySet[Campaign]:
     """Campaigns with their issuing agency, sources and the same request counts as counties."""
-    return (
-        Campaign.objects.select_related("issuing_agency", "created_by")
-        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
-        .annotate(**_status_counts("requests"))
+    campaigns = Campaign.objects.select_related("issuing_agency", "created_by").prefetch_related(
+        Prefetch("sources", queryset=Source.objects.order_by("id"))
     )
+    if tallies.kept():
+        return campaigns.annotate(**tallies.count_annotations())
+    return campaigns.annotate(**_status_counts("requests"))
 
 
 def county_responses() -> QuerySet[Response]:
@@ -255,11 +259,9 @@ class RequestStats:
     answered_by_due_date_share: float | None
 
 
-SUBSTANTIVE_KINDS = tuple(workflow.SUBSTANTIVE_OUTCOME)
-
-
-def request_stats(requests: QuerySet[DataRequest], *, today: dt.date) -> RequestStats:
-    """The numbers a dashboard or a story cites, over `requests` (already filtered), in two queries.
+def request_stats(requests: QuerySet[DataRequest] | None, *, today: dt.date) -> RequestStats:
+    """The numbers a dashboard or a story cites, over `requests` (already filtered; None: every
+    request, read from the tallies where the database keeps them), in five queries at most.
 
     - counts by status, by state and by campaign; open (workflow.OPEN_STATUSES) and overdue.
     - median days from issue to first response: the county's first answer of any kind except a
@@ -268,24 +270,72 @@ def request_stats(requests: QuerySet[DataRequest], *, today: dt.date) -> Request
     - share answered by the due date: requests with a substantive answer (complied, partial,
       declined, no records) received on or before the due date (as extended), over the requests
       whose due date has passed or that have such an answer. None when there are none.
+
+    Nothing loads a row per request: each figure is read as counts per bucket (state, campaign,
+    days to the first response, due date).
     """
-    base = requests.order_by()
-    groups = base.values("county__state", "campaign_id", "campaign__title", "status").annotate(
-        n=Count("pk"), overdue=Count("pk", filter=Q(overdue_since__isnull=False))
-    )
+    if requests is None and tallies.kept():
+        state_rows = tallies.by_state()
+        campaign_rows = tallies.by_campaign()
+        first_days = tallies.first_response_days()
+        deadline_rows = tallies.deadlines()
+    else:
+        base = (DataRequest.objects.all() if requests is None else requests).order_by()
+        overdue = ExpressionWrapper(Q(overdue_since__isnull=False), output_field=BooleanField())
+        counted = base.annotate(flagged=overdue)
+        state_rows = list(
+            counted.values_list("county__state", "status", "flagged").annotate(n=Count("pk"))
+        )
+        campaign_rows = list(
+            counted.values_list("campaign_id", "status", "flagged").annotate(n=Count("pk"))
+        )
+        first_days = [
+            ((first - issued).days, n)
+            for issued, first, n in base.filter(first_response_on__isnull=False)
+            .values_list("issued_on", "first_response_on")
+            .annotate(n=Count("pk"))
+        ]
+        deadline_rows = [
+            (due_on, None if answered is None else answered <= due_on, n)
+            for due_on, answered, n in base.values_list("due_on", "first_answer_on").annotate(
+                n=Count("pk")
+            )
+        ]
+    return _stats(state_rows, campaign_rows, first_days, deadline_rows, today=today)
+
+
+def _stats(
+    state_rows: Iterable[tuple[str, str, bool, int]],
+    campaign_rows: Iterable[tuple[int | None, str, bool, int]],
+    first_days: Iterable[tuple[int, int]],
+    deadline_rows: Iterable[tuple[dt.date, bool | None, int]],
+    *,
+    today: dt.date,
+) -> RequestStats:
+    """RequestStats from counts per (state or campaign, status, overdue), per days to the first
+    response, and per (due date, answered on time)."""
     by_status = dict.fromkeys(RequestStatus.values, 0)
-    states: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    campaigns: dict[int | None, dict] = defaultdict(lambda: defaultdict(int))
-    campaign_titles: dict[int | None, str] = {}
-    for row in groups:
-        status, n, overdue = row["status"], row["n"], row["overdue"]
-        by_status[status] += n
-        for bucket in (states[row["county__state"]], campaigns[row["campaign_id"]]):
+
+    def grouped(rows: Iterable[tuple]) -> dict:
+        buckets: dict = defaultdict(lambda: defaultdict(int))
+        for key, status, flagged, n in rows:
+            bucket = buckets[key]
             bucket[status] += n
             bucket["__total"] += n
-            bucket["__overdue"] += overdue
+            bucket["__overdue"] += n if flagged else 0
             bucket["__open"] += n if status in workflow.OPEN_STATUSES else 0
-        campaign_titles[row["campaign_id"]] = row["campaign__title"] or "No campaign"
+        return buckets
+
+    states = grouped(state_rows)
+    campaigns = grouped(campaign_rows)
+    for bucket in states.values():
+        for status in RequestStatus.values:
+            by_status[status] += bucket[status]
+    titles = dict(
+        Campaign.objects.filter(pk__in=[key for key in campaigns if key is not None]).values_list(
+            "pk", "title"
+        )
+    )
 
     def tally(key: str | int | None, label: str, bucket: dict) -> GroupTally:
         return GroupTally(
@@ -299,27 +349,15 @@ def request_stats(requests: QuerySet[DataRequest], *, today: dt.date) -> Request
 
     by_state = [tally(state, state, states[state]) for state in sorted(states)]
     by_campaign = [
-        tally(key, campaign_titles[key], campaigns[key])
+        tally(key, titles.get(key, "No campaign") if key else "No campaign", campaigns[key])
         for key in sorted(campaigns, key=lambda key: (key is None, key or 0))
     ]
-
-    timings = base.annotate(
-        first_response_on=Min(
-            "responses__received_on", filter=~Q(responses__kind=ResponseKind.PUBLIC_STATEMENT)
-        ),
-        first_answer_on=Min(
-            "responses__received_on", filter=Q(responses__kind__in=SUBSTANTIVE_KINDS)
-        ),
-    ).values_list("issued_on", "due_on", "first_response_on", "first_answer_on")
-    days_to_first: list[int] = []
+    first_days = list(first_days)
     decided = on_time = 0
-    for issued_on, due_on, first_response_on, first_answer_on in timings:
-        if first_response_on is not None:
-            days_to_first.append((first_response_on - issued_on).days)
-        if first_answer_on is not None or today > due_on:
-            decided += 1
-            if first_answer_on is not None and first_answer_on <= due_on:
-                on_time += 1
+    for due_on, answered_on_time, n in deadline_rows:
+        if answered_on_time is not None or today > due_on:
+            decided += n
+            on_time += n if answered_on_time else 0
     total = sum(by_status.values())
     return RequestStats(
         total=total,
@@ -328,10 +366,8 @@ def request_stats(requests: QuerySet[DataRequest], *, today: dt.date) -> Request
         by_status=by_status,
         by_state=by_state,
         by_campaign=by_campaign,
-        responded=len(days_to_first),
-        median_days_to_first_response=(
-            float(statistics.median(days_to_first)) if days_to_first else None
-        ),
+        responded=sum(n for _, n in first_days),
+        median_days_to_first_response=tallies.median_of(first_days),
         due_date_passed_or_answered=decided,
         answered_by_due_date=on_time,
         answered_by_due_date_share=round(on_time / decided, 4) if decided else None,
@@ -352,11 +388,24 @@ class StatusTotals:
 
 
 def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> StatusTotals:
-    """Counts of `requests` (default: all) by status, open and overdue, in one query.
+    """Counts of `requests` (default: all, from the tallies where the database keeps them) by
+    status, open and overdue, in one query.
 
     Open and overdue mean what they mean everywhere: workflow.OPEN_STATUSES, and flagged
     overdue now (`overdue_since` set by flag_overdue).
     """
+    if requests is None and tallies.kept():
+        by_status = dict.fromkeys(RequestStatus.values, 0)
+        overdue = 0
+        for status, flagged, n in tallies.by_status_and_overdue():
+            by_status[status] += n
+            overdue += n if flagged else 0
+        return StatusTotals(
+            total=sum(by_status.values()),
+            open=sum(by_status[status] for status in workflow.OPEN_STATUSES),
+            overdue=overdue,
+            by_status=by_status,
+        )
     base = DataRequest.objects.all() if requests is None else requests
     row = base.order_by().aggregate(**_status_counts())
     return StatusTotals(

@@ -26,9 +26,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 
-from requests_tracker import selectors, workflow
+from requests_tracker import selectors
 from requests_tracker.choices import (
     ActivityVerb,
     DataCategory,
@@ -107,9 +107,6 @@ def answered_by_due_date(
     return False if today > due_on else None
 
 
-SUBSTANTIVE_KINDS = tuple(workflow.SUBSTANTIVE_OUTCOME)
-
-
 def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
     """One row per county the campaign reached, by state and county name (definitions in the
     module docstring), as `reader` may see them. Five queries whatever the number of counties."""
@@ -117,13 +114,6 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
         DataRequest.objects.filter(campaign=campaign)
         .select_related("county")
         .annotate(
-            first_response_on=Min(
-                "responses__received_on",
-                filter=~Q(responses__kind=ResponseKind.PUBLIC_STATEMENT),
-            ),
-            first_answer_on=Min(
-                "responses__received_on", filter=Q(responses__kind__in=SUBSTANTIVE_KINDS)
-            ),
             declined_responses=Count("responses", filter=Q(responses__kind=ResponseKind.DECLINED)),
         )
     ).order_by("county__state", "county__name", "id")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from requests_tracker import selectors
+from requests_tracker import selectors, tallies
 from requests_tracker.choices import EscalationKind, RequestStatus
 from requests_tracker.models import County, DataRequest, Escalation
 
@@ -120,19 +120,25 @@ def county_standings(
     flag_overdue keeps); escalation rung as `with_highest_rung`. Two queries whatever the number
     of counties or requests.
     """
-    counties = County.objects.filter(state=state).order_by("fips").values_list("id", "fips", "name")
-    requests = DataRequest.objects.filter(county__state=state)
+    latest = DataRequest.objects.filter(county=OuterRef("pk"))
     if campaign_id is not None:
-        requests = requests.filter(campaign_id=campaign_id)
+        latest = latest.filter(campaign_id=campaign_id)
+    # One index probe per county (county, issue date, id), however long its history.
+    counties = list(
+        County.objects.filter(state=state)
+        .annotate(current=Subquery(latest.order_by("-issued_on", "-id").values("pk")[:1]))
+        .order_by("fips")
+        .values_list("id", "fips", "name", "current")
+    )
     requests = with_highest_rung(
-        requests.only("id", "county_id", "status", "overdue_since", "issued_on")
-    ).order_by("county_id", "-issued_on", "-id")
-    current: dict[int, DataRequest] = {}
-    for request in requests:
-        current.setdefault(request.county_id, request)
+        DataRequest.objects.filter(pk__in=[row[3] for row in counties if row[3]]).only(
+            "id", "county_id", "status", "overdue_since", "issued_on"
+        )
+    )
+    current = {request.pk: request for request in requests}
     standings = {}
-    for county_id, fips, name in counties:
-        request = current.get(county_id)
+    for county_id, fips, name, request_id in counties:
+        request = current.get(request_id)
         standings[fips] = CountyStanding(
             fips=fips,
             name=name,
@@ -152,6 +158,8 @@ def county_standings(
 
 def states_with_requests() -> list[str]:
     """USPS codes of the states where at least one county has a request, in order (one query)."""
+    if tallies.kept():
+        return tallies.states()
     return list(
         DataRequest.objects.order_by("county__state")
         .values_list("county__state", flat=True)

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
-from requests_tracker import workflow
+from requests_tracker import tallies, workflow
 from requests_tracker.choices import ActivityVerb, EscalationKind, EscalationStatus
 from requests_tracker.models import Activity, DataRequest, Escalation
 from requests_tracker.services.timeline import (
@@ -90,7 +90,8 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
     they change a request; SQLite has one writer anyway.
 
     Side effects (unless `dry_run`): Activity `became_overdue` / `overdue_cleared` per change,
-    and on commit the webhook fan-out is woken. Returns the counts of each kind of change.
+    the tallies compacted (tallies.py), and on commit the webhook fan-out is woken. Returns the
+    counts of each kind of change.
     """
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -117,6 +118,8 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
         result = OverdueResult(flagged, unflagged, esc_flagged, esc_unflagged)
         if result.changed:
             announce_on_commit()
+        # The day's writes each added a row to the tallies they changed: fold them (tallies.py).
+        tallies.compact()
     logger.info(
         "flag_overdue(%s): requests +%d/-%d, escalations +%d/-%d",
         today,

@@ -19,9 +19,10 @@ def refresh_request_status(
     actor: User | None,
     occurred_on: dt.date | None = None,
 ) -> DataRequest:
-    """Re-derive status and overdue from the request's responses and escalations (workflow.py)
-    and save them; each real transition is recorded on the timeline (`status_changed`,
-    `became_overdue`, `overdue_cleared`). The caller holds the request's lock (lock_request).
+    """Re-derive status, overdue and the first answer dates from the request's responses and
+    escalations (workflow.py) and save them; each real transition is recorded on the timeline
+    (`status_changed`, `became_overdue`, `overdue_cleared`). The caller holds the request's lock
+    (lock_request).
 
     A transition happened on `occurred_on`, the date of the event that caused it (an answer's
     received date, an escalation's issue date; default today); becoming overdue happens on the
@@ -73,7 +74,17 @@ def refresh_request_status(
         )
     data_request.status = status
     data_request.overdue_since = overdue_since
-    data_request.save(update_fields=["status", "overdue_since", "updated_at"])
+    data_request.first_response_on = workflow.first_response_on(responses)
+    data_request.first_answer_on = workflow.first_answer_on(responses)
+    data_request.save(
+        update_fields=[
+            "status",
+            "overdue_since",
+            "first_response_on",
+            "first_answer_on",
+            "updated_at",
+        ]
+    )
     return data_request
 
 

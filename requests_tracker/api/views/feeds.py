@@ -90,8 +90,20 @@ class StatsView(PrivateAnswers, generics.GenericAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         requests = self.filter_queryset(self.get_queryset())
-        stats = selectors.request_stats(requests, today=services.local_today())
+        # Over every request, the numbers come from the tallies, which do not grow with history.
+        whole = not self.filters_in_use(request)
+        stats = selectors.request_stats(None if whole else requests, today=services.local_today())
         return Response(self.get_serializer(stats).data)
+
+    def filters_in_use(self, request: Request) -> list[str]:
+        """The filters that narrow the requests (an ordering narrows nothing)."""
+        filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
+        filterset.is_valid()  # filter_queryset has already refused invalid ones
+        return [
+            name
+            for name, value in filterset.form.cleaned_data.items()
+            if name != "ordering" and value not in (None, "", [], ())
+        ]
 
 
 def _may_manage_webhooks(user: Any, subscription: Any = None) -> bool:

@@ -1,0 +1,88 @@
+"""Counts of requests that do not grow with history: kept by the database, read by the pages.
+
+A tally row is a change in a count: `n` requests more (or fewer, when negative) in a bucket. The
+count of a bucket is the sum of its rows. PostgreSQL triggers on the requests table add the rows
+in the same transaction as every insert, update and delete of a request, whoever writes it
+(a service, the overdue job's set-based update, a restore, the bench's COPY), one row per bucket
+and statement. Appending never waits on another writer's lock, so two journalists answering
+requests of the same county or campaign at once never block each other. `compact_tallies`
+(run by flag_overdue, and by `manage.py recount_tallies --compact`) folds the rows of each bucket
+into one, so a bucket is read from a handful of rows; `recount_tallies` rebuilds every tally from
+the requests. requests_tracker/tallies.py holds the SQL and says how the pages read them.
+
+Only PostgreSQL keeps them: on the embedded SQLite database the pages count the requests
+table directly (the same definitions, in selectors).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from requests_tracker.choices import RequestStatus
+from requests_tracker.models.places import County
+from requests_tracker.models.requests import Campaign
+
+
+class CountyTally(models.Model):
+    """Requests of a county with a status, flagged overdue or not."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.DO_NOTHING, db_constraint=False, related_name="tallies"
+    )
+    status = models.CharField(max_length=20, choices=RequestStatus.choices)
+    overdue = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "county tally"
+        verbose_name_plural = "county tallies"
+
+    def __str__(self) -> str:
+        return f"county {self.county_id}, {self.status}, overdue {self.overdue}: {self.n:+d}"
+
+
+class CampaignTally(models.Model):
+    """Requests of a campaign (none: requests outside any campaign) with a status, overdue or
+    not."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="tallies",
+    )
+    status = models.CharField(max_length=20, choices=RequestStatus.choices)
+    overdue = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = "campaign tally"
+        verbose_name_plural = "campaign tallies"
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id}, {self.status}, overdue {self.overdue}: {self.n:+d}"
+
+
+class FirstResponseTally(models.Model):
+    """Requests whose county first answered `days` after the letter (DataRequest's
+    first_response_on less its issued_on): the histogram the median is read from."""
+
+    days = models.IntegerField()
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"first response after {self.days} days: {self.n:+d}"
+
+
+class DeadlineTally(models.Model):
+    """Requests due on `due_on`, by whether a substantive answer came by then: `on_time` true
+    (answered on or before the due date), false (answered after it), null (no answer yet; late
+    once the date has passed, which the reader decides with today's date)."""
+
+    due_on = models.DateField()
+    on_time = models.BooleanField(null=True)
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"due {self.due_on}, on time {self.on_time}: {self.n:+d}"

@@ -1,0 +1,137 @@
+"""Reading the counts the database keeps (models/tallies.py), and keeping them compact.
+
+Pages that show counts over every request ever recorded (the dashboard's totals and county table,
+/counties/, a county's page, the map's list of states, the campaigns' counts, /api/v1/stats/
+without filters) read the tallies on PostgreSQL: a few rows per county, campaign or day, however
+many requests there are. Their definitions are the selectors' (open, overdue, first response,
+answered by the due date), checked by tests/test_tallies.py against a count of the requests
+after random writes, deletes and overdue passes. Filtered counts (a state, a status, a search)
+still count the requests matching them, which the indexes bound.
+
+Elsewhere (the embedded SQLite database) nothing keeps them: `kept()` is false and the selectors
+count the requests table, as they always did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from requests_tracker import workflow
+from requests_tracker.choices import RequestStatus
+from requests_tracker.models import (
+    CampaignTally,
+    CountyTally,
+    DeadlineTally,
+    FirstResponseTally,
+)
+
+TABLES = tuple(
+    model._meta.db_table
+    for model in (CountyTally, CampaignTally, FirstResponseTally, DeadlineTally)
+)
+
+STATUS_COUNT_PREFIX = "requests_"
+"""Counts read as `requests_<status>`, `requests_total`, `requests_open`, `requests_overdue`."""
+
+
+def kept() -> bool:
+    """Whether this database keeps the tallies (PostgreSQL's triggers: migration 0016)."""
+    return connection.vendor == "postgresql"
+
+
+def compact() -> None:
+    """Fold each bucket's rows into one (safe while others write: their rows stay)."""
+    if kept():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT requests_tracker_compact_tallies()")
+
+
+def recount() -> None:
+    """Rebuild every tally from the requests (after a write that bypassed the triggers)."""
+    if kept():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT requests_tracker_recount_tallies()")
+
+
+def count_annotations() -> dict[str, Coalesce]:
+    """Annotations for a County or Campaign queryset: its requests by status, total, open and
+    overdue, summed over its tally rows (`tallies`)."""
+
+    def total(condition: Q | None = None) -> Coalesce:
+        return Coalesce(Sum("tallies__n", filter=condition), 0)
+
+    counts = {
+        f"{STATUS_COUNT_PREFIX}{status}": total(Q(tallies__status=status))
+        for status in RequestStatus.values
+    }
+    counts[f"{STATUS_COUNT_PREFIX}total"] = total()
+    counts[f"{STATUS_COUNT_PREFIX}open"] = total(Q(tallies__status__in=workflow.OPEN_STATUSES))
+    counts[f"{STATUS_COUNT_PREFIX}overdue"] = total(Q(tallies__overdue=True))
+    return counts
+
+
+def by_status_and_overdue() -> list[tuple[str, bool, int]]:
+    """(status, overdue, requests) over every request, from the campaigns' tallies."""
+    rows = CampaignTally.objects.values_list("status", "overdue").annotate(total=Sum("n"))
+    return [(status, overdue, total) for status, overdue, total in rows.order_by() if total]
+
+
+def by_state() -> list[tuple[str, str, bool, int]]:
+    """(state, status, overdue, requests), from the counties' tallies."""
+    rows = CountyTally.objects.values_list("county__state", "status", "overdue").annotate(
+        total=Sum("n")
+    )
+    return [row for row in rows.order_by() if row[3]]
+
+
+def by_campaign() -> list[tuple[int | None, str, bool, int]]:
+    """(campaign id, status, overdue, requests)."""
+    rows = CampaignTally.objects.values_list("campaign_id", "status", "overdue").annotate(
+        total=Sum("n")
+    )
+    return [row for row in rows.order_by() if row[3]]
+
+
+def states() -> list[str]:
+    """USPS codes of the states where a county has a request, in order."""
+    rows = (
+        CountyTally.objects.values_list("county__state", flat=True)
+        .annotate(total=Sum("n"))
+        .filter(total__gt=0)
+    )
+    return sorted(set(rows.order_by()))
+
+
+def first_response_days() -> list[tuple[int, int]]:
+    """(days from the letter to the first response, requests), for requests with one."""
+    rows = FirstResponseTally.objects.values_list("days").annotate(total=Sum("n"))
+    return [(days, total) for days, total in rows.order_by() if total]
+
+
+def deadlines() -> list[tuple[dt.date, bool | None, int]]:
+    """(due date, answered on time: true, false, or null while unanswered, requests)."""
+    rows = DeadlineTally.objects.values_list("due_on", "on_time").annotate(total=Sum("n"))
+    return [(due_on, on_time, total) for due_on, on_time, total in rows.order_by() if total]
+
+
+def median_of(histogram: Iterable[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many times), as statistics.median would give
+    it over the values written out (the mean of the two middle values for an even count)."""
+    counted = sorted((value, n) for value, n in histogram if n > 0)
+    size = sum(n for _, n in counted)
+    if not size:
+        return None
+    wanted = [(size - 1) // 2, size // 2]
+    found: list[int] = []
+    seen = 0
+    for value, n in counted:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return (found[0] + found[1]) / 2
