@@ -22,9 +22,11 @@ import functools
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
 SALT = "requests_tracker.web.keyset"
@@ -166,6 +168,19 @@ def list_page(
         if page.has_previous:
             page.previous_cursor = encode(full, BACKWARD, [*padding, key(shown[0])])
     return page
+
+
+class CountedPaginator(Paginator):
+    """A page-number paginator for a short list (counties) whose rows are costly to count
+    (annotated with tallies): it counts `count_of`, the same rows without the annotations."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count_of: QuerySet) -> None:
+        super().__init__(object_list, per_page)
+        self.count_of = count_of
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_of.count()
 
 
 def capped_count(queryset: QuerySet, cap: int) -> int:

@@ -295,3 +295,20 @@ def test_a_campaign_page_costs_the_same_queries_for_5_as_for_60_counties(
     next_page = link(viewer_browser.get(f"/campaigns/{many_campaign.pk}/"), "next")
     assert next_page is not None
     assert queries_for(viewer_browser, f"/campaigns/{many_campaign.pk}/{next_page}") == many
+
+
+@pytest.mark.parametrize("query", ["", "?with_requests=on", "?state=IL&with_requests=on"])
+def test_the_county_list_counts_counties_without_joining_every_request(
+    eleven_requests, viewer_browser, query
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_browser.get(f"/counties/{query}")
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert counts, "the page counts its counties"
+    for sql in counts:
+        assert "JOIN" not in sql.upper() and "GROUP BY" not in sql.upper(), sql
+    expected = {"": 6, "?with_requests=on": 6, "?state=IL&with_requests=on": 2}[query]
+    assert response.context["page"].paginator.count == expected
