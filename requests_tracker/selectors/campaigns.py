@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Q
@@ -107,17 +108,42 @@ def answered_by_due_date(
     return False if today > due_on else None
 
 
+ROW_COLUMNS = (
+    "id",
+    "county__name",
+    "county__fips",
+    "county__state",
+    "issued_on",
+    "due_on",
+    "status",
+    "overdue_since",
+    "data_sought",
+    "first_response_on",
+    "first_answer_on",
+    "declined_responses",
+    "rung_kind",
+    "rung_status",
+    "rung_due_on",
+)
+"""The request's columns a comparison row is built from."""
+
+
 def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
     """One row per county the campaign reached, by state and county name (definitions in the
     module docstring), as `reader` may see them. Five queries whatever the number of counties."""
-    requests = with_highest_rung(
-        DataRequest.objects.filter(campaign=campaign)
-        .select_related("county")
-        .annotate(
-            declined_responses=Count("responses", filter=Q(responses__kind=ResponseKind.DECLINED)),
+    # Plain values, not model instances: a campaign reaches thousands of counties, and the row
+    # needs only these columns.
+    requests = list(
+        with_highest_rung(
+            DataRequest.objects.filter(campaign=campaign).annotate(
+                declined_responses=Count(
+                    "responses", filter=Q(responses__kind=ResponseKind.DECLINED)
+                ),
+            )
         )
-    ).order_by("county__state", "county__name", "id")
-    requests = list(requests)
+        .order_by("county__state", "county__name", "id")
+        .values(*ROW_COLUMNS)
+    )
 
     given: dict[int, set[str]] = defaultdict(set)
     answers = Response.objects.filter(request__campaign=campaign).exclude(
@@ -145,36 +171,39 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
 
     rows = []
     for request in requests:
-        provided = given.get(request.pk, set())
+        provided = given.get(request["id"], set())
+        overdue_since = request["overdue_since"]
         rows.append(
             ComparisonRow(
-                request_id=request.pk,
-                county_name=request.county.name,
-                county_fips=request.county.fips,
-                state=request.county.state,
-                issued_on=request.issued_on,
-                due_on=request.due_on,
-                status=request.status,
-                overdue_since=request.overdue_since,
-                days_overdue=selectors.days_overdue(request, today=today),
+                request_id=request["id"],
+                county_name=request["county__name"],
+                county_fips=request["county__fips"],
+                state=request["county__state"],
+                issued_on=request["issued_on"],
+                due_on=request["due_on"],
+                status=request["status"],
+                overdue_since=overdue_since,
+                days_overdue=selectors.days_overdue(
+                    SimpleNamespace(overdue_since=overdue_since), today=today
+                ),
                 checklist=[
                     CategoryCheck(
                         category,
                         CATEGORY_LABELS.get(category, category),
                         "*" in provided or category in provided,
                     )
-                    for category in request.data_sought
+                    for category in request["data_sought"]
                 ],
-                first_response_on=request.first_response_on,
-                first_answer_on=request.first_answer_on,
+                first_response_on=request["first_response_on"],
+                first_answer_on=request["first_answer_on"],
                 answered_by_due_date=answered_by_due_date(
-                    request.first_answer_on, request.due_on, today
+                    request["first_answer_on"], request["due_on"], today
                 ),
-                declined=request.declined_responses > 0,
-                rung_kind=request.rung_kind,
-                rung_status=request.rung_status,
-                rung_due_on=request.rung_due_on,
-                sources=len(cited.get(request.pk, ())),
+                declined=request["declined_responses"] > 0,
+                rung_kind=request["rung_kind"],
+                rung_status=request["rung_status"],
+                rung_due_on=request["rung_due_on"],
+                sources=len(cited.get(request["id"], ())),
             )
         )
     return rows

@@ -19,6 +19,7 @@ from requests_tracker.models import Campaign
 from requests_tracker.selectors import campaigns as campaign_selectors
 from requests_tracker.selectors.campaigns import ComparisonRow
 from requests_tracker.selectors.maps import MAP_CATEGORIES, map_category
+from requests_tracker.web import keyset
 from requests_tracker.web.sorting import Column, Sort, read_sort
 
 DEFAULT_SORT = "county"
@@ -112,11 +113,21 @@ def comparison_sort(params: Mapping[str, str]) -> Sort:
 
 
 def comparison_context(
-    campaign: Campaign, *, today: dt.date, sort: Sort, reader: Any
+    campaign: Campaign,
+    *,
+    today: dt.date,
+    sort: Sort,
+    reader: Any,
+    cursor: str | None = None,
+    per_page: int = 100,
 ) -> dict[str, Any]:
-    """The comparison rows in the order asked for, the figures, the two charts, the sort links.
+    """One page of the comparison rows in the order asked for (the page `cursor` points at,
+    else the first: web/keyset.py, BadCursor for a damaged one), and the figures and charts of
+    all the campaign's counties.
 
-    Eight queries whatever the number of counties (rows, figures, status history)."""
+    Eight queries whatever the number of counties (rows, figures, status history). A campaign
+    reaches each county once, so its rows (a few thousand at most, read as plain values) are
+    all read for the figures and sorted in Python, by any column; only a page is drawn."""
     rows = campaign_selectors.comparison_rows(campaign, today=today, reader=reader)
     figures = campaign_selectors.campaign_figures(campaign, rows, today=today)
     history = campaign_selectors.status_history(campaign, rows, today=today)
@@ -130,8 +141,16 @@ def comparison_context(
     series = [(key, label, maps.FILLS[key]) for key, label in MAP_CATEGORIES if key != "none"]
     days = [row.days_to_first_response for row in rows if row.days_to_first_response is not None]
     ordered = campaign_selectors.sorted_rows(rows, key=sort.key, descending=sort.descending)
+    page = keyset.list_page(
+        ordered,
+        cursor,
+        per_page=per_page,
+        order=[sort.key, "desc" if sort.descending else "asc"],
+        key=lambda row: row.request_id,
+    )
     return {
-        "comparison": ordered,
+        "comparison": page.object_list,
+        "comparison_page": page,
         "comparison_sort": sort,
         "figures": figures,
         "definitions": FIGURE_DEFINITIONS,

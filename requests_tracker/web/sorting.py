@@ -7,7 +7,8 @@ default used instead: never a 500. A page with two sortable tables gives each a 
 (`overdue_sort=`, `overdue_order=`), so sorting one leaves the other alone.
 
 Headings are links to the same page with every other parameter kept (filters, the search) and
-the page number dropped (sorted differently, page 3 holds other rows); the sorted column carries
+the page number or cursor dropped (sorted differently, page 3 holds other rows, and a cursor is
+made for one order); the sorted column carries
 `aria-sort` and an arrow, and its link reverses the direction. Pagination links keep the sort
 (`{% querystring %}` keeps every parameter) and so do CSV links, built with `Sort.params`.
 """
@@ -122,7 +123,7 @@ class Sort:
 
     def _href(self, params: QueryDict | Mapping[str, str], key: str, descending: bool) -> str:
         query = _as_query_dict(params)
-        for name in ("page", f"{self.prefix}page"):
+        for name in ("page", f"{self.prefix}page", "cursor", f"{self.prefix}cursor"):
             query.pop(name, None)
         query[self.sort_param] = key
         query[self.order_param] = DESCENDING if descending else ASCENDING

@@ -25,7 +25,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,9 +32,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from requests_tracker import dataset, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
-from requests_tracker.models import DataRequest
+from requests_tracker.models import County, DataRequest
 from requests_tracker.selectors import documents, history, search
-from requests_tracker.web import tables
+from requests_tracker.selectors.lists import request_rows
+from requests_tracker.web import keyset, tables
 from requests_tracker.web.comparison import comparison_context, comparison_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
@@ -51,6 +51,9 @@ from requests_tracker.web.watches import feed_url, follow_context
 View = Callable[..., HttpResponse]
 
 REQUESTS_PER_PAGE = 50
+REQUESTS_COUNT_CAP = 1000
+"""/requests/ counts its matches up to here, then says "more than 1,000"."""
+CAMPAIGN_ROWS_PER_PAGE = 100
 COUNTIES_PER_PAGE = 100
 DASHBOARD_OVERDUE_ROWS = 20
 DASHBOARD_ACTIVITY_ROWS = 20
@@ -114,6 +117,13 @@ def _with_days_overdue(requests: Iterable[DataRequest], today: dt.date) -> list[
         kind = getattr(row, "latest_response_kind", None)
         row.latest_response_label = RESPONSE_KIND_LABELS.get(kind, kind) if kind else ""
     return rows
+
+
+def _count_label(count: int, cap: int, noun: str) -> str:
+    """ "12 requests", or "More than 1,000 requests" for a count stopped past its cap."""
+    if count > cap:
+        return f"More than {cap:,} {noun}s"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _status_rows(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -180,7 +190,11 @@ def county_list(request: HttpRequest) -> HttpResponse:
     counties = form.filter(selectors.county_tallies())
     first = [f"-{search.RANK}"] if searching and not sort.chosen else []
     counties = counties.order_by(*first, *sort.order_by("state", "name", "id"))
-    page = Paginator(counties, COUNTIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted on the county table alone (3,234 rows at most), not over the tallies' join of
+    # every request.
+    page = keyset.CountedPaginator(
+        counties, COUNTIES_PER_PAGE, count_of=form.filter(County.objects.all())
+    ).get_page(request.GET.get("page"))
     for county in page:
         county.status_rows = [
             row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
@@ -230,35 +244,65 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
 @reader_required
 def request_list(request: HttpRequest) -> HttpResponse:
     """Requests, filtered and searched with the API's RequestFilter; newest letter first, a
-    search's best match first, or sorted by a column heading."""
+    search's best match first, or sorted by a column heading.
+
+    Paged by cursor (web/keyset.py) on the order shown, which always ends with the id: the
+    newest letter first is (-issued_on, -id), a column is (its key, id), a search (-rank, then
+    the newest first). The count stops at REQUESTS_COUNT_CAP ("more than 1,000"). A damaged
+    cursor shows the first page with a message (400)."""
     form = RequestFilterForm(request.GET or None)
     searching = bool(form.api_filters().get("q"))
     sort = tables.request_sort(request.GET, default="" if searching else "issued_on")
-    requests = selectors.data_requests().order_by("-issued_on", "county__state", "county__name")
+    requests = request_rows().order_by("-issued_on", "-id")
     ordering = tables.api_ordering(sort) if sort.chosen else ""
     requests = form.filter(requests, request=request, ordering=ordering)
-    page = Paginator(requests, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    status, cursor_error = 200, ""
+    try:
+        page = keyset.queryset_page(requests, request.GET.get("cursor"), per_page=REQUESTS_PER_PAGE)
+    except keyset.BadCursor:
+        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
+        page = keyset.queryset_page(requests, None, per_page=REQUESTS_PER_PAGE)
     page.object_list = _with_days_overdue(page.object_list, services.local_today())
+    count = keyset.capped_count(requests, REQUESTS_COUNT_CAP)
     return _page(
         request,
         "tracker/request_list.html",
         {
             "form": form,
             "page": page,
+            "count_label": _count_label(count, REQUESTS_COUNT_CAP, "request"),
+            "cursor_error": cursor_error,
             "sort": sort,
             "headings": sort.headings(request.GET),
             "searching": searching,
             "csv_url": tables.requests_csv_url(form.api_filters(), ordering),
         },
+        status=status,
     )
 
 
 @require_safe
 @reader_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign, its figures and charts (over all its counties), and its counties side by
+    side, CAMPAIGN_ROWS_PER_PAGE at a time (web/comparison.py)."""
     campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
     sort = comparison_sort(request.GET)
     today = services.local_today()
+    status, cursor_error = 200, ""
+    arguments = {"today": today, "sort": sort, "reader": request.user}
+    try:
+        comparison = comparison_context(
+            campaign,
+            **arguments,
+            cursor=request.GET.get("cursor"),
+            per_page=CAMPAIGN_ROWS_PER_PAGE,
+        )
+    except keyset.BadCursor:
+        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
+        comparison = comparison_context(
+            campaign, **arguments, cursor=None, per_page=CAMPAIGN_ROWS_PER_PAGE
+        )
     return _page(
         request,
         "tracker/campaign_detail.html",
@@ -269,9 +313,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 row for row in _status_rows(selectors.status_counts_of(campaign)) if row[2]
             ],
             "sort_headings": sort.headings(request.GET),
-            **comparison_context(campaign, today=today, sort=sort, reader=request.user),
+            "cursor_error": cursor_error,
+            **comparison,
             **follow_context(request, "campaign", campaign),
         },
+        status=status,
     )
 
 
