@@ -11,6 +11,8 @@ request, the "days overdue" order).
    `requests_tracker_compact_tallies()` folds the rows of each bucket that has several into one, and
    `requests_tracker_recount_tallies()` rebuilds every tally from the requests; both are
    defined here from the same bucket definitions as the triggers. The tallies are filled here.
+   Two views add up each county's and each campaign's tally rows into one row (by status, total,
+   open, overdue) for the pages to join.
    Nothing happens on other databases: off PostgreSQL, pages count the requests table.
 """
 
@@ -98,6 +100,35 @@ def _compact():
     ]
 
 
+STATUSES = (
+    "awaiting", "acknowledged", "extended", "partial", "complied", "declined", "escalated", "closed"
+)
+OPEN_STATUSES = ("awaiting", "acknowledged", "extended", "partial", "escalated")
+VIEWS = {
+    # view: (the tally it adds up, its key)
+    "requests_tracker_countycounts": ("requests_tracker_countytally", "county_id"),
+    "requests_tracker_campaigncounts": ("requests_tracker_campaigntally", "campaign_id"),
+}
+
+
+def _view(name, table, key):
+    def total(condition=None):
+        where = f" FILTER (WHERE {condition})" if condition else ""
+        return f"COALESCE(sum(n){where}, 0)::integer"
+
+    open_statuses = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+    columns = [f"{total(f'status = {chr(39)}{status}{chr(39)}')} AS {status}" for status in STATUSES]
+    columns += [
+        f"{total()} AS total",
+        f"{total(f'status IN ({open_statuses})')} AS open",
+        f"{total('overdue')} AS overdue",
+    ]
+    return (
+        f"CREATE VIEW {name} AS SELECT {key}, {', '.join(columns)} FROM {table} "
+        f"WHERE {key} IS NOT NULL GROUP BY {key}"
+    )
+
+
 def _function(name, statements, returns="void", result=""):
     body = ";\n    ".join(statements)
     return (
@@ -135,11 +166,13 @@ def forwards_sql():
         ),
         "SELECT requests_tracker_recount_tallies()",
     ]
+    statements += [_view(name, table, key) for name, (table, key) in VIEWS.items()]
     return statements
 
 
 def backwards_sql():
-    statements = [
+    statements = [f"DROP VIEW {name}" for name in VIEWS]
+    statements += [
         f"DROP TRIGGER tally_{event.lower()} ON requests_tracker_datarequest" for event in CHANGED
     ]
     names = [f"requests_tracker_tally_{event.lower()}" for event in CHANGED]
@@ -244,6 +277,42 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='datarequest',
             index=models.Index(django.db.models.functions.comparison.Coalesce('overdue_since', models.Value(datetime.date(9999, 12, 31)), output_field=models.DateField()), models.F('id'), name='request_overdue_rank'),
+        ),
+        migrations.CreateModel(
+            name='CampaignCounts',
+            fields=[
+                ('awaiting', models.IntegerField()),
+                ('acknowledged', models.IntegerField()),
+                ('extended', models.IntegerField()),
+                ('partial', models.IntegerField()),
+                ('complied', models.IntegerField()),
+                ('declined', models.IntegerField()),
+                ('escalated', models.IntegerField()),
+                ('closed', models.IntegerField()),
+                ('total', models.IntegerField()),
+                ('open', models.IntegerField()),
+                ('overdue', models.IntegerField()),
+                ('campaign', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='counts', serialize=False, to='requests_tracker.campaign')),
+            ],
+            options={'db_table': 'requests_tracker_campaigncounts', 'managed': False},
+        ),
+        migrations.CreateModel(
+            name='CountyCounts',
+            fields=[
+                ('awaiting', models.IntegerField()),
+                ('acknowledged', models.IntegerField()),
+                ('extended', models.IntegerField()),
+                ('partial', models.IntegerField()),
+                ('complied', models.IntegerField()),
+                ('declined', models.IntegerField()),
+                ('escalated', models.IntegerField()),
+                ('closed', models.IntegerField()),
+                ('total', models.IntegerField()),
+                ('open', models.IntegerField()),
+                ('overdue', models.IntegerField()),
+                ('county', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='counts', serialize=False, to='requests_tracker.county')),
+            ],
+            options={'db_table': 'requests_tracker_countycounts', 'managed': False},
         ),
         migrations.RunPython(_first_dates, migrations.RunPython.noop, elidable=False),
         migrations.RunPython(_run(forwards_sql), _run(backwards_sql), elidable=False),

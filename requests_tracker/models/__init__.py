@@ -46,7 +46,9 @@ from requests_tracker.models.sources import (
     about_sensitive_source,
 )
 from requests_tracker.models.tallies import (
+    CampaignCounts,
     CampaignTally,
+    CountyCounts,
     CountyTally,
     DeadlineTally,
     FirstResponseTally,
@@ -62,9 +64,11 @@ __all__ = [
     "ActivityVerb",
     "Agency",
     "Campaign",
+    "CampaignCounts",
     "CampaignTally",
     "Correction",
     "County",
+    "CountyCounts",
     "CountyTally",
     "DataCategory",
     "DataRequest",

@@ -86,3 +86,58 @@ class DeadlineTally(models.Model):
 
     def __str__(self) -> str:
         return f"due {self.due_on}, on time {self.on_time}: {self.n:+d}"
+
+
+class Counts(models.Model):
+    """A county's or a campaign's requests added up from its tally rows: a database view
+    (PostgreSQL), one row per county or campaign, so pages join a few thousand narrow rows
+    instead of aggregating their tally rows beside every column of the county."""
+
+    awaiting = models.IntegerField()
+    acknowledged = models.IntegerField()
+    extended = models.IntegerField()
+    partial = models.IntegerField()
+    complied = models.IntegerField()
+    declined = models.IntegerField()
+    escalated = models.IntegerField()
+    closed = models.IntegerField()
+    total = models.IntegerField()
+    open = models.IntegerField()
+    overdue = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class CountyCounts(Counts):
+    county = models.OneToOneField(
+        County,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="counts",
+    )
+
+    class Meta:
+        managed = False
+        db_table = "requests_tracker_countycounts"
+
+    def __str__(self) -> str:
+        return f"county {self.county_id}: {self.total} requests"
+
+
+class CampaignCounts(Counts):
+    campaign = models.OneToOneField(
+        Campaign,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="counts",
+    )
+
+    class Meta:
+        managed = False
+        db_table = "requests_tracker_campaigncounts"
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id}: {self.total} requests"
