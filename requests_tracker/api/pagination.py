@@ -102,7 +102,7 @@ class KeysetPagination(pagination.BasePagination):
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
-    ) -> list[Model]:
+    ) -> list[Model] | list[dict[str, Any]]:
         self.request = request
         self.page_size = page_size_from(
             request, self.page_size_query_param, api_settings.PAGE_SIZE or 50
@@ -114,9 +114,12 @@ class KeysetPagination(pagination.BasePagination):
         rows = list(queryset[: self.page_size + 1])
         self.has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
-        self.next_position = (
-            tuple(getattr(rows[-1], name) for name, _ in self.ordering) if rows else position
-        )
+        self.next_position = position
+        if rows:
+            last = rows[-1]
+            # Rows are model instances, or dicts from `.values()` (the request list).
+            value_of = last.__getitem__ if isinstance(last, dict) else last.__getattribute__
+            self.next_position = tuple(value_of(name) for name, _ in self.ordering)
         return rows
 
     def get_next_link(self) -> str | None:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from requests_tracker import selectors, services
+from requests_tracker import permissions, selectors, services
 from requests_tracker.api.serializers.common import (
     AgencyBriefSerializer,
     CampaignBriefSerializer,
@@ -28,6 +36,7 @@ from requests_tracker.models import (
     Response,
     ResponseKind,
 )
+from requests_tracker.selectors import documents
 
 MAX_DUE_DAYS = 3650
 MAX_CAMPAIGN_COUNTIES = 4000
@@ -269,3 +278,141 @@ class CampaignUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = Campaign
         fields = services.in_model_order(Campaign, services.CAMPAIGN_EDITABLE_FIELDS)
+
+
+# --- The request list, without the serializer machinery ------------------------------------
+
+
+class _CitedSource:
+    # A cited source as documents.sources_shown_to reads it (pk, sensitive), with its row.
+    __slots__ = ("pk", "row", "sensitive")
+
+    def __init__(self, pk: int, sensitive: bool, row: dict[str, Any]) -> None:
+        self.pk = pk
+        self.sensitive = sensitive
+        self.row = row
+
+
+def _date(value: dt.date | None, zone: Any = None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment(value: dt.datetime | None, zone: Any) -> str | None:
+    # As DRF's DateTimeField writes it: in the current time zone, UTC as "Z".
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _as_is(value: Any, zone: Any) -> Any:
+    return value
+
+
+def _writer_of(field: serializers.Field) -> Callable[[Any, Any], Any]:
+    if isinstance(field, serializers.DateTimeField):
+        return _moment
+    if isinstance(field, serializers.DateField):
+        return _date
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.JSONField):
+        return _as_is
+    if isinstance(field, serializers.IntegerField):
+        return _as_is
+    raise ImproperlyConfigured(f"No plain writer for {type(field).__name__}.")
+
+
+SOURCE_COLUMNS = [name for name in SourceBriefSerializer.Meta.fields if name != "withheld"]
+
+
+class DataRequestRows:
+    """A page of requests exactly as DataRequestSerializer shows it, built from `.values()`.
+
+    The list is the API's busiest read, and model instances and DRF's per-field machinery cost
+    several times its SQL. This reads only the columns a row shows and writes the same dicts,
+    field for field and in the serializer's order, for the reader's role (the serializer decides
+    which fields a role sees, once per role, and still describes the row in the schema); the
+    page's cited sources come in one more query, shown as documents.sources_shown_to says.
+    tests/api/test_request_list_rows.py compares the two for every role.
+    """
+
+    _plans: ClassVar[dict[tuple[bool, bool], tuple[list[str], list[tuple[str, Any]]]]] = {}
+
+    def __init__(self, *, reader: Any, today: dt.date) -> None:
+        self.reader = reader
+        self.today = today
+        key = (permissions.can_see_internal(reader), permissions.can_see_sensitive(reader))
+        if key not in self._plans:
+            self._plans[key] = self._plan(reader)
+        self.columns, self.cells = self._plans[key]
+
+    @staticmethod
+    def _plan(reader: Any) -> tuple[list[str], list[tuple[str, Any]]]:
+        """(the columns to read, [(field name, how to write it)]) for a reader of this role."""
+        context = {"request": SimpleNamespace(user=reader)}
+        columns: list[str] = ["id", "overdue_since"]
+        cells: list[tuple[str, Any]] = []
+        for name, field in DataRequestSerializer(context=context).fields.items():
+            if name in ("sources", "unsourced", "days_overdue"):
+                cells.append((name, name))
+            elif isinstance(field, serializers.ModelSerializer):
+                parts = [(sub, f"{field.source}__{sub}") for sub in field.Meta.fields]
+                columns += [f"{field.source}_id", *(column for _, column in parts)]
+                cells.append((name, ("brief", f"{field.source}_id", parts)))
+            else:
+                column = field.source.replace(".", "__")
+                columns.append(column)
+                cells.append((name, (_writer_of(field), column)))
+        return list(dict.fromkeys(columns)), cells
+
+    def select(self, queryset: QuerySet[DataRequest]) -> QuerySet:
+        """The filtered, ordered requests as rows of the columns shown (and of the ordering's,
+        which keyset cursors read)."""
+        ordering = [term.lstrip("-") for term in queryset.query.order_by if isinstance(term, str)]
+        return queryset.prefetch_related(None).values(*dict.fromkeys([*self.columns, *ordering]))
+
+    def represent(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        cited = self._sources([row["id"] for row in rows])
+        zone = timezone.get_current_timezone()
+        return [self._row(row, cited.get(row["id"], []), zone) for row in rows]
+
+    def _sources(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        if not ids:
+            return {}
+        through = DataRequest.sources.through.objects.filter(datarequest_id__in=ids)
+        found: dict[int, list[_CitedSource]] = {}
+        for request_id, sensitive, *values in through.order_by("source_id").values_list(
+            "datarequest_id", "source__sensitive", *(f"source__{c}" for c in SOURCE_COLUMNS)
+        ):
+            row = dict(zip(SOURCE_COLUMNS, values, strict=True))
+            row["published_on"] = _date(row["published_on"])
+            row["withheld"] = False
+            found.setdefault(request_id, []).append(_CitedSource(row["id"], sensitive, row))
+        return {
+            request_id: [
+                source.row
+                if isinstance(source, _CitedSource)
+                else {name: getattr(source, name) for name in SourceBriefSerializer.Meta.fields}
+                for source in documents.sources_shown_to(sources, self.reader)
+            ]
+            for request_id, sources in found.items()
+        }
+
+    def _row(self, row: dict[str, Any], sources: list[dict[str, Any]], zone: Any) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        for name, how in self.cells:
+            if how == "sources":
+                shown[name] = sources
+            elif how == "unsourced":
+                shown[name] = not sources
+            elif how == "days_overdue":
+                record = SimpleNamespace(overdue_since=row["overdue_since"])
+                shown[name] = selectors.days_overdue(record, today=self.today)
+            elif how[0] == "brief":
+                _, key, parts = how
+                shown[name] = (
+                    None if row[key] is None else {sub: row[column] for sub, column in parts}
+                )
+            else:
+                write, column = how
+                shown[name] = write(row[column], zone)
+        return shown

@@ -19,7 +19,6 @@ from django.http import StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -28,7 +27,7 @@ from requests_tracker import services
 from requests_tracker.api.errors import PreconditionFailed
 from requests_tracker.api.pagination import PageNumberPagination
 from requests_tracker.api.parsers import BoundedJSONParser
-from requests_tracker.api.renderers import CSVRenderer
+from requests_tracker.api.renderers import CSVRenderer, OrjsonRenderer
 from requests_tracker.csv_export import csv_lines
 
 CSV_CHUNK_ROWS = 500
@@ -60,7 +59,7 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     `serializer_class` (reading), `write_serializers` (by action) and implement
     `perform_service_*` for the writes they allow."""
 
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    renderer_classes = [OrjsonRenderer, CSVRenderer]
     parser_classes = [BoundedJSONParser]
     filter_backends = [DjangoFilterBackend]
     pagination_class = PageNumberPagination
@@ -76,7 +75,7 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     def get_renderers(self) -> list[Any]:
         if getattr(self, "action", None) == "list":
             return super().get_renderers()
-        return [JSONRenderer()]
+        return [OrjsonRenderer()]
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()
@@ -92,8 +91,8 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     def handle_exception(self, exc: Exception) -> Response:
         # Errors are JSON even when the client asked for CSV.
         if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
-            self.request.accepted_renderer = JSONRenderer()
-            self.request.accepted_media_type = JSONRenderer.media_type
+            self.request.accepted_renderer = OrjsonRenderer()
+            self.request.accepted_media_type = OrjsonRenderer.media_type
         return super().handle_exception(exc)
 
     def read_back(self, instance: Model) -> Model:

@@ -8,13 +8,13 @@ from django.db.models import Model, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_tracker import permissions, selectors, services
 from requests_tracker.api import filters, schema, serializers
 from requests_tracker.api.pagination import ActivityFeedPagination
+from requests_tracker.api.renderers import OrjsonRenderer
 from requests_tracker.api.views.base import (
     CreateAction,
     DestroyAction,
@@ -74,7 +74,7 @@ class StatsView(PrivateAnswers, generics.GenericAPIView):
     """Counts by status, state and campaign; overdue; median days from issue to first
     response; share of requests answered by the due date. Takes the filters of requests/."""
 
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [OrjsonRenderer]
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.RequestFilter
     serializer_class = serializers.StatsSerializer

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from rest_framework.request import Request
 
 from requests_tracker import permissions, selectors, services
 from requests_tracker.api import filters, schema, serializers
 from requests_tracker.api.pagination import KeysetPagination
+from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.api.views.base import (
     CreateAction,
     DestroyAction,
@@ -143,6 +145,15 @@ class DataRequestViewSet(
 
     def base_queryset(self) -> QuerySet:
         return selectors.data_requests(with_timeline=self.action != "list")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        # JSON pages are written from plain rows (serializers.DataRequestRows: the same fields);
+        # CSV goes the common way.
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            return super().list(request, *args, **kwargs)
+        rows = serializers.DataRequestRows(reader=request.user, today=services.local_today())
+        page = self.paginate_queryset(rows.select(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(rows.represent(page))
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         return services.issue_request(actor=self.actor(), **data)
