@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
 
 from requests_tracker import permissions, selectors, services
-from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api import exports, filters, schema, serializers
 from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.views.base import (
+    CSV_CHUNK_ROWS,
     CreateAction,
     DestroyAction,
     ListAction,
@@ -143,6 +145,15 @@ class DataRequestViewSet(
 
     def base_queryset(self) -> QuerySet:
         return selectors.data_requests(with_timeline=self.action != "list")
+
+    def csv_rows(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
+        return exports.request_rows(
+            queryset,
+            serializer=self.csv_serializer(),
+            reader=self.request.user,
+            today=services.local_today(),
+            chunk_size=CSV_CHUNK_ROWS,
+        )
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         return services.issue_request(actor=self.actor(), **data)
