@@ -4,7 +4,7 @@ For each size, in one run on PostgreSQL:
 1. a database `bench_<N>` seeded with `manage.py seed_bench --requests N` (reused when it already
    holds that N, that seed and the current migrations; `--reseed` forces a fresh one);
 2. the app (config.wsgi) and the floor (bench/floor.py) each served by gunicorn with the same
-   settings (2 sync workers, 30 s timeout) on 127.0.0.1, signed in as a viewer;
+   settings (2 sync workers, 300 s timeout) on 127.0.0.1, signed in as a viewer;
 3. every endpoint in bench/endpoints.py requested once (it must answer 200; an optional one that
    answers 404 is skipped with a note) and counted in SQL statements, then driven by wrk at 1, 10
    and 50 clients, `--repeats` times in rotation; reported per point: the median over repeats of
@@ -42,7 +42,7 @@ import psycopg
 
 from bench import report
 from bench.endpoints import ENDPOINTS
-from bench.servers import ROOT, Server, get, run_with_peak_rss, wrk
+from bench.servers import GUNICORN_TIMEOUT, ROOT, Server, get, run_with_peak_rss, wrk
 
 DEFAULT_SIZES = [10_000, 100_000, 1_000_000]
 DEFAULT_CLIENTS = [1, 10, 50]
@@ -340,7 +340,7 @@ def describe(options: Options) -> dict[str, Any]:
         "python": platform.python_version(),
         "postgresql": _version(["psql", "--version"]),
         "wrk": _version(["wrk", "--version"]),
-        "gunicorn": "2 sync workers, timeout 30 s, one per server (app and floor)",
+        "gunicorn": f"2 sync workers, timeout {GUNICORN_TIMEOUT} s, one per server (app and floor)",
         "repeats": options.repeats,
         "clients": options.clients,
         "seconds": options.seconds,

@@ -2,7 +2,12 @@
 `gunicorn config.wsgi:application -c config/gunicorn_conf.py`.
 
 From the environment: GUNICORN_BIND (default 0.0.0.0:8000), WEB_CONCURRENCY (workers, default 3),
-GUNICORN_TIMEOUT (seconds a request may take, default 30). Access log on stdout.
+GUNICORN_TIMEOUT (seconds a request may take, default 300). Access log on stdout.
+
+The timeout is sized for the longest request the app serves: a CSV export of every request at
+national scale (1,000,000 rows, about 170 s on a busy two-core machine; docs/operations.md). A
+worker still busy past it is killed, and a client reading an export sees a broken body and
+fewer rows than the export's X-Row-Count (docs/api.md), never a complete-looking file.
 
 gunicorn names itself in a `Server: gunicorn` header on every answer and has no setting to stop
 it; telling every visitor which server (and so which advisories) to try is of no use to anyone
@@ -18,7 +23,7 @@ from gunicorn.http import wsgi
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
 accesslog = "-"
 # gunicorn 25+ opens a management socket (reload, resize, stop) in the user's home: nothing here
 # uses it, and several instances on one host would share one path.

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
 from rest_framework.request import Request
 
 from requests_tracker import permissions, selectors, services
-from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api import exports, filters, schema, serializers
 from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.api.views.base import (
+    CSV_CHUNK_ROWS,
     CreateAction,
     DestroyAction,
     ListAction,
@@ -154,6 +156,15 @@ class DataRequestViewSet(
         rows = serializers.DataRequestRows(reader=request.user, today=services.local_today())
         page = self.paginate_queryset(rows.select(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(rows.represent(page))
+
+    def csv_rows(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
+        return exports.request_rows(
+            queryset,
+            serializer=self.csv_serializer(),
+            reader=self.request.user,
+            today=services.local_today(),
+            chunk_size=CSV_CHUNK_ROWS,
+        )
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         return services.issue_request(actor=self.actor(), **data)
