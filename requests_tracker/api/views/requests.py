@@ -160,7 +160,6 @@ class DataRequestViewSet(
     def csv_rows(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
         return exports.request_rows(
             queryset,
-            serializer=self.csv_serializer(),
             reader=self.request.user,
             today=services.local_today(),
             chunk_size=CSV_CHUNK_ROWS,
