@@ -1,6 +1,6 @@
 """Counts that do not grow with history (requests_tracker/models/tallies.py says what each
-holds), each request's first answer dates, and three indexes (newest first, a county's latest
-request, the "days overdue" order).
+holds), each request's first answer dates, and four indexes (newest first, newest first within a
+status, a county's latest request, the "days overdue" order).
 
 1. `first_response_on` and `first_answer_on` on every request (kept by the services from then
    on, services/status.py), filled here from the responses on file.
@@ -269,6 +269,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='datarequest',
             index=models.Index(fields=['-issued_on', '-id'], name='request_newest_first'),
+        ),
+        migrations.AddIndex(
+            model_name='datarequest',
+            index=models.Index(fields=['status', '-issued_on', '-id'], name='request_status_newest'),
         ),
         migrations.AddIndex(
             model_name='datarequest',

@@ -136,6 +136,9 @@ class DataRequest(TimeStamped):
             models.Index(fields=["updated_at", "id"]),
             # Newest first (lists and pages of requests), without sorting a day's requests.
             models.Index(fields=["-issued_on", "-id"], name="request_newest_first"),
+            # The same within a status (the API list filtered by status, a state's counties
+            # checked as the index is walked), so a page does not sort every match.
+            models.Index(fields=["status", "-issued_on", "-id"], name="request_status_newest"),
             # A county's latest request (the map), without reading its history.
             models.Index(fields=["county", "-issued_on", "-id"], name="request_county_latest"),
             # "Days overdue" order (the dashboard's overdue list, any sorted list) without sorting
