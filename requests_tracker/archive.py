@@ -129,7 +129,8 @@ def archived_tables() -> list[ArchivedTable]:
     user_model = get_user_model()
     tables = [_table(user_model), _user_groups()]
     for model in apps.get_app_config(APP).get_models(include_auto_created=True):
-        if model._meta.label not in LEFT_OUT_MODELS:
+        # Views (unmanaged models) hold nothing of their own.
+        if model._meta.managed and model._meta.label not in LEFT_OUT_MODELS:
             tables.append(_table(model))
     return tables
 
