@@ -31,7 +31,7 @@ from requests_tracker.models import (
     ResponseKind,
 )
 from requests_tracker.selectors import maps
-from tests.factories import AgencyFactory, CountyFactory
+from tests.factories import AgencyFactory, CountyFactory, make_request
 
 START = dt.date(2025, 7, 1)
 LATER = dt.date(2026, 6, 30)
@@ -267,15 +267,7 @@ def test_tallies_equal_a_full_recount_after_any_sequence_of_writes(
 @pytest.mark.django_db
 def test_a_recount_rebuilds_tallies_lost_below_the_triggers(postgresql) -> None:
     county = CountyFactory()
-    request = services.issue_request(
-        county=county,
-        issuing_agency=AgencyFactory(),
-        issued_on=START,
-        due_basis="calendar_days",
-        due_days=30,
-        data_sought=SOUGHT,
-        today=START,
-    )
+    request = make_request(county=county, issued_on=START, due_days=30)
     services.log_response(
         data_request=request, kind=ResponseKind.DECLINED, received_on=START, today=START
     )
@@ -291,20 +283,10 @@ def test_a_recount_rebuilds_tallies_lost_below_the_triggers(postgresql) -> None:
 
 
 @pytest.mark.django_db
-def test_the_stats_endpoint_reads_the_same_numbers_with_and_without_tallies(
-    postgresql, client, django_user_model
-) -> None:
+def test_stats_read_the_same_numbers_with_and_without_tallies(postgresql) -> None:
     """Unfiltered stats come from the tallies; any filter counts the requests: both agree."""
     county = CountyFactory()
-    request = services.issue_request(
-        county=county,
-        issuing_agency=AgencyFactory(),
-        issued_on=START,
-        due_basis="calendar_days",
-        due_days=10,
-        data_sought=SOUGHT,
-        today=START,
-    )
+    request = make_request(county=county, issued_on=START, due_days=10)
     services.log_response(
         data_request=request,
         kind=ResponseKind.ACKNOWLEDGED,

@@ -108,6 +108,9 @@ class Counts(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}: {self.total} requests"
+
 
 class CountyCounts(Counts):
     county = models.OneToOneField(
@@ -122,9 +125,6 @@ class CountyCounts(Counts):
         managed = False
         db_table = "requests_tracker_countycounts"
 
-    def __str__(self) -> str:
-        return f"county {self.county_id}: {self.total} requests"
-
 
 class CampaignCounts(Counts):
     campaign = models.OneToOneField(
@@ -138,6 +138,3 @@ class CampaignCounts(Counts):
     class Meta:
         managed = False
         db_table = "requests_tracker_campaigncounts"
-
-    def __str__(self) -> str:
-        return f"campaign {self.campaign_id}: {self.total} requests"
