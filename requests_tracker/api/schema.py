@@ -183,7 +183,8 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             for parameter in parameters:
                 if parameter.get("in") == "query":
                     exact_query_parameter(parameter)
-            if method == "get" and is_detail:
+            # A record, or a page of a list (the lists are the operations that offer CSV).
+            if method == "get" and (is_detail or "text/csv" in content):
                 parameters.append(
                     {
                         "name": "If-None-Match",
