@@ -141,7 +141,8 @@ def seed(*, requests: int, seed: int) -> SeedResult:
         tallies.compact()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for table in writer.tables_written:
+            # The counties too: loaded just before, and joined by every list filtered by state.
+            for table in [*writer.tables_written, County._meta.db_table]:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
             # The compaction left the per-chunk rows dead: reclaim them where a VACUUM may run.
             analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
