@@ -23,25 +23,33 @@ from requests_tracker.models.places import County
 from requests_tracker.models.requests import Campaign
 
 
-class CountyTally(models.Model):
-    """Requests of a county with a status, flagged overdue or not."""
+class StatusTally(models.Model):
+    """Requests with a status, flagged overdue or not, of whatever the subclass counts for."""
 
-    county = models.ForeignKey(
-        County, on_delete=models.DO_NOTHING, db_constraint=False, related_name="tallies"
-    )
     status = models.CharField(max_length=20, choices=RequestStatus.choices)
     overdue = models.BooleanField()
     n = models.IntegerField()
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name}, {self.status}, overdue {self.overdue}: {self.n:+d}"
+
+
+class CountyTally(StatusTally):
+    """Requests of a county with a status, flagged overdue or not."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.DO_NOTHING, db_constraint=False, related_name="tallies"
+    )
+
+    class Meta:
         verbose_name = "county tally"
         verbose_name_plural = "county tallies"
 
-    def __str__(self) -> str:
-        return f"county {self.county_id}, {self.status}, overdue {self.overdue}: {self.n:+d}"
 
-
-class CampaignTally(models.Model):
+class CampaignTally(StatusTally):
     """Requests of a campaign (none: requests outside any campaign) with a status, overdue or
     not."""
 
@@ -52,16 +60,10 @@ class CampaignTally(models.Model):
         db_constraint=False,
         related_name="tallies",
     )
-    status = models.CharField(max_length=20, choices=RequestStatus.choices)
-    overdue = models.BooleanField()
-    n = models.IntegerField()
 
     class Meta:
         verbose_name = "campaign tally"
         verbose_name_plural = "campaign tallies"
-
-    def __str__(self) -> str:
-        return f"campaign {self.campaign_id}, {self.status}, overdue {self.overdue}: {self.n:+d}"
 
 
 class FirstResponseTally(models.Model):
