@@ -36,4 +36,3 @@ def test_an_unchanged_page_answers_304_and_a_changed_one_200(viewer_client) -> N
     assert changed.status_code == 200
     assert changed["ETag"] != tag
     assert changed.json()["results"][0]["status"] == "declined"
-
