@@ -110,7 +110,7 @@ class KeysetPagination(pagination.BasePagination):
         self.ordering = ordering_of(queryset)
         position = self._decode(request.query_params.get(self.cursor_query_param), queryset)
         if position is not None:
-            queryset = queryset.filter(_after(self.ordering, position))
+            queryset = queryset.filter(rows_after(self.ordering, position))
         rows = list(queryset[: self.page_size + 1])
         self.has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
@@ -119,7 +119,7 @@ class KeysetPagination(pagination.BasePagination):
             last = rows[-1]
             # Rows are model instances, or dicts from `.values()` (the request list).
             value_of = last.__getitem__ if isinstance(last, dict) else last.__getattribute__
-            self.next_position = tuple(value_of(name) for name, _ in self.ordering)
+            self.next_position = tuple(value_of(term.lstrip("-")) for term in self.ordering)
         return rows
 
     def get_next_link(self) -> str | None:
@@ -176,7 +176,7 @@ class KeysetPagination(pagination.BasePagination):
 
     def _encode(self, position: Sequence[Any] | None) -> str:
         payload = {
-            "o": [("-" if descending else "") + name for name, descending in self.ordering],
+            "o": self.ordering,
             "v": None if position is None else [_jsonable(value) for value in position],
         }
         raw = json.dumps(payload, separators=(",", ":")).encode()
@@ -197,8 +197,7 @@ class KeysetPagination(pagination.BasePagination):
             raise invalid from None
         if not isinstance(payload, dict):
             raise invalid
-        names = [("-" if descending else "") + name for name, descending in self.ordering]
-        if payload.get("o") != names:
+        if payload.get("o") != self.ordering:
             raise NotFound("This cursor was made for another ordering.")
         values = payload.get("v")
         if values is None:
@@ -207,8 +206,8 @@ class KeysetPagination(pagination.BasePagination):
             raise invalid
         try:
             position = tuple(
-                _field_of(queryset, name).to_python(value)
-                for (name, _), value in zip(self.ordering, values, strict=True)
+                _field_of(queryset, term.lstrip("-")).to_python(value)
+                for term, value in zip(self.ordering, values, strict=True)
             )
             # Only cursors we made: times are aware, and sent to the database in UTC.
             return tuple(_in_utc(value) for value in position)
@@ -220,23 +219,26 @@ class ActivityFeedPagination(KeysetPagination):
     always_next = True
 
 
-def ordering_of(queryset: QuerySet) -> list[tuple[str, bool]]:
-    """[(field, descending), ...] of the queryset's explicit order_by, which must end with id."""
+def ordering_of(queryset: QuerySet) -> list[str]:
+    """The queryset's explicit order_by, names of fields or annotations ("-issued_on"), which
+    must end with the id: what keyset paging pages by (here and on the web pages)."""
     terms = [term for term in queryset.query.order_by if isinstance(term, str)]
     if not terms or len(terms) != len(queryset.query.order_by):
         raise ImproperlyConfigured("Keyset paging needs an explicit order_by of field names.")
-    ordering = [(term.lstrip("-"), term.startswith("-")) for term in terms]
-    if ordering[-1][0] not in ("id", "pk"):
+    if terms[-1].lstrip("-") not in ("id", "pk"):
         raise ImproperlyConfigured("Keyset paging needs the ordering to end with the id.")
-    return ordering
+    return terms
 
 
-def _after(ordering: list[tuple[str, bool]], position: Sequence[Any]) -> Q:
-    """Rows strictly after `position` in `ordering`: (a > x) or (a = x and b > y) or ..."""
+def rows_after(ordering: Sequence[str], position: Sequence[Any]) -> Q:
+    """Rows strictly after `position` in `ordering` (terms as in order_by): (a > x) or
+    (a = x and b > y) or ..."""
     alternatives = []
     equal = Q()
-    for (name, descending), value in zip(ordering, position, strict=True):
-        alternatives.append(equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value}))
+    for term, value in zip(ordering, position, strict=True):
+        name = term.lstrip("-")
+        lookup = "lt" if term.startswith("-") else "gt"
+        alternatives.append(equal & Q(**{f"{name}__{lookup}": value}))
         equal &= Q(**{name: value})
     return functools.reduce(operator.or_, alternatives)
 

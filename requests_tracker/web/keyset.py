@@ -18,8 +18,6 @@ Counts are capped: `capped_count` counts at most `cap + 1` matching rows, so a p
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,7 +25,9 @@ from typing import Any
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from requests_tracker.api.pagination import ordering_of, rows_after
 
 SALT = "requests_tracker.web.keyset"
 MAX_CURSOR_LENGTH = 1000
@@ -93,16 +93,6 @@ def decode(cursor: str, order: Sequence[str]) -> tuple[str, list[Any]]:
     return payload["d"], [_from_json(v) for v in payload["v"]]
 
 
-def ordering_of(queryset: QuerySet) -> list[str]:
-    """The queryset's order_by: attribute names of its rows (fields or annotations), last the id."""
-    terms = list(queryset.query.order_by)
-    if not terms or not all(isinstance(term, str) for term in terms):
-        raise ValueError("Keyset paging needs an order_by of names.")
-    if terms[-1].lstrip("-") not in ("id", "pk"):
-        raise ValueError("Keyset paging needs the ordering to end with the id.")
-    return terms
-
-
 def queryset_page(queryset: QuerySet, cursor: str | None, *, per_page: int) -> KeysetPage:
     """The page of `queryset` (ordered by names ending with the id; no value may be null) that
     `cursor` points at, or its first page; two neighbours' cursors. One query."""
@@ -116,7 +106,7 @@ def queryset_page(queryset: QuerySet, cursor: str | None, *, per_page: int) -> K
     else:
         walk = order
     if position is not None:
-        queryset = queryset.filter(_after(walk, position))
+        queryset = queryset.filter(rows_after(walk, position))
     rows = list(queryset[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -187,18 +177,6 @@ def capped_count(queryset: QuerySet, cap: int) -> int:
     """How many rows `queryset` has, counting no further than `cap + 1` (more than `cap`
     reads as cap + 1): PostgreSQL stops reading at the limit instead of counting every row."""
     return queryset.order_by().values("pk")[: cap + 1].count()
-
-
-def _after(order: Sequence[str], position: Sequence[Any]) -> Q:
-    """Rows strictly after `position` in `order`: (a > x) or (a = x and b > y) or ..."""
-    alternatives = []
-    equal = Q()
-    for term, value in zip(order, position, strict=True):
-        name = term.lstrip("-")
-        lookup = "lt" if term.startswith("-") else "gt"
-        alternatives.append(equal & Q(**{f"{name}__{lookup}": value}))
-        equal &= Q(**{name: value})
-    return functools.reduce(operator.or_, alternatives)
 
 
 def _reverse(term: str) -> str:
