@@ -132,6 +132,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # API throttle counts live in the cache: share one (Redis) across processes in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The busiest pages' tables, maps, figures and stats are kept per data version for this long at
+# most (requests_tracker/page_cache.py: every write gives the data a new version); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Counts must not take the site down with Redis: fail open, after a short wait.
     CACHES["default"]["BACKEND"] = "requests_tracker.shared_cache.FailOpenRedisCache"

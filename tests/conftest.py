@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import CountyFactory, UserFactory, make_request
 
@@ -9,6 +10,15 @@ from tests.factories import CountyFactory, UserFactory, make_request
 def fast_password_hashing(settings):
     """PBKDF2 is slow on purpose; test users need no such protection (each would cost ~0.5 s)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: pages kept per data version (page_cache) and rate
+    counts live in the cache, which outlives a test's rolled-back database."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

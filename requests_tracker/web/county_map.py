@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from requests_tracker import maps
+from requests_tracker import maps, page_cache
 from requests_tracker.models import Campaign
 from requests_tracker.selectors import maps as map_selectors
 
@@ -60,7 +60,21 @@ def map_context(
 ) -> dict[str, Any]:
     """What the map include (tracker/_county_map.html) shows for one state: the SVG, the legend,
     the table rows (narrowed by `only`, a map category), the states to switch to, the embed
-    address. Four queries whatever the number of counties and requests."""
+    address. Four queries whatever the number of counties and requests, or none while the data
+    have not changed (page_cache: the same for every reader)."""
+    return page_cache.cached(
+        "county-map",
+        state,
+        today,
+        campaign.pk if campaign else None,
+        only,
+        compute=lambda: _map_context(state=state, today=today, campaign=campaign, only=only),
+    )
+
+
+def _map_context(
+    *, state: str, today: dt.date, campaign: Campaign | None, only: str | None
+) -> dict[str, Any]:
     shape = maps.state_shape(state)
     if shape is None:
         raise Http404(f"No county shapes for {state!r}.")

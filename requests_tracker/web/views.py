@@ -30,7 +30,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_tracker import dataset, permissions, selectors, services
+from requests_tracker import dataset, page_cache, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.models import County, DataRequest
 from requests_tracker.selectors import documents, history, search
@@ -104,6 +104,9 @@ def _page(
         can_create=permissions.can_create(user),
         can_see_internal=permissions.can_see_internal(user),
         today=services.local_today(),
+        # For a page's `{% cache %}` blocks: what they show changes only with the data.
+        page_cache_seconds=settings.PAGE_CACHE_SECONDS,
+        page_key=page_cache.fragment_key(request),
     )
     return render(request, template, context, status=status)
 
@@ -190,19 +193,29 @@ def county_list(request: HttpRequest) -> HttpResponse:
     counties = form.filter(selectors.county_tallies())
     first = [f"-{search.RANK}"] if searching and not sort.chosen else []
     counties = counties.order_by(*first, *sort.order_by("state", "name", "id"))
-    # Counted on the county table alone (3,234 rows at most), not over the tallies' join of
-    # every request.
-    page = keyset.CountedPaginator(
-        counties, COUNTIES_PER_PAGE, count_of=form.filter(County.objects.all())
-    ).get_page(request.GET.get("page"))
-    for county in page:
-        county.status_rows = [
-            row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
-        ]
+
+    def county_page() -> Any:
+        """Read only when the table is not in the page cache (the template's `{% cache %}`)."""
+        # Counted on the county table alone (3,234 rows at most), not over the tallies' join of
+        # every request.
+        page = keyset.CountedPaginator(
+            counties, COUNTIES_PER_PAGE, count_of=form.filter(County.objects.all())
+        ).get_page(request.GET.get("page"))
+        for county in page:
+            county.status_rows = [
+                row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
+            ]
+        return page
+
     return _page(
         request,
         "tracker/county_list.html",
-        {"form": form, "page": page, "sort": sort, "headings": sort.headings(request.GET)},
+        {
+            "form": form,
+            "county_page": county_page,
+            "sort": sort,
+            "headings": sort.headings(request.GET),
+        },
     )
 
 
@@ -291,18 +304,24 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = services.local_today()
     status, cursor_error = 200, ""
     arguments = {"today": today, "sort": sort, "reader": request.user}
-    try:
-        comparison = comparison_context(
-            campaign,
-            **arguments,
-            cursor=request.GET.get("cursor"),
-            per_page=CAMPAIGN_ROWS_PER_PAGE,
+
+    def comparison_at(cursor: str | None) -> dict[str, Any]:
+        # The rows, figures and charts change only with the data (page_cache).
+        return page_cache.cached(
+            "campaign-comparison",
+            campaign.pk,
+            *page_cache.reader_vary(request),
+            cursor,
+            compute=lambda: comparison_context(
+                campaign, **arguments, cursor=cursor, per_page=CAMPAIGN_ROWS_PER_PAGE
+            ),
         )
+
+    try:
+        comparison = comparison_at(request.GET.get("cursor"))
     except keyset.BadCursor:
         status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
-        comparison = comparison_context(
-            campaign, **arguments, cursor=None, per_page=CAMPAIGN_ROWS_PER_PAGE
-        )
+        comparison = comparison_at(None)
     return _page(
         request,
         "tracker/campaign_detail.html",

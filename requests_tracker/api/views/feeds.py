@@ -11,7 +11,7 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from requests_tracker import permissions, selectors, services
+from requests_tracker import page_cache, permissions, selectors, services
 from requests_tracker.api import filters, schema, serializers
 from requests_tracker.api.pagination import ActivityFeedPagination
 from requests_tracker.api.renderers import OrjsonRenderer
@@ -89,11 +89,20 @@ class StatsView(PrivateAnswers, generics.GenericAPIView):
         examples=schema.STATS_EXAMPLES,
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        requests = self.filter_queryset(self.get_queryset())
-        # Over every request, the numbers come from the tallies, which do not grow with history.
-        whole = not self.filters_in_use(request)
-        stats = selectors.request_stats(None if whole else requests, today=services.local_today())
-        return Response(self.get_serializer(stats).data)
+        requests = self.filter_queryset(self.get_queryset())  # refuses bad filters first
+
+        def answer() -> dict[str, Any]:
+            # Over every request, the numbers come from the tallies, which do not grow with
+            # history.
+            whole = not self.filters_in_use(request)
+            today = services.local_today()
+            stats = selectors.request_stats(None if whole else requests, today=today)
+            return dict(self.get_serializer(stats).data)
+
+        # The same answer until the data change (page_cache).
+        return Response(
+            page_cache.cached("api-stats", *page_cache.reader_vary(request), compute=answer)
+        )
 
     def filters_in_use(self, request: Request) -> list[str]:
         """The filters that narrow the requests (an ordering narrows nothing)."""

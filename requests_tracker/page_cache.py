@@ -1,0 +1,103 @@
+"""What the busiest pages show, kept per data version: the dashboard's sections, the county
+list's table, the state maps, a campaign's figures and charts, and the stats answer.
+
+- `data_changed` is called by every write: services (through timeline.announce_on_commit), the
+  admin (each change it logs), and the commands that load data in bulk. It gives the data a new
+  version at once and again when the transaction commits, so whatever a page computed from the
+  old rows in between is filed under a version nobody asks for again.
+- `cached(name, *vary, compute=...)` answers from the cache when an entry for the name, the
+  current version, today's date (days overdue move at midnight) and `vary` (role, sort, filters)
+  exists, else computes and keeps it.
+- `fragment_key(request, *vary)` is the same key for a template's `{% cache %}` block.
+
+Every entry also expires after settings.PAGE_CACHE_SECONDS (0 turns the cache off), so a change
+made around the code above (a database shell) shows within that time. The version lives in the
+default cache: the shared Redis of production (CACHE_URL), so a write in one process reaches every
+worker; with the per-process cache of a quick local start, the worker's overdue flags reach the
+web process within PAGE_CACHE_SECONDS. While Redis is away nothing is cached and every page is
+computed afresh (shared_cache.FailOpenRedisCache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from requests_tracker import permissions
+
+VERSION_KEY = "tracker:data-version"
+KEY_PREFIX = "tracker:page"
+T = TypeVar("T")
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0))
+
+
+def data_version() -> str | None:
+    """The current version, made on first use; None while the cache cannot be reached."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed() -> None:
+    """A write was made: a new version now, and another when the transaction commits."""
+    if not _seconds():
+        return
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        callback is _bump for _, callback, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump)
+
+
+def key(name: str, *vary: Any) -> str | None:
+    """The cache key of `name` varied by `vary` under today's data version (None: no caching)."""
+    if not _seconds():
+        return None
+    version = data_version()
+    if version is None:
+        return None
+    parts = "\x1f".join(str(part) for part in (timezone.localdate(), *vary))
+    digest = hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
+    return f"{KEY_PREFIX}:{name}:{version}:{digest}"
+
+
+def cached(name: str, *vary: Any, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it gave last under the same name, version, day and `vary`."""
+    entry_key = key(name, *vary)
+    if entry_key is None:
+        return compute()
+    hit = cache.get(entry_key)
+    if hit is not None:
+        return hit
+    value = compute()
+    cache.set(entry_key, value, timeout=_seconds())
+    return value
+
+
+def reader_vary(request: Any) -> tuple[str, str]:
+    """What a page's content depends on besides the data: the reader's role and the query."""
+    return (permissions.role_of(request.user) or "anonymous", request.GET.urlencode())
+
+
+def fragment_key(request: Any, *vary: Iterable[Any] | Any) -> str:
+    """The vary-on value of a template `{% cache %}` block: version, day, role, query, `vary`.
+
+    With the cache off, a key that is never the same twice, so every block is rendered."""
+    return key("fragment", *reader_vary(request), *vary) or uuid.uuid4().hex

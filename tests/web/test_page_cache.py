@@ -1,0 +1,161 @@
+"""The busiest pages are kept per data version (requests_tracker/page_cache.py): a second visit
+reads less, and no reader ever sees a page older than the last write, or another role's page.
+
+Each test starts with an empty cache (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.conf import settings as site_settings
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from requests_tracker import page_cache, services
+from tests.admin.pages import unchanged_post
+from tests.factories import AgencyFactory, CountyFactory, UserFactory, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def get_counting(client: Client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def county_row(html: str, fips: str) -> list[str]:
+    """The cells of the table row (dashboard, county list) linking to the county's page."""
+    page = BeautifulSoup(html, "html.parser")
+    for row in page.find_all("tr"):
+        if row.find("a", href=f"/counties/{fips}/") and not row.has_attr("data-fips"):
+            return [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
+    raise AssertionError(f"no table row links to county {fips}")
+
+
+def counties_section(html: str) -> str:
+    return str(
+        BeautifulSoup(html, "html.parser").find(
+            "section", attrs={"aria-labelledby": "counties-heading"}
+        )
+    )
+
+
+@pytest.fixture
+def los_angeles(county):
+    return make_request(county=county, issued_on=dt.date(2025, 7, 17))
+
+
+def test_a_second_visit_to_the_dashboard_reads_less(los_angeles, viewer_browser):
+    first, first_queries = get_counting(viewer_browser, "/")
+    second, second_queries = get_counting(viewer_browser, "/")
+    assert counties_section(second) == counties_section(first)
+    # The county table, the recent activity and the map's four queries are not run again.
+    assert second_queries <= first_queries - 5
+
+
+def test_a_write_shows_on_the_next_visit(los_angeles, viewer_browser, journalist):
+    before, _ = get_counting(viewer_browser, "/")
+    assert county_row(before, "06037") == ["Los Angeles County", "1", "1", "0"]
+    services.log_response(
+        data_request=los_angeles,
+        kind="complied",
+        received_on=dt.date(2025, 8, 1),
+        actor=journalist,
+    )
+    after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
+    counties, _ = get_counting(viewer_browser, "/counties/?with_requests=on")
+    assert "Complied" in " ".join(county_row(counties, "06037"))
+
+
+def test_a_page_computed_before_a_write_commits_is_not_served_after(los_angeles):
+    """A reader in another process may compute a page from the old rows after the write has
+    given the data a new version but before it commits; the commit gives it another."""
+    with transaction.atomic():
+        page_cache.data_changed()  # what a service's write does
+        stale = page_cache.cached("probe", compute=lambda: "from the rows before the write")
+        assert stale == "from the rows before the write"
+        transaction.on_commit(lambda: None)
+    # (pytest-django's transaction never commits: run the write's commit hooks by hand.)
+    for _, callback, _ in connection.run_on_commit:
+        callback()
+    assert page_cache.cached("probe", compute=lambda: "fresh") == "fresh"
+
+
+def test_a_change_made_in_the_admin_shows_at_once(los_angeles, county, viewer_browser):
+    get_counting(viewer_browser, "/")  # cached with the old name
+    admin = Client()
+    admin.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    url = reverse("admin:requests_tracker_county_change", args=[county.pk])
+    data = unchanged_post(admin.get(url))
+    data["name"] = "County of Los Angeles"
+    assert admin.post(url, data).status_code == 302
+    after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037")[0] == "County of Los Angeles"
+
+
+def test_a_reader_never_gets_the_page_kept_for_another_role(
+    los_angeles, journalist, viewer_browser, settings
+):
+    settings.TRACKER_PUBLIC = True
+    services.log_response(
+        data_request=los_angeles, kind="declined", received_on=dt.date(2025, 8, 1), actor=journalist
+    )
+    html, _ = get_counting(viewer_browser, "/")
+    assert "logged by journalist" in html  # who logged what: newsroom members only
+    html, _ = get_counting(Client(), "/")  # an anonymous reader of a public instance
+    assert "Los Angeles County" in html
+    assert "logged by journalist" not in html
+
+
+def test_days_overdue_move_at_midnight_without_a_write(county, viewer_browser):
+    campaign = services.issue_campaign(
+        title="Letters of 2025-07-17",
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 17),
+        counties=[county],
+        due_basis="calendar_days",
+        due_days=30,  # due 2025-08-16
+        data_sought=["charges"],
+        today=dt.date(2025, 7, 17),
+    )
+    services.flag_overdue(today=dt.date(2025, 9, 1))
+
+    def days_overdue(url: str) -> str:
+        html, _ = get_counting(viewer_browser, url)
+        row = BeautifulSoup(html, "html.parser").find("tr", attrs={"data-fips": "06037"})
+        return row.find("strong", class_="overdue-count").get_text(strip=True)
+
+    # Twenty seconds apart, across midnight in the newsroom's time zone: well within the time an
+    # entry is kept, so only the day in its key can tell the two visits apart.
+    newsroom = ZoneInfo(site_settings.TIME_ZONE)
+    for url in (f"/campaigns/{campaign.pk}/", "/map/CA/"):
+        with time_machine.travel(dt.datetime(2025, 9, 1, 23, 59, 50, tzinfo=newsroom), tick=False):
+            assert days_overdue(url) == "16"
+        with time_machine.travel(dt.datetime(2025, 9, 2, 0, 0, 10, tzinfo=newsroom), tick=False):
+            assert days_overdue(url) == "17"
+
+
+def test_with_the_cache_off_every_visit_reads_everything(los_angeles, viewer_browser, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    _, first = get_counting(viewer_browser, "/")
+    _, second = get_counting(viewer_browser, "/")
+    assert second == first
+
+
+def test_the_county_list_table_is_kept_per_query(viewer_browser):
+    CountyFactory(name="Alameda County", fips="06001", state="CA")
+    CountyFactory(name="Travis County", fips="48453", state="TX")
+    california, _ = get_counting(viewer_browser, "/counties/?state=CA")
+    texas, _ = get_counting(viewer_browser, "/counties/?state=TX")
+    assert "Alameda County" in california and "Travis County" not in california
+    assert "Travis County" in texas and "Alameda County" not in texas
