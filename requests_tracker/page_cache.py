@@ -101,3 +101,8 @@ def fragment_key(request: Any, *vary: Iterable[Any] | Any) -> str:
 
     With the cache off, a key that is never the same twice, so every block is rendered."""
     return key("fragment", *reader_vary(request), *vary) or uuid.uuid4().hex
+
+
+def template_context(request: Any) -> dict[str, Any]:
+    """What a page's `{% cache page_cache_seconds <name> page_key %}` blocks need."""
+    return {"page_cache_seconds": _seconds(), "page_key": fragment_key(request)}

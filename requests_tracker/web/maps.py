@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from requests_tracker import maps, permissions, services
+from requests_tracker import maps, page_cache, permissions, services
 from requests_tracker.models import Campaign
 from requests_tracker.selectors import maps as map_selectors
 from requests_tracker.web.county_map import (
@@ -48,7 +48,7 @@ def state_map(request: HttpRequest, state: str) -> HttpResponse:
     form = MapFilterForm(request.GET or None)
     campaign, only = form.selected()
     context = map_context(state=state, today=services.local_today(), campaign=campaign, only=only)
-    context["form"] = form
+    context.update(form=form, **page_cache.template_context(request))
     return render(request, "tracker/map.html", context)
 
 

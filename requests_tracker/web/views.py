@@ -17,6 +17,7 @@ field and nothing saved; a good one redirects back to the page (POST/redirect/GE
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -105,8 +106,7 @@ def _page(
         can_see_internal=permissions.can_see_internal(user),
         today=services.local_today(),
         # For a page's `{% cache %}` blocks: what they show changes only with the data.
-        page_cache_seconds=settings.PAGE_CACHE_SECONDS,
-        page_key=page_cache.fragment_key(request),
+        **page_cache.template_context(request),
     )
     return render(request, template, context, status=status)
 
@@ -137,7 +137,9 @@ def _status_rows(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
 @reader_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = services.local_today()
-    totals = selectors.request_status_totals()
+    # What the template's `{% cache %}` blocks show is read only when a block is not in the page
+    # cache: callables, which the template calls when it first shows them (each read once).
+    totals = functools.cache(selectors.request_status_totals)
     # Two sortable tables, each with its own parameters (overdue_sort=, counties_sort=).
     overdue_sort = tables.request_sort(
         request.GET,
@@ -164,8 +166,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tracker/dashboard.html",
         {
             "totals": totals,
-            "status_rows": _status_rows(totals.by_status),
-            "overdue": _with_days_overdue(overdue[:DASHBOARD_OVERDUE_ROWS], today),
+            "status_rows": functools.cache(lambda: _status_rows(totals().by_status)),
+            "overdue": functools.cache(
+                lambda: _with_days_overdue(overdue[:DASHBOARD_OVERDUE_ROWS], today)
+            ),
             "overdue_sort": overdue_sort,
             "overdue_headings": overdue_sort.headings(request.GET),
             "county_sort": county_sort,
@@ -176,7 +180,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counties": counties,
             "county_rows_limit": DASHBOARD_COUNTY_ROWS,
             "feed_url": feed_url(request.user),
-            "dataset_release": dataset.latest_release(),
+            "dataset_release": functools.cache(dataset.latest_release),
             "dataset_sqlite": dataset.SQLITE_NAME,
             "dataset_license": settings.DATASET_LICENSE,
             **map_context(state=DEFAULT_STATE, today=today),
@@ -317,11 +321,18 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
 
-    try:
-        comparison = comparison_at(request.GET.get("cursor"))
-    except keyset.BadCursor:
-        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
-        comparison = comparison_at(None)
+    cursor = request.GET.get("cursor")
+    if cursor:  # read now: a damaged cursor is told on the page
+        try:
+            comparison = comparison_at(cursor)
+        except keyset.BadCursor:
+            status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
+            comparison = comparison_at(None)
+    else:
+        # The first page is read only if the template's `{% cache %}` block is not kept: each
+        # name is a callable the template calls when it first shows it (read once).
+        first = functools.cache(lambda: comparison_at(None))
+        comparison = {name: _item_of(first, name) for name in COMPARISON_NAMES}
     return _page(
         request,
         "tracker/campaign_detail.html",
@@ -338,6 +349,24 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+COMPARISON_NAMES = (
+    "comparison",
+    "comparison_page",
+    "comparison_sort",
+    "figures",
+    "definitions",
+    "status_chart",
+    "histogram_chart",
+    "never_answered",
+    "campaign_states",
+)
+"""What web.comparison.comparison_context gives the campaign page."""
+
+
+def _item_of(read: Callable[[], dict[str, Any]], name: str) -> Callable[[], Any]:
+    return lambda: read()[name]
 
 
 @require_safe

@@ -40,6 +40,13 @@ def row_linking_to(page: BeautifulSoup, path: str):
     return link.find_parent("tr")
 
 
+def shown(response, name: str):
+    """What the page's template showed as `name`: a value, or what a callable in the context
+    gave (pages pass what their cached blocks show as callables, read only when rendered)."""
+    value = response.context[name]
+    return value() if callable(value) else value
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)

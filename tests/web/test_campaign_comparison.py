@@ -13,6 +13,7 @@ import pytest
 from requests_tracker import services
 from requests_tracker.selectors import campaigns as campaign_selectors
 from tests.factories import AgencyFactory, CountyFactory, SourceFactory
+from tests.web.conftest import shown
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,7 @@ def csv_rows(client, path: str) -> list[dict[str, str]]:
 
 def test_the_figures_match_the_hand_computed_fixture(three_counties, viewer_browser):
     response = viewer_browser.get(f"/campaigns/{three_counties.pk}/")
-    figures = response.context["figures"]
+    figures = shown(response, "figures")
     # First responses on days 3 and 34 (Butte's day-1 statement is not an answer): median 18.5.
     assert figures.median_days_to_first_response == 18.5
     assert (figures.responded, figures.counties) == (2, 3)
@@ -209,7 +210,7 @@ def test_an_unknown_sort_column_is_reported_and_the_rows_stay_by_county(
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is no column “password” to sort by" in html
-    assert [row.county_name for row in response.context["comparison"]] == [
+    assert [row.county_name for row in shown(response, "comparison")] == [
         "Alpine County",
         "Butte County",
         "Colusa County",

@@ -159,3 +159,17 @@ def test_the_county_list_table_is_kept_per_query(viewer_browser):
     texas, _ = get_counting(viewer_browser, "/counties/?state=TX")
     assert "Alameda County" in california and "Travis County" not in california
     assert "Travis County" in texas and "Alameda County" not in texas
+
+
+def test_a_source_marked_sensitive_leaves_every_kept_page_at_once(
+    los_angeles, journalist, editor, settings
+):
+    settings.TRACKER_PUBLIC = True
+    roster = services.add_source(
+        title="Jail roster of 2025-08-01", url="https://county.example/roster", actor=journalist
+    )
+    services.cite_source(record=los_angeles, source=roster, actor=journalist)
+    reader = Client()  # an anonymous reader of a public instance
+    assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
+    services.update_source(source=roster, actor=editor, sensitive=True)
+    assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()

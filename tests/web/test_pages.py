@@ -16,7 +16,7 @@ from tests.factories import (
     make_request,
     record_detainer_figure,
 )
-from tests.web.conftest import fact, page_of, row_linking_to
+from tests.web.conftest import fact, page_of, row_linking_to, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +63,10 @@ def test_the_dashboard_counts_requests_lists_the_overdue_and_the_counties(
     with time_machine.travel(SEPT_15, tick=False):
         response = viewer_browser.get("/")
     html = response.content.decode()
-    totals = response.context["totals"]
+    totals = shown(response, "totals")
     assert (totals.total, totals.overdue) == (4, 2)
     assert totals.by_status["declined"] == 1
-    overdue = response.context["overdue"]
+    overdue = shown(response, "overdue")
     assert [row.county.name for row in overdue] == ["Los Angeles County", "Riverside County"]
     assert overdue[0].days_overdue == 30
     assert "Counties with requests" in html
