@@ -173,3 +173,23 @@ def test_a_source_marked_sensitive_leaves_every_kept_page_at_once(
     assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
     services.update_source(source=roster, actor=editor, sensitive=True)
     assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()
+
+
+def test_a_new_campaign_is_offered_in_the_request_filters_at_once(county, viewer_browser):
+    def offered() -> list[str]:
+        html, _ = get_counting(viewer_browser, "/requests/")
+        select = BeautifulSoup(html, "html.parser").find("select", attrs={"name": "campaign"})
+        return [option.get_text(strip=True) for option in select.find_all("option")]
+
+    assert offered() == ["Any campaign"]
+    services.issue_campaign(
+        title="Letters of 2025-07-17",
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 17),
+        counties=[county],
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges"],
+        today=dt.date(2025, 7, 17),
+    )
+    assert offered() == ["Any campaign", "Letters of 2025-07-17"]
