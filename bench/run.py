@@ -89,8 +89,9 @@ def schema_mark() -> str:
 
 
 def app_environment(database: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The app's settings for the bench: production-like (DEBUG off), plain HTTP on 127.0.0.1,
-    static files from the app folders, throttles out of the way of the load generator."""
+    """The app's settings for the bench: production-like (DEBUG off, a shared Redis cache), plain
+    HTTP on 127.0.0.1, static files from the app folders, throttles out of the way of the load
+    generator."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -113,6 +114,9 @@ def app_environment(database: str, extra: dict[str, str] | None = None) -> dict[
         PYTHONWARNINGS="ignore",
     )
     env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/5")
+    # As in production: one Redis cache shared by the workers (rate counts, the page cache,
+    # whose entries are kept apart per database).
+    env.setdefault("CACHE_URL", "redis://127.0.0.1:6379/6")
     env.update(extra or {})
     return env
 

@@ -32,9 +32,19 @@ from django.utils import timezone
 
 from requests_tracker import permissions
 
-VERSION_KEY = "tracker:data-version"
-KEY_PREFIX = "tracker:page"
 T = TypeVar("T")
+
+
+def _database() -> str:
+    """Which database the entries are about, so that two sites (or a site and its benchmark
+    databases) sharing one Redis never read each other's pages."""
+    db = settings.DATABASES["default"]
+    where = f"{db.get('HOST', '')}:{db.get('PORT', '')}:{db['NAME']}"
+    return hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
+
+
+def _version_key() -> str:
+    return f"tracker:data-version:{_database()}"
 
 
 def _seconds() -> int:
@@ -43,15 +53,15 @@ def _seconds() -> int:
 
 def data_version() -> str | None:
     """The current version, made on first use; None while the cache cannot be reached."""
-    version = cache.get(VERSION_KEY)
+    version = cache.get(_version_key())
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+        cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
+        version = cache.get(_version_key())
     return version
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
 
 
 def data_changed() -> None:
@@ -75,7 +85,7 @@ def key(name: str, *vary: Any) -> str | None:
         return None
     parts = "\x1f".join(str(part) for part in (timezone.localdate(), *vary))
     digest = hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
-    return f"{KEY_PREFIX}:{name}:{version}:{digest}"
+    return f"tracker:page:{name}:{version}:{digest}"
 
 
 def cached(name: str, *vary: Any, compute: Callable[[], T]) -> T:
