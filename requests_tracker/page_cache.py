@@ -21,6 +21,7 @@ computed afresh (shared_cache.FailOpenRedisCache).
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -33,6 +34,9 @@ from django.utils import timezone
 from requests_tracker import permissions
 
 T = TypeVar("T")
+MAX_NEW_VARIANTS = 500
+"""New entries (a page with a query, a map, a campaign's rows, ...) kept per PAGE_CACHE_SECONDS:
+about 50 MB of Redis at most, however many addresses a visitor invents."""
 
 
 def _database() -> str:
@@ -97,8 +101,26 @@ def cached(name: str, *vary: Any, compute: Callable[[], T]) -> T:
     if hit is not None:
         return hit
     value = compute()
-    cache.set(entry_key, value, timeout=_seconds())
+    if admitted(entry_key):
+        cache.set(entry_key, value, timeout=_seconds())
     return value
+
+
+def admitted(entry_key: str) -> bool:
+    """Whether a new variant may be kept: at most MAX_NEW_VARIANTS in any PAGE_CACHE_SECONDS.
+
+    Queries are the reader's to choose (`?x=1`, `?x=2`, ...), so without a bound anyone could
+    fill the cache that also holds the rate limits; past it, pages are computed each time, as
+    they would be with no cache."""
+    seconds = _seconds()
+    if not cache.add(f"{entry_key}:admitted", True, timeout=seconds):
+        return True  # admitted before, and still within its time
+    window = f"tracker:page-variants:{_database()}:{int(time.time() // seconds)}"
+    cache.add(window, 0, timeout=2 * seconds)
+    if cache.incr(window) <= MAX_NEW_VARIANTS:
+        return True
+    cache.delete(f"{entry_key}:admitted")
+    return False
 
 
 def reader_vary(request: Any) -> tuple[str, str]:
@@ -114,5 +136,9 @@ def fragment_key(request: Any, *vary: Iterable[Any] | Any) -> str:
 
 
 def template_context(request: Any) -> dict[str, Any]:
-    """What a page's `{% cache page_cache_seconds <name> page_key %}` blocks need."""
-    return {"page_cache_seconds": _seconds(), "page_key": fragment_key(request)}
+    """What a page's `{% cache page_cache_seconds <name> page_key %}` blocks need. A page asked
+    with a query is a variant of its own, kept only if `admitted` (the plain page always is)."""
+    page_key = fragment_key(request)
+    if request.GET and _seconds() and not admitted(page_key):
+        return {"page_cache_seconds": 0, "page_key": page_key}  # rendered, not kept
+    return {"page_cache_seconds": _seconds(), "page_key": page_key}

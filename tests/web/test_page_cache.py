@@ -49,6 +49,20 @@ def counties_section(html: str) -> str:
     )
 
 
+def letters_of_july_17(county):
+    """A one-county campaign issued 2025-07-17, due 30 days later (2025-08-16)."""
+    return services.issue_campaign(
+        title="Letters of 2025-07-17",
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 17),
+        counties=[county],
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges"],
+        today=dt.date(2025, 7, 17),
+    )
+
+
 @pytest.fixture
 def los_angeles(county):
     return make_request(county=county, issued_on=dt.date(2025, 7, 17))
@@ -118,16 +132,7 @@ def test_a_reader_never_gets_the_page_kept_for_another_role(
 
 
 def test_days_overdue_move_at_midnight_without_a_write(county, viewer_browser):
-    campaign = services.issue_campaign(
-        title="Letters of 2025-07-17",
-        issuing_agency=AgencyFactory(),
-        issued_on=dt.date(2025, 7, 17),
-        counties=[county],
-        due_basis="calendar_days",
-        due_days=30,  # due 2025-08-16
-        data_sought=["charges"],
-        today=dt.date(2025, 7, 17),
-    )
+    campaign = letters_of_july_17(county)
     services.flag_overdue(today=dt.date(2025, 9, 1))
 
     def days_overdue(url: str) -> str:
@@ -182,14 +187,20 @@ def test_a_new_campaign_is_offered_in_the_request_filters_at_once(county, viewer
         return [option.get_text(strip=True) for option in select.find_all("option")]
 
     assert offered() == ["Any campaign"]
-    services.issue_campaign(
-        title="Letters of 2025-07-17",
-        issuing_agency=AgencyFactory(),
-        issued_on=dt.date(2025, 7, 17),
-        counties=[county],
-        due_basis="calendar_days",
-        due_days=30,
-        data_sought=["charges"],
-        today=dt.date(2025, 7, 17),
-    )
+    letters_of_july_17(county)
     assert offered() == ["Any campaign", "Letters of 2025-07-17"]
+
+
+def test_addresses_a_visitor_invents_cannot_fill_the_cache(
+    los_angeles, viewer_browser, monkeypatch
+):
+    """Queries are the reader's to choose; past the bound a variant is rendered, not kept."""
+    monkeypatch.setattr(page_cache, "MAX_NEW_VARIANTS", 2)
+    first_visits = {n: get_counting(viewer_browser, f"/counties/?x={n}")[1] for n in (1, 2, 3)}
+    _, again_1 = get_counting(viewer_browser, "/counties/?x=1")
+    _, again_3 = get_counting(viewer_browser, "/counties/?x=3")
+    assert again_1 < first_visits[1]  # kept
+    assert again_3 == first_visits[3]  # the third new variant was not kept
+    _, plain = get_counting(viewer_browser, "/counties/")
+    _, plain_again = get_counting(viewer_browser, "/counties/")
+    assert plain_again < plain  # the page without a query is always kept
