@@ -8,7 +8,8 @@ list's table, the state maps, a campaign's figures and charts, and the stats ans
 - `cached(name, *vary, compute=...)` answers from the cache when an entry for the name, the
   current version, today's date (days overdue move at midnight) and `vary` (role, sort, filters)
   exists, else computes and keeps it.
-- `fragment_key(request, *vary)` is the same key for a template's `{% cache %}` block.
+- `template_context(request)` gives a template's `{% cache %}` blocks the same key (and
+  `admitted` bounds how many variants are kept).
 
 Every entry also expires after settings.PAGE_CACHE_SECONDS (0 turns the cache off), so a change
 made around the code above (a database shell) shows within that time. The version lives in the
@@ -23,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -128,11 +129,11 @@ def reader_vary(request: Any) -> tuple[str, str]:
     return (permissions.role_of(request.user) or "anonymous", request.GET.urlencode())
 
 
-def fragment_key(request: Any, *vary: Iterable[Any] | Any) -> str:
-    """The vary-on value of a template `{% cache %}` block: version, day, role, query, `vary`.
+def fragment_key(request: Any) -> str:
+    """The vary-on value of a template `{% cache %}` block: version, day, role and query.
 
     With the cache off, a key that is never the same twice, so every block is rendered."""
-    return key("fragment", *reader_vary(request), *vary) or uuid.uuid4().hex
+    return key("fragment", *reader_vary(request)) or uuid.uuid4().hex
 
 
 def template_context(request: Any) -> dict[str, Any]:
