@@ -39,37 +39,43 @@ def running(pid: int) -> bool:
         return False
 
 
-def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+def wait_for_health(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
+    last = "no answer yet"
     while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read().decode(errors="replace")
+        assert process.poll() is None, log.read_text(errors="replace")
         try:
             with urllib.request.urlopen(url, timeout=2) as answer:
                 if answer.status == 200:
                     return
-        except OSError:
+        except OSError as error:
+            last = str(error)
             time.sleep(0.3)
-    pytest.fail(f"{url} did not answer within {timeout} s")
+    pytest.fail(f"{url} did not answer within {timeout} s ({last}):\n{log.read_text()[-4000:]}")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_quickstart_stops_web_worker_and_beat_within_3_seconds(signum):
+def test_quickstart_stops_web_worker_and_beat_within_3_seconds(signum, tmp_path):
     if not CELERY.exists():
         unavailable("needs the quick start's .venv (python3 bin/quickstart.py creates it)")
     port = free_port()
     env = {**os.environ, "DEBUG": "true", "TRACKER_ADDRESS": f"127.0.0.1:{port}"}
     env.setdefault("TRACKER_ADMIN_PASSWORD", "quickstart-test-password")
-    process = subprocess.Popen(
-        [sys.executable, "bin/quickstart.py", "--serve-only"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        # As when started in the background (`&`): the shell hands it an ignored SIGINT.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
+    # To a file, not a pipe: web, worker and beat inherit it, and a pipe nobody reads until the
+    # end blocks them once its buffer (64 KB) is full.
+    log = tmp_path / "quickstart.log"
+    with log.open("wb") as output:  # the children keep their own copy of it
+        process = subprocess.Popen(
+            [sys.executable, "bin/quickstart.py", "--serve-only"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            # As when started in the background (`&`): the shell hands it an ignored SIGINT.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        )
     try:
-        wait_for_health(f"http://127.0.0.1:{port}/healthz", process)
+        wait_for_health(f"http://127.0.0.1:{port}/healthz", process, log)
         children = children_of(process.pid)
         assert len(children) == 3, "web, worker and beat"
         time.sleep(2)  # let worker and beat finish starting: a stop mid-boot is the easy case
