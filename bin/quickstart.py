@@ -73,6 +73,7 @@ def serve(env: dict[str, str], *, user: str, password: str) -> int:
     then stop all three within STOP_GRACE_SECONDS (killing what has not stopped by then)."""
     manage = [PYTHON, "manage.py"]
     celery = [BIN / "celery", "-A", "config"]
+    VAR.mkdir(exist_ok=True)  # beat keeps its schedule there (--serve-only skips set_up)
     commands = [
         [*manage, "runserver", ADDRESS, "--noreload"],
         [*celery, "worker", "--loglevel=INFO", "--concurrency=1", "--pool=solo"],
