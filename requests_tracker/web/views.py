@@ -105,8 +105,6 @@ def _page(
         can_create=permissions.can_create(user),
         can_see_internal=permissions.can_see_internal(user),
         today=services.local_today(),
-        # For a page's `{% cache %}` blocks: what they show changes only with the data.
-        **page_cache.template_context(request),
     )
     return render(request, template, context, status=status)
 
@@ -165,6 +163,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "tracker/dashboard.html",
         {
+            **page_cache.template_context(request),  # its `{% cache %}` blocks
             "totals": totals,
             "status_rows": functools.cache(lambda: _status_rows(totals().by_status)),
             "overdue": functools.cache(
@@ -215,6 +214,7 @@ def county_list(request: HttpRequest) -> HttpResponse:
         request,
         "tracker/county_list.html",
         {
+            **page_cache.template_context(request),  # its `{% cache %}` block
             "form": form,
             "county_page": county_page,
             "sort": sort,
@@ -285,6 +285,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request,
         "tracker/request_list.html",
         {
+            **page_cache.template_context(request),  # its `{% cache %}` block
             "form": form,
             "page": page,
             "count_label": _count_label(count, REQUESTS_COUNT_CAP, "request"),
@@ -337,6 +338,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "tracker/campaign_detail.html",
         {
+            **page_cache.template_context(request),  # its `{% cache %}` block
             "campaign": campaign,
             "data_sought": [CATEGORY_LABELS.get(c, c) for c in campaign.data_sought],
             "status_rows": [

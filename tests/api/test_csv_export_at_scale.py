@@ -53,15 +53,20 @@ def worker_peak_rss(web: Gunicorn) -> int:
     raise AssertionError("no gunicorn worker found")
 
 
-def export(web: Gunicorn, token: str) -> tuple[list[str], str]:
-    """The ids of an unfiltered request export, read as a client streams it, and its
-    X-Row-Count."""
-    response = requests.get(
+def stream_export(web: Gunicorn, token: str, *, timeout: float) -> requests.Response:
+    """The unfiltered request export, asked for as a client streaming it would."""
+    return requests.get(
         f"{web.url}/api/v1/requests/?format=csv",
         headers={"Authorization": f"Token {token}"},
         stream=True,
-        timeout=60,
+        timeout=timeout,
     )
+
+
+def export(web: Gunicorn, token: str) -> tuple[list[str], str]:
+    """The ids of an unfiltered request export, read as a client streams it, and its
+    X-Row-Count."""
+    response = stream_export(web, token, timeout=60)
     assert response.status_code == 200
     ids: list[str] = []
     tail = b""
@@ -113,12 +118,7 @@ def test_an_export_cut_off_by_the_timeout_is_seen_as_incomplete(
     web = Gunicorn({**app_env, "GUNICORN_TIMEOUT": "2"}, tmp_path / "gunicorn.log", workers=1)
     started.append(web)
 
-    response = requests.get(
-        f"{web.url}/api/v1/requests/?format=csv",
-        headers={"Authorization": f"Token {token.key}"},
-        stream=True,
-        timeout=30,
-    )
+    response = stream_export(web, token.key, timeout=30)
     assert response.status_code == 200
     assert response.headers["Transfer-Encoding"] == "chunked"
     promised = int(response.headers["X-Row-Count"])

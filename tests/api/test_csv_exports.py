@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from requests_tracker import services
 from requests_tracker.csv_export import csv_lines
-from tests.api.conftest import TODAY, signed_in
+from tests.api.conftest import TODAY, all_json_rows, signed_in
 from tests.factories import CountyFactory, SourceFactory, make_request
 
 LISTS = [
@@ -50,18 +50,6 @@ def cited_newsroom(newsroom, editor, journalist, settings):
     return newsroom
 
 
-def json_rows(client, path: str) -> list[dict]:
-    rows: list[dict] = []
-    url, params = path, {"page_size": 2}
-    while url:
-        body = client.get(url, params).json()
-        rows += body["results"]
-        url, params = body["next"], None
-        if body.get("has_more") is False:
-            break
-    return rows
-
-
 def csv_text(response) -> str:
     assert response.status_code == 200, response.content[:300]
     return b"".join(response.streaming_content).decode()
@@ -78,7 +66,7 @@ def test_every_csv_is_its_json_rows_cell_by_cell_for_every_reader(
     assert exported.status_code == listing.status_code
     if listing.status_code != 200:
         return
-    rows = json_rows(client, path)
+    rows = all_json_rows(client, path)
     assert rows, f"{path}: the fixture must give this list rows"
     columns = [
         (header, key)

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from requests_tracker import services
-from tests.api.conftest import TODAY
+from tests.api.conftest import TODAY, all_json_rows
 from tests.factories import CountyFactory, make_request
 
 
@@ -164,18 +164,6 @@ def csv_rows(response) -> list[dict[str, str]]:
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))
-
-
-def all_json_rows(client, path: str, query: dict) -> list[dict]:
-    rows: list[dict] = []
-    url, params = path, {**query, "page_size": 2}
-    while url:
-        body = client.get(url, params).json()
-        rows += body["results"]
-        url, params = body["next"], None
-        if body.get("has_more") is False:
-            break
-    return rows
 
 
 @pytest.mark.parametrize(
