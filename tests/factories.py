@@ -110,3 +110,17 @@ def record_detainer_figure(
         actor=actor,
         **extra,
     )
+
+
+def letters_of_july_17(title: str, counties: list):
+    """A campaign issued 2025-07-17 to `counties`, due in 30 days."""
+    return services.issue_campaign(
+        title=title,
+        issuing_agency=AgencyFactory(),
+        issued_on=dt.date(2025, 7, 17),
+        counties=counties,
+        due_basis="calendar_days",
+        due_days=30,
+        data_sought=["charges"],
+        today=dt.date(2025, 7, 17),
+    )

@@ -16,7 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from requests_tracker import maps, services
 from requests_tracker.models import County
 from requests_tracker.web import views
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    letters_of_july_17,
+    make_request,
+)
 from tests.web.conftest import shown
 
 pytestmark = pytest.mark.django_db
@@ -28,20 +34,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 def california(db):
     call_command("load_counties", stdout=io.StringIO())
     return {county.fips: county for county in County.objects.filter(state="CA")}
-
-
-def letters_of_july_17(title: str, counties: list[County]):
-    """A campaign issued 2025-07-17 to `counties`, due in 30 days."""
-    return services.issue_campaign(
-        title=title,
-        issuing_agency=AgencyFactory(),
-        issued_on=dt.date(2025, 7, 17),
-        counties=counties,
-        due_basis="calendar_days",
-        due_days=30,
-        data_sought=["charges"],
-        today=dt.date(2025, 7, 17),
-    )
 
 
 def county_paths(html: str) -> dict[str, dict[str, str]]:

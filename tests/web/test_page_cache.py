@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from requests_tracker import page_cache, services
 from tests.admin.pages import unchanged_post
-from tests.factories import AgencyFactory, CountyFactory, UserFactory, make_request
+from tests.factories import CountyFactory, UserFactory, letters_of_july_17, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -46,20 +46,6 @@ def counties_section(html: str) -> str:
         BeautifulSoup(html, "html.parser").find(
             "section", attrs={"aria-labelledby": "counties-heading"}
         )
-    )
-
-
-def letters_of_july_17(county):
-    """A one-county campaign issued 2025-07-17, due 30 days later (2025-08-16)."""
-    return services.issue_campaign(
-        title="Letters of 2025-07-17",
-        issuing_agency=AgencyFactory(),
-        issued_on=dt.date(2025, 7, 17),
-        counties=[county],
-        due_basis="calendar_days",
-        due_days=30,
-        data_sought=["charges"],
-        today=dt.date(2025, 7, 17),
     )
 
 
@@ -132,7 +118,7 @@ def test_a_reader_never_gets_the_page_kept_for_another_role(
 
 
 def test_days_overdue_move_at_midnight_without_a_write(county, viewer_browser):
-    campaign = letters_of_july_17(county)
+    campaign = letters_of_july_17("Letters of 2025-07-17", [county])
     services.flag_overdue(today=dt.date(2025, 9, 1))
 
     def days_overdue(url: str) -> str:
@@ -187,7 +173,7 @@ def test_a_new_campaign_is_offered_in_the_request_filters_at_once(county, viewer
         return [option.get_text(strip=True) for option in select.find_all("option")]
 
     assert offered() == ["Any campaign"]
-    letters_of_july_17(county)
+    letters_of_july_17("Letters of 2025-07-17", [county])
     assert offered() == ["Any campaign", "Letters of 2025-07-17"]
 
 
