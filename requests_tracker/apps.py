@@ -10,7 +10,10 @@ class RequestsTrackerConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.admin.models import LogEntry
 
-        from requests_tracker import checks  # noqa: F401 (registers the deployment checks)
+        # The deployment checks register themselves; the tasks too, so every process that
+        # queues one (web, commands, the shell) has it, not only the worker and beat, whose
+        # autodiscovery imports the module.
+        from requests_tracker import checks, tasks  # noqa: F401
         from requests_tracker.roles import ensure_roles_after_migrate
 
         # Runs after auth's own post_migrate handler has created the permissions.

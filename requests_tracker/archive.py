@@ -8,8 +8,7 @@ database.
   its name, size and SHA-256;
 - `tables/<app>.<Model>.jsonl`: one JSON array per row, the columns in the manifest's order, rows
   by primary key. The content checksum is the SHA-256 of these lines, each ending in a newline;
-  it is computed from the database the same way on export and after a restore, whatever the
-  engine (PostgreSQL or SQLite);
+  it is computed from the database the same way on export and after a restore;
 - `files/<name>`: each source's stored document, under its storage name.
 
 What it holds: users (without password hashes), counties, agencies, sources (with their pages of
@@ -220,7 +219,7 @@ def write_archive(path: Path, *, using: str = "default") -> ExportSummary:
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "created_at": timezone.now().isoformat(),
-        "database": connection.vendor,
+        "database": connection.display_name,
         "migrations": applied_migrations(using),
         "left_out": {
             "columns": {label: sorted(names) for label, names in LEFT_OUT_COLUMNS.items()},

@@ -124,7 +124,7 @@ class SeedResult:
 def seed(*, requests: int, seed: int) -> SeedResult:
     """Write `requests` benchmark requests (and what followed them) over the loaded counties.
 
-    One transaction; on PostgreSQL the written tables are analyzed afterwards, so the planner
+    One transaction; the written tables are analyzed afterwards, so the planner
     sees the data the way autovacuum would leave it.
     """
     if requests < 1:
@@ -139,16 +139,15 @@ def seed(*, requests: int, seed: int) -> SeedResult:
         writer.flush()
         # The database's triggers tallied each COPY: one row per bucket and chunk, folded here.
         tallies.compact()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # The counties too: loaded just before, and joined by every list filtered by state.
-            for table in [*writer.tables_written, County._meta.db_table]:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-            # The compaction left the per-chunk rows dead (15 times the live ones at 1M): give
-            # the tables back their size where a VACUUM may run, as a long-lived database keeps
-            # it (autovacuum reuses the space the compactions free).
-            analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM FULL ANALYZE"
-            cursor.execute(f"{analyze} {', '.join(tallies.TABLES)}")
+    with connection.cursor() as cursor:
+        # The counties too: loaded just before, and joined by every list filtered by state.
+        for table in [*writer.tables_written, County._meta.db_table]:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        # The compaction left the per-chunk rows dead (15 times the live ones at 1M): give
+        # the tables back their size where a VACUUM may run, as a long-lived database keeps
+        # it (autovacuum reuses the space the compactions free).
+        analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM FULL ANALYZE"
+        cursor.execute(f"{analyze} {', '.join(tallies.TABLES)}")
     return result
 
 

@@ -1,4 +1,4 @@
-"""Rows written in bulk: PostgreSQL COPY, or batched INSERTs elsewhere, a chunk at a time.
+"""Rows written in bulk with PostgreSQL's COPY, a chunk at a time.
 
 For data that must arrive faster than the ORM can build instances (the benchmark's millions of
 rows): a row is a dict of column values; what it leaves out gets the field's default.
@@ -7,14 +7,14 @@ rows): a row is a dict of column values; what it leaves out gets the field's def
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, models
 
 
 class TableWriter:
-    """Rows of each table, written in COPY (PostgreSQL) or batched INSERTs, a chunk at a time.
+    """Rows of each table, written with COPY, a chunk at a time.
 
     A row is given by column name; columns it does not name get the field's default, so a column
     added to a model later is filled the way the ORM would fill it. JSON columns take JSON text.
@@ -24,7 +24,6 @@ class TableWriter:
     """
 
     CHUNK_ROWS = 200_000
-    BATCH = 5000
     ID_BLOCK = 10_000
 
     def __init__(self) -> None:
@@ -38,20 +37,13 @@ class TableWriter:
         """`count` consecutive ids the table's sequence will never hand out again."""
         table = model._meta.db_table
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                    "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
-                    [table, table, count],
-                )
-                last = cursor.fetchone()[0]
-                return range(last - count + 1, last + 1)
-            # SQLite and others: one writer at a time; an explicit id moves the sequence on, so
-            # write what is pending first and count from the highest id in the table.
-            self.flush()
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
-            first = cursor.fetchone()[0] + 1
-            return range(first, first + count)
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+                [table, table, count],
+            )
+            last = cursor.fetchone()[0]
+        return range(last - count + 1, last + 1)
 
     def next_id(self, model: type[models.Model]) -> int:
         """One id, taken from blocks reserved ID_BLOCK at a time (unused ones are left as gaps)."""
@@ -98,23 +90,12 @@ class TableWriter:
         def values(row: dict[str, Any]) -> tuple[Any, ...]:
             return tuple(row[name] if name in row else defaults[name] for name in names)
 
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(values(row))
-                return
-            adapt = _adapters(model, names)
-            placeholders = ", ".join(["%s"] * len(names))
-            sql = f"INSERT INTO {table} ({column_sql}) VALUES ({placeholders})"
-            for start in range(0, len(rows), self.BATCH):
-                cursor.executemany(
-                    sql,
-                    [
-                        tuple(a(v) for a, v in zip(adapt, values(row), strict=True))
-                        for row in rows[start : start + self.BATCH]
-                    ],
-                )
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(values(row))
 
 
 def _column_default(field: models.Field) -> Any:
@@ -124,18 +105,3 @@ def _column_default(field: models.Field) -> Any:
     if isinstance(field, models.JSONField):
         return json.dumps(default)
     return default
-
-
-def _adapters(model: type[models.Model], names: list[str]) -> list[Callable[[Any], Any]]:
-    """How the ORM would hand each value to a database other than PostgreSQL."""
-    ops = connection.ops
-    by_name = {f.attname: f for f in model._meta.concrete_fields}
-    adapters: list[Callable[[Any], Any]] = []
-    for f in (by_name[name] for name in names):
-        if isinstance(f, models.DateTimeField):
-            adapters.append(ops.adapt_datetimefield_value)
-        elif isinstance(f, models.DateField):
-            adapters.append(ops.adapt_datefield_value)
-        else:
-            adapters.append(lambda value: value)
-    return adapters

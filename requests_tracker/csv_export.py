@@ -121,18 +121,18 @@ def chunks(lines: Iterable[str], size: int = CHUNK_BYTES) -> Iterator[bytes]:
 class Snapshot:
     """The bytes of one export, with `row_count` known before the first byte.
 
-    On PostgreSQL, outside any transaction, the export holds one REPEATABLE READ transaction
-    from the count to the last row, so the count and the rows come from the same snapshot
+    Outside any transaction, the export holds one REPEATABLE READ transaction from the count to
+    the last row, so the count and the rows come from the same snapshot
     however many writes happen meanwhile, and the rows come through a cursor without HOLD (a
     held cursor would make PostgreSQL compute every row before sending the first). The
     transaction ends when the body has been sent or the response is closed (the WSGI server
-    calls close() even when the client went away), never later. Elsewhere (SQLite, or inside a
-    transaction already) the rows are read in whatever transaction there is.
+    calls close() even when the client went away), never later. Inside a transaction already,
+    the rows are read in that one.
     """
 
     def __init__(self, queryset: QuerySet, lines: Callable[[QuerySet], Iterable[str]]) -> None:
         self._atomic: Any = None
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        if not connection.in_atomic_block:
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
             with connection.cursor() as cursor:

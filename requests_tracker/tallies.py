@@ -2,14 +2,11 @@
 
 Pages that show counts over every request ever recorded (the dashboard's totals and county table,
 /counties/, a county's page, the map's list of states, the campaigns' counts, /api/v1/stats/
-without filters) read the tallies on PostgreSQL: a few rows per county, campaign or day, however
-many requests there are. Their definitions are the selectors' (open, overdue, first response,
+without filters) read the tallies: a few rows per county, campaign or day, however many requests
+there are. Their definitions are the selectors' (open, overdue, first response,
 answered by the due date), checked by tests/test_tallies.py against a count of the requests
 after random writes, deletes and overdue passes. Filtered counts (a state, a status, a search)
 still count the requests matching them, which the indexes bound.
-
-Elsewhere (the embedded SQLite database) nothing keeps them: `kept()` is false and the selectors
-count the requests table, as they always did.
 """
 
 from __future__ import annotations
@@ -39,23 +36,16 @@ STATUS_COUNT_PREFIX = "requests_"
 """Counts read as `requests_<status>`, `requests_total`, `requests_open`, `requests_overdue`."""
 
 
-def kept() -> bool:
-    """Whether this database keeps the tallies (PostgreSQL's triggers: migration 0016)."""
-    return connection.vendor == "postgresql"
-
-
 def compact() -> None:
     """Fold each bucket's rows into one (safe while others write: their rows stay)."""
-    if kept():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT requests_tracker_compact_tallies()")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT requests_tracker_compact_tallies()")
 
 
 def recount() -> None:
     """Rebuild every tally from the requests (after a write that bypassed the triggers)."""
-    if kept():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT requests_tracker_recount_tallies()")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT requests_tracker_recount_tallies()")
 
 
 def count_annotations() -> dict[str, Coalesce]:

@@ -1,8 +1,10 @@
 """One rule for "are we in CI?", so no test can pass in CI by skipping.
 
-Locally, a test that needs something this machine lacks (Chromium, Redis, PostgreSQL, curl)
-skips and says what is missing. In CI, where `.ci/run` installs and starts all of it, the same
-absence is a failure. CI is on when `CI` is `true`, `1` or `yes`, in any case (services spell it
+Locally, a test that needs something this machine lacks (Chromium, Redis, Tesseract, curl)
+skips and says what is missing (`unavailable`). In CI, where `.ci/run` installs and starts all of
+it, every skip is a failure: tests/conftest.py turns each skipped report into a failed one under
+CI, whatever raised the skip (`unavailable`, `pytest.skip`, a `skipif`), so no future skip can
+hide a failure. CI is on when `CI` is `true`, `1` or `yes`, in any case (services spell it
 differently).
 """
 
@@ -22,17 +24,14 @@ def in_ci() -> bool:
 
 
 def unavailable(reason: str) -> NoReturn:
-    """Skip the test saying `reason`; under CI fail it instead, since CI must run every test."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI is set: this test must run, not skip)", pytrace=False)
+    """Skip the test saying what is missing; under CI the skip is reported as a failure."""
     pytest.skip(reason)
 
 
-def require_postgresql() -> None:
-    """For a test of PostgreSQL-only behaviour (full-text search, triggers, query plans)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        unavailable(
-            f"This needs PostgreSQL (the database is {connection.vendor}): set DATABASE_URL"
-        )
+def failed_under_ci(report: pytest.TestReport) -> None:
+    """Turn a skipped report into a failed one (called for every report when in_ci())."""
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"{reason} (CI is set: this test must run, not skip)"

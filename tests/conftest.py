@@ -3,7 +3,17 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from tests.ci import failed_under_ci, in_ci
 from tests.factories import CountyFactory, UserFactory, make_request
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI a skipped test is a failed one, whatever skipped it (tests/ci.py)."""
+    report = yield
+    if in_ci():
+        failed_under_ci(report)
+    return report
 
 
 @pytest.fixture(autouse=True)

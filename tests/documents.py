@@ -7,27 +7,20 @@ printed words (Pillow draws them, then saves the picture as a PDF page), so only
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Sequence
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from requests_tracker.extraction import ocr_available
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from tests.ci import unavailable
 
 
 def require_tesseract() -> None:
-    """Skip a test that needs OCR where Tesseract is missing; fail instead under CI."""
-    if ocr_available("eng"):
-        return
-    reason = "Tesseract with English data is not installed (Debian: tesseract-ocr-eng)"
-    if IN_CI:
-        pytest.fail(f"{reason}; CI must install it (.ci/run)", pytrace=False)
-    pytest.skip(reason)
+    """Skip a test that needs OCR where Tesseract is missing (a failure under CI)."""
+    if not ocr_available("eng"):
+        unavailable("Tesseract with English data is not installed (Debian: tesseract-ocr-eng)")
 
 
 def text_pdf(pages: Sequence[str]) -> bytes:

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -28,7 +27,7 @@ from psycopg import sql
 from requests_tracker import archive, services
 from requests_tracker.models import Agency, DataRequest, ReportedFigure, Response, Source
 from requests_tracker.services.documents import extract_source_text
-from tests.ci import unavailable
+from tests.database import database_url
 from tests.documents import text_pdf
 from tests.factories import UserFactory
 from tests.integration.conftest import PROJECT_ROOT
@@ -42,11 +41,7 @@ TODAY = dt.date(2025, 9, 15)
 @pytest.fixture
 def new_database() -> Iterator[str]:
     """DATABASE_URL of a new, empty PostgreSQL database beside the test database (dropped after)."""
-    if connection.vendor != "postgresql":
-        unavailable(
-            "The archive round trip needs PostgreSQL: set DATABASE_URL=postgres://... "
-            f"(the database is {connection.vendor} now)"
-        )
+    connection.ensure_connection()
     params = connection.settings_dict
     name = f"{params['NAME']}_restored"
     server = psycopg.connect(
@@ -61,7 +56,7 @@ def new_database() -> Iterator[str]:
     server.execute(drop)
     server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+        yield database_url(name)
     finally:
         server.execute(drop)
         server.close()

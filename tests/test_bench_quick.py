@@ -9,42 +9,29 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from bench import floor, probe, report
 from bench import run as bench
 from bench.endpoints import ENDPOINTS
+from tests.ci import unavailable
+from tests.database import database_url
 from tests.factories import UserFactory
-
-CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def require(condition: object, why: str) -> None:
-    """Skip locally when a service or tool is missing; in CI that is a failure."""
+    """Skip where a tool is missing (a failure under CI)."""
     if not condition:
-        if CI:
-            pytest.fail(why)
-        pytest.skip(why)
+        unavailable(why)
 
 
 def seed(requests: int, seed: int) -> None:
     call_command("seed_bench", requests=requests, seed=seed, stdout=StringIO())
-
-
-def current_database_url() -> str:
-    settings = connection.settings_dict
-    credentials = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return (
-        f"postgres://{credentials}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
-        f"/{settings['NAME']}"
-    )
 
 
 @pytest.mark.django_db
@@ -77,10 +64,9 @@ def call_floor(query: str) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_floor_returns_the_rows_and_fields_the_api_list_returns(client, monkeypatch) -> None:
-    require(connection.vendor == "postgresql", "the floor reads PostgreSQL (set DATABASE_URL)")
     seed(300, seed=11)
     client.force_login(UserFactory(username="bench-viewer", role="viewer"))
-    monkeypatch.setenv("DATABASE_URL", current_database_url())
+    monkeypatch.setenv("DATABASE_URL", database_url())
     monkeypatch.setattr(floor, "_connection", None)
     query = "state=CA&status=awaiting,acknowledged&page_size=3"
 
@@ -95,7 +81,6 @@ def test_the_floor_returns_the_rows_and_fields_the_api_list_returns(client, monk
 
 @pytest.mark.django_db(transaction=True)
 def test_quick_bench_serves_loads_and_reports_every_endpoint(tmp_path) -> None:
-    require(connection.vendor == "postgresql", "the bench runs on PostgreSQL (set DATABASE_URL)")
     require(shutil.which("wrk"), "wrk is not installed (apt-get install wrk)")
     seed(300, seed=11)
     options = bench.Options(
@@ -108,7 +93,7 @@ def test_quick_bench_serves_loads_and_reports_every_endpoint(tmp_path) -> None:
         progress=lambda message: print(message, file=sys.stderr),
     )
 
-    measured = bench.measure_size(current_database_url(), 300, options)
+    measured = bench.measure_size(database_url(), 300, options)
     results = {"meta": bench.describe(options), "sizes": {"300": measured}}
     results["targets"] = report.targets(results)
     markdown = bench.write(results, tmp_path / "results.json", tmp_path / "results.md")

@@ -19,7 +19,7 @@ from requests_tracker.selectors.documents import (
     visible_sources,
 )
 from requests_tracker.services import documents
-from tests.documents import IN_CI, require_tesseract, scanned_pdf, text_pdf, upload
+from tests.documents import require_tesseract, scanned_pdf, text_pdf, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +51,6 @@ def read(source: Source) -> Source:
     documents.extract_source_text(source_id=source.pk)
     source.refresh_from_db()
     return source
-
-
-def require_postgresql() -> None:
-    if connection.vendor == "postgresql":
-        return
-    reason = f"Full-text search needs PostgreSQL (the database is {connection.vendor})"
-    if IN_CI:
-        pytest.fail(f"{reason}; CI runs on PostgreSQL", pytrace=False)
-    pytest.skip(reason)
 
 
 # --- keeping the text ---------------------------------------------------------------------------
@@ -208,8 +199,7 @@ def test_nobody_who_cannot_read_the_tracker_finds_anything(letter_and_roster, se
     ]
 
 
-def test_postgresql_search_stems_words_and_reads_phrases_and_exclusions(letter_and_roster, editor):
-    require_postgresql()
+def test_search_stems_words_and_reads_phrases_and_exclusions(letter_and_roster, editor):
     letter, roster = letter_and_roster
     assert [hit.source for hit in search_documents("released", editor)] == [roster]
     assert [hit.source for hit in search_documents("restricting information", editor)] == [letter]
@@ -217,8 +207,7 @@ def test_postgresql_search_stems_words_and_reads_phrases_and_exclusions(letter_a
     assert search_documents("information -immigration", editor) == []
 
 
-def test_postgresql_search_uses_the_gin_index(letter_and_roster):
-    require_postgresql()
+def test_document_search_uses_the_gin_index(letter_and_roster):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(

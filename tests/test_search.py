@@ -1,5 +1,4 @@
-"""The one search (selectors/search.py): what it finds, in which order, for whom; on PostgreSQL
-(full text) and on SQLite (substrings), with the same rules where both can keep them."""
+"""The one search (selectors/search.py): what it finds, in which order, for whom."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from requests_tracker import services
 from requests_tracker.models import DataRequest, Source, SourcePage
 from requests_tracker.selectors import search
-from tests.ci import require_postgresql
 from tests.factories import CountyFactory, SourceFactory, make_request
 
 pytestmark = pytest.mark.django_db
@@ -229,8 +227,7 @@ def test_the_search_costs_the_same_queries_for_one_match_as_for_thirty(viewer, j
     assert one == thirty
 
 
-def test_postgresql_stems_words_and_reads_phrases_or_and_exclusions(viewer):
-    require_postgresql()
+def test_search_stems_words_and_reads_phrases_or_and_exclusions(viewer):
     declined = make_request(summary="The sheriff declined to give the roster.")
     ignored = make_request(summary="The county ignored the letter.")
 

@@ -13,7 +13,6 @@ from requests_tracker import services
 from requests_tracker.models import Campaign, County, DataRequest, Escalation, Response, Source
 from requests_tracker.models.search import SEARCH_FIELDS
 from requests_tracker.selectors import search
-from tests.ci import require_postgresql
 from tests.factories import AgencyFactory, CountyFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +26,6 @@ MODELS = {
     "source": Source,
 }
 JULY_17 = dt.date(2025, 7, 17)
-
-
-@pytest.fixture(autouse=True)
-def postgresql():
-    require_postgresql()
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 sequence of writes, deletes, rejected writes, overdue passes and compactions came before.
 
 The recount here is written from the rows (requests, responses), not from the tallies or the
-first-answer dates the services keep, so it checks both. PostgreSQL only: it is the database
-that keeps them (CI runs on it; a run on SQLite fails here rather than skipping).
+first-answer dates the services keep, so it checks both.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the one search box reads on each record, and how much each part counts.
 
 Requests, responses, escalations and sources each have a `search_vector` column (a tsvector) with
-a GIN index, on PostgreSQL. A request is found by its county's name and its campaign's title,
+a GIN index. A request is found by its county's name and its campaign's title,
 which live on other tables, so an expression index over the row cannot hold them: the vector is
 stored, and PostgreSQL keeps it current with triggers (migration 0014) before every insert and
 every update of a field listed here, and when a county is renamed or a campaign retitled. The
@@ -14,13 +14,12 @@ The column is not a model field, on purpose: the ORM never loads a vector with a
 never copy one. Queries reach it through StoredSearchVector, in selectors/search.py only.
 
 SEARCH_FIELDS is the list both sides read: the triggers index exactly these fields with these
-weights (tests/test_search_vectors.py checks every entry against the database), and the plain
-substring search used off PostgreSQL (SQLite, the quick start) looks in the same fields and ranks
-by the same weights. Weights: A the names a journalist types (county, campaign title, a source's
-title, the kind of answer or escalation: "declined", "subpoena"), B what was said (summaries,
-quotations, officials, legal authority), C the fine print (deadline rule, legal basis, court,
-case number, publisher), D the newsroom's internal note, searched only for readers who may see
-it. The text search configuration is SEARCH_CONFIG
+weights (tests/test_search_vectors.py checks every entry against the database), and snippets
+are made from the same fields. Weights: A the names a journalist types (county, campaign title,
+a source's title, the kind of answer or escalation: "declined", "subpoena"), B what was said
+(summaries, quotations, officials, legal authority), C the fine print (deadline rule, legal
+basis, court, case number, publisher), D the newsroom's internal note, searched only for readers
+who may see it. The text search configuration is SEARCH_CONFIG
 (English, with stemming: "declined" finds "decline"), as for document pages.
 """
 

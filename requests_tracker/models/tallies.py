@@ -9,9 +9,6 @@ requests of the same county or campaign at once never block each other. `compact
 (run by flag_overdue, and by `manage.py recount_tallies --compact`) folds the rows of each bucket
 into one, so a bucket is read from a handful of rows; `recount_tallies` rebuilds every tally from
 the requests. requests_tracker/tallies.py holds the SQL and says how the pages read them.
-
-Only PostgreSQL keeps them: on the embedded SQLite database the pages count the requests
-table directly (the same definitions, in selectors).
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from requests_tracker import feed_tokens, tallies, workflow
 from requests_tracker.models import (
@@ -54,17 +53,15 @@ from requests_tracker.models.requests import NOT_OVERDUE_RANK
 STATUS_COUNT_PREFIX = tallies.STATUS_COUNT_PREFIX
 
 
-def _status_counts(relation: str = "") -> dict[str, Count]:
-    """Annotations counting requests per status, open and overdue (through `relation` if given)."""
-    prefix = f"{relation}__" if relation else ""
-    pk = f"{prefix}pk" if relation else "pk"
+def _status_counts() -> dict[str, Count]:
+    """Aggregates counting requests per status, open and overdue."""
     counts = {
-        f"{STATUS_COUNT_PREFIX}{status}": Count(pk, filter=Q(**{f"{prefix}status": status}))
+        f"{STATUS_COUNT_PREFIX}{status}": Count("pk", filter=Q(status=status))
         for status in RequestStatus.values
     }
-    counts["requests_total"] = Count(pk)
-    counts["requests_open"] = Count(pk, filter=Q(**{f"{prefix}status__in": workflow.OPEN_STATUSES}))
-    counts["requests_overdue"] = Count(pk, filter=Q(**{f"{prefix}overdue_since__isnull": False}))
+    counts["requests_total"] = Count("pk")
+    counts["requests_open"] = Count("pk", filter=Q(status__in=workflow.OPEN_STATUSES))
+    counts["requests_overdue"] = Count("pk", filter=Q(overdue_since__isnull=False))
     return counts
 
 
@@ -133,13 +130,10 @@ def county_tallies() -> QuerySet[County]:
 
     Annotated `requests_<status>` for every status, `requests_total`, `requests_open` (the matter
     is not settled: workflow.OPEN_STATUSES) and `requests_overdue` (flagged overdue now). Read
-    from the tallies the database keeps where it keeps them (tallies.py), which do not grow
-    with history; counted from the requests otherwise.
+    from the tallies the database keeps (tallies.py), which do not grow with history.
     """
     counties = County.objects.select_related("sanctuary_source")
-    if tallies.kept():
-        return counties.annotate(**tallies.count_annotations())
-    return counties.annotate(**_status_counts("requests"))
+    return counties.annotate(**tallies.count_annotations())
 
 
 def campaign_tallies() -> QuerySet[Campaign]:
@@ -147,9 +141,7 @@ def campaign_tallies() -> QuerySet[Campaign]:
     campaigns = Campaign.objects.select_related("issuing_agency", "created_by").prefetch_related(
         Prefetch("sources", queryset=Source.objects.order_by("id"))
     )
-    if tallies.kept():
-        return campaigns.annotate(**tallies.count_annotations())
-    return campaigns.annotate(**_status_counts("requests"))
+    return campaigns.annotate(**tallies.count_annotations())
 
 
 def county_responses() -> QuerySet[Response]:
@@ -210,25 +202,22 @@ def activity_settled_before() -> dt.datetime:
     Events are ordered by `created_at`, stamped when a write makes them, but become visible only
     when the write commits. A slow write that started first may therefore commit an event that
     sorts before one a faster write already committed; a reader that moved past it would miss it.
-    So the feed only serves events older than every write still in progress. On PostgreSQL that
-    is the start of the oldest open transaction on this database (pg_stat_activity; the app's
-    database role sees its own sessions, which are the ones that write); SQLite lets one write
-    transaction run at a time, so nothing older than now is still to come. The margin
+    So the feed only serves events older than every write still in progress: the start of the
+    oldest open transaction on this database (pg_stat_activity; the app's database role sees its
+    own sessions, which are the ones that write). The margin
     settings.ACTIVITY_FEED_SETTLE_SECONDS absorbs clock differences between app hosts and the
     database; the cost is that an event appears in the feed that many seconds late. A session
     left idle inside a transaction holds the feed back until it ends (PostgreSQL's
     idle_in_transaction_session_timeout puts a bound on that).
     """
     margin = dt.timedelta(seconds=float(getattr(settings, "ACTIVITY_FEED_SETTLE_SECONDS", 1.0)))
-    horizon = timezone.now()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT LEAST(clock_timestamp(), min(xact_start)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND backend_type = 'client backend'"
-            )
-            horizon = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT LEAST(clock_timestamp(), min(xact_start)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        horizon = cursor.fetchone()[0]
     return horizon - margin
 
 
@@ -261,7 +250,7 @@ class RequestStats:
 
 def request_stats(requests: QuerySet[DataRequest] | None, *, today: dt.date) -> RequestStats:
     """The numbers a dashboard or a story cites, over `requests` (already filtered; None: every
-    request, read from the tallies where the database keeps them), in five queries at most.
+    request, read from the tallies the database keeps), in five queries at most.
 
     - counts by status, by state and by campaign; open (workflow.OPEN_STATUSES) and overdue.
     - median days from issue to first response: the county's first answer of any kind except a
@@ -274,13 +263,13 @@ def request_stats(requests: QuerySet[DataRequest] | None, *, today: dt.date) -> 
     Nothing loads a row per request: each figure is read as counts per bucket (state, campaign,
     days to the first response, due date).
     """
-    if requests is None and tallies.kept():
+    if requests is None:
         state_rows = tallies.by_state()
         campaign_rows = tallies.by_campaign()
         first_days = tallies.first_response_days()
         deadline_rows = tallies.deadlines()
     else:
-        base = (DataRequest.objects.all() if requests is None else requests).order_by()
+        base = requests.order_by()
         overdue = ExpressionWrapper(Q(overdue_since__isnull=False), output_field=BooleanField())
         counted = base.annotate(flagged=overdue)
         state_rows = list(
@@ -388,13 +377,13 @@ class StatusTotals:
 
 
 def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> StatusTotals:
-    """Counts of `requests` (default: all, from the tallies where the database keeps them) by
-    status, open and overdue, in one query.
+    """Counts of `requests` (default: all, from the tallies the database keeps) by status, open
+    and overdue, in one query.
 
     Open and overdue mean what they mean everywhere: workflow.OPEN_STATUSES, and flagged
     overdue now (`overdue_since` set by flag_overdue).
     """
-    if requests is None and tallies.kept():
+    if requests is None:
         by_status = dict.fromkeys(RequestStatus.values, 0)
         overdue = 0
         for status, flagged, n in tallies.by_status_and_overdue():
@@ -406,8 +395,7 @@ def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> Stat
             overdue=overdue,
             by_status=by_status,
         )
-    base = DataRequest.objects.all() if requests is None else requests
-    row = base.order_by().aggregate(**_status_counts())
+    row = requests.order_by().aggregate(**_status_counts())
     return StatusTotals(
         total=row["requests_total"],
         open=row["requests_open"],

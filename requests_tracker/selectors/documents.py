@@ -11,12 +11,10 @@ a page, the API, a feed or the search box built on these selectors cannot leak o
 - `activity_shown_to(events, user)`: the event log without events about sensitive sources for
   readers outside the newsroom (those events never name the source; see services/sources.py).
 
-Search: on PostgreSQL, each page's text is matched with `websearch_to_tsquery` (quotes for a
-phrase, `or`, `-word`), in the English configuration with stemming ("released" finds "release"),
-through the GIN index on the pages. A source is listed once, at its best-ranked page (the lowest
-page number among equals), with a snippet around the match. Elsewhere (SQLite, the quick start)
-it falls back to a case-insensitive substring match of the words as typed, listed at the first
-matching page; the snippet and page number work the same way.
+Search: each page's text is matched with `websearch_to_tsquery` (quotes for a phrase, `or`,
+`-word`), in the English configuration with stemming ("released" finds "release"), through the
+GIN index on the pages. A source is listed once, at its best-ranked page (the lowest page number
+among equals), with a snippet around the match.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -47,7 +44,6 @@ from requests_tracker.models import (
 MATCH_START = "\ue000"
 MATCH_END = "\ue001"
 DEFAULT_LIMIT = 50
-FALLBACK_CONTEXT_CHARACTERS = 90
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -153,35 +149,6 @@ def search_documents(query: str, user: Any, *, limit: int = DEFAULT_LIMIT) -> li
     if not query or not permissions.can_read(user):
         return []
     pages = SourcePage.objects.filter(source__in=visible_sources(user))
-    if connection.vendor == "postgresql":
-        return _search_postgresql(pages, query, limit)
-    return _search_substring(pages, query, limit)
-
-
-def sources_matching_text(query: str, user: Any) -> QuerySet[Source]:
-    """The visible sources whose document text matches `query` (for list filters such as `?q=`)."""
-    query = query.strip()
-    visible = visible_sources(user)
-    if not query:
-        return visible.none()
-    pages = SourcePage.objects.all()
-    if connection.vendor == "postgresql":
-        pages = pages.annotate(vector=_vector()).filter(vector=_query(query))
-    else:
-        pages = pages.filter(text__icontains=_plain_words(query))
-    return visible.filter(pk__in=pages.values("source_id"))
-
-
-def _vector() -> SearchVector:
-    # The same expression as the GIN index on SourcePage, so PostgreSQL can use the index.
-    return SearchVector("text", config=SEARCH_CONFIG)
-
-
-def _query(query: str) -> SearchQuery:
-    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-
-
-def _search_postgresql(pages: QuerySet[SourcePage], query: str, limit: int) -> list[DocumentHit]:
     search = _query(query)
     matching = pages.annotate(vector=_vector()).filter(vector=search)
     best_page_per_source = (
@@ -213,45 +180,23 @@ def _search_postgresql(pages: QuerySet[SourcePage], query: str, limit: int) -> l
     return [_hit(row.source, row.number, row.headline, row.rank) for row in rows]
 
 
-def _plain_words(query: str) -> str:
-    return _WHITESPACE.sub(" ", query.replace('"', " ")).strip()
+def sources_matching_text(query: str, user: Any) -> QuerySet[Source]:
+    """The visible sources whose document text matches `query` (for list filters such as `?q=`)."""
+    query = query.strip()
+    visible = visible_sources(user)
+    if not query:
+        return visible.none()
+    pages = SourcePage.objects.annotate(vector=_vector()).filter(vector=_query(query))
+    return visible.filter(pk__in=pages.values("source_id"))
 
 
-def _search_substring(pages: QuerySet[SourcePage], query: str, limit: int) -> list[DocumentHit]:
-    words = _plain_words(query)
-    rows = (
-        pages.filter(text__icontains=words)
-        .select_related("source")
-        .order_by("-source__published_on", "source_id", "number")
-    )
-    hits: list[DocumentHit] = []
-    seen: set[int] = set()
-    for row in rows.iterator(chunk_size=100):
-        if row.source_id in seen:
-            continue
-        seen.add(row.source_id)
-        hits.append(_hit(row.source, row.number, _marked_excerpt(row.text, words), 1.0))
-        if len(hits) >= limit:
-            break
-    return hits
+def _vector() -> SearchVector:
+    # The same expression as the GIN index on SourcePage, so PostgreSQL can use the index.
+    return SearchVector("text", config=SEARCH_CONFIG)
 
 
-def _marked_excerpt(text: str, words: str) -> str:
-    start = text.casefold().find(words.casefold())
-    if start < 0:
-        return text[: 2 * FALLBACK_CONTEXT_CHARACTERS]
-    end = start + len(words)
-    before = max(start - FALLBACK_CONTEXT_CHARACTERS, 0)
-    after = end + FALLBACK_CONTEXT_CHARACTERS
-    return (
-        ("… " if before else "")
-        + text[before:start]
-        + MATCH_START
-        + text[start:end]
-        + MATCH_END
-        + text[end:after]
-        + (" …" if after < len(text) else "")
-    )
+def _query(query: str) -> SearchQuery:
+    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
 
 def _hit(source: Source, page: int, marked: str, rank: float) -> DocumentHit:

@@ -158,10 +158,4 @@ def county_standings(
 
 def states_with_requests() -> list[str]:
     """USPS codes of the states where at least one county has a request, in order (one query)."""
-    if tallies.kept():
-        return tallies.states()
-    return list(
-        DataRequest.objects.order_by("county__state")
-        .values_list("county__state", flat=True)
-        .distinct()
-    )
+    return tallies.states()

@@ -1,19 +1,17 @@
 """The one search: what the header's search box, `/search/`, `/requests/?q=`, `/counties/?q=`
 and the API's `?q=` find, and in which order.
 
-Matching. On PostgreSQL, a record matches when its stored vector (models/search.py: county name
-and campaign title first, then summaries, quotations, officials, legal authority and basis, court,
-case number, source titles) matches the query read by `websearch_to_tsquery`: every word must be
+Matching. A record matches when its stored vector (models/search.py: county name and campaign
+title first, then summaries, quotations, officials, legal authority and basis, court, case
+number, source titles) matches the query read by `websearch_to_tsquery`: every word must be
 there (stemmed, in English: "declined" finds "decline"), `"quoted words"` are a phrase, `or`
-offers alternatives and `-word` excludes. The GIN index on the vector answers it. Elsewhere
-(SQLite: the quick start) a record matches when each word, as typed, is in one of the same
-fields (case aside); quotes and operators are read as spaces. Counties are matched by name the
-second way on every database (there are a few thousand; "los ang" finds Los Angeles).
+offers alternatives and `-word` excludes. The GIN index on the vector answers it. Counties are
+matched by name, each word as typed (there are a few thousand; "los ang" finds Los Angeles).
 
 Order. The best match first: a match counts by where it is (ts_rank with the weights A 1.0,
-B 0.4, C 0.2, D 0.1; the substring search adds the same weights per word and field), so a
-search for "Los Angeles" puts Los Angeles County's request, which has it in its county's name,
-before requests that only mention it in a summary. Ties go to the newest record.
+B 0.4, C 0.2, D 0.1), so a search for "Los Angeles" puts Los Angeles County's request, which
+has it in its county's name, before requests that only mention it in a summary. Ties go to the
+newest record.
 
 Who sees what. Internal notes (weight D) are searched only for readers who may see them
 (permissions.can_see_internal): for anyone else the note's words neither match nor rank, and
@@ -35,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import (
     Case,
     F,
@@ -78,13 +75,13 @@ from requests_tracker.selectors.documents import (
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
-"""Words of a substring search that count; more would only add conditions to one query."""
+"""Words of a county-name search that count; more would only add conditions to one query."""
 PREVIEW_ROWS = 5
 """Rows per group on the summary page; each group links to all of its rows."""
 DOCUMENT_HITS = 50
 """Document matches that rank a source and give its page number (the best ones)."""
 FALLBACK_CONTEXT = 90
-"""Characters either side of the first match in a snippet made without PostgreSQL."""
+"""Characters either side of the first match in a source title's snippet."""
 RANK = "search_rank"
 """The annotation every matching queryset carries: higher is a better match."""
 SNIPPET_SEPARATOR = " · "
@@ -123,8 +120,8 @@ def clean_query(raw: str | None) -> str:
 
 
 def words_of(query: str) -> list[str]:
-    """The words a substring search looks for: operators and quotes are separators, a leading
-    `-` is dropped, `or` is ignored; at most MAX_WORDS."""
+    """The words a county-name search looks for (and a snippet marks): operators and quotes are
+    separators, a leading `-` is dropped, `or` is ignored; at most MAX_WORDS."""
     words = [word.strip("-") for word in _SEPARATORS.split(clean_query(query))]
     return [word for word in words if word and word.lower() != "or"][:MAX_WORDS]
 
@@ -160,20 +157,13 @@ def matching_sources(
     query = clean_query(query)
     visible = queryset.filter(pk__in=visible_sources(user).values("pk"))
     in_documents = Q(pk__in=sources_matching_text(query, user).values("pk"))
-    if _postgresql():
-        search = _search_query(query)
-        vector = StoredSearchVector()
-        # Two subqueries, each answered by its GIN index (sources, document pages); an OR of
-        # the title match itself with the pages' subquery would scan every source.
-        by_title = Source.objects.alias(stored_vector=vector).filter(stored_vector=search)
-        matching = visible.filter(Q(pk__in=by_title.values("pk")) | in_documents)
-        title_rank = SearchRank(vector, search)
-    else:
-        words = words_of(query)
-        if not words:
-            return queryset.none().annotate(**{RANK: Value(0.0)})
-        matching = visible.filter(_every_word(words, _fields("source", user)) | in_documents)
-        title_rank = _substring_rank(words, _fields("source", user))
+    search = _search_query(query)
+    vector = StoredSearchVector()
+    # Two subqueries, each answered by its GIN index (sources, document pages); an OR of the
+    # title match itself with the pages' subquery would scan every source.
+    by_title = Source.objects.alias(stored_vector=vector).filter(stored_vector=search)
+    matching = visible.filter(Q(pk__in=by_title.values("pk")) | in_documents)
+    title_rank = SearchRank(vector, search)
     document_rank = Case(
         *(When(pk=hit.source.pk, then=Value(float(hit.rank))) for hit in document_hits),
         default=Value(0.0),
@@ -203,10 +193,6 @@ def matching_counties(queryset: QuerySet, query: str) -> QuerySet[County]:
     )
 
 
-def _postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _search_query(query: str) -> SearchQuery:
     return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
@@ -231,50 +217,19 @@ def _matching(queryset: QuerySet, query: str, user: Any) -> QuerySet:
     model_name = queryset.model._meta.model_name
     query = clean_query(query)
     fields = _fields(model_name, user)
-    if _postgresql():
-        search = _search_query(query)
-        vector = StoredSearchVector()
-        # The GIN index answers the match on the whole vector; when the reader may not see
-        # internal notes, the rows it finds are checked again without the note's words.
-        queryset = queryset.alias(stored_vector=vector).filter(stored_vector=search)
-        if len(fields) == len(SEARCH_FIELDS[model_name]):
-            rank = SearchRank(vector, search)
-        else:
-            queryset = queryset.alias(public_vector=_PublicWords(vector)).filter(
-                public_vector=search
-            )
-            weights = [0.0, WEIGHT_VALUES["C"], WEIGHT_VALUES["B"], WEIGHT_VALUES["A"]]
-            rank = SearchRank(vector, search, weights=weights)
-        # float8, so a keyset cursor's position reads back exactly (ts_rank is a float4).
-        return queryset.annotate(**{RANK: Cast(rank, FloatField())})
-    words = words_of(query)
-    if not words:
-        return queryset.none().annotate(**{RANK: Value(0.0)})
-    return queryset.filter(_every_word(words, fields)).annotate(
-        **{RANK: _substring_rank(words, fields)}
-    )
-
-
-def _every_word(words: list[str], fields: list[tuple[str, str]]) -> Q:
-    condition = Q()
-    for word in words:
-        either = Q()
-        for _, path in fields:
-            either |= Q(**{f"{path}__icontains": word})
-        condition &= either
-    return condition
-
-
-def _substring_rank(words: list[str], fields: list[tuple[str, str]]) -> Any:
-    total: Any = Value(0.0)
-    for weight, path in fields:
-        for word in words:
-            total = total + Case(
-                When(**{f"{path}__icontains": word}, then=Value(WEIGHT_VALUES[weight])),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-    return Cast(total, FloatField())
+    search = _search_query(query)
+    vector = StoredSearchVector()
+    # The GIN index answers the match on the whole vector; when the reader may not see
+    # internal notes, the rows it finds are checked again without the note's words.
+    queryset = queryset.alias(stored_vector=vector).filter(stored_vector=search)
+    if len(fields) == len(SEARCH_FIELDS[model_name]):
+        rank = SearchRank(vector, search)
+    else:
+        queryset = queryset.alias(public_vector=_PublicWords(vector)).filter(public_vector=search)
+        weights = [0.0, WEIGHT_VALUES["C"], WEIGHT_VALUES["B"], WEIGHT_VALUES["A"]]
+        rank = SearchRank(vector, search, weights=weights)
+    # float8, so a keyset cursor's position reads back exactly (ts_rank is a float4).
+    return queryset.annotate(**{RANK: Cast(rank, FloatField())})
 
 
 # --- The search page: results grouped by kind of record ----------------------------------------
@@ -360,12 +315,12 @@ def search_group(
 def group_rows(
     key: str, query: str, user: Any, *, document_hits: Sequence[DocumentHit] = ()
 ) -> QuerySet:
-    """One group's matches, best first, each annotated RANK and, on PostgreSQL,
-    `search_snippet` (PostgreSQL makes it for the rows read only): slice it."""
+    """One group's matches, best first, each annotated RANK and (requests, responses,
+    escalations) `search_snippet`, which PostgreSQL makes for the rows read only: slice it."""
     group = GROUPS[key]
     query = clean_query(query)
     found = _found(group, query, user, document_hits).order_by(f"-{RANK}", *group.ties)
-    if _postgresql() and group.model_name in ("datarequest", "response", "escalation"):
+    if group.model_name in ("datarequest", "response", "escalation"):
         found = found.annotate(search_snippet=_headline(group.model_name, query, user))
     return found
 
@@ -384,8 +339,8 @@ def _found(group: _Group, query: str, user: Any, document_hits: Sequence[Documen
 
 
 def _snippet_text(model_name: str, user: Any) -> Any:
-    """The fields a snippet is made from (PostgreSQL): the record's own text, the empty
-    fields left out; names are shown as the hit's title."""
+    """The fields a snippet is made from: the record's own text, the empty fields left out;
+    names are shown as the hit's title."""
     paths = [path for weight, path in _fields(model_name, user) if weight != "A"]
     text = Func(
         Value(SNIPPET_SEPARATOR),

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from requests_tracker import uploads
 from requests_tracker.extraction import ExtractionResult, extract_document
 from requests_tracker.models import ExtractionStatus, Source, SourcePage
+from requests_tracker.services.work_queue import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +42,10 @@ def queue_text_extraction(*, source: Source) -> None:
     transaction.on_commit(lambda: _queue(source_id))
 
 
-EXTRACT_TASK = "requests_tracker.tasks.extract_source_text_task"
-
-
 def _queue(source_id: int) -> None:
-    # By name in Celery's registry: services never import the task module.
-    try:
-        current_app.tasks[EXTRACT_TASK].delay(source_id)
-    except Exception:  # the broker being down must never fail the upload
-        logger.warning("Broker unreachable; source %s stays pending for extract_text.", source_id)
+    from requests_tracker.tasks import extract_source_text_task
+
+    enqueue(extract_source_text_task, source_id, what=f"reading source {source_id}")
 
 
 def sources_to_extract(*, everything: bool = False) -> Iterator[int]:

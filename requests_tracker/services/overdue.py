@@ -42,11 +42,7 @@ class NextDay(Func):
     output_field = DateField()
     arity = 1
 
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="date(%(expressions)s, '+1 day')")
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s + 1)")
+    template = "(%(expressions)s + 1)"
 
 
 @dataclass(frozen=True)
@@ -85,18 +81,17 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
     run, so the cost in queries is the same for ten rows or a hundred thousand, and no row
     changes without its Activity (a row that turns overdue between the two statements waits for
     the next run). Idempotent: a row already flagged (or already clear) is not touched again, so
-    a second run writes nothing. On PostgreSQL a transaction-scoped advisory lock makes
-    concurrent runs (two beat instances) take turns, and services hold it in shared mode while
-    they change a request; SQLite has one writer anyway.
+    a second run writes nothing. A transaction-scoped advisory lock makes concurrent runs (two
+    beat instances) take turns, and services hold it in shared mode while they change a
+    request.
 
     Side effects (unless `dry_run`): Activity `became_overdue` / `overdue_cleared` per change,
     the tallies compacted (tallies.py), and on commit the webhook fan-out is woken. Returns the
     counts of each kind of change.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FLAG_OVERDUE_LOCK_KEY])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FLAG_OVERDUE_LOCK_KEY])
 
         if dry_run:
             result = OverdueResult(

@@ -11,11 +11,9 @@ helpers a status-changing write shares.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import string
 from typing import Any
 
-from celery import current_app
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -34,8 +32,7 @@ from requests_tracker.models import (
     Escalation,
     Response,
 )
-
-logger = logging.getLogger(__name__)
+from requests_tracker.services.work_queue import enqueue
 
 User = AbstractBaseUser
 FLAG_OVERDUE_LOCK_KEY = 7_284_006  # Gov. Code 7284.6: any fixed number shared by every process.
@@ -158,8 +155,7 @@ def announce_on_commit() -> None:
     """After commit, wake the worker that fans new Activity out to webhooks (once per commit).
 
     The database is the record of what still needs delivering, so if the broker is down the
-    write still succeeds and the periodic sweep finds the work later. The task is looked up by
-    name in Celery's registry, so services never import the task module. The pages kept per
+    write still succeeds and the periodic sweep finds the work later. The pages kept per
     data version are told of the write too (page_cache.data_changed).
     """
     page_cache.data_changed()
@@ -169,25 +165,20 @@ def announce_on_commit() -> None:
     transaction.on_commit(_wake_fan_out)
 
 
-FAN_OUT_TASK = "requests_tracker.tasks.fan_out_activity_task"
-
-
 def _wake_fan_out() -> None:
-    try:
-        current_app.tasks[FAN_OUT_TASK].delay()
-    except Exception:  # the broker being down must never undo or fail a write
-        logger.warning("Broker unreachable; new activity will be delivered by the next sweep.")
+    from requests_tracker.tasks import fan_out_activity_task
+
+    enqueue(fan_out_activity_task, what="offering new activity to webhooks")
 
 
 def lock_request(pk: int) -> DataRequest:
     """Lock one request for a status-changing write.
 
-    On PostgreSQL the write also takes the overdue flag's advisory lock in shared mode, so it never
+    The write also takes the overdue flag's advisory lock in shared mode, so it never
     interleaves with a flag_overdue run (which takes it exclusively); writes don't block each other.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [FLAG_OVERDUE_LOCK_KEY])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [FLAG_OVERDUE_LOCK_KEY])
     return (
         DataRequest.objects.select_for_update(of=("self",))
         .select_related("county", "campaign")

@@ -6,12 +6,11 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from requests_tracker import services
 from requests_tracker.models import Activity, DataRequest
 from tests.api.conftest import TODAY, signed_in
-from tests.ci import unavailable
 from tests.factories import CountyFactory, make_request
 
 
@@ -101,9 +100,7 @@ def test_the_feed_holds_back_the_newest_events_for_the_settle_margin(
 @pytest.mark.django_db(transaction=True)
 def test_the_feed_waits_for_a_slower_write_that_started_first(viewer, journalist):
     """A write that began first but commits last must not be skipped by a client that synced in
-    between. Only PostgreSQL lets two writers overlap (SQLite runs one write at a time)."""
-    if connection.vendor != "postgresql":
-        unavailable("Two concurrent write transactions need PostgreSQL (set DATABASE_URL).")
+    between."""
     client = signed_in(viewer)
     slow_request = make_request(
         county=CountyFactory(name="Slow County", fips="06301"), actor=journalist, today=TODAY

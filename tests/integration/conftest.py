@@ -1,9 +1,10 @@
 """Fixtures that run a real Celery worker and beat, as subprocesses, against Redis and the
-pytest-django test database on PostgreSQL.
+pytest-django test database.
 
-Needs DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... in the environment. Without
-them these tests skip, saying why; under CI they fail instead (tests/ci.py), so CI cannot pass by
-skipping.
+The database is the test run's (the embedded PostgreSQL server, or DATABASE_URL's). The broker
+is the machine's Redis: CELERY_BROKER_URL when it names one, else TEST_REDIS_URL (default
+redis://127.0.0.1:6379/1). Without a Redis answering these tests skip, saying why; under CI
+they fail instead (tests/ci.py), so CI cannot pass by skipping.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.ci import unavailable
+from tests.database import database_url
 
 PROJECT_ROOT = Path(settings.BASE_DIR)
 
@@ -31,7 +31,7 @@ PROJECT_ROOT = Path(settings.BASE_DIR)
 def broker_url() -> str:
     url = os.environ.get("CELERY_BROKER_URL", "")
     if not url.startswith("redis://"):
-        unavailable("Integration tests need Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/N")
+        url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
     import redis
 
     try:
@@ -55,13 +55,7 @@ def purged_broker(broker_url: str) -> str:
 @pytest.fixture
 def worker_database_url(transactional_db: None) -> str:
     """DATABASE_URL of the test database, for processes that must see what the test commits."""
-    if connection.vendor != "postgresql":
-        unavailable(
-            "Integration tests need PostgreSQL: set DATABASE_URL=postgres://... "
-            f"(the database is {connection.vendor} now)"
-        )
-    configured = urlsplit(os.environ["DATABASE_URL"])
-    return configured._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+    return database_url()
 
 
 class CeleryProcesses:

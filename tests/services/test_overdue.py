@@ -26,7 +26,6 @@ from requests_tracker.models import (
 )
 from requests_tracker.services import overdue
 from requests_tracker.tasks import flag_overdue_task
-from tests.ci import unavailable
 from tests.factories import AgencyFactory, CountyFactory, make_request
 from tests.services.conftest import DUE, FIRST_LATE_DAY, answer, count, reload
 
@@ -250,11 +249,6 @@ def test_same_number_of_queries_for_10_and_10000_overdue_requests():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_write_one_activity_per_transition():
-    if connection.vendor != "postgresql":
-        unavailable(
-            "Concurrent runs need PostgreSQL (set DATABASE_URL): SQLite has a single writer, "
-            "so two runs cannot overlap there."
-        )
     requests = past_due_requests(200)
     runs = 6
     barrier = threading.Barrier(runs)

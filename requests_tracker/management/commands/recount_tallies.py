@@ -9,14 +9,14 @@ rows into one, which flag_overdue does on each pass.
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from requests_tracker import tallies
 
 
 class Command(BaseCommand):
-    help = "Rebuild the request tallies from the requests table (PostgreSQL)."
+    help = "Rebuild the request tallies from the requests table."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,8 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, compact: bool, **options: object) -> None:
-        if not tallies.kept():
-            raise CommandError("Only PostgreSQL keeps tallies; this database counts requests.")
         with transaction.atomic():
             if compact:
                 tallies.compact()
