@@ -203,6 +203,11 @@ SOURCE_FILE_ACCEL_PREFIX = env.str("SOURCE_FILE_ACCEL_PREFIX", default="/protect
 # past the limit are not read and a document stops being read when its time is up.
 EXTRACTION_MAX_PAGES = env.int("EXTRACTION_MAX_PAGES", default=300)
 EXTRACTION_TIME_LIMIT_SECONDS = env.int("EXTRACTION_TIME_LIMIT_SECONDS", default=300)
+# A pending document not read within the time limit (plus the task's margin) after it was queued
+# or started is queued again by beat's sweep, every EXTRACTION_SWEEP_SECONDS; a document whose
+# readings died this many times is marked failed (services/documents.py).
+EXTRACTION_SWEEP_SECONDS = env.float("EXTRACTION_SWEEP_SECONDS", default=300.0)
+EXTRACTION_MAX_ATTEMPTS = env.int("EXTRACTION_MAX_ATTEMPTS", default=3)
 # Tesseract's language data (Debian: tesseract-ocr-eng).
 OCR_LANGUAGES = env.str("OCR_LANGUAGES", default="eng")
 
@@ -426,6 +431,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-webhooks": {
         "task": "requests_tracker.tasks.sweep_webhooks_task",
         "schedule": WEBHOOK_SWEEP_SECONDS,
+    },
+    "read-pending-documents": {
+        "task": "requests_tracker.tasks.sweep_documents_task",
+        "schedule": EXTRACTION_SWEEP_SECONDS,
     },
     "send-hourly-digests": {
         "task": "requests_tracker.tasks.send_digests_task",

@@ -13,6 +13,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from requests_tracker import services
@@ -103,8 +104,18 @@ def send_digests_task(frequency: str) -> dict[str, int]:
     **RETRY_POLICY,
     # The reading stops itself at EXTRACTION_TIME_LIMIT_SECONDS; these only catch a stuck library.
     soft_time_limit=settings.EXTRACTION_TIME_LIMIT_SECONDS + 60,
-    time_limit=settings.EXTRACTION_TIME_LIMIT_SECONDS + 120,
+    time_limit=settings.EXTRACTION_TIME_LIMIT_SECONDS + documents.TASK_MARGIN_SECONDS,
 )
 def extract_source_text_task(source_id: int) -> str:
-    """Read one source document's text and keep it for search; returns where reading ended."""
-    return documents.extract_source_text(source_id=source_id).status
+    """Read one source document's text and keep it for search, unless it was read already (a
+    message delivered twice); returns where reading ended."""
+    return documents.extract_source_text(source_id=source_id, only_if_waiting=True).status
+
+
+@shared_task(**RETRY_POLICY, soft_time_limit=120, time_limit=150)
+def sweep_documents_task() -> int:
+    """Queue every document left pending (a lost message, a dead worker) again."""
+    ids = documents.sweep_pending_documents(now=timezone.now())
+    for source_id in ids:
+        extract_source_text_task.delay(source_id)
+    return len(ids)

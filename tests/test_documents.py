@@ -3,6 +3,7 @@ the extract_text command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tracemalloc
 from io import StringIO
 
@@ -10,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from requests_tracker import extraction
 from requests_tracker.models import ExtractionStatus, Source, SourcePage
@@ -51,6 +53,12 @@ def read(source: Source) -> Source:
     documents.extract_source_text(source_id=source.pk)
     source.refresh_from_db()
     return source
+
+
+def message_lost(*sources: Source) -> None:
+    """As if the queued reading never reached a worker, longer ago than a reading may take."""
+    long_ago = timezone.now() - documents.reading_window() - dt.timedelta(seconds=1)
+    Source.objects.filter(pk__in=[s.pk for s in sources]).update(extraction_queued_at=long_ago)
 
 
 # --- keeping the text ---------------------------------------------------------------------------
@@ -225,6 +233,7 @@ def test_document_search_uses_the_gin_index(letter_and_roster):
 def test_extract_text_reads_documents_without_text_and_all_of_them_with_all():
     done = read(stored("Read already", text_pdf(["Read already"])))
     waiting = stored("Not read yet", text_pdf(LETTER_PAGES))
+    message_lost(waiting)
     Source.objects.create(title="Only an address", url="https://example.org/a")
     SourcePage.objects.filter(source=done).update(text="stale")
 
@@ -248,6 +257,7 @@ def test_extract_text_queues_one_task_per_document_for_the_worker(monkeypatch):
     queued = []
     monkeypatch.setattr(tasks.extract_source_text_task, "delay", queued.append)
     sources = [stored(f"Letter {n}", text_pdf([f"Letter {n}"])) for n in range(3)]
+    message_lost(*sources)
 
     out = StringIO()
     call_command("extract_text", stdout=out)
@@ -259,8 +269,7 @@ def test_extract_text_holds_one_document_at_a_time(settings, monkeypatch):
     """Memory in use before each document is read does not grow with the documents done."""
     settings.DEBUG = True  # the worst case: Django would keep every query, page texts included
     content = text_pdf(["Scheduled release date and booking details. " * 150] * 8)
-    for n in range(10):
-        stored(f"Roster {n}", content)
+    message_lost(*(stored(f"Roster {n}", content) for n in range(10)))
     in_use_before_each: list[int] = []
     read_one = documents.extract_source_text
 
@@ -296,3 +305,71 @@ def test_a_scanned_document_is_found_by_the_words_in_its_picture(journalist):
     [hit] = search_documents("scheduled release date", journalist)
     assert (hit.source, hit.page) == (scan, 2)
     assert "scheduled release date" in hit.snippet.lower()
+
+
+# --- nothing stays pending for good -------------------------------------------------------------
+
+
+def test_a_document_whose_message_was_lost_is_queued_again_by_the_sweep_after_the_window():
+    source = stored("DOJ letter", text_pdf(LETTER_PAGES))
+    queued_at = Source.objects.get(pk=source.pk).extraction_queued_at
+    window = documents.reading_window()
+
+    assert documents.sweep_pending_documents(now=queued_at + window / 2) == []
+    assert documents.sweep_pending_documents(now=queued_at + window + dt.timedelta(seconds=1)) == [
+        source.pk
+    ]
+    # Queued again just now: in flight, so the next sweep leaves it alone.
+    assert documents.sweep_pending_documents(now=queued_at + window * 1.5) == []
+
+
+def test_the_sweep_marks_failed_a_document_whose_readings_died_every_time(settings):
+    settings.EXTRACTION_MAX_ATTEMPTS = 2
+    source = stored("Bomb", text_pdf(LETTER_PAGES))
+    Source.objects.filter(pk=source.pk).update(extraction_attempts=2)
+    message_lost(source)
+
+    assert documents.sweep_pending_documents(now=timezone.now()) == []
+    source.refresh_from_db()
+    assert source.extraction_status == ExtractionStatus.FAILED
+    assert "did not finish in 2 attempts" in source.extraction_note
+
+
+def test_an_unexpected_error_leaves_the_document_pending_until_its_last_attempt(
+    settings, monkeypatch
+):
+    settings.EXTRACTION_MAX_ATTEMPTS = 2
+    source = stored("DOJ letter", text_pdf(LETTER_PAGES))
+
+    def crash(stream, content_type):
+        raise RuntimeError("the reader fell over")
+
+    monkeypatch.setattr(documents, "extract_document", crash)
+    first = read(source)
+    assert first.extraction_status == ExtractionStatus.PENDING
+    assert first.extraction_note.startswith("Reading failed (attempt 1 of 2): RuntimeError")
+    second = read(source)
+    assert second.extraction_status == ExtractionStatus.FAILED
+    assert second.extraction_note.startswith("Reading failed (attempt 2 of 2)")
+
+
+def test_extract_text_leaves_a_document_in_flight_to_its_reading(monkeypatch):
+    from requests_tracker import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.extract_source_text_task, "delay", queued.append)
+    in_flight = stored("Being read", text_pdf(["Being read"]))
+    lost = stored("Message lost", text_pdf(["Message lost"]))
+    message_lost(lost)
+
+    call_command("extract_text", stdout=StringIO())
+    call_command("extract_text", "--all", stdout=StringIO())
+    assert queued == [lost.pk]
+    assert Source.objects.get(pk=in_flight.pk).extraction_attempts == 0
+
+
+def test_the_worker_skips_a_second_message_for_a_document_already_read():
+    source = read(stored("DOJ letter", text_pdf(LETTER_PAGES)))
+    outcome = documents.extract_source_text(source_id=source.pk, only_if_waiting=True)
+    assert outcome.status == documents.SKIPPED
+    assert source.extraction_attempts == 1

@@ -25,6 +25,8 @@ EXTRACTION_FIELDS = [
     "extraction_method",
     "page_count",
     "extracted_at",
+    "extraction_queued_at",
+    "extraction_attempts",
 ]
 # The text search configuration of document pages; the GIN index and the queries must agree.
 SEARCH_CONFIG = "english"
@@ -82,6 +84,19 @@ class Source(TimeStamped):
     )
     page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    extraction_queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When reading was last queued or started: a pending document is in flight "
+        "for the reading's time limit after it, and picked up again by the sweep later.",
+    )
+    extraction_attempts = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="Readings started since the document was last queued; the sweep gives up "
+        "after EXTRACTION_MAX_ATTEMPTS.",
+    )
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)

@@ -1,19 +1,24 @@
 """`manage.py extract_text [--all] [--sync] [--dry-run]`
 
-Why it exists: every upload is read by the worker, but documents stored before text extraction
-existed, those whose reading failed or waited for Tesseract, and those whose message was lost
-with a broker outage need a way back in. By default it queues one task per document for the
-worker pool; `--sync` reads them here, one after another. Either way only ids are loaded up front
-and one document is held at a time, so a backfill of thousands of files runs in constant memory.
+Why it exists: every upload is read by the worker (and beat's sweep queues again what was left
+pending), but documents stored before text extraction existed, those whose reading failed or
+waited for Tesseract, and a re-read of everything after an extraction change need a way in. By
+default it queues one task per document for the worker pool; `--sync` reads them here, one after
+another. A document whose reading is queued or running (in flight) is left to it. Only ids are
+loaded up front and one document is held at a time, so a backfill of thousands of files runs in
+constant memory.
 """
 
 from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import reset_queries
+from django.utils import timezone
 
 from requests_tracker.services import documents
 
@@ -49,9 +54,10 @@ class Command(BaseCommand):
             from requests_tracker.tasks import extract_source_text_task
 
             queued = 0
-            for source_id in ids:
-                extract_source_text_task.delay(source_id)
-                queued += 1
+            for batch in _batches(ids):
+                for source_id in documents.mark_for_reading(source_ids=batch, now=timezone.now()):
+                    extract_source_text_task.delay(source_id)
+                    queued += 1
             self.stdout.write(f"{queued} document(s) queued for the worker.")
             return
         outcomes: Counter[str] = Counter()
@@ -61,6 +67,8 @@ class Command(BaseCommand):
         gc.freeze()
         try:
             for source_id in ids:
+                if not documents.mark_for_reading(source_ids=[source_id], now=timezone.now()):
+                    continue  # went in flight meanwhile
                 outcome = documents.extract_source_text(source_id=source_id)
                 outcomes[outcome.status] += 1
                 if outcome.note and self.verbosity >= 2:
@@ -72,3 +80,9 @@ class Command(BaseCommand):
             gc.unfreeze()
         summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))
         self.stdout.write(f"{sum(outcomes.values())} document(s) read: {summary or 'none'}.")
+
+
+def _batches(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while batch := list(islice(iterator, size)):
+        yield batch
