@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Set up and start the tracker on the embedded defaults: `python3 bin/quickstart.py`.
 
-Creates .venv and installs the project into it (then carries on inside it), writes the local
-settings to .env if they are not there yet (a generated SECRET_KEY and DEBUG=true, which
-`manage.py`, the worker and beat read too), starts the embedded PostgreSQL server under var/
+Creates .venv and installs the project into it (again only when pyproject.toml changed), then
+carries on inside it: writes the local settings to .env if they are not there yet (a generated
+SECRET_KEY and DEBUG=true, which `manage.py`, the worker and beat read too), starts the
+embedded PostgreSQL server under var/
 (unless DATABASE_URL names another), migrates, loads California's counties and the demo data,
 makes sure an admin login exists, then runs the web server, a Celery worker and Celery beat
 (with a broker that needs no server) until Ctrl-C. On Ctrl-C the three stop, and so does the
@@ -19,6 +20,7 @@ generated password, printed once and kept in var/admin-password.txt.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import signal
@@ -67,8 +69,14 @@ def main() -> int:
 
 
 def install() -> None:
+    """Install the project into .venv, unless it was installed from this same pyproject.toml."""
+    stamp = VENV / "installed-pyproject.sha256"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    stamp.write_text(wanted + "\n")
 
 
 def write_local_settings() -> None:

@@ -1,0 +1,201 @@
+"""What a user does on the quick start, through the quick start's own processes: `bin/quickstart.py
+--serve-only` runs the web server, a Celery worker and beat on the serverless broker, exactly as
+the README's first command does, against the test database. No test client, no eager mode: the
+test talks to the running app over HTTP, as a browser or an API client would.
+
+- A journalist uploads a text PDF through the request page's form; search finds a word from it
+  within 30 s (the web process queued its reading; the worker read it).
+- An API client logs a response; the signed webhook reaches a local receiver within 10 s (the
+  web process woke the fan-out; the sweep runs only once an hour here, so it is not what sent it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from bs4 import BeautifulSoup
+from rest_framework.authtoken.models import Token
+
+from requests_tracker.models import DataRequest, ResponseKind, WebhookSubscription
+from tests.database import database_url
+from tests.documents import text_pdf
+from tests.factories import CountyFactory, UserFactory, make_request
+from tests.integration.conftest import PROJECT_ROOT, wait_until
+from tests.integration.receiver import Receiver
+from tests.integration.servers import free_port
+from tests.webhook_recipe import documented_verify
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "journey-password-1"
+SECRET = "journey-webhook-secret"
+
+
+class QuickStart:
+    """`bin/quickstart.py --serve-only` with its state (broker, uploads, beat) in `var`."""
+
+    def __init__(self, var: Path, **settings: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = var.parent / "quickstart.log"
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in {"CELERY_BROKER_URL", "CACHE_URL", "CELERY_TASK_ALWAYS_EAGER"}
+        }
+        env.update(
+            DATABASE_URL=database_url(),
+            VAR_DIR=str(var),
+            DEBUG="true",
+            TRACKER_ADDRESS=f"127.0.0.1:{self.port}",
+            TRACKER_ADMIN_PASSWORD="journey-admin-password",
+            PYTHONUNBUFFERED="1",
+            **settings,
+        )
+        with self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "bin/quickstart.py", "--serve-only"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+
+    def logs(self) -> str:
+        return self.log.read_text(errors="replace")[-8000:]
+
+    def wait_until_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.logs()
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"the quick start did not answer /healthz in {timeout} s:\n{self.logs()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+            self.process.wait(timeout=5)
+
+
+@pytest.fixture
+def fast_password_hashing():
+    """The running app checks passwords with its own hashers: keep the real ones here."""
+
+
+@pytest.fixture
+def quickstart(transactional_db, tmp_path) -> Iterator[QuickStart]:
+    app = QuickStart(tmp_path / "var", WEBHOOK_SWEEP_SECONDS="3600")
+    try:
+        app.wait_until_healthy()
+        yield app
+    finally:
+        app.stop()
+
+
+def signed_in_browser(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=10)
+    token = BeautifulSoup(page.text, "html.parser").find("input", {"name": "csrfmiddlewaretoken"})
+    answer = session.post(
+        f"{base}/accounts/login/",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": token["value"],
+        },
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=10,
+    )
+    assert answer.url.rstrip("/") == base, "signed in and sent to the dashboard"
+    return session
+
+
+def test_a_pdf_uploaded_through_the_request_page_is_found_by_search_within_30_seconds(
+    quickstart,
+):
+    UserFactory(username="reporter", role="journalist", password=PASSWORD)
+    data_request = make_request(county=CountyFactory(name="Riverside County", fips="06065"))
+    browser = signed_in_browser(quickstart.base, "reporter")
+    page_url = f"{quickstart.base}/requests/{data_request.pk}/"
+    form = BeautifulSoup(browser.get(page_url, timeout=10).text, "html.parser")
+    csrf = form.find("input", {"name": "csrfmiddlewaretoken"})["value"]
+
+    pdf = text_pdf(["Sheriff's reply to DOJ.", "The department holds no quokkaphant roster."])
+    answer = browser.post(
+        f"{page_url}sources/",
+        data={
+            "csrfmiddlewaretoken": csrf,
+            "source-title": "Sheriff's reply (PDF)",
+            "source-kind": "official_statement",
+        },
+        files={"source-file": ("reply.pdf", pdf, "application/pdf")},
+        headers={"Referer": page_url},
+        timeout=30,
+    )
+    assert answer.status_code == 200 and "Source cited" in answer.text, answer.text[-2000:]
+
+    def found() -> bool:
+        results = browser.get(f"{quickstart.base}/search/?q=quokkaphant", timeout=10)
+        return "reply (PDF)" in BeautifulSoup(results.text, "html.parser").get_text()
+
+    started = time.monotonic()
+    assert wait_until(found, timeout=30, interval=0.5), quickstart.logs()
+    print(f"found by search {time.monotonic() - started:.1f} s after the upload")
+
+
+def test_a_response_logged_through_the_api_reaches_a_webhook_receiver_within_10_seconds(
+    quickstart,
+):
+    journalist = UserFactory(username="desk", role="journalist", password=PASSWORD)
+    token = Token.objects.create(user=journalist)
+    data_request = make_request(county=CountyFactory(name="San Diego County", fips="06073"))
+    with Receiver() as receiver:
+        WebhookSubscription.objects.create(url=receiver.url, secret=SECRET)
+        started = time.monotonic()
+        answer = requests.post(
+            f"{quickstart.base}/api/v1/responses/",
+            json={
+                "request": data_request.pk,
+                "received_on": "2025-07-25",
+                "kind": ResponseKind.DECLINED,
+                "summary": "The county will not give release dates (SB 54).",
+            },
+            headers={"Authorization": f"Token {token.key}"},
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+
+        def response_hook():
+            # The request's own "issued" event, older, may come first.
+            hooks = receiver.wait_for(len(receiver.received) + 1, timeout=0.2)
+            return next((h for h in hooks if b'"response_logged"' in h.body), None)
+
+        hook = wait_until(response_hook, timeout=10, interval=0)
+        elapsed = time.monotonic() - started
+
+    assert hook is not None, quickstart.logs()
+    assert elapsed < 10, f"{elapsed:.1f} s"
+    assert documented_verify()(SECRET, hook.headers["X-Tracker-Signature"], hook.body)
+    payload = json.loads(hook.body)
+    assert payload["activity"]["request_id"] == data_request.pk
+    print(f"webhook received {elapsed:.1f} s after the API call")
+    assert DataRequest.objects.get(pk=data_request.pk).status == "declined"
