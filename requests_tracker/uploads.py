@@ -160,10 +160,27 @@ def detect_type(stream: IO[bytes]) -> DocumentType:
         if text_type is not None:
             return text_type
         if matches:
-            raise _refuse_type(matches[0])
+            raise _refuse_mismatch(matches)
         raise _refuse_type("binary data of an unrecognised kind")
     finally:
         stream.seek(0)
+
+
+def _refuse_mismatch(matches: list[str]) -> ValidationError:
+    """The refusal of a binary file puremagic recognised: named by its first guess that is not a
+    type we accept. A guess that is one we accept was refused because the file does not start with
+    that type's signature, and "this file is a JPEG, which is not accepted" would contradict the
+    list of accepted types (puremagic calls JPEG 2000 image/jpeg)."""
+    other = next((mime for mime in matches if mime not in _SIGNATURES), None)
+    if other is not None:
+        return _refuse_type(other)
+    kind = _SIGNATURES[matches[0]][0]
+    return ValidationError(
+        "This file is not a real %(label)s: it does not start with the %(label)s signature. "
+        "Upload a %(accepted)s file.",
+        code="file_type_not_allowed",
+        params={"label": kind.label, "accepted": ACCEPTED_LIST},
+    )
 
 
 def _magic_matches(head: bytes) -> list[str]:

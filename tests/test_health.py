@@ -1,5 +1,6 @@
 """/healthz: 200 while the database answers; the broker's state is reported either way."""
 
+import os
 import runpy
 
 import pytest
@@ -7,8 +8,8 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import override_settings
 
-from config.celery import app as celery_app
 from tests.ci import unavailable
+from tests.integration.conftest import publishing_to
 
 
 def require_running_broker() -> None:
@@ -39,10 +40,29 @@ def test_healthz_reports_database_and_broker(client):
 def test_healthz_stays_up_but_names_an_unreachable_broker(client, monkeypatch):
     # Celery prefers the environment variable to its configuration, so point both at a closed port.
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    response = client.get("/healthz")
+    with publishing_to("redis://127.0.0.1:1/0"):
+        response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] != "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_names_a_filesystem_broker_that_cannot_take_a_message(client, monkeypatch):
+    folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_out"]
+    # The tests run as root, whom file modes do not stop: the folder is made unwritable here.
+    monkeypatch.setattr(os, "access", lambda path, mode: str(path) != folder)
+    with publishing_to("filesystem://localhost/"):
+        body = client.get("/healthz").json()
+    assert body["broker"] == f"message folder not writable: {folder}"
+    assert body["status"] == "ok"  # the database answers; writes do not wait on the broker
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_database_engine_and_its_version(client):
+    engine = client.get("/healthz").json()["engine"]
+    assert engine.startswith("PostgreSQL ")
+    version = engine.split()[1]
+    assert version.split(".")[0].isdigit()
 
 
 @pytest.mark.django_db
@@ -61,7 +81,7 @@ def production_https(monkeypatch) -> dict:
     """The HTTPS settings config/settings.py gives production (DEBUG off, nothing overridden);
     the tests' environment turns the redirect off, so read them afresh without that."""
     monkeypatch.delenv("SECURE_SSL_REDIRECT", raising=False)
-    monkeypatch.delenv("DEBUG", raising=False)
+    monkeypatch.setenv("DEBUG", "false")  # whatever a local .env says
     production = runpy.run_path(str(settings.BASE_DIR / "config" / "settings.py"))
     return {
         "SECURE_SSL_REDIRECT": production["SECURE_SSL_REDIRECT"],

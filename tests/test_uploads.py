@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -114,6 +117,60 @@ def test_other_binary_files_are_refused_naming_what_they_are(content, named):
     assert named in refusal(content, "document.pdf")
 
 
+ACCEPTED = "Upload a PDF, PNG, JPEG, TIFF, plain text, CSV, DOCX or XLSX file."
+# A JPEG 2000 file: its signature box, then the ftyp box naming the brand `jp2 `, then its header.
+# puremagic's likeliest guess for these bytes is image/jpeg.
+JPEG_2000 = (
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+    + b"\x00\x00\x00\x14ftypjp2 \x00\x00\x00\x00jp2 "
+    + b"\x00\x00\x00\x2djp2h\x00\x00\x00\x16ihdr\x00\x00\x06\x72\x00\x00\x04\xfb\x00\x01\x07\x07"
+    + bytes(range(256))
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        pytest.param(
+            b"\r\n%PDF-1.7 <html><script>alert(1)</script></html>",
+            "subpoena.pdf",
+            f"This file is text containing HTML or SVG markup, which is not accepted. {ACCEPTED}",
+            id="pdf-signature-after-a-line-break-around-a-script",
+        ),
+        pytest.param(
+            b"\r\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\nstream\n\x00\x01\x02\x03\nendstream\n",
+            "subpoena.pdf",
+            f"This file is not a real PDF: it does not start with the PDF signature. {ACCEPTED}",
+            id="pdf-signature-after-a-line-break-in-binary-data",
+        ),
+        pytest.param(
+            JPEG_2000,
+            "scan.jpg",
+            f"This file is image/jp2, which is not accepted. {ACCEPTED}",
+            id="jpeg-2000-that-puremagic-calls-image-jpeg",
+        ),
+    ],
+)
+def test_a_file_is_only_the_type_whose_signature_it_starts_with(content, name, message):
+    assert refusal(content, name) == message
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        pytest.param(
+            b"I I want the roster of everyone held on a detainer since 2024.\n",
+            uploads.PLAIN_TEXT,
+            id="plain-text",
+        ),
+        pytest.param(b"I I,requests\nLos Angeles,995\nRiverside,120\n", uploads.CSV, id="csv"),
+    ],
+)
+def test_text_that_opens_like_a_tiff_signature_is_text_not_a_tiff(content, kind):
+    # Little-endian TIFF starts "II*\x00"; puremagic still guesses image/tiff for "I I".
+    assert uploads.validate_upload(upload("request.tif", content)) == kind
+
+
 def test_an_empty_file_is_refused():
     assert refusal(b"") == "The file is empty."
 
@@ -181,7 +238,38 @@ def test_an_accepted_upload_is_stored_under_a_random_name_with_its_true_extensio
     assert "subpoena" not in "".join(names)
     assert names[0] != names[1]
     assert sorted(stored_files(tmp_path)) == sorted(tmp_path / name for name in names)
-    assert not str(tmp_path).startswith(str(settings.STATIC_ROOT))
+    # What a reader later downloads from where storage put it is the document uploaded, whole.
+    for source in (first, second):
+        with source.file.storage.open(source.file.name) as stored:
+            assert stored.read() == content
+
+
+@pytest.mark.parametrize("static_folder", ["STATIC_ROOT", "STATICFILES_DIRS"])
+def test_the_settings_refuse_a_media_root_inside_the_static_files(
+    settings, tmp_path, static_folder
+):
+    """Uploads are served only through the permission-checked view: a MEDIA_ROOT inside the
+    static files would publish every stored document, so the settings refuse to load."""
+    folder = {
+        "STATIC_ROOT": settings.STATIC_ROOT,
+        "STATICFILES_DIRS": settings.STATICFILES_DIRS[0],
+    }[static_folder]
+
+    def load_settings(media_root: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", "import config.settings"],
+            cwd=settings.BASE_DIR,
+            env={**os.environ, "MEDIA_ROOT": str(media_root)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    elsewhere = load_settings(tmp_path / "media")
+    assert elsewhere.returncode == 0, elsewhere.stderr[-2000:]
+    inside = load_settings(Path(folder) / "media")
+    assert inside.returncode != 0
+    assert "MEDIA_ROOT must be outside the static files." in inside.stderr
 
 
 def test_a_file_stored_before_the_rules_does_not_block_editing_its_source(db, settings, tmp_path):

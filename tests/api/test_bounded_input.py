@@ -16,7 +16,14 @@ from rest_framework.test import APIClient
 
 from requests_tracker import selectors
 from requests_tracker.api.parsers import MAX_JSON_DEPTH
-from requests_tracker.models import Activity, Campaign, DataRequest, Response, WebhookSubscription
+from requests_tracker.models import (
+    Activity,
+    Campaign,
+    DataRequest,
+    Response,
+    Source,
+    WebhookSubscription,
+)
 
 
 def saved() -> tuple[int, ...]:
@@ -290,16 +297,37 @@ def test_pages_outside_the_api_keep_their_html_error_page(viewer, monkeypatch):
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_a_body_django_refuses_before_any_view_is_a_json_400(viewer, settings):
+TOO_MANY_FIELDS = {f"f{n}": "1" for n in range(10)}
+
+
+@pytest.mark.parametrize("sent_in", ["query_string", "multipart_body"])
+def test_more_fields_than_django_reads_is_a_json_400_bad_request(
+    sent_in, viewer, journalist, settings
+):
+    """Django itself refuses a query string or form body with more fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (TooManyFieldsSent) while the request is read, before the view
+    does anything with it; under /api/ that is the API's JSON 400 `bad_request`
+    (api/errors.py bad_request), not Django's HTML page, and nothing is saved."""
+
+    def send():
+        client = Client(raise_request_exception=False)
+        if sent_in == "query_string":
+            # A list a viewer may read: only the refusal can make it anything but a 200.
+            client.force_login(viewer)
+            return client.get("/api/v1/counties/", TOO_MANY_FIELDS)
+        # Sources read multipart/form-data bodies (uploads); the other endpoints read only JSON.
+        client.force_login(journalist)
+        return client.post("/api/v1/sources/", {"title": "Roster", **TOO_MANY_FIELDS})
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    within = send()  # The same request under a limit it keeps to is read.
+    if sent_in == "query_string":
+        assert within.status_code == 200
+    else:
+        assert "f0" in assert_error_shape(within, 400, "invalid")["fields"]
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
-    client = Client(raise_request_exception=False)
-    client.force_login(viewer)
-    fields = "&".join(f"f{n}=1" for n in range(10))
-    response = client.generic(
-        "POST",
-        "/api/v1/counties/?" + fields,
-        fields,
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert response.status_code in (400, 403, 405, 415)
-    assert response["Content-Type"].startswith("application/json")
+    before = Source.objects.count()
+    error = assert_error_shape(send(), 400, "bad_request")
+    assert error["message"] == "The request could not be read."
+    assert error["fields"] == {}
+    assert Source.objects.count() == before

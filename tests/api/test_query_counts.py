@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from requests_tracker import services
 from tests.api.conftest import TODAY
 from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.queries import statements_for
 
 LISTS = [
     "counties",
@@ -79,10 +78,8 @@ def busy_newsroom(newsroom, journalist, editor):
 
 
 def queries_for(client, path: str) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries), len(response.json()["results"])
+    statements, response = statements_for(client, path)
+    return statements, len(response.json()["results"])
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
+from tests.browser.pages import sign_in
 from tests.factories import CountyFactory, UserFactory, make_request
 
 pytestmark = [pytest.mark.browser]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -27,11 +26,7 @@ def test_pages_admin_and_api_docs_run_under_the_policy(browser_page, desk, setti
     messages: list[str] = []
     page.on("console", lambda message: messages.append(f"{page.url}: {message.text}"))
 
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("deskeditor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    sign_in(page, "deskeditor")
 
     for path in [
         "/",

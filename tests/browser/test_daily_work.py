@@ -11,9 +11,9 @@ import pytest
 
 from requests_tracker import services
 from requests_tracker.models import County
+from tests.browser.pages import sign_in
 from tests.browser.test_follow import (
     demo,  # noqa: F401 (the fixture: the demo data and a journalist, "reporter")
-    sign_in,
     watch_los_angeles_then_read_its_digest_and_feed,
 )
 from tests.factories import make_request
@@ -37,7 +37,7 @@ def test_search_sort_and_follow_los_angeles(browser_page, demo, settings):  # no
     )
     make_request(county=County.objects.get(fips="06003"), issued_on=today, today=today)
     services.flag_overdue(today=today)
-    sign_in(page, "/")
+    sign_in(page, "reporter", "/", via_login_page=True)
 
     # Search from the header.
     page.get_by_label("Search the tracker").fill("Los Angeles")

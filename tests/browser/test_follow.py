@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from requests_tracker import services
 from requests_tracker.models import DataRequest, Watch
+from tests.browser.pages import sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "correct horse battery staple"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -28,16 +28,8 @@ def demo(transactional_db):
     return UserFactory(username="reporter", role="journalist", email="reporter@news.example")
 
 
-def sign_in(page, next_path: str) -> None:
-    page.goto(f"/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill("reporter")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
-
-
 def test_watch_a_county_get_its_digest_and_its_private_feed(browser_page, demo, settings):
-    sign_in(browser_page, "/counties/06037/")
+    sign_in(browser_page, "reporter", "/counties/06037/", via_login_page=True)
     watch_los_angeles_then_read_its_digest_and_feed(browser_page, demo, settings)
 
 

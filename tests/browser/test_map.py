@@ -1,24 +1,22 @@
 """The county map in a real browser: find California's 58 counties, click one, see a logged answer
-change its fill and the legend, read it on a phone; and the README's screenshots, taken from the
-demo data."""
+change its fill and the legend, read it on a phone. (The README's screenshots are taken by
+bin/screenshots from a running quick start.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from requests_tracker import maps, services
+from requests_tracker import maps
 from requests_tracker.models import Campaign, County
+from tests.browser.pages import sign_in
 from tests.factories import UserFactory, make_request
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "correct horse battery staple"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 375, "height": 800}
 
 # A point inside the county's own shape (not just its box: Los Angeles County's box holds the
@@ -39,14 +37,6 @@ POINT_IN_COUNTY = """(fips) => {
   }
   return null;
 }"""
-
-
-def log_in(page, username: str, next_path: str = "/") -> None:
-    page.goto(next_path)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def legend_count(page, category: str) -> int:
@@ -75,7 +65,7 @@ def test_a_journalist_clicks_los_angeles_on_the_map_logs_a_decline_and_sees_the_
 ):
     page = browser_page
     request = california_with_requests
-    log_in(page, "reporter")
+    sign_in(page, "reporter")
     county_paths = page.locator(".county-map path[data-fips]")
     assert county_paths.count() == 58
     assert all(
@@ -124,7 +114,7 @@ def test_the_map_and_campaign_pages_fit_a_phone_and_the_map_is_reachable_by_keyb
     campaign = Campaign.objects.get()
     page = browser_page
     page.set_viewport_size(PHONE)
-    log_in(page, "reporter", "/map/CA/")
+    sign_in(page, "reporter", "/map/CA/")
     assert has_no_horizontal_scroll(page), "/map/CA/ scrolls sideways at 375 px"
     page.goto(f"/campaigns/{campaign.pk}/")
     assert has_no_horizontal_scroll(page), "the campaign page scrolls sideways at 375 px"
@@ -133,36 +123,3 @@ def test_the_map_and_campaign_pages_fit_a_phone_and_the_map_is_reachable_by_keyb
     page.locator('.county-map a[href="/counties/06037/"]').focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/counties/06037/")
-
-
-def test_the_readme_screenshots_are_taken_from_the_demo_data(browser_page, transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    services.flag_overdue(today=services.local_today())
-    UserFactory(username="reporter", role="journalist")
-    campaign = Campaign.objects.get()
-    page = browser_page
-    page.set_viewport_size({"width": 1200, "height": 900})
-    log_in(page, "reporter")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    map_section = page.locator('section[aria-labelledby="map-heading"]')
-    assert map_section.locator("path[data-fips]").count() == 58
-    map_section.screenshot(path=SCREENSHOTS / "dashboard-map.png")
-
-    page.goto(f"/campaigns/{campaign.pk}/")
-    figures = page.locator('section[aria-labelledby="figures-heading"]').bounding_box()
-    comparison = page.locator("#comparison").bounding_box()
-    assert page.locator("table.comparison tbody tr").count() == 4
-    page.screenshot(
-        path=SCREENSHOTS / "campaign-comparison.png",
-        full_page=True,
-        clip={
-            "x": figures["x"] - 8,
-            "y": figures["y"] - 8,
-            "width": max(figures["width"], comparison["width"]) + 16,
-            "height": comparison["y"] + comparison["height"] - figures["y"] + 16,
-        },
-    )
-    for name in ("dashboard-map.png", "campaign-comparison.png"):
-        image = (SCREENSHOTS / name).read_bytes()
-        assert image.startswith(b"\x89PNG") and len(image) > 10_000

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from requests_tracker.models import Campaign, DataRequest, Response
+from tests.browser.pages import sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "correct horse battery staple"
 PHONE_WIDTH = 375
 
 
@@ -40,11 +40,7 @@ def journalist_pages(los_angeles: DataRequest) -> list[str]:
 
 def page_widths(page, paths: list[str]) -> dict[str, int]:
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("reporter")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    sign_in(page, "reporter")
     widths = {}
     for path in paths:
         page.goto(path)

@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 
 from requests_tracker.models import RequestStatus
+from tests.browser.pages import sign_in
 from tests.factories import CountyFactory, UserFactory, make_request
 
 pytestmark = [pytest.mark.browser]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -21,21 +20,12 @@ def request_to_san_francisco(transactional_db):
     return make_request(county=county, issued_on=dt.date(2025, 7, 17))
 
 
-def log_in(page, next_path: str) -> None:
-    page.goto(next_path)
-    assert "/accounts/login/" in page.url, "a closed tracker sends visitors to log in first"
-    page.get_by_label("Username").fill("reporter")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{next_path}")
-
-
 def test_a_journalist_logs_a_declined_response_and_sees_the_status_change(
     browser_page, request_to_san_francisco
 ):
     page = browser_page
     request = request_to_san_francisco
-    log_in(page, f"/requests/{request.pk}/")
+    sign_in(page, "reporter", f"/requests/{request.pk}/")
     assert page.locator("#status .pill").first.inner_text() == "Awaiting response"
 
     form = page.locator("#log-response")
@@ -63,7 +53,7 @@ def test_a_response_dated_before_the_request_shows_its_error_next_to_the_date(
 ):
     page = browser_page
     request = request_to_san_francisco
-    log_in(page, f"/requests/{request.pk}/")
+    sign_in(page, "reporter", f"/requests/{request.pk}/")
 
     form = page.locator("#log-response")
     form.get_by_label("What the county did").select_option("declined")

@@ -16,11 +16,13 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from config.celery import app as celery_app
 from tests.ci import unavailable
 from tests.database import database_url
 
@@ -130,16 +132,40 @@ class CeleryProcesses:
                 process.wait(timeout=5)
 
 
+@contextmanager
+def publishing_to(url: str) -> Iterator[None]:
+    """This process's Celery app sends its tasks to `url` (what a test writes here is queued on
+    commit for the worker it started), then back to its own broker."""
+    previous = celery_app.conf.broker_url
+    try:
+        _switch_broker(url)
+        yield
+    finally:
+        _switch_broker(previous)
+
+
+def _switch_broker(url: str) -> None:
+    celery_app.conf.broker_url = url
+    # The connection pools keep the broker they were made for: start them again.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
-def celery_env(worker_database_url: str, purged_broker: str) -> dict[str, str]:
-    """The environment of every subprocess: the test database and the real broker."""
-    return {
-        **os.environ,
-        "DATABASE_URL": worker_database_url,
-        "CELERY_BROKER_URL": purged_broker,
-        "CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
+def celery_env(
+    worker_database_url: str, purged_broker: str, monkeypatch
+) -> Iterator[dict[str, str]]:
+    """The environment of every subprocess: the test database and the real broker, to which
+    this process publishes too."""
+    monkeypatch.setenv("CELERY_BROKER_URL", purged_broker)
+    with publishing_to(purged_broker):
+        yield {
+            **os.environ,
+            "DATABASE_URL": worker_database_url,
+            "CELERY_BROKER_URL": purged_broker,
+            "CONN_MAX_AGE": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
 
 
 @pytest.fixture

@@ -92,6 +92,11 @@ def test_extract_text_queues_documents_that_the_worker_reads(celery_processes, s
         services.add_source(title=f"Letter {n}", file=upload("x.pdf", text_pdf([f"Letter {n}"])))
         for n in range(5)
     ]
+    # As if stored before text extraction existed: never read, nothing in flight (the messages
+    # the uploads queued find nothing waiting and are skipped).
+    Source.objects.filter(pk__in=[s.pk for s in sources]).update(
+        extraction_status="", extraction_queued_at=None
+    )
     out = StringIO()
     call_command("extract_text", stdout=out)
     assert out.getvalue().strip() == "5 document(s) queued for the worker."

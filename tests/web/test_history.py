@@ -8,14 +8,13 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from requests_tracker import selectors, services
 from requests_tracker.models import Correction, ReportedFigure
 from tests.admin.pages import unchanged_post
 from tests.factories import SourceFactory, UserFactory, record_detainer_figure
+from tests.queries import queries_for
 from tests.web.conftest import page_of, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -163,10 +162,7 @@ def test_a_history_costs_the_same_queries_with_two_versions_as_with_twenty(
     url = f"/figures/{figure.pk}/history/"
 
     def cost() -> int:
-        editor_browser.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            assert editor_browser.get(url).status_code == 200
-        return len(queries)
+        return queries_for(editor_browser, url)
 
     services.update_figure(figure=figure, actor=editor, value=1, correction_note="One.")
     two = cost()

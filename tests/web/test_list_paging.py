@@ -14,8 +14,8 @@ import pytest
 from requests_tracker import services
 from requests_tracker.web import views
 from tests.factories import AgencyFactory, CountyFactory, make_request
+from tests.queries import queries_for
 from tests.web.conftest import page_of
-from tests.web.test_query_counts import queries_for
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from requests_tracker import maps, services
 from requests_tracker.models import County
@@ -23,6 +21,7 @@ from tests.factories import (
     letters_of_july_17,
     make_request,
 )
+from tests.queries import queries_for
 from tests.web.conftest import shown
 
 pytestmark = pytest.mark.django_db
@@ -247,14 +246,6 @@ def build_campaign(n: int, journalist, *, first_fips: int):
         )
     services.flag_overdue(today=dt.date(2025, 10, 15))
     return campaign
-
-
-def queries_for(client, path: str) -> int:
-    client.get(path)  # warm-up: first-use caches are not the page's cost
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def pages_cost(client, campaign) -> dict[str, int]:

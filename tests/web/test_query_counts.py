@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from requests_tracker import services
 from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +64,6 @@ def add_busy_response(request, n: int, journalist) -> None:
             actor=journalist,
             today=TODAY,
         )
-
-
-def queries_for(client, path: str) -> int:
-    client.get(path)  # warm-up: first-use caches are not the page's cost
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, response.content[:500]
-    return len(queries)
 
 
 LIST_PAGES = [
