@@ -50,7 +50,7 @@ from typing import IO, Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import File
 from django.core.files.storage import Storage
 from django.core.management.color import no_style
@@ -74,6 +74,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 APP = "requests_tracker"
 USER_GROUPS = "auth.User.groups"
+USER_PERMISSIONS = "auth.User.user_permissions"
 BATCH = 1000
 CHUNK = 1024 * 1024
 
@@ -126,7 +127,7 @@ class ArchivedTable:
 def archived_tables() -> list[ArchivedTable]:
     """The tables of a full archive, users first, then the app's in model order."""
     user_model = get_user_model()
-    tables = [_table(user_model), _user_groups()]
+    tables = [_table(user_model), _user_groups(), _user_permissions()]
     for model in apps.get_app_config(APP).get_models(include_auto_created=True):
         # Views (unmanaged models) hold nothing of their own.
         if model._meta.managed and model._meta.label not in LEFT_OUT_MODELS:
@@ -148,6 +149,21 @@ def _user_groups() -> ArchivedTable:
         columns=("user_id", "group"),
         reads=("user_id", "group__name"),
         order=("user_id", "group__name"),
+    )
+
+
+PERMISSION_NAME = ("content_type__app_label", "content_type__model", "codename")
+"""A permission by what it names (its id differs between databases: migrate makes them)."""
+
+
+def _user_permissions() -> ArchivedTable:
+    reads = ("user_id", *(f"permission__{part}" for part in PERMISSION_NAME))
+    return ArchivedTable(
+        label=USER_PERMISSIONS,
+        model=get_user_model().user_permissions.through,
+        columns=("user_id", "app_label", "model", "codename"),
+        reads=reads,
+        order=reads,
     )
 
 
@@ -429,6 +445,8 @@ def _sha256(stream: IO[bytes]) -> str:
 def _insert(archive: zipfile.ZipFile, table: ArchivedTable, using: str) -> int:
     if table.label == USER_GROUPS:
         return _insert_user_groups(archive, table, using)
+    if table.label == USER_PERMISSIONS:
+        return _insert_user_permissions(archive, table, using)
     connection = connections[using]
     model = table.model
     fields = [model._meta.get_field(_field_name(model, column)) for column in table.columns]
@@ -486,6 +504,24 @@ def _insert_user_groups(archive: zipfile.ZipFile, table: ArchivedTable, using: s
             if name not in groups:
                 groups[name] = Group.objects.using(using).create(name=name).pk
             links.append(table.model(user_id=user_id, group_id=groups[name]))
+        table.model.objects.using(using).bulk_create(links)
+        count += len(links)
+    return count
+
+
+def _insert_user_permissions(archive: zipfile.ZipFile, table: ArchivedTable, using: str) -> int:
+    # Permissions are matched by what they name; the migrations made the same ones.
+    permissions = {
+        tuple(name): pk
+        for *name, pk in Permission.objects.using(using).values_list(*PERMISSION_NAME, "pk")
+    }
+    count = 0
+    for batch in _batches(archive, table):
+        links = []
+        for user_id, *name in batch:
+            if tuple(name) not in permissions:
+                raise ArchiveError(f"The permission {'.'.join(name)} does not exist here.")
+            links.append(table.model(user_id=user_id, permission_id=permissions[tuple(name)]))
         table.model.objects.using(using).bulk_create(links)
         count += len(links)
     return count

@@ -25,6 +25,7 @@ from typing import Any
 import psycopg
 import pytest
 import requests
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -107,9 +108,7 @@ NATURAL_CONTENT = {
     "auth_user_groups": """
         SELECT ROW(ug.user_id, g.name)::text
         FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id""",
-    # A user's own permissions. archive.py does not hold this table (only users and their
-    # groups: the roles give permissions through groups), so it is empty here; a user given a
-    # permission of their own would make this test fail, as the restore would lose it.
+    # A user's own permissions (besides their role's), by what each permission names.
     "auth_user_user_permissions": """
         SELECT ROW(up.user_id, t.app_label, t.model, p.codename)::text
         FROM auth_user_user_permissions up
@@ -290,6 +289,8 @@ def add_documents_and_history() -> list[Source]:
     release, and the secrets an archive leaves out (feed and API tokens)."""
     editor = UserFactory(username="chief", role="editor")
     reporter = UserFactory(username="reporter", role="journalist")
+    # A permission of the reporter's own, beside the role's (the admin allows it).
+    reporter.user_permissions.add(Permission.objects.get(codename="change_county"))
     services.subscribe_webhook(
         url="https://hooks.example.org/tracker", secret="s3cret-0123456789abcdef", actor=editor
     )
