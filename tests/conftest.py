@@ -1,9 +1,10 @@
 import datetime as dt
+import os
 
 import pytest
 from django.core.cache import cache
 
-from tests.ci import failed_under_ci, in_ci
+from tests.ci import failed_under_ci, in_ci, unavailable
 from tests.factories import CountyFactory, UserFactory, make_request
 
 
@@ -67,3 +68,20 @@ def other_journalist(db):
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor", role="editor")
+
+
+@pytest.fixture(scope="session")
+def broker_url(worker_id: str) -> str:
+    """The machine's Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379), in a database of
+    this test process's own (1, 2, ... for each pytest-xdist worker), so that workers started by
+    tests running side by side never take each other's messages."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+    number = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    url = f"{base}/{1 + number}"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis at {url} is not answering: {error}")
+    return url

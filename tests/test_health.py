@@ -8,27 +8,14 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import override_settings
 
-from tests.ci import unavailable
-from tests.integration.conftest import publishing_to
-
-
-def require_running_broker() -> None:
-    """The configured broker must be up for /healthz to call it "ok": a Redis broker is pinged
-    (missing locally: skip; under CI: fail); the default filesystem broker is always there."""
-    url = settings.CELERY_BROKER_URL
-    if url.startswith("redis://"):
-        import redis
-
-        try:
-            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-        except redis.RedisError as error:
-            unavailable(f"The broker at {url} is not answering: {error}")
+from config.celery import app as celery_app
+from tests.brokers import publishing_to
 
 
 @pytest.mark.django_db
-def test_healthz_reports_database_and_broker(client):
-    require_running_broker()
-    response = client.get("/healthz")
+def test_healthz_reports_database_and_broker(client, broker_url):
+    with publishing_to(broker_url):  # the machine's Redis
+        response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -37,22 +24,27 @@ def test_healthz_reports_database_and_broker(client):
 
 
 @pytest.mark.django_db
-def test_healthz_stays_up_but_names_an_unreachable_broker(client, monkeypatch):
-    # Celery prefers the environment variable to its configuration, so point both at a closed port.
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
-    with publishing_to("redis://127.0.0.1:1/0"):
+def test_healthz_stays_up_but_names_an_unreachable_broker(client):
+    with publishing_to("redis://127.0.0.1:1/0"):  # a closed port
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] != "ok"
 
 
 @pytest.mark.django_db
-def test_healthz_names_a_filesystem_broker_that_cannot_take_a_message(client, monkeypatch):
-    folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_out"]
+def test_healthz_names_a_filesystem_broker_that_cannot_take_a_message(
+    client, monkeypatch, tmp_path
+):
+    folder = str(tmp_path)
+    options = celery_app.conf.get("broker_transport_options")
+    celery_app.conf.update(broker_transport_options={"data_folder_out": folder})
     # The tests run as root, whom file modes do not stop: the folder is made unwritable here.
     monkeypatch.setattr(os, "access", lambda path, mode: str(path) != folder)
-    with publishing_to("filesystem://localhost/"):
-        body = client.get("/healthz").json()
+    try:
+        with publishing_to("filesystem://localhost/"):
+            body = client.get("/healthz").json()
+    finally:
+        celery_app.conf.update(broker_transport_options=options)
     assert body["broker"] == f"message folder not writable: {folder}"
     assert body["status"] == "ok"  # the database answers; writes do not wait on the broker
 

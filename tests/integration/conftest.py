@@ -2,8 +2,8 @@
 pytest-django test database.
 
 The database is the test run's (the embedded PostgreSQL server, or DATABASE_URL's). The broker
-is the machine's Redis: CELERY_BROKER_URL when it names one, else TEST_REDIS_URL (default
-redis://127.0.0.1:6379/1). Without a Redis answering these tests skip, saying why; under CI
+is the machine's Redis (TEST_REDIS_URL, default redis://127.0.0.1:6379), a database per test
+process. Without a Redis answering these tests skip, saying why; under CI
 they fail instead (tests/ci.py), so CI cannot pass by skipping.
 """
 
@@ -16,31 +16,15 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from config.celery import app as celery_app
-from tests.ci import unavailable
+from tests.brokers import publishing_to
 from tests.database import database_url
 
 PROJECT_ROOT = Path(settings.BASE_DIR)
-
-
-@pytest.fixture(scope="session")
-def broker_url() -> str:
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    if not url.startswith("redis://"):
-        url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        unavailable(f"Redis at {url} is not answering: {error}")
-    return url
 
 
 @pytest.fixture
@@ -132,32 +116,10 @@ class CeleryProcesses:
                 process.wait(timeout=5)
 
 
-@contextmanager
-def publishing_to(url: str) -> Iterator[None]:
-    """This process's Celery app sends its tasks to `url` (what a test writes here is queued on
-    commit for the worker it started), then back to its own broker."""
-    previous = celery_app.conf.broker_url
-    try:
-        _switch_broker(url)
-        yield
-    finally:
-        _switch_broker(previous)
-
-
-def _switch_broker(url: str) -> None:
-    celery_app.conf.broker_url = url
-    # The connection pools keep the broker they were made for: start them again.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
-def celery_env(
-    worker_database_url: str, purged_broker: str, monkeypatch
-) -> Iterator[dict[str, str]]:
+def celery_env(worker_database_url: str, purged_broker: str) -> Iterator[dict[str, str]]:
     """The environment of every subprocess: the test database and the real broker, to which
     this process publishes too."""
-    monkeypatch.setenv("CELERY_BROKER_URL", purged_broker)
     with publishing_to(purged_broker):
         yield {
             **os.environ,

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.integration.conftest import PROJECT_ROOT, unavailable
+from tests.ci import unavailable
+from tests.integration.conftest import PROJECT_ROOT
 
 
 def free_port() -> int:
