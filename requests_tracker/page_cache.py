@@ -1,10 +1,13 @@
 """What the busiest pages show, kept per data version: the dashboard's sections, the county
 list's table, the state maps, a campaign's figures and charts, and the stats answer.
 
-- `data_changed` is called by every write: services (through timeline.announce_on_commit), the
-  admin (each change it logs), and the commands that load data in bulk. It gives the data a new
-  version at once and again when the transaction commits, so whatever a page computed from the
-  old rows in between is filed under a version nobody asks for again.
+- `data_changed` is the one receiver of writes: every connection runs each SQL statement through
+  `_watch_writes`, which calls it when the statement writes one of the record's tables (an
+  INSERT, UPDATE, DELETE or COPY on `requests_tracker_*` or the users), whoever wrote it: a
+  service, the admin, a set-based job, a bulk load, a restore. It gives the data a new version at
+  once and again when the transaction commits, so whatever a page computed from the old rows in
+  between is filed under a version nobody asks for again. Bookkeeping no kept page shows (webhook
+  deliveries, document pages, watches, feed tokens) does not count as a change.
 - `cached(name, *vary, compute=...)` answers from the cache when an entry for the name, the
   current version, today's date (days overdue move at midnight) and `vary` (role, sort, filters)
   exists, else computes and keeps it.
@@ -22,6 +25,7 @@ computed afresh (shared_cache.FailOpenRedisCache).
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -29,7 +33,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from requests_tracker import permissions
@@ -69,16 +72,51 @@ def _bump() -> None:
     cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
 
 
-def data_changed() -> None:
-    """A write was made: a new version now, and another when the transaction commits."""
+def data_changed(connection: Any) -> None:
+    """A write was made on `connection`: a new version now, and another when its transaction
+    commits. Once per atomic block, however many statements it runs (a service's write is one
+    block: its outermost transaction, or a savepoint inside another)."""
     if not _seconds():
         return
+    if connection.in_atomic_block:
+        block = set(connection.savepoint_ids)
+        if any(f is _bump and ids == block for ids, f, _ in connection.run_on_commit):
+            return
+        connection.on_commit(_bump)
     _bump()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        callback is _bump for _, callback, _ in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump)
+
+
+WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(requests_tracker_\w+|auth_user\w*)',
+    re.IGNORECASE,
+)
+NOT_SHOWN = frozenset(
+    {
+        "requests_tracker_webhookdelivery",
+        "requests_tracker_webhooksubscription",
+        "requests_tracker_sourcepage",
+        "requests_tracker_watch",
+        "requests_tracker_feedtoken",
+    }
+)
+"""Tables of bookkeeping no kept page shows: writing them gives the data no new version."""
+
+
+def _watch_writes(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+    result = execute(sql, params, many, context)
+    written = WRITE.match(sql) if sql[:1] in "IUDCiudc " else None
+    if written:
+        # A table's history is shown where the table is.
+        table = written.group(1).lower().replace("_historical", "_", 1)
+        if table not in NOT_SHOWN:
+            data_changed(context["connection"])
+    return result
+
+
+def watch_writes(connection: Any, **_: Any) -> None:
+    """Run every statement of `connection` through the write watcher (connection_created)."""
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
 
 
 def key(name: str, *vary: Any) -> str | None:

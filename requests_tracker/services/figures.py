@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 
-from requests_tracker import page_cache
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import County, ReportedFigure, Source
 from requests_tracker.services.corrections import record_correction, snapshot
@@ -98,5 +97,4 @@ def update_figure(
         record_correction(
             record=figure, before=before, changed=changed, note=correction_note, actor=actor
         )
-        page_cache.data_changed()
     return figure

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from requests_tracker import page_cache
 from requests_tracker.models import DatasetRelease
 
 
@@ -26,5 +25,4 @@ def record_dataset_release(
         )
         release.full_clean()
         release.save()
-        page_cache.data_changed()  # the dashboard links the latest release
     return release

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from requests_tracker import deadlines, page_cache, workflow
+from requests_tracker import deadlines, workflow
 from requests_tracker.choices import ActivityVerb, DueBasis
 from requests_tracker.models import Activity, Agency, Campaign, County, DataRequest, Source
 from requests_tracker.services.corrections import record_correction, snapshot
@@ -453,7 +453,6 @@ def delete_request(*, data_request: DataRequest, actor: User | None) -> None:
         data_request = lock_request(data_request.pk)
         logger.info("Request %s (%s) deleted by %s", data_request.pk, data_request.county, actor)
         data_request.delete()
-        page_cache.data_changed()
 
 
 def register_agency(*, name: str, level: str, county: County | None = None) -> Agency:

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from requests_tracker import page_cache, permissions, uploads
+from requests_tracker import permissions, uploads
 from requests_tracker.choices import ActivityVerb, SourceKind
 from requests_tracker.models import (
     SENSITIVE_EVENT_MARK,
@@ -297,7 +297,6 @@ def update_source(*, source: Source, actor: User | None, **changes: Any) -> Sour
                 _forget_text(source)
         if source.sensitive and not was_sensitive:
             _redact_source_events(source)
-        page_cache.data_changed()  # no kept page may still name a source now sensitive
     return source
 
 

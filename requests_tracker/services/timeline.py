@@ -22,7 +22,6 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from requests_tracker import page_cache
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import (
     Activity,
@@ -155,10 +154,8 @@ def announce_on_commit() -> None:
     """After commit, wake the worker that fans new Activity out to webhooks (once per commit).
 
     The database is the record of what still needs delivering, so if the broker is down the
-    write still succeeds and the periodic sweep finds the work later. The pages kept per
-    data version are told of the write too (page_cache.data_changed).
+    write still succeeds and the periodic sweep finds the work later.
     """
-    page_cache.data_changed()
     pending = transaction.get_connection().run_on_commit
     if any(callback is _wake_fan_out for _, callback, _ in pending):
         return

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_tracker import page_cache, services
+from requests_tracker.models import County, SourcePage
 from tests.admin.pages import unchanged_post
 from tests.factories import CountyFactory, UserFactory, letters_of_july_17, make_request
 
@@ -85,7 +86,7 @@ def test_a_page_computed_before_a_write_commits_is_not_served_after(los_angeles)
     """A reader in another process may compute a page from the old rows after the write has
     given the data a new version but before it commits; the commit gives it another."""
     with transaction.atomic():
-        page_cache.data_changed()  # what a service's write does
+        County.objects.filter(pk=los_angeles.county_id).update(name="County of Los Angeles")
         stale = page_cache.cached("probe", compute=lambda: "from the rows before the write")
         assert stale == "from the rows before the write"
         transaction.on_commit(lambda: None)
@@ -216,3 +217,28 @@ def test_addresses_a_visitor_invents_cannot_fill_the_cache(
     _, plain = get_counting(viewer_browser, "/counties/")
     _, plain_again = get_counting(viewer_browser, "/counties/")
     assert plain_again < plain  # the page without a query is always kept
+
+
+def test_any_write_to_the_record_gives_a_new_version_however_it_is_made(county):
+    """Raw SQL, a set-based update, a bulk insert: every statement that writes the record's
+    tables passes the one receiver (page_cache.data_changed)."""
+    before = page_cache.data_version()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE requests_tracker_county SET name = %s WHERE id = %s",
+            ["County of Los Angeles", county.pk],
+        )
+    after_sql = page_cache.data_version()
+    CountyFactory.create_batch(2)
+    after_bulk = page_cache.data_version()
+    assert len({before, after_sql, after_bulk}) == 3
+
+
+def test_bookkeeping_no_page_shows_keeps_the_version(county, journalist):
+    source = services.add_source(title="Letter", url="https://doj.example/letter", actor=journalist)
+    version = page_cache.data_version()
+    services.watch(user=journalist, county=county)
+    SourcePage.objects.create(source=source, number=1, text="Letter text")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM requests_tracker_county")
+    assert page_cache.data_version() == version

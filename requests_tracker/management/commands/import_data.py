@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_tracker import archive, page_cache
+from requests_tracker import archive
 
 
 class Command(BaseCommand):
@@ -28,7 +28,6 @@ class Command(BaseCommand):
             summary = archive.restore_archive(path, using=database)
         except archive.ArchiveError as error:
             raise CommandError(f"{error} Nothing was restored.") from error
-        page_cache.data_changed()
         totals, *tables = archive.describe(summary.tables, summary.files)
         checked = "every table's checksum matches the archive"
         self.stdout.write("\n".join([f"Restored {path}: {totals}; {checked}.", *tables]))

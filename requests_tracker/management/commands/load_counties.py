@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from requests_tracker import page_cache
 from requests_tracker.models import County
 
 
@@ -55,7 +54,6 @@ class Command(BaseCommand):
                     changed.append(county)
             bulk_create_with_history(new, County, batch_size=1000)
             bulk_update_with_history(changed, County, ["name", "state", "slug"], batch_size=1000)
-            page_cache.data_changed()
         self.stdout.write(
             f"{len(rows)} counties: {len(new)} added, {len(changed)} updated, "
             f"{len(rows) - len(new) - len(changed)} unchanged."

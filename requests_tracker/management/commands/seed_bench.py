@@ -25,7 +25,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_tracker import bench_data, page_cache
+from requests_tracker import bench_data
 
 
 class Command(BaseCommand):
@@ -45,7 +45,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("load_counties", "--all", stdout=self.stdout)
         result = bench_data.seed(requests=requests, seed=seed)
-        page_cache.data_changed()
         elapsed = time.perf_counter() - started
         statuses = ", ".join(f"{status} {n:,}" for status, n in result.by_status.items() if n)
         self.stdout.write(
