@@ -144,3 +144,52 @@ def test_no_file_in_the_package_is_over_600_lines() -> None:
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def layer_imports(module: str, forbidden: str) -> list[str]:
+    """Imports in `module` of `forbidden` or anything under it (read from the source)."""
+    return [
+        f"line {node.lineno}: {source}{'.' + name if name else ''}"
+        for node, source, name in imports(module)
+        if source == forbidden
+        or source.startswith(forbidden + ".")
+        or (name and f"{source}.{name}" == forbidden)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("layer", "other"),
+    [("web", "api"), ("api", "web")],
+    ids=["web-does-not-import-api", "api-does-not-import-web"],
+)
+def test_the_pages_and_the_api_share_only_neutral_modules(layer: str, other: str) -> None:
+    found = {
+        module: lines
+        for module in MODULES
+        if module.startswith(f"{PACKAGE}.{layer}.") or module == f"{PACKAGE}.{layer}"
+        if (lines := layer_imports(module, f"{PACKAGE}.{other}"))
+    }
+    assert found == {}
+
+
+def test_the_app_never_imports_the_project_configuration() -> None:
+    """config/ (settings, Celery app, database backend) imports the app, never the reverse: the
+    app reaches settings through django.conf and the Celery app through celery.current_app."""
+    found = {module: lines for module in MODULES if (lines := layer_imports(module, "config"))}
+    assert found == {}
+
+
+def test_the_layer_rules_see_an_import_across(tmp_path) -> None:
+    tree.cache_clear()
+    MODULES["requests_tracker.web.sample"] = tmp_path / "sample.py"
+    MODULES["requests_tracker.web.sample"].write_text(
+        "from requests_tracker.api.pagination import ordering_of\n"
+        "from requests_tracker import api\n"
+        "from config.celery import app\n"
+    )
+    try:
+        assert len(layer_imports("requests_tracker.web.sample", "requests_tracker.api")) == 2
+        assert len(layer_imports("requests_tracker.web.sample", "config")) == 1
+    finally:
+        del MODULES["requests_tracker.web.sample"]
+        tree.cache_clear()

@@ -13,21 +13,20 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import functools
 import json
-import operator
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Field, Model, Q, QuerySet
+from django.db.models import Field, Model, QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
+
+from requests_tracker.lists.keyset import ordering_of, rows_after
 
 MAX_PAGE_SIZE = 200
 
@@ -217,30 +216,6 @@ class KeysetPagination(pagination.BasePagination):
 
 class ActivityFeedPagination(KeysetPagination):
     always_next = True
-
-
-def ordering_of(queryset: QuerySet) -> list[str]:
-    """The queryset's explicit order_by, names of fields or annotations ("-issued_on"), which
-    must end with the id: what keyset paging pages by (here and on the web pages)."""
-    terms = [term for term in queryset.query.order_by if isinstance(term, str)]
-    if not terms or len(terms) != len(queryset.query.order_by):
-        raise ImproperlyConfigured("Keyset paging needs an explicit order_by of field names.")
-    if terms[-1].lstrip("-") not in ("id", "pk"):
-        raise ImproperlyConfigured("Keyset paging needs the ordering to end with the id.")
-    return terms
-
-
-def rows_after(ordering: Sequence[str], position: Sequence[Any]) -> Q:
-    """Rows strictly after `position` in `ordering` (terms as in order_by): (a > x) or
-    (a = x and b > y) or ..."""
-    alternatives = []
-    equal = Q()
-    for term, value in zip(ordering, position, strict=True):
-        name = term.lstrip("-")
-        lookup = "lt" if term.startswith("-") else "gt"
-        alternatives.append(equal & Q(**{f"{name}__{lookup}": value}))
-        equal &= Q(**{name: value})
-    return functools.reduce(operator.or_, alternatives)
 
 
 def _field_of(queryset: QuerySet, name: str) -> Field:

@@ -10,9 +10,9 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
-from requests_tracker.api.filters import MAX_LIST_VALUES
 from requests_tracker.api.serializers import NEWSROOM_ONLY_FIELDS
 from requests_tracker.api.serializers.common import MAX_RELATED_IDS
+from requests_tracker.lists.filters import MAX_LIST_VALUES
 
 NO_NUL = "^[^\\u0000]*$"
 """Text may hold any character but NUL, which PostgreSQL cannot store (refused with 400)."""
@@ -215,7 +215,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
 
 
 def exact_query_parameter(parameter: dict[str, Any]) -> None:
-    """Say what the filters accept (api/filters.py): lists comma-separated or repeated, empty
+    """Say what the filters accept (lists/filters.py): lists comma-separated or repeated, empty
     values ignored, free text without NUL."""
     schema = parameter.setdefault("schema", {})
     parameter["allowEmptyValue"] = True

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from requests_tracker import charts, maps
+from requests_tracker.lists import keyset
 from requests_tracker.models import Campaign
 from requests_tracker.selectors import campaigns as campaign_selectors
 from requests_tracker.selectors.campaigns import ComparisonRow
 from requests_tracker.selectors.maps import MAP_CATEGORIES, map_category
-from requests_tracker.web import keyset
 from requests_tracker.web.sorting import Column, Sort, read_sort
 
 DEFAULT_SORT = "county"
@@ -122,7 +122,7 @@ def comparison_context(
     per_page: int = 100,
 ) -> dict[str, Any]:
     """One page of the comparison rows in the order asked for (the page `cursor` points at,
-    else the first: web/keyset.py, BadCursor for a damaged one), and the figures and charts of
+    else the first: lists/keyset.py, BadCursor for a damaged one), and the figures and charts of
     all the campaign's counties.
 
     Eight queries whatever the number of counties (rows, figures, status history). A campaign

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 
 from requests_tracker import permissions, services
-from requests_tracker.api.filters import RequestFilter
 from requests_tracker.choices import DataCategory, RequestStatus
+from requests_tracker.lists.filters import RequestFilter
 from requests_tracker.models import (
     Agency,
     Campaign,

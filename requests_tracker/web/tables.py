@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from requests_tracker.api.filters import RequestFilter
+from requests_tracker.lists.filters import RequestFilter
 from requests_tracker.models import DataRequest
 from requests_tracker.web.sorting import Column, Sort, read_sort
 

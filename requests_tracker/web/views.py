@@ -33,10 +33,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from requests_tracker import dataset, page_cache, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
+from requests_tracker.lists import keyset
 from requests_tracker.models import County, DataRequest
 from requests_tracker.selectors import documents, history, search
 from requests_tracker.selectors.lists import request_rows
-from requests_tracker.web import keyset, tables
+from requests_tracker.web import tables
 from requests_tracker.web.comparison import comparison_context, comparison_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
@@ -263,7 +264,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     """Requests, filtered and searched with the API's RequestFilter; newest letter first, a
     search's best match first, or sorted by a column heading.
 
-    Paged by cursor (web/keyset.py) on the order shown, which always ends with the id: the
+    Paged by cursor (lists/keyset.py) on the order shown, which always ends with the id: the
     newest letter first is (-issued_on, -id), a column is (its key, id), a search (-rank, then
     the newest first). The count stops at REQUESTS_COUNT_CAP ("more than 1,000"). A damaged
     cursor shows the first page with a message (400)."""

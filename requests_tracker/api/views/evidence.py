@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_tracker import selectors, services
-from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api import schema, serializers
 from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.views.base import (
     CreateAction,
@@ -24,6 +24,7 @@ from requests_tracker.api.views.base import (
     UpdateAction,
     etag_for,
 )
+from requests_tracker.lists import filters
 from requests_tracker.selectors import documents
 
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_tracker import page_cache, permissions, selectors, services
-from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api import schema, serializers
 from requests_tracker.api.pagination import ActivityFeedPagination
 from requests_tracker.api.renderers import OrjsonRenderer
 from requests_tracker.api.views.base import (
@@ -24,6 +24,7 @@ from requests_tracker.api.views.base import (
     TrackerViewSet,
     UpdateAction,
 )
+from requests_tracker.lists import filters
 from requests_tracker.models import DataRequest
 from requests_tracker.selectors import documents
 

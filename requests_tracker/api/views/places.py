@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_tracker import permissions, selectors, services
-from requests_tracker.api import filters, schema, serializers
+from requests_tracker.api import schema, serializers
 from requests_tracker.api.views.base import (
     CreateAction,
     ListAction,
@@ -18,6 +18,7 @@ from requests_tracker.api.views.base import (
     TrackerViewSet,
     etag_for,
 )
+from requests_tracker.lists import filters
 from requests_tracker.models import Agency, RequestStatus
 
 STATUS_COLUMNS = [

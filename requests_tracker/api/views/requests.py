@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from rest_framework.request import Request
 
 from requests_tracker import permissions, selectors, services
-from requests_tracker.api import exports, filters, schema, serializers
+from requests_tracker.api import exports, schema, serializers
 from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.api.views.base import (
@@ -22,6 +22,7 @@ from requests_tracker.api.views.base import (
     UpdateAction,
 )
 from requests_tracker.api.views.places import STATUS_COLUMNS
+from requests_tracker.lists import filters
 
 
 def _may_manage_campaign(user: Any, campaign: Any) -> bool:

@@ -1,4 +1,5 @@
-"""Keyset (cursor) paging for the long lists of the journalists' pages.
+"""Keyset (cursor) paging: the order a list pages by (`ordering_of`, `rows_after`, shared with
+the API's cursors in api/pagination.py) and the signed cursors of the journalists' pages.
 
 A page link carries a cursor: the ordering values of the row at the page's edge and which way to
 go from it. The next page is the rows strictly after the last row shown, in the list's own
@@ -18,16 +19,17 @@ Counts are capped: `capped_count` counts at most `cap + 1` matching rows, so a p
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-
-from requests_tracker.api.pagination import ordering_of, rows_after
+from django.db.models import Q, QuerySet
 
 SALT = "requests_tracker.web.keyset"
 MAX_CURSOR_LENGTH = 1000
@@ -198,3 +200,27 @@ def _from_json(value: Any) -> Any:
         if "d" in value:
             return dt.date.fromisoformat(value["d"])
     return value
+
+
+def ordering_of(queryset: QuerySet) -> list[str]:
+    """The queryset's explicit order_by, names of fields or annotations ("-issued_on"), which
+    must end with the id: what keyset paging pages by (here and on the web pages)."""
+    terms = [term for term in queryset.query.order_by if isinstance(term, str)]
+    if not terms or len(terms) != len(queryset.query.order_by):
+        raise ImproperlyConfigured("Keyset paging needs an explicit order_by of field names.")
+    if terms[-1].lstrip("-") not in ("id", "pk"):
+        raise ImproperlyConfigured("Keyset paging needs the ordering to end with the id.")
+    return terms
+
+
+def rows_after(ordering: Sequence[str], position: Sequence[Any]) -> Q:
+    """Rows strictly after `position` in `ordering` (terms as in order_by): (a > x) or
+    (a = x and b > y) or ..."""
+    alternatives = []
+    equal = Q()
+    for term, value in zip(ordering, position, strict=True):
+        name = term.lstrip("-")
+        lookup = "lt" if term.startswith("-") else "gt"
+        alternatives.append(equal & Q(**{f"{name}__{lookup}": value}))
+        equal &= Q(**{name: value})
+    return functools.reduce(operator.or_, alternatives)
