@@ -4,7 +4,7 @@ Not a speed benchmark (bench/run.py and docs/performance.md are): this checks th
 concurrent load the app answers every request, loses no write and keeps its invariants. Steps:
 
 1. migrate the database DATABASE_URL names and, if it holds no requests, seed it
-   (`seed_bench --requests N`); use a database meant for benchmarks;
+   (`python -m bench.seed --requests N`); use a database meant for benchmarks;
 2. start a private redis-server (broker and shared cache) on a free port and gunicorn with
    config/gunicorn_conf.py on 127.0.0.1 (WEB_CONCURRENCY workers);
 3. drive it with wrk (bench/load_mixed.lua): API lists and details, the changes feed, the
@@ -58,6 +58,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench import seed  # noqa: E402
 from requests_tracker.models import (  # noqa: E402
     Activity,
     ActivityVerb,
@@ -112,7 +113,8 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     if not DataRequest.objects.exists():
         print(f"Seeding {args.requests} requests ...", file=sys.stderr)
-        call_command("seed_bench", "--requests", str(args.requests), verbosity=0)
+        call_command("load_counties", "--all", verbosity=0)
+        seed.seed(requests=args.requests, seed=2025)
     token, session = signed_in_editor()
     ids = list(DataRequest.objects.filter(county__state="CA").values_list("pk", flat=True)[:200])
     responses_before = Response.objects.count()

@@ -1,7 +1,7 @@
 """`python -m bench`: the tracker at 10k, 100k and 1M requests, served and loaded as in production.
 
 For each size, in one run on PostgreSQL:
-1. a database `bench_<N>` seeded with `manage.py seed_bench --requests N` (reused when it already
+1. a database `bench_<N>` seeded with `python -m bench.seed --requests N` (reused when it already
    holds that N, that seed and the current migrations; `--reseed` forces a fresh one);
 2. the app (config.wsgi) and the floor (bench/floor.py) each served by gunicorn with the same
    settings (2 sync workers, 300 s timeout) on 127.0.0.1, signed in as a viewer;
@@ -136,7 +136,7 @@ def manage(env: dict[str, str], *args: str) -> tuple[str, float, float]:
 def ensure_database(size: int, options: Options) -> tuple[str, dict[str, Any]]:
     """`bench_<size>`, seeded for `size` requests with the options' seed; reused when it is."""
     name = f"bench_{size}"
-    mark = f"seed_bench requests={size} seed={options.seed} schema={schema_mark()}"
+    mark = f"bench.seed requests={size} seed={options.seed} schema={schema_mark()}"
     url = database_url(options.server_url, name)
     with psycopg.connect(options.server_url, autocommit=True) as admin:
         row = admin.execute(
@@ -153,8 +153,9 @@ def ensure_database(size: int, options: Options) -> tuple[str, dict[str, Any]]:
     options.progress(f"{name}: migrating")
     _, migrate_seconds, _ = manage(env, "migrate", "--verbosity", "0")
     options.progress(f"{name}: seeding {size:,} requests")
-    out, seed_seconds, seed_rss = manage(
-        env, "seed_bench", "--requests", str(size), "--seed", str(options.seed)
+    out, seed_seconds, seed_rss = run_with_peak_rss(
+        [sys.executable, "-m", "bench.seed", "--requests", str(size), "--seed", str(options.seed)],
+        env,
     )
     with psycopg.connect(options.server_url, autocommit=True) as admin:
         admin.execute(f"COMMENT ON DATABASE \"{name}\" IS '{mark}'")

@@ -1,7 +1,7 @@
 """What a search costs on a seeded database: PostgreSQL's plan for each group's query, and the
 time and SQL queries of the pages and API lists that search.
 
-Run it against a database filled by `manage.py seed_bench --requests N` (it only reads: a
+Run it against a database filled by `python -m bench.seed --requests N` (it only reads: a
 viewer is created for the run inside a transaction that is rolled back):
 
     DEBUG=true SECRET_KEY=bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_bench \\

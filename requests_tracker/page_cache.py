@@ -3,8 +3,9 @@ list's table, the state maps, a campaign's figures and charts, and the stats ans
 
 - `data_changed` is the one receiver of writes: every connection runs each SQL statement through
   `_watch_writes`, which calls it when the statement writes one of the record's tables (an
-  INSERT, UPDATE, DELETE or COPY on `requests_tracker_*` or the users), whoever wrote it: a
-  service, the admin, a set-based job, a bulk load, a restore. It gives the data a new version at
+  INSERT, UPDATE or DELETE on `requests_tracker_*` or the users), whoever wrote it: a service,
+  the admin, a set-based job, a bulk load, a restore. (psycopg's COPY bypasses Django's
+  cursor: only the benchmark's seeder uses it, outside the app, on databases of its own.) It gives the data a new version at
   once and again when the transaction commits, so whatever a page computed from the old rows in
   between is filed under a version nobody asks for again. Bookkeeping no kept page shows (webhook
   deliveries, document pages, watches, feed tokens) does not count as a change.
@@ -87,7 +88,7 @@ def data_changed(connection: Any) -> None:
 
 
 WRITE = re.compile(
-    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(requests_tracker_\w+|auth_user\w*)',
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(requests_tracker_\w+|auth_user\w*)',
     re.IGNORECASE,
 )
 NOT_SHOWN = frozenset(
@@ -104,7 +105,7 @@ NOT_SHOWN = frozenset(
 
 def _watch_writes(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
     result = execute(sql, params, many, context)
-    written = WRITE.match(sql) if sql[:1] in "IUDCiudc " else None
+    written = WRITE.match(sql) if sql[:1] in "IUDiud " else None
     if written:
         # A table's history is shown where the table is.
         table = written.group(1).lower().replace("_historical", "_", 1)

@@ -259,8 +259,7 @@ def _follow_extensions(
             data_request,
             latest.new_due_on,
             basis=DueBasis.STATED,
-            rule=f"Extension granted {latest.received_on.isoformat()} "
-            f"(was due {data_request.due_on.isoformat()})",
+            rule=extension_rule(latest.received_on, was_due=data_request.due_on),
             reason="extension_granted",
             response=latest,
             actor=actor,
@@ -275,6 +274,16 @@ def _follow_extensions(
             response=None,
             actor=actor,
         )
+
+
+def extension_rule(received_on: dt.date, *, was_due: dt.date) -> str:
+    """How a due date an extension set is explained (its `due_rule`)."""
+    return f"Extension granted {received_on.isoformat()} (was due {was_due.isoformat()})"
+
+
+def due_date_change(was: dt.date, now: dt.date, reason: str) -> dict[str, str]:
+    """The data of a `due_date_changed` event (reason: a key of timeline.DUE_DATE_CHANGES)."""
+    return {"from": was.isoformat(), "to": now.isoformat(), "reason": reason}
 
 
 def _move_due_date(
@@ -315,6 +324,6 @@ def _move_due_date(
         data_request=data_request,
         response=response,
         actor=actor,
-        data={"from": old_due.isoformat(), "to": due_on.isoformat(), "reason": reason},
+        data=due_date_change(old_due, due_on, reason),
         occurred_on=response.received_on if response is not None else None,
     )

@@ -1,14 +1,18 @@
-"""Synthetic benchmark data at national scale, written straight to the tables (PostgreSQL COPY).
+"""Synthetic benchmark data at national scale, written straight to the tables (PostgreSQL COPY):
+`python -m bench.seed --requests N [--seed S]` (bench/run.py runs it for each size).
 
 Why not through the services: they write one request's answer at a time (a lock, a validation,
 an Activity row and a status refresh each), about 6 ms per answered request, so a million requests
-would take hours. This module decides the same facts a newsroom would record, derives every
-request's status and overdue flag with workflow.py's functions (the rules the services apply),
-and writes all rows of a kind in one COPY (PostgreSQL) or in batched INSERTs (any other database),
-inside one transaction. Ids are reserved up front from each table's sequence, so rows can point at
-each other without reading anything back.
+would take hours. This module decides the same facts a newsroom would record and writes them the
+way the services would have: every request's status and overdue flag from workflow.py's
+functions, every event's sentence from services.timeline's SENTENCES (`sentence`), an
+extension's deadline, rule and remembered original deadline as services.responses sets them
+(tests/bench/test_seed.py compares a seeded extension with one the service makes). All rows of a
+kind are written in one COPY, inside one transaction, the requests before what answers them (the
+search vectors' triggers read a response's request). Ids are reserved up front from each table's
+sequence, so rows can point at each other without reading anything back.
 
-What a run writes, for `requests` requests over every county already loaded (`load_counties --all`):
+What a run writes, for `requests` requests over every county (it runs `load_counties --all`):
 - one issuing agency; a campaign each time the counties run out (3,234 requests per campaign),
   issued a week apart over 12 weeks, 30 calendar days to answer; each campaign's letter is a
   Source that the campaign and every one of its requests cite;
@@ -38,8 +42,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from bench.bulk_rows import TableWriter
 from requests_tracker import services, tallies, workflow
-from requests_tracker.bulk_rows import TableWriter
 from requests_tracker.models import (
     Activity,
     ActivityVerb,
@@ -58,6 +62,9 @@ from requests_tracker.models import (
     Source,
     SourceKind,
 )
+from requests_tracker.services.responses import due_date_change, extension_rule
+from requests_tracker.services.status import STATUS_LABELS
+from requests_tracker.services.timeline import DUE_DATE_CHANGES, sentence
 
 SEEDED_AS_OF = dt.date(2025, 9, 1)
 """The day the seeded data describes; every date is on or before it, none comes from the clock."""
@@ -103,7 +110,6 @@ PUBLIC_STATEMENT = 0.05
 """Share of requests on which the county also spoke to the press (never changes the status)."""
 ANSWER_CITES_SOURCE = 0.5
 
-STATUS_LABELS = dict(RequestStatus.choices)
 RESPONSE_LABELS = dict(ResponseKind.choices)
 ESCALATION_LABELS = dict(EscalationKind.choices)
 NOON = dt.time(12, tzinfo=dt.UTC)
@@ -121,6 +127,43 @@ class SeedResult:
     overdue: int = 0
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.seed --requests N [--seed S]`: every U.S. county (load_counties --all),
+    then N requests; adds to what is there, so run it on a migrated database meant for
+    benchmarks (DATABASE_URL)."""
+    import argparse
+    import os
+    import time
+
+    parser = argparse.ArgumentParser(description="Seed N benchmark requests over every county.")
+    parser.add_argument("--requests", type=int, required=True, metavar="N")
+    parser.add_argument("--seed", type=int, default=2025, metavar="S")
+    options = parser.parse_args(argv)
+    if options.requests < 1:
+        parser.error("--requests must be 1 or more.")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("load_counties", "--all")
+    result = seed(requests=options.requests, seed=options.seed)
+    print(describe(result, seed=options.seed, seconds=time.perf_counter() - started))
+    return 0
+
+
+def describe(result: SeedResult, *, seed: int, seconds: float) -> str:
+    statuses = ", ".join(f"{status} {n:,}" for status, n in result.by_status.items() if n)
+    return (
+        f"{result.requests:,} benchmark requests in {result.campaigns} campaign(s), seed {seed}, "
+        f"as of {SEEDED_AS_OF.isoformat()}: {result.responses:,} responses, "
+        f"{result.escalations:,} escalations, {result.sources:,} sources, {result.activity:,} "
+        f"activity rows; {statuses}; {result.overdue:,} overdue. {seconds:.1f} s."
+    )
+
+
 def seed(*, requests: int, seed: int) -> SeedResult:
     """Write `requests` benchmark requests (and what followed them) over the loaded counties.
 
@@ -134,7 +177,9 @@ def seed(*, requests: int, seed: int) -> SeedResult:
         raise ValueError("No counties loaded: run `load_counties --all` first.")
     rng = random.Random(seed)
     with transaction.atomic():
-        writer = TableWriter()
+        # The requests before their answers: the search vectors' triggers read a response's
+        # request (its county's name) when the response is written.
+        writer = TableWriter(order=[Source, Campaign, DataRequest])
         result = _Generator(writer, rng, counties, seed).run(requests)
         writer.flush()
         # The database's triggers tallied each COPY: one row per bucket and chunk, folded here.
@@ -256,7 +301,10 @@ class _Generator:
             issued_at,
             ActivityVerb.CAMPAIGN_ISSUED,
             campaign_id=campaign_id,
-            summary=f"{self.agency} issued “{title}” to {len(counties)} counties",
+            occurred_on=issued_on,
+            summary=sentence(
+                ActivityVerb.CAMPAIGN_ISSUED, agency=self.agency, title=title, count=len(counties)
+            ),
             data={"counties": len(counties), "due_on": deadline.due_on.isoformat()},
         )
         ids = self.w.reserve(DataRequest, len(counties))
@@ -309,7 +357,7 @@ class _Generator:
         deadline: Any,
     ) -> None:
         county_id, _, name, state = county
-        label = f"{name}, {state}"
+        label = f"{name}, {state}"  # as str(county) writes it
         scope = {"request_id": request_id, "county_id": county_id, "campaign_id": campaign_id}
         issued_at = _noon(issued_on)
         due_on, due_basis, due_rule = deadline.due_on, deadline.basis, deadline.rule
@@ -317,7 +365,10 @@ class _Generator:
             issued_at,
             ActivityVerb.REQUEST_ISSUED,
             **scope,
-            summary=f"{self.agency} asked {label} for data, due {due_on.isoformat()}",
+            occurred_on=issued_on,
+            summary=sentence(
+                ActivityVerb.REQUEST_ISSUED, agency=self.agency, county=label, due_on=due_on
+            ),
             data={"due_on": due_on.isoformat()},
         )
         self.w.add(DataRequest.sources.through, datarequest_id=request_id, source_id=letter)
@@ -326,6 +377,7 @@ class _Generator:
         escalations: list[workflow.EscalationFact] = []
         status = workflow.derive_status(responses, escalations)
         updated_at = issued_at
+        original: tuple[Any, str, str] = (None, "", "")
         for order, answer in enumerate(self._answers(issued_on, due_on), start=1):
             at = _noon(answer.on, order)
             updated_at = max(updated_at, at)
@@ -341,24 +393,27 @@ class _Generator:
                 )
                 new_due_on = answer.extra.get("new_due_on")
                 if new_due_on is not None and new_due_on != due_on:
-                    # As the responses service moves it: the latest extension sets the date.
-                    old = (due_on, due_basis, due_rule)
+                    # As the responses service moves it: the latest extension sets the date,
+                    # and the deadline the first extension moved is kept on the row.
+                    was = due_on
+                    if original[0] is None:
+                        original = (due_on, due_basis, due_rule)
                     due_on, due_basis = new_due_on, DueBasis.STATED
-                    due_rule = f"Extension granted {answer.on.isoformat()} (was due {old[0]})"
+                    due_rule = extension_rule(answer.on, was_due=was)
                     self._activity(
                         at,
                         ActivityVerb.DUE_DATE_CHANGED,
                         **scope,
                         response_id=response_id,
-                        summary=f"{label}: extension to {due_on.isoformat()} "
-                        f"(was {old[0].isoformat()})",
-                        data={
-                            "from": old[0].isoformat(),
-                            "to": due_on.isoformat(),
-                            "reason": "extension_granted",
-                            "previous_basis": old[1],
-                            "previous_rule": old[2],
-                        },
+                        occurred_on=answer.on,
+                        summary=sentence(
+                            ActivityVerb.DUE_DATE_CHANGED,
+                            county=label,
+                            change=DUE_DATE_CHANGES["extension_granted"],
+                            due_on=due_on,
+                            was=was,
+                        ),
+                        data=due_date_change(was, due_on, "extension_granted"),
                     )
             new_status = workflow.derive_status(responses, escalations)
             if new_status != status:
@@ -366,8 +421,13 @@ class _Generator:
                     at,
                     ActivityVerb.STATUS_CHANGED,
                     **scope,
-                    summary=f"{label}: status changed from {STATUS_LABELS[status].lower()} to "
-                    f"{STATUS_LABELS[new_status].lower()}",
+                    occurred_on=answer.on,
+                    summary=sentence(
+                        ActivityVerb.STATUS_CHANGED,
+                        county=label,
+                        was=STATUS_LABELS[status].lower(),
+                        now=STATUS_LABELS[new_status].lower(),
+                    ),
                     data={"from": status, "to": new_status},
                 )
                 status = new_status
@@ -378,7 +438,10 @@ class _Generator:
                 _noon(overdue_since),
                 ActivityVerb.BECAME_OVERDUE,
                 **scope,
-                summary=f"{label}: response overdue since {overdue_since.isoformat()}",
+                occurred_on=overdue_since,
+                summary=sentence(
+                    ActivityVerb.BECAME_OVERDUE, county=label, what="response", since=overdue_since
+                ),
                 data={"overdue_since": overdue_since.isoformat()},
             )
             self.result.overdue += 1
@@ -395,6 +458,9 @@ class _Generator:
             due_on=due_on,
             due_basis=due_basis,
             due_rule=due_rule,
+            original_due_on=original[0],
+            original_due_basis=original[1],
+            original_due_rule=original[2],
             data_sought=self.data_sought_json,
             legal_authority=LEGAL_AUTHORITY,
             summary="Benchmark data: a list of non-citizens in the county jail.",
@@ -435,7 +501,13 @@ class _Generator:
             ActivityVerb.RESPONSE_LOGGED,
             **scope,
             response_id=response_id,
-            summary=f"{label}: {RESPONSE_LABELS[kind].lower()} ({answer.on.isoformat()})",
+            occurred_on=answer.on,
+            summary=sentence(
+                ActivityVerb.RESPONSE_LOGGED,
+                county=label,
+                kind=RESPONSE_LABELS[kind].lower(),
+                received_on=answer.on,
+            ),
             data={"kind": kind, "received_on": answer.on.isoformat()},
         )
         self.result.responses += 1
@@ -470,7 +542,10 @@ class _Generator:
             ActivityVerb.ESCALATION_FILED,
             **scope,
             escalation_id=escalation_id,
-            summary=f"{label}: {what} ({answer.on.isoformat()})",
+            occurred_on=answer.on,
+            summary=sentence(
+                ActivityVerb.ESCALATION_FILED, county=label, kind=what, issued_on=answer.on
+            ),
             data={"kind": kind, "issued_on": answer.on.isoformat(), "due_on": due_on.isoformat()},
         )
         if overdue_since is not None:
@@ -479,21 +554,36 @@ class _Generator:
                 ActivityVerb.BECAME_OVERDUE,
                 **scope,
                 escalation_id=escalation_id,
-                summary=f"{label}: {what} overdue since {overdue_since.isoformat()}",
+                occurred_on=overdue_since,
+                summary=sentence(
+                    ActivityVerb.BECAME_OVERDUE, county=label, what=what, since=overdue_since
+                ),
                 data={"overdue_since": overdue_since.isoformat()},
             )
         self.result.escalations += 1
         return escalation_id
 
     def _activity(
-        self, at: dt.datetime, verb: str, *, summary: str, data: dict[str, Any], **ids: int
+        self,
+        at: dt.datetime,
+        verb: str,
+        *,
+        occurred_on: dt.date,
+        summary: str,
+        data: dict[str, Any],
+        **ids: int,
     ) -> None:
         self.w.add(
             Activity,
             created_at=at,
+            occurred_on=occurred_on,
             verb=str(verb),
-            summary=summary[:500],
+            summary=summary,
             data=json.dumps(data),
             **ids,
         )
         self.result.activity += 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from bench import floor, probe, report
 from bench import run as bench
+from bench import seed as bench_seed
 from bench.endpoints import ENDPOINTS
 from tests.ci import unavailable
 from tests.database import database_url
@@ -31,7 +32,8 @@ def require(condition: object, why: str) -> None:
 
 
 def seed(requests: int, seed: int) -> None:
-    call_command("seed_bench", requests=requests, seed=seed, stdout=StringIO())
+    call_command("load_counties", "--all", stdout=StringIO())
+    bench_seed.seed(requests=requests, seed=seed)
 
 
 @pytest.mark.django_db

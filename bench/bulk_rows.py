@@ -26,8 +26,11 @@ class TableWriter:
     CHUNK_ROWS = 200_000
     ID_BLOCK = 10_000
 
-    def __init__(self) -> None:
-        self.rows: dict[type[models.Model], list[dict[str, Any]]] = {}
+    def __init__(self, *, order: list[type[models.Model]] = ()) -> None:
+        """`order`: tables whose rows are written first, in this order (the others follow in
+        the order of their first row)."""
+        self.order = list(order)
+        self.rows: dict[type[models.Model], list[dict[str, Any]]] = {m: [] for m in self.order}
         self.buffered = 0
         self.ids: dict[type[models.Model], Iterator[int]] = {}
         self.tables_written: set[str] = set()
@@ -65,7 +68,7 @@ class TableWriter:
             if rows:
                 self._write(model, rows)
                 self.tables_written.add(model._meta.db_table)
-        self.rows = {}
+        self.rows = {model: [] for model in self.order}
         self.buffered = 0
 
     def _format(self, model: type[models.Model]) -> tuple[list[str], str, dict[str, Any]]:
