@@ -5,10 +5,11 @@ list's table, the state maps, a campaign's figures and charts, and the stats ans
   `_watch_writes`, which calls it when the statement writes one of the record's tables (an
   INSERT, UPDATE or DELETE on `requests_tracker_*` or the users), whoever wrote it: a service,
   the admin, a set-based job, a bulk load, a restore. (psycopg's COPY bypasses Django's
-  cursor: only the benchmark's seeder uses it, outside the app, on databases of its own.) It gives the data a new version at
-  once and again when the transaction commits, so whatever a page computed from the old rows in
-  between is filed under a version nobody asks for again. Bookkeeping no kept page shows (webhook
-  deliveries, document pages, watches, feed tokens) does not count as a change.
+  cursor: only the benchmark's seeder uses it, outside the app, on databases of its own.) It
+  gives the data a new version at once and again when the transaction commits, so whatever a
+  page computed from the old rows in between is filed under a version nobody asks for again.
+  Bookkeeping no kept page shows (webhook deliveries, document pages, watches, feed tokens) does
+  not count as a change.
 - `cached(name, *vary, compute=...)` answers from the cache when an entry for the name, the
   current version, today's date (days overdue move at midnight) and `vary` (role, sort, filters)
   exists, else computes and keeps it.
