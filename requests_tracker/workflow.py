@@ -123,3 +123,32 @@ def escalation_overdue_since(status: str, due_on: dt.date | None, today: dt.date
     if status == EscalationStatus.OPEN and due_on is not None and today > due_on:
         return first_overdue_day(due_on)
     return None
+
+
+def days_overdue(overdue_since: dt.date | None, today: dt.date) -> int:
+    """Whole days a request or escalation has been overdue on `today`, counting its first
+    overdue day as one: due on the 16th and still unanswered on the 17th is one day overdue
+    (`overdue_since` is the 17th). 0 when not overdue."""
+    if overdue_since is None:
+        return 0
+    return max((today - overdue_since).days + 1, 0)
+
+
+def answered_on_time(first_answer_on: dt.date | None, due_on: dt.date) -> bool | None:
+    """Whether the first substantive answer came on or before the due date; None before one
+    (kept by the database as a tally bucket: migration 0016)."""
+    return None if first_answer_on is None else first_answer_on <= due_on
+
+
+def deadline_decided(on_time: bool | None, due_on: dt.date, today: dt.date) -> bool:
+    """Whether "answered by the due date" is settled on `today`: answered, or the due date has
+    passed without an answer."""
+    return on_time is not None or today > due_on
+
+
+def answered_by_due_date(
+    first_answer_on: dt.date | None, due_on: dt.date, today: dt.date
+) -> bool | None:
+    """True or False once settled (deadline_decided), None while the county still has time."""
+    on_time = answered_on_time(first_answer_on, due_on)
+    return bool(on_time) if deadline_decided(on_time, due_on, today) else None

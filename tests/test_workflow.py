@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from requests_tracker import workflow
 from requests_tracker.models import EscalationStatus, RequestStatus, ResponseKind
 from requests_tracker.workflow import (
     EscalationFact,
@@ -237,3 +238,31 @@ def test_escalation_is_overdue_after_its_return_date_only_while_open(status: str
 
 def test_escalation_without_a_return_date_is_never_overdue() -> None:
     assert escalation_overdue_since(E.OPEN, None, today=dt.date(2030, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("overdue_since", "today", "days"),
+    [
+        (None, dt.date(2025, 9, 1), 0),
+        (dt.date(2025, 8, 17), dt.date(2025, 8, 17), 1),
+        (dt.date(2025, 8, 17), dt.date(2025, 9, 1), 16),
+        (dt.date(2025, 8, 17), dt.date(2025, 8, 10), 0),
+    ],
+)
+def test_days_overdue_count_the_first_overdue_day_as_one(overdue_since, today, days):
+    assert workflow.days_overdue(overdue_since, today) == days
+
+
+@pytest.mark.parametrize(
+    ("first_answer_on", "today", "expected"),
+    [
+        (dt.date(2025, 8, 16), dt.date(2025, 9, 1), True),  # on the due date
+        (dt.date(2025, 8, 17), dt.date(2025, 9, 1), False),  # a day late
+        (None, dt.date(2025, 8, 16), None),  # unanswered, still has the day
+        (None, dt.date(2025, 8, 17), False),  # unanswered, deadline passed
+    ],
+)
+def test_answered_by_the_due_date_is_settled_by_an_answer_or_the_deadline(
+    first_answer_on, today, expected
+):
+    assert workflow.answered_by_due_date(first_answer_on, dt.date(2025, 8, 16), today) is expected

@@ -92,14 +92,8 @@ class Counts(models.Model):
     (PostgreSQL), one row per county or campaign, so pages join a few thousand narrow rows
     instead of aggregating their tally rows beside every column of the county."""
 
-    awaiting = models.IntegerField()
-    acknowledged = models.IntegerField()
-    extended = models.IntegerField()
-    partial = models.IntegerField()
-    complied = models.IntegerField()
-    declined = models.IntegerField()
-    escalated = models.IntegerField()
-    closed = models.IntegerField()
+    # A count per status, named as the status (the view's columns: migration 0016).
+    locals().update({status: models.IntegerField() for status in RequestStatus.values})
     total = models.IntegerField()
     open = models.IntegerField()
     overdue = models.IntegerField()

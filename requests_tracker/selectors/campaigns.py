@@ -24,12 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Q
 
-from requests_tracker import selectors
+from requests_tracker import selectors, workflow
 from requests_tracker.choices import (
     ActivityVerb,
     DataCategory,
@@ -96,16 +95,6 @@ class ComparisonRow:
     @property
     def given_count(self) -> int:
         return sum(1 for check in self.checklist if check.given)
-
-
-def answered_by_due_date(
-    first_answer_on: dt.date | None, due_on: dt.date, today: dt.date
-) -> bool | None:
-    """Whether a substantive answer came on or before the due date: True or False once decided
-    (answered, or the due date has passed), None while the county still has time."""
-    if first_answer_on is not None:
-        return first_answer_on <= due_on
-    return False if today > due_on else None
 
 
 ROW_COLUMNS = (
@@ -183,9 +172,7 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
                 due_on=request["due_on"],
                 status=request["status"],
                 overdue_since=overdue_since,
-                days_overdue=selectors.days_overdue(
-                    SimpleNamespace(overdue_since=overdue_since), today=today
-                ),
+                days_overdue=workflow.days_overdue(overdue_since, today),
                 checklist=[
                     CategoryCheck(
                         category,
@@ -196,7 +183,7 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
                 ],
                 first_response_on=request["first_response_on"],
                 first_answer_on=request["first_answer_on"],
-                answered_by_due_date=answered_by_due_date(
+                answered_by_due_date=workflow.answered_by_due_date(
                     request["first_answer_on"], request["due_on"], today
                 ),
                 declined=request["declined_responses"] > 0,

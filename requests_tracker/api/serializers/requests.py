@@ -13,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from requests_tracker import permissions, selectors, services
+from requests_tracker import permissions, selectors, services, workflow
 from requests_tracker.api.serializers.common import (
     AgencyBriefSerializer,
     CampaignBriefSerializer,
@@ -405,8 +405,7 @@ class DataRequestRows:
             elif how == "unsourced":
                 shown[name] = not sources
             elif how == "days_overdue":
-                record = SimpleNamespace(overdue_since=row["overdue_since"])
-                shown[name] = selectors.days_overdue(record, today=self.today)
+                shown[name] = workflow.days_overdue(row["overdue_since"], self.today)
             elif how[0] == "brief":
                 _, key, parts = how
                 shown[name] = (

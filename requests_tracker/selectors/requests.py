@@ -1,0 +1,119 @@
+"""Requests and what hangs on them: the rows a list shows, their responses and escalations, the
+overdue list, the badge's request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import (
+    DateField,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from requests_tracker import workflow
+from requests_tracker.models import (
+    County,
+    DataRequest,
+    Escalation,
+    Response,
+    Source,
+)
+from requests_tracker.models.requests import NOT_OVERDUE_RANK
+
+
+def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
+    """Every request with what a row about it shows.
+
+    Joined: county, campaign, issuing agency, who entered it. Prefetched: sources (a request with
+    none is shown as unsourced). Annotated: `latest_response_kind` and `latest_response_on` (the
+    county's most recent answer of any kind, public statements included) and `overdue_rank`, the
+    ordering key for "days overdue": the first overdue day, or NOT_OVERDUE_RANK when the request
+    is not overdue, so most overdue sorts first in ascending order; `county_name`, the ordering
+    key for "county" (keyset cursors page by the row's own values). With `with_timeline`, the
+    request's responses and escalations (with their sources) are prefetched too.
+    """
+    latest = Response.objects.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
+    queryset = (
+        DataRequest.objects.select_related("county", "campaign", "issuing_agency", "created_by")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+        .annotate(
+            latest_response_kind=Subquery(latest.values("kind")[:1]),
+            latest_response_on=Subquery(latest.values("received_on")[:1]),
+            overdue_rank=Coalesce(
+                F("overdue_since"), Value(NOT_OVERDUE_RANK), output_field=DateField()
+            ),
+            county_name=F("county__name"),
+        )
+    )
+    if with_timeline:
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related("responding_agency", "logged_by")
+                .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+                .order_by("received_on", "id"),
+            ),
+            Prefetch(
+                "escalations",
+                queryset=Escalation.objects.select_related("logged_by")
+                .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+                .order_by("issued_on", "id"),
+            ),
+        )
+    return queryset
+
+
+def days_overdue(record: Any, *, today: dt.date) -> int:
+    """Days a request or escalation (anything with `overdue_since`) is overdue (workflow.py)."""
+    return workflow.days_overdue(record.overdue_since, today)
+
+
+def overdue_requests() -> QuerySet[DataRequest]:
+    """Requests flagged overdue, the longest overdue first (rows as in data_requests)."""
+    return data_requests().filter(overdue_since__isnull=False).order_by("overdue_since", "id")
+
+
+def county_responses() -> QuerySet[Response]:
+    """Responses with their request, county, responding agency, sources and who logged them."""
+    return Response.objects.select_related(
+        "request", "request__county", "responding_agency", "logged_by"
+    ).prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+
+
+def escalations() -> QuerySet[Escalation]:
+    """Escalations with their request, county, sources and who logged them (`follows` is an id)."""
+    return Escalation.objects.select_related(
+        "request", "request__county", "logged_by"
+    ).prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
+
+
+def badge_request(county: County) -> DataRequest | None:
+    """The request a county's status badge reports: its most recently issued one.
+
+    A county may have had several requests; a reader embedding the badge in a story wants the
+    current one, and the newest letter is what the county is answering now.
+    """
+    return (
+        DataRequest.objects.filter(county=county)
+        .only("id", "status", "overdue_since", "issued_on", "county_id")
+        .order_by("-issued_on", "-id")
+        .first()
+    )
+
+
+__all__ = [
+    "data_requests",
+    "days_overdue",
+    "overdue_requests",
+    "county_responses",
+    "escalations",
+    "badge_request",
+]
