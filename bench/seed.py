@@ -62,9 +62,9 @@ from requests_tracker.models import (
     Source,
     SourceKind,
 )
+from requests_tracker.services.activity import DUE_DATE_CHANGES, sentence
 from requests_tracker.services.responses import due_date_change, extension_rule
 from requests_tracker.services.status import STATUS_LABELS
-from requests_tracker.services.timeline import DUE_DATE_CHANGES, sentence
 
 SEEDED_AS_OF = dt.date(2025, 9, 1)
 """The day the seeded data describes; every date is on or before it, none comes from the clock."""

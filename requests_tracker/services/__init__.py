@@ -9,13 +9,15 @@ field, so every entry point can show "which field, and why".
 Modules, by the record each one writes: requests (requests and campaigns), responses,
 escalations, sources, figures, watches, webhook_subscriptions, webhooks (delivery), digests,
 overdue, imports (spreadsheet rows, through the services above), releases (open data); and the
-helpers they share: timeline (Activity, its sentences, the request lock), status
+helpers they share: activity (Activity and its sentences), locks (the request lock), clock
+(the newsroom's day), validation (errors per field), work_queue (tasks queued on commit), status
 (refresh_request_status), editing (model_update), corrections (the public note an edit may
 carry). Each write module declares the fields its services accept (RESPONSE_FIELDS, ...); forms
 and serializers are built from those lists.
 Import services from here: `from requests_tracker import services; services.log_response(...)`.
 """
 
+from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import record_correction
 from requests_tracker.services.digests import DigestResult, send_digests
 from requests_tracker.services.editing import in_model_order
@@ -60,7 +62,6 @@ from requests_tracker.services.sources import (
     uncite_source,
     update_source,
 )
-from requests_tracker.services.timeline import local_today
 from requests_tracker.services.watches import (
     rotate_feed_token,
     unwatch,

@@ -30,7 +30,7 @@ from requests_tracker.models import (
 )
 from requests_tracker.models.fields import TextLengthValidator
 from requests_tracker.selectors.history import field_text, record_label
-from requests_tracker.services.timeline import User, actor_or_none
+from requests_tracker.services.activity import User, actor_or_none
 
 NEWSROOM_ONLY_FIELDS = frozenset({"internal_note"})
 """Fields no reader outside the newsroom sees: a change to them is no public correction."""

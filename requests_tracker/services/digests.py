@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from requests_tracker.links import absolute_url
 from requests_tracker.models import Activity, ActivityVerb, Watch
-from requests_tracker.services.timeline import User
+from requests_tracker.services.activity import User
 
 logger = logging.getLogger(__name__)
 

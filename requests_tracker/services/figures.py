@@ -11,9 +11,9 @@ from django.db import transaction
 
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import County, ReportedFigure, Source
+from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.timeline import User, actor_or_none, record_activity, sentence
 
 logger = logging.getLogger(__name__)
 

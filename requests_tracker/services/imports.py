@@ -48,12 +48,13 @@ from requests_tracker.models import (
     Source,
 )
 from requests_tracker.selectors.history import record_label
+from requests_tracker.services.activity import User
+from requests_tracker.services.clock import local_today
 from requests_tracker.services.escalations import ESCALATION_FIELDS, file_escalation
 from requests_tracker.services.figures import FIGURE_FIELDS, record_figure
 from requests_tracker.services.requests import REQUEST_FIELDS, issue_request, register_agency
 from requests_tracker.services.responses import RESPONSE_FIELDS, log_response
 from requests_tracker.services.sources import SOURCE_FIELDS, add_new_sources, add_source
-from requests_tracker.services.timeline import User, local_today
 
 CREATED = "created"
 ON_FILE = "already on file"

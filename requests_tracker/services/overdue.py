@@ -27,11 +27,8 @@ from django.utils import timezone
 from requests_tracker import tallies, workflow
 from requests_tracker.choices import ActivityVerb, EscalationKind, EscalationStatus
 from requests_tracker.models import Activity, DataRequest, Escalation
-from requests_tracker.services.timeline import (
-    FLAG_OVERDUE_LOCK_KEY,
-    announce_on_commit,
-    sentence_sql,
-)
+from requests_tracker.services.activity import announce_on_commit, sentence_sql
+from requests_tracker.services.locks import FLAG_OVERDUE_LOCK_KEY
 
 logger = logging.getLogger(__name__)
 

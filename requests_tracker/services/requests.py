@@ -15,20 +15,20 @@ from simple_history.utils import bulk_create_with_history
 from requests_tracker import deadlines, workflow
 from requests_tracker.choices import ActivityVerb, DueBasis
 from requests_tracker.models import Activity, Agency, Campaign, County, DataRequest, Source
-from requests_tracker.services.corrections import record_correction, snapshot
-from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
-from requests_tracker.services.timeline import (
-    FUTURE_ISSUE_DATE,
+from requests_tracker.services.activity import (
     User,
     actor_or_none,
     announce_on_commit,
     due_date_sentence,
-    local_today,
-    lock_request,
     record_activity,
     sentence,
 )
+from requests_tracker.services.clock import local_today
+from requests_tracker.services.corrections import record_correction, snapshot
+from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.locks import lock_request
+from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
+from requests_tracker.services.validation import FUTURE_ISSUE_DATE
 
 logger = logging.getLogger(__name__)
 

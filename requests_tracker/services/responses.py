@@ -11,20 +11,20 @@ from django.db import transaction
 
 from requests_tracker.choices import ActivityVerb, DueBasis, ResponseKind
 from requests_tracker.models import Agency, DataRequest, Response, Source
-from requests_tracker.services.corrections import record_correction, snapshot
-from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.sources import add_new_sources
-from requests_tracker.services.status import refresh_request_status
-from requests_tracker.services.timeline import (
+from requests_tracker.services.activity import (
     User,
     actor_or_none,
     due_date_sentence,
-    local_today,
-    lock_request,
-    raise_with_model_errors,
     record_activity,
     sentence,
 )
+from requests_tracker.services.clock import local_today
+from requests_tracker.services.corrections import record_correction, snapshot
+from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.locks import lock_request
+from requests_tracker.services.sources import add_new_sources
+from requests_tracker.services.status import refresh_request_status
+from requests_tracker.services.validation import raise_with_model_errors
 
 logger = logging.getLogger(__name__)
 

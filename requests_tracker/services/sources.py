@@ -40,9 +40,9 @@ from requests_tracker.models import (
     SourcePage,
     WebhookDelivery,
 )
+from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.documents import queue_text_extraction
 from requests_tracker.services.editing import model_update
-from requests_tracker.services.timeline import User, actor_or_none, record_activity, sentence
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from requests_tracker import workflow
 from requests_tracker.choices import ActivityVerb, RequestStatus
 from requests_tracker.models import DataRequest
-from requests_tracker.services.timeline import User, record_activity, sentence
+from requests_tracker.services.activity import User, record_activity, sentence
 
 STATUS_LABELS = dict(RequestStatus.choices)
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from requests_tracker.models import Activity, Campaign, County, DataRequest, FeedToken, Watch
+from requests_tracker.services.activity import User
 from requests_tracker.services.editing import model_update
-from requests_tracker.services.timeline import User
 
 WATCH_EDITABLE_FIELDS = ("frequency",)
 

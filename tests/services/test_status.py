@@ -8,8 +8,8 @@ import datetime as dt
 from django.db import transaction
 
 from requests_tracker.models import ActivityVerb, RequestStatus, Response, ResponseKind
+from requests_tracker.services.locks import lock_request
 from requests_tracker.services.status import refresh_request_status
-from requests_tracker.services.timeline import lock_request
 from tests.services.conftest import FIRST_LATE_DAY, count, reload
 
 

@@ -1,11 +1,9 @@
-"""The timeline every service writes to: Activity records, their sentences, and the lock and
-helpers a status-changing write shares.
+"""The timeline every service writes to: Activity records and their sentences.
 
 - `record_activity` appends one event (and wakes the webhook fan-out once per commit);
 - `sentence` builds an event's one-line summary from SENTENCES, the only place each sentence is
-  written (flag_overdue builds the same sentence in SQL with `sentence_sql`);
-- `lock_request` takes a request's row lock (and the overdue check's shared lock);
-- `raise_with_model_errors` merges business-rule errors with the model's own, per field.
+  written (flag_overdue builds the same sentence in SQL with `sentence_sql`; the benchmark's
+  seeder with `sentence`).
 """
 
 from __future__ import annotations
@@ -15,12 +13,10 @@ import string
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
-from django.utils import timezone
 
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import (
@@ -31,13 +27,11 @@ from requests_tracker.models import (
     Escalation,
     Response,
 )
+from requests_tracker.services.clock import local_today
 from requests_tracker.services.work_queue import enqueue
 
 User = AbstractBaseUser
-FLAG_OVERDUE_LOCK_KEY = 7_284_006  # Gov. Code 7284.6: any fixed number shared by every process.
 SUMMARY_MAX_LENGTH = Activity._meta.get_field("summary").max_length
-FUTURE_ISSUE_DATE = "The issue date cannot be in the future."
-"""Requests, campaigns and escalations alike: nothing is issued after today."""
 
 SENTENCES: dict[str, str] = {
     ActivityVerb.REQUEST_ISSUED: "{agency} asked {county} for data, due {due_on}",
@@ -103,11 +97,6 @@ def due_date_sentence(data_request: DataRequest, reason: str, *, was: dt.date) -
     )
 
 
-def local_today() -> dt.date:
-    """Today's date in the newsroom's time zone (settings.TIME_ZONE), which decides deadlines."""
-    return timezone.localdate()
-
-
 def actor_or_none(actor: User | None) -> User | None:
     """The signed-in user behind a write, or None (anonymous users and jobs record no actor)."""
     return actor if actor is not None and actor.is_authenticated else None
@@ -166,30 +155,3 @@ def _wake_fan_out() -> None:
     from requests_tracker.tasks import fan_out_activity_task
 
     enqueue(fan_out_activity_task, what="offering new activity to webhooks")
-
-
-def lock_request(pk: int) -> DataRequest:
-    """Lock one request for a status-changing write.
-
-    The write also takes the overdue flag's advisory lock in shared mode, so it never
-    interleaves with a flag_overdue run (which takes it exclusively); writes don't block each other.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [FLAG_OVERDUE_LOCK_KEY])
-    return (
-        DataRequest.objects.select_for_update(of=("self",))
-        .select_related("county", "campaign")
-        .get(pk=pk)
-    )
-
-
-def raise_with_model_errors(instance: Any, errors: dict[str, str]) -> None:
-    """Raise the business-rule `errors` together with the model's own (full_clean), per field;
-    a field's business-rule message wins over the model's."""
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, " ".join(messages))
-    if errors:
-        raise ValidationError(errors)
