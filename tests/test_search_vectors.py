@@ -157,3 +157,18 @@ def test_a_search_can_use_the_gin_index(records, model_name, editor):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     index = {"datarequest": "datarequest_search"}.get(model_name, f"{model_name}_search")
     assert f"Bitmap Index Scan on {index}" in plan, plan
+
+
+def test_a_requests_public_vector_is_its_vector_without_the_internal_note(records):
+    DataRequest.objects.filter(pk=records["datarequest"].pk).update(
+        internal_note="Tipster: call the jail's night note-taker."
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT public_search_vector = ts_filter(search_vector, '{a,b,c}'), "
+            "strip(search_vector)::text LIKE %s, strip(public_search_vector)::text LIKE %s "
+            "FROM requests_tracker_datarequest WHERE id = %s",
+            ["%tipster%", "%tipster%", records["datarequest"].pk],
+        )
+        same, full_has_note, public_has_note = cursor.fetchone()
+    assert same and full_has_note and not public_has_note

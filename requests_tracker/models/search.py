@@ -69,11 +69,21 @@ SEARCH_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 """(weight, field path) per model (its model_name); paths through `__` are on other tables."""
 
 
+PUBLIC_VECTOR_MODELS = frozenset({"datarequest"})
+"""Models whose vector holds internal text, and so have a `public_search_vector` beside it (the
+same vector without weight D: migration 0018)."""
+
+
 class StoredSearchVector(Expression):
-    """The `search_vector` column of the queryset's own table (PostgreSQL only)."""
+    """A stored vector column of the queryset's own table: `search_vector`, or with `public`
+    the one that leaves internal notes out (`public_search_vector`, where there is one)."""
 
     output_field = SearchVectorField()
 
+    def __init__(self, *, public: bool = False) -> None:
+        super().__init__()
+        self.column = "public_search_vector" if public else "search_vector"
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+        return f"{compiler.quote_name_unless_alias(alias)}.{self.column}", []

@@ -14,8 +14,9 @@ has it in its county's name, before requests that only mention it in a summary. 
 newest record.
 
 Who sees what. Internal notes (weight D) are searched only for readers who may see them
-(permissions.can_see_internal): for anyone else the note's words neither match nor rank, and
-snippets are made from the other fields. Sources come from documents.visible_sources (sensitive
+(permissions.can_see_internal): anyone else is matched and ranked on the request's public vector
+(the same without the note, migration 0018), so a note's words neither match, nor rank, nor
+exclude (`-word`) anything for them; snippets are made from the other fields. Sources come from documents.visible_sources (sensitive
 ones for editors only), and a source is also found by the text of its document
 (documents.search_documents), with the page the best match is on.
 
@@ -60,8 +61,8 @@ from requests_tracker.models import (
 )
 from requests_tracker.models.search import (
     INTERNAL_WEIGHT,
+    PUBLIC_VECTOR_MODELS,
     SEARCH_FIELDS,
-    WEIGHT_VALUES,
     StoredSearchVector,
 )
 from requests_tracker.selectors.documents import (
@@ -207,27 +208,17 @@ def _fields(model_name: str, user: Any) -> list[tuple[str, str]]:
     ]
 
 
-class _PublicWords(Func):
-    # The vector without the internal note's words: ts_filter keeps weights A, B and C.
-    template = "ts_filter(%(expressions)s, '{a,b,c}')"
-    output_field = StoredSearchVector.output_field
-
-
 def _matching(queryset: QuerySet, query: str, user: Any) -> QuerySet:
     model_name = queryset.model._meta.model_name
     query = clean_query(query)
     fields = _fields(model_name, user)
     search = _search_query(query)
-    vector = StoredSearchVector()
-    # The GIN index answers the match on the whole vector; when the reader may not see
-    # internal notes, the rows it finds are checked again without the note's words.
+    # A reader who may not see internal notes is matched and ranked on the vector without
+    # them, so neither a word of a note nor its negation (`-word`) changes what they find.
+    public = model_name in PUBLIC_VECTOR_MODELS and len(fields) < len(SEARCH_FIELDS[model_name])
+    vector = StoredSearchVector(public=public)
     queryset = queryset.alias(stored_vector=vector).filter(stored_vector=search)
-    if len(fields) == len(SEARCH_FIELDS[model_name]):
-        rank = SearchRank(vector, search)
-    else:
-        queryset = queryset.alias(public_vector=_PublicWords(vector)).filter(public_vector=search)
-        weights = [0.0, WEIGHT_VALUES["C"], WEIGHT_VALUES["B"], WEIGHT_VALUES["A"]]
-        rank = SearchRank(vector, search, weights=weights)
+    rank = SearchRank(vector, search)
     # float8, so a keyset cursor's position reads back exactly (ts_rank is a float4).
     return queryset.annotate(**{RANK: Cast(rank, FloatField())})
 

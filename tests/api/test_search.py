@@ -106,6 +106,39 @@ def test_anonymous_readers_never_find_a_request_by_its_internal_note(
     assert row["id"] == data_request.pk
 
 
+@pytest.fixture
+def riverside_with_a_tip(settings):
+    """Two requests to Riverside County on a public instance; one's internal note names the
+    newsroom's tipster."""
+    settings.TRACKER_PUBLIC = True
+    county = CountyFactory(name="Riverside County", fips="06065")
+    tipped = make_request(county=county, internal_note="Confirmed by our tipster at the jail.")
+    other = make_request(county=county, issued_on=dt.date(2025, 8, 14))
+    return tipped, other
+
+
+def listed(answer) -> list[int]:
+    return sorted(row["id"] for row in answer.json()["results"])
+
+
+def counted(answer) -> int:
+    return answer.json()["total"]
+
+
+@pytest.mark.parametrize("path, read", [("/api/v1/requests/", listed), ("/api/v1/stats/", counted)])
+def test_a_word_of_an_internal_note_cannot_be_guessed_by_excluding_it(
+    riverside_with_a_tip, anonymous_client, viewer_client, path, read
+):
+    """`-word` must not remove, for a reader outside the newsroom, a request whose note holds
+    the word: they get the same with and without it. The newsroom's search reads notes, the
+    exclusion included."""
+    tipped, other = riverside_with_a_tip
+    both = read(anonymous_client.get(path, {"q": "Riverside"}))
+    assert read(anonymous_client.get(path, {"q": "Riverside -tipster"})) == both
+    assert both in ([tipped.pk, other.pk], 2)
+    assert read(viewer_client.get(path, {"q": "Riverside -tipster"})) in ([other.pk], 1)
+
+
 def test_sensitive_sources_are_not_found_by_non_editors(journalist_client, editor_client):
     roster = SourceFactory(title="Roster of the jail")
     Source.objects.filter(pk=roster.pk).update(sensitive=True)

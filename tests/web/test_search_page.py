@@ -4,6 +4,8 @@ results costs the same queries whatever it finds."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -168,3 +170,15 @@ def test_counties_are_searched_by_name_on_their_list(demo, viewer_browser):
     too_long = viewer_browser.get("/counties/", {"q": "x" * 201})
     assert too_long.status_code == 200
     assert "at most 200 characters" in too_long.content.decode()
+
+
+def test_a_word_of_an_internal_note_cannot_be_guessed_on_the_pages(settings, anonymous_browser):
+    settings.TRACKER_PUBLIC = True
+    county = CountyFactory(name="Riverside County", fips="06065")
+    make_request(county=county, internal_note="Confirmed by our tipster at the jail.")
+    make_request(county=county, issued_on=dt.date(2025, 8, 14))
+    for path in ("/requests/", "/search/"):
+        plain = anonymous_browser.get(path, {"q": "Riverside"}).content.decode()
+        excluding = anonymous_browser.get(path, {"q": "Riverside -tipster"}).content.decode()
+        assert plain.count("Riverside County") >= 2
+        assert excluding.count('href="/requests/') == plain.count('href="/requests/'), path
