@@ -16,9 +16,9 @@ newest record.
 Who sees what. Internal notes (weight D) are searched only for readers who may see them
 (permissions.can_see_internal): anyone else is matched and ranked on the request's public vector
 (the same without the note, migration 0018), so a note's words neither match, nor rank, nor
-exclude (`-word`) anything for them; snippets are made from the other fields. Sources come from documents.visible_sources (sensitive
-ones for editors only), and a source is also found by the text of its document
-(documents.search_documents), with the page the best match is on.
+exclude (`-word`) anything for them; snippets are made from the other fields. Sources come
+from documents.visible_sources (sensitive ones for editors only), and a source is also found by
+the text of its document (documents.search_documents), with the page the best match is on.
 
 Bounds. A query is at most MAX_QUERY_LENGTH characters (the forms and the API refuse longer
 ones with a message); control characters are dropped; a query without a searchable word finds
