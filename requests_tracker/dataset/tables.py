@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
@@ -39,6 +40,7 @@ from requests_tracker.models import (
     Response,
     Source,
 )
+from requests_tracker.selectors.history import corrections_shown_to
 
 SOURCE_EVENTS = (ActivityVerb.SOURCE_ADDED, ActivityVerb.SOURCE_REMOVED)
 COMPUTED = ""
@@ -174,7 +176,11 @@ def _event(row: dict[str, Any], visibility: Visibility) -> dict[str, Any] | None
 
 
 def _correction(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
-    changes = [{k: change[k] for k in ("label", "from", "to")} for change in row["changes"]]
+    # Linked records named as a public page names them today (history.corrections_shown_to).
+    [shown] = corrections_shown_to(
+        [Correction(kind=row["kind"], changes=row["changes"])], AnonymousUser()
+    )
+    changes = [{k: change[k] for k in ("label", "from", "to")} for change in shown.shown_changes]
     row["changes"] = json.dumps(changes, ensure_ascii=False)
     return row
 

@@ -35,12 +35,14 @@ from requests_tracker.models import (
     Correction,
     DataRequest,
     Escalation,
+    ReportedFigure,
     Response,
     Source,
 )
 
 WITHHELD_SOURCE = "a source not shown publicly"
 EMPTY = "(none)"
+DELETED_RECORD = "(since deleted)"
 CATEGORY_LABELS = dict(DataCategory.choices)
 BOOKKEEPING_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "original_due_on", "original_due_basis", "original_due_rule"}
@@ -153,11 +155,16 @@ def record_history(record: models.Model, user: Any) -> list[Version]:
 
 
 def attach_corrections(
-    data_request: DataRequest, responses: Iterable[Response], escalations: Iterable[Escalation]
+    data_request: DataRequest,
+    responses: Iterable[Response],
+    escalations: Iterable[Escalation],
+    user: Any,
 ) -> None:
     """Give the request, and each of its responses and escalations, the correction notes shown
-    beside it (`correction_notes`), read in one query."""
-    notes = list(Correction.objects.filter(request=data_request).order_by("created_at", "id"))
+    beside it (`correction_notes`, with what they changed as `user` may see it)."""
+    notes = corrections_shown_to(
+        Correction.objects.filter(request=data_request).order_by("created_at", "id"), user
+    )
     data_request.correction_notes = [c for c in notes if c.kind == Correction.Kind.REQUEST]
     for response in responses:
         response.correction_notes = [c for c in notes if c.response_id == response.pk]
@@ -195,6 +202,54 @@ def _linked_records(
         related: related._default_manager.in_bulk([pk for pk in ids if pk is not None])
         for related, ids in wanted.items()
     }
+
+
+CORRECTED_MODELS = {
+    Correction.Kind.REQUEST: DataRequest,
+    Correction.Kind.RESPONSE: Response,
+    Correction.Kind.ESCALATION: Escalation,
+    Correction.Kind.FIGURE: ReportedFigure,
+}
+
+
+def corrections_shown_to(corrections: Iterable[Correction], user: Any) -> list[Correction]:
+    """The corrections with what they changed as `user` may see it now (`shown_changes`: label,
+    from, to): a linked record is named as it is today, through the same rule as its pages (a
+    sensitive source withheld from readers who may not see it), so marking a source sensitive
+    hides it from every correction at once. One query per kind of linked record."""
+    corrections = list(corrections)
+    wanted: dict[type[models.Model], set[int]] = {}
+    for correction in corrections:
+        model = CORRECTED_MODELS[correction.kind]
+        for change in correction.changes:
+            if "from_id" in change:
+                related = model._meta.get_field(change["field"]).related_model
+                ids = {change["from_id"], change["to_id"]} - {None}
+                wanted.setdefault(related, set()).update(ids)
+    found = {related: related._base_manager.in_bulk(ids) for related, ids in wanted.items() if ids}
+    show_sensitive = permissions.can_see_sensitive(user)
+
+    def named(model: type[models.Model], name: str, pk: int | None) -> str:
+        if pk is None:
+            return EMPTY
+        record = found.get(model._meta.get_field(name).related_model, {}).get(pk)
+        if record is None:
+            return DELETED_RECORD
+        return field_text(model, name, record, show_sensitive=show_sensitive)
+
+    for correction in corrections:
+        model = CORRECTED_MODELS[correction.kind]
+        correction.shown_changes = [
+            {
+                "label": change["label"],
+                "from": named(model, change["field"], change["from_id"]),
+                "to": named(model, change["field"], change["to_id"]),
+            }
+            if "from_id" in change
+            else change
+            for change in correction.changes
+        ]
+    return corrections
 
 
 def corrections_of(record: models.Model) -> Any:

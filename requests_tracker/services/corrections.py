@@ -6,9 +6,11 @@ record is saved, so the note and the change commit or fail together. Rules:
 
 - a note goes with a change to a published fact: an edit that changes nothing a reader sees (only
   the internal note, or nothing at all) is refused with the note's error, keyed `correction_note`;
-- what changed is kept as a public page shows it, before and after (selectors.history.field_text:
-  choices by their labels, linked records by their names, a sensitive source withheld), field by
-  field, so the corrections list never shows a value a public page would not;
+- what changed is kept field by field, before and after: a value as a public page shows it
+  (selectors.history.field_text: choices by their labels, dates ISO), and a linked record (a
+  figure's source, a response's agency) by reference, never by a copied name, so that it is
+  shown to each reader as the record is now (a source marked sensitive later is withheld from
+  then on: selectors.history.corrections_shown_to);
 - the note is public: it is shown on the record's page, at /corrections/ and in its Atom feed.
   Who made it is kept for editors, as every edit's author is.
 """
@@ -73,13 +75,7 @@ def record_correction(
     correction = Correction(
         note=note,
         changes=[
-            {
-                "field": name,
-                "label": str(record._meta.get_field(name).verbose_name).capitalize(),
-                "from": field_text(type(record), name, before.get(name), show_sensitive=False),
-                "to": field_text(type(record), name, getattr(record, name), show_sensitive=False),
-            }
-            for name in public
+            change_of(record, name, before.get(name), getattr(record, name)) for name in public
         ],
         record_label=record_label(record)[:300],
         history_id=record.history.order_by("-history_id")
@@ -91,6 +87,21 @@ def record_correction(
     correction.full_clean()
     correction.save()
     return correction
+
+
+def change_of(record: Corrected, name: str, was: Any, now: Any) -> dict[str, Any]:
+    """One field's change as a correction keeps it: a linked record by its id (`from_id`,
+    `to_id`), anything else as text (`from`, `to`)."""
+    model_field = record._meta.get_field(name)
+    change = {"field": name, "label": str(model_field.verbose_name).capitalize()}
+    if model_field.is_relation:
+        return {**change, "from_id": getattr(was, "pk", None), "to_id": getattr(now, "pk", None)}
+    model = type(record)
+    return {
+        **change,
+        "from": field_text(model, name, was, show_sensitive=False),
+        "to": field_text(model, name, now, show_sensitive=False),
+    }
 
 
 def _targets(record: Corrected) -> dict[str, Any]:

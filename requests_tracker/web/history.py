@@ -70,7 +70,9 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "figure": figure,
             "sources": [figure.source] if visible else [],
             "source_withheld": not visible,
-            "corrections": history.corrections_of(figure),
+            "corrections": history.corrections_shown_to(
+                history.corrections_of(figure), request.user
+            ),
             "can_see_internal": permissions.can_see_internal(request.user),
         },
     )
@@ -81,6 +83,7 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def correction_list(request: HttpRequest) -> HttpResponse:
     corrections = Correction.objects.select_related("made_by").order_by("-created_at", "-id")
     page = Paginator(corrections, CORRECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = history.corrections_shown_to(page.object_list, request.user)
     return render(
         request,
         "tracker/corrections.html",
@@ -105,14 +108,15 @@ class CorrectionsFeed(TrackerFeed):
         return reverse("web:correction_list")
 
     def items(self, obj: None) -> list[Correction]:
-        return list(Correction.objects.order_by("-created_at", "-id")[:FEED_ENTRIES])
+        latest = Correction.objects.order_by("-created_at", "-id")[:FEED_ENTRIES]
+        return history.corrections_shown_to(latest, self.reader)
 
     def item_title(self, item: Correction) -> str:
         return f"Correction: {item.record_label}"
 
     def item_description(self, item: Correction) -> str:
         changed = "; ".join(
-            f"{change['label']}: {change['from']} → {change['to']}" for change in item.changes
+            f"{change['label']}: {change['from']} → {change['to']}" for change in item.shown_changes
         )
         return f"{item.note} (Changed: {changed}. Corrected {item.created_at:%Y-%m-%d %H:%M} UTC.)"
 

@@ -397,7 +397,7 @@ def _request_page(
             CATEGORY_LABELS.get(c, c) for c in response.categories_provided
         ]
     escalations = list(data_request.escalations.all())
-    history.attach_corrections(data_request, responses, escalations)
+    history.attach_corrections(data_request, responses, escalations, request.user)
     context: dict[str, Any] = {
         "data_request": data_request,
         "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],

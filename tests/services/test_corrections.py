@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from requests_tracker import services
 from requests_tracker.models import Correction, DataRequest, ReportedFigure
+from requests_tracker.selectors import history
 from tests.factories import SourceFactory, record_detainer_figure
 
 pytestmark = pytest.mark.django_db
@@ -104,9 +106,13 @@ def test_a_sensitive_source_is_never_named_in_a_public_correction(figure, editor
     services.update_figure(
         figure=figure, actor=editor, source=sensitive, correction_note="Wrong document cited."
     )
-    change = Correction.objects.get().changes[0]
-    assert change["to"] == "a source not shown publicly"
-    assert "Jail roster" not in str(Correction.objects.get().changes)
+    correction = Correction.objects.get()
+    assert correction.changes[0]["to_id"] == sensitive.pk  # a reference, never a copied title
+    assert "Jail roster" not in str(correction.changes)
+    [shown] = history.corrections_shown_to([correction], AnonymousUser())
+    assert shown.shown_changes[0]["to"] == "a source not shown publicly"
+    [shown] = history.corrections_shown_to([correction], editor)
+    assert shown.shown_changes[0]["to"] == "Jail roster with names"
 
 
 def test_an_escalation_status_change_can_carry_a_note(data_request, editor):

@@ -171,3 +171,27 @@ def test_a_history_costs_the_same_queries_with_two_versions_as_with_twenty(
             figure=figure, actor=editor, value=n, source=SourceFactory(), correction_note=f"{n}."
         )
     assert cost() == two
+
+
+def test_a_source_marked_sensitive_after_a_correction_is_withheld_from_it_everywhere(
+    county, journalist, corrector, editor, anonymous_browser, settings, tmp_path
+):
+    """A figure's source changed in the admin with a correction note, then the new source marked
+    sensitive: anonymous readers no longer read its title in the corrections list, its feed,
+    the figure's page or the open-data release; an editor still does."""
+    settings.TRACKER_PUBLIC = True
+    figure = record_detainer_figure(county=county, source=SourceFactory(), actor=journalist)
+    roster = SourceFactory(title="Jail roster obtained by the newsroom")
+    correct_in_admin(corrector, figure, source=str(roster.pk), correction_note=NOTE)
+    pages = ("/corrections/", "/corrections/feed.atom", figure.get_absolute_url())
+    assert all(roster.title in anonymous_browser.get(path).content.decode() for path in pages)
+
+    services.update_source(source=roster, actor=editor, sensitive=True)
+
+    for path in pages:
+        assert roster.title not in anonymous_browser.get(path).content.decode(), path
+    assert roster.title in corrector.get("/corrections/").content.decode()
+    from requests_tracker import dataset
+
+    dataset.write_release(tmp_path)
+    assert roster.title not in (tmp_path / "corrections.csv").read_text()
