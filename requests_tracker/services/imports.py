@@ -314,6 +314,12 @@ def find_request(row: sheets.SheetRow) -> DataRequest:
     request_issued_on (by request_agency when there are several)."""
     county = find_county(row)
     issued_on = row.get("request_issued_on")
+    if issued_on is None:
+        raise RowRefused(
+            "request_issued_on",
+            "Give the date the request was issued (YYYY-MM-DD): it says which request this "
+            "row answers.",
+        )
     requests = DataRequest.objects.filter(county=county, issued_on=issued_on).select_related(
         "county", "campaign"
     )

@@ -104,3 +104,17 @@ def test_the_index_links_the_page_for_editors_and_the_templates_download(chief):
     assert "attachment" in template["Content-Disposition"]
     xlsx = chief.get("/admin/import/template/figures.xlsx")
     assert xlsx.content[:2] == b"PK"
+
+
+def test_a_response_row_without_its_requests_issue_date_is_refused_with_the_column(chief):
+    """`06037,,2025-08-01,declined` gave a 500: the row names no request to answer."""
+    header = ["county_fips", "request_issued_on", "received_on", "kind"]
+    upload_file = SimpleUploadedFile(
+        "responses.csv", csv_file(header, [["06037", "", "2025-08-01", "declined"]])
+    )
+    response = chief.post(URL, {"kind": "responses", "file": upload_file})
+    assert response.status_code == 400  # a preview with a refused row, never a 500
+    row = page_of(response).find(id="import-errors").find("tbody").find("tr")
+    assert "request_issued_on" in row.get_text(" ")
+    assert "Give the date the request was issued" in row.get_text(" ")
+    assert page_of(response).find(id="confirm-import") is None
