@@ -69,7 +69,7 @@ def recent_activity() -> QuerySet[Activity]:
 def private_feed_token(user: object) -> str:
     """The user's current private feed token (one query; nothing is written)."""
     secret = FeedToken.objects.filter(user=user).values_list("key", flat=True).first() or ""
-    return feed_tokens.feed_token(user.pk, secret)
+    return feed_tokens.feed_token(user.pk, secret, user.password)
 
 
 def private_feed_reader(token: str) -> object | None:
@@ -81,7 +81,7 @@ def private_feed_reader(token: str) -> object | None:
     if user is None:
         return None
     secret = FeedToken.objects.filter(user=user).values_list("key", flat=True).first() or ""
-    return user if feed_tokens.token_matches(token, user.pk, secret) else None
+    return user if feed_tokens.token_matches(token, user.pk, secret, user.password) else None
 
 
 def watched_activity(user: object) -> QuerySet[Activity]:

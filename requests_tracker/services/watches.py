@@ -4,6 +4,7 @@ and in a private feed; and the feed token that makes that feed's address private
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,6 +67,17 @@ def rotate_feed_token(*, user: User) -> FeedToken:
         token.key = _new_key()
         token.save(update_fields=["key"])
     return token
+
+
+def forget_feeds_of_deactivated_users(sender: Any, instance: Any, **_: Any) -> None:
+    """pre_save of the user model: a user made inactive (in the admin, or anywhere) gets a new
+    feed secret in the same transaction, so the private feed addresses they had never work
+    again, even if they are made active later."""
+    if instance.pk is None or instance.is_active:
+        return
+    was_active = type(instance)._base_manager.filter(pk=instance.pk, is_active=True).exists()
+    if was_active:
+        FeedToken.objects.update_or_create(user_id=instance.pk, defaults={"key": _new_key()})
 
 
 def _new_key() -> str:

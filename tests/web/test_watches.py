@@ -156,3 +156,32 @@ def test_a_refused_page_logs_one_line_without_a_traceback(db, caplog):
     forbidden = [r for r in caplog.records if getattr(r, "status_code", None) == 403]
     assert len(forbidden) == 1
     assert forbidden[0].exc_info is None
+
+
+def private_county_feed(user, county) -> str:
+    token = selectors.private_feed_token(type(user).objects.get(pk=user.pk))
+    return f"/feeds/private/{token}/counties/{county.fips}.atom"
+
+
+def test_a_new_password_ends_the_private_feed_addresses_made_before(viewer, data_request):
+    old = private_county_feed(viewer, data_request.county)
+    reader = Client()
+    assert reader.get(old).status_code == 200
+    viewer.set_password("a new and long passphrase")
+    viewer.save()
+    assert reader.get(old).status_code == 404
+    assert reader.get(private_county_feed(viewer, data_request.county)).status_code == 200
+
+
+def test_a_deactivated_users_addresses_stay_dead_after_reactivation(viewer, data_request):
+    old = private_county_feed(viewer, data_request.county)
+    reader = Client()
+    assert reader.get(old).status_code == 200
+    viewer.is_active = False  # as the admin's "active" box, unticked, saves it
+    viewer.save()
+    assert reader.get(old).status_code == 404
+    viewer.refresh_from_db()
+    viewer.is_active = True
+    viewer.save()
+    assert reader.get(old).status_code == 404, "made active again, the old address stays dead"
+    assert reader.get(private_county_feed(viewer, data_request.county)).status_code == 200
