@@ -99,7 +99,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # Refuses a locked-out user name + address before the password is even checked.
+    # Refuses an account guessed at from many addresses (requests_tracker/sign_in.py), then a
+    # locked-out user name + address (django-axes), before the password is even checked.
+    "requests_tracker.sign_in.AccountGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -285,11 +287,16 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "requests_tracker.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "requests_tracker.client_address.client_scope"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Password-reset mails per client address (and per address + email) in a window.
+# Wrong passwords for one account from any addresses within AXES_COOLOFF_TIME before that
+# account refuses signing in until the window ends (requests_tracker/sign_in.py).
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=20)
+# Password-reset mails per client address and email, per address, and per email from any
+# addresses, in a window.
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env.int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", default=5)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=10)
 PASSWORD_RESET_WINDOW_SECONDS = env.int("PASSWORD_RESET_WINDOW_SECONDS", default=3600)
 

@@ -1,15 +1,20 @@
 """Guessing passwords, and flooding inboxes with reset mails, are slowed down.
 
 Sign-in lockout is django-axes (settings AXES_*): after AXES_FAILURE_LIMIT wrong passwords in a
-row for one user name from one client address (client_address.py), that pair is refused, right
-password or not, until AXES_COOLOFF_TIME has passed since the last attempt; a success resets the
-count. It covers every form that signs in through Django's authenticate(): /admin/login/ and
-/accounts/login/. The attempts and lockouts are kept in the database (admin: Axes) and logged.
+row for one user name from one client address (client_address.client_scope: an IPv6 client by
+its /64), that pair is refused, right password or not, until AXES_COOLOFF_TIME has passed since
+the last attempt; a success resets the count. Across addresses, `AccountGuardBackend` refuses an
+account once SIGN_IN_ACCOUNT_FAILURE_LIMIT wrong passwords (from anywhere) were counted for it
+in the shared cache within AXES_COOLOFF_TIME, so guessing from many addresses is bounded too;
+the limit is higher than the per-address one, so a stranger cannot lock a journalist out by
+trying a few times. Both cover every form that signs in through Django's authenticate():
+/admin/login/ and /accounts/login/, and answer with the same lockout page (429).
 
 Password-reset mails (/accounts/password_reset/) are limited in the shared cache: at most
-PASSWORD_RESET_LIMIT_PER_EMAIL per address and email, and PASSWORD_RESET_LIMIT_PER_ADDRESS per
-address for any emails, in PASSWORD_RESET_WINDOW_SECONDS. Past that the form answers 429 and
-sends nothing. The answer is the same whether or not the email belongs to an account.
+PASSWORD_RESET_LIMIT_PER_EMAIL per client address and email, PASSWORD_RESET_LIMIT_PER_ADDRESS per
+client address for any emails, and PASSWORD_RESET_LIMIT_PER_ACCOUNT per email from any
+addresses, in PASSWORD_RESET_WINDOW_SECONDS. Past that the form answers 429 and sends nothing.
+The answer is the same whether or not the email belongs to an account.
 """
 
 from __future__ import annotations
@@ -18,12 +23,15 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
-from requests_tracker.client_address import client_address
+from requests_tracker.client_address import client_address, limit_scope
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +52,24 @@ def _count(key: str, window: int) -> int:
 
 
 def password_reset_allowed(*, address: str, email: str) -> bool:
-    """Count one reset request from `address` for `email`; False once either limit is passed.
+    """Count one reset request from `address` for `email`; False once any limit is passed (per
+    address and email, per address for any emails, per email from any addresses).
 
     The email is kept only as a hash in the cache key.
     """
     window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    email_hash = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    per_email = _count(f"password-reset:{address}:{email_hash}", window)
-    per_address = _count(f"password-reset:{address}", window)
-    return (
-        per_email <= settings.PASSWORD_RESET_LIMIT_PER_EMAIL
-        and per_address <= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
-    )
+    scope, account = limit_scope(address), _hashed(email)
+    per_email = _count(f"password-reset:{scope}:{account}", window)
+    per_address = _count(f"password-reset:{scope}", window)
+    if (
+        per_email > settings.PASSWORD_RESET_LIMIT_PER_EMAIL
+        or per_address > settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    ):
+        return False
+    # Counted only for mails the other limits let through: one address's refused requests do
+    # not use up what the account's owner may still ask for from elsewhere.
+    per_account = _count(f"password-reset:account:{account}", window)
+    return per_account <= settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -70,3 +84,42 @@ class ThrottledPasswordResetView(PasswordResetView):
             response.status_code = 429
             return response
         return super().form_valid(form)
+
+
+def _hashed(name: str) -> str:
+    return hashlib.sha256(name.strip().lower().encode()).hexdigest()[:32]
+
+
+def _account_key(username: str) -> str:
+    return f"sign-in-failures:{_hashed(username)}"
+
+
+class AccountGuardBackend(BaseBackend):
+    """Refuses to check a password for an account that had SIGN_IN_ACCOUNT_FAILURE_LIMIT wrong
+    passwords, from any addresses, within AXES_COOLOFF_TIME; the lockout page says so."""
+
+    def authenticate(self, request, username=None, **kwargs):  # noqa: ANN001, ANN201
+        if request is None or not username:
+            return None
+        failures = cache.get(_account_key(username)) or 0
+        if failures >= settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT:
+            logger.warning("Sign-in refused: too many failed attempts for one account")
+            request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
+            raise PermissionDenied
+        return None
+
+
+def count_account_failure(sender: object, credentials: dict, **_: object) -> None:
+    """user_login_failed: one more wrong password for the account, from wherever it came."""
+    username = credentials.get("username")
+    if username:
+        _count(_account_key(username), int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def forget_account_failures(sender: object, user: object, **_: object) -> None:
+    """user_logged_in: the account's count starts again (as axes does per address)."""
+    cache.delete(_account_key(user.get_username()))
+
+
+user_login_failed.connect(count_account_failure, dispatch_uid="sign-in-account-failures")
+user_logged_in.connect(forget_account_failures, dispatch_uid="sign-in-account-success")

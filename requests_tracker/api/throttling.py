@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
-from requests_tracker.client_address import client_address
+from requests_tracker.client_address import client_scope
 
 
 class AnonymousRateThrottle(throttling.AnonRateThrottle):
@@ -18,7 +18,7 @@ class AnonymousRateThrottle(throttling.AnonRateThrottle):
 
     def get_ident(self, request) -> str:  # noqa: ANN001
         # Trust X-Forwarded-For only as far as settings.NUM_PROXIES says (client_address.py).
-        return client_address(request)
+        return client_scope(request)
 
 
 class SignedInRateThrottle(throttling.UserRateThrottle):

@@ -141,3 +141,41 @@ def test_password_reset_mails_are_limited_per_address_for_any_email(db, settings
     answers = [request_reset(f"someone{n}@newsroom.example").status_code for n in range(6)]
     assert answers == [302] * 4 + [429, 429]
     cache.clear()
+
+
+def test_reset_mails_to_one_account_are_capped_across_addresses(journalist_login, settings):
+    """Three addresses asking three times each sent nine mails to one account."""
+    addresses = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+    answers = [
+        request_reset(journalist_login.email, address=address).status_code
+        for address in addresses
+        for _ in range(3)
+    ]
+    limit = settings.PASSWORD_RESET_LIMIT_PER_ACCOUNT
+    assert limit == 5
+    assert answers.count(302) == limit and len(mail.outbox) == limit
+    assert answers[limit:] == [429] * (len(answers) - limit)
+
+
+def test_an_ipv6_subscriber_line_counts_as_one_address(journalist_login, settings):
+    """Each guess from another address of the same /64 counts against that one line."""
+    limit = settings.AXES_FAILURE_LIMIT
+    with time_machine.travel(START, tick=False):
+        for n in range(limit):
+            sign_in("/accounts/login/", "reporter", f"guess-{n}", address=f"2001:db8:1:2::{n + 1}")
+        assert not signed_in(sign_in("/accounts/login/", "reporter", PASSWORD, "2001:db8:1:2::99"))
+        assert signed_in(sign_in("/accounts/login/", "reporter", PASSWORD, "2001:db8:9:9::1"))
+
+
+def test_guesses_from_many_addresses_lock_the_account_at_its_own_limit(journalist_login, settings):
+    """One guess from each of many addresses never met the per-address limit; the account's
+    own limit (higher, so a stranger cannot lock a journalist out with a few tries) stops it."""
+    limit = settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT
+    assert limit == 20
+    with time_machine.travel(START, tick=False) as clock:
+        for n in range(limit):
+            sign_in("/accounts/login/", "reporter", f"guess-{n}", address=f"203.0.113.{n + 1}")
+        refused = sign_in("/accounts/login/", "reporter", PASSWORD, address="192.0.2.7")
+        assert refused.status_code == 429 and not signed_in(refused)
+        clock.shift(dt.timedelta(minutes=15, seconds=1))
+        assert signed_in(sign_in("/accounts/login/", "reporter", PASSWORD, address="192.0.2.7"))
