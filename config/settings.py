@@ -210,6 +210,10 @@ EXTRACTION_TIME_LIMIT_SECONDS = env.int("EXTRACTION_TIME_LIMIT_SECONDS", default
 # readings died this many times is marked failed (services/documents.py).
 EXTRACTION_SWEEP_SECONDS = env.float("EXTRACTION_SWEEP_SECONDS", default=300.0)
 EXTRACTION_MAX_ATTEMPTS = env.int("EXTRACTION_MAX_ATTEMPTS", default=3)
+# The largest picture read with OCR, in pixels (a 600 dpi letter page is about 34 million): larger
+# ones are left out before they are decoded (a 0.6 MB PNG can decode to gigabytes). Pillow's own
+# decompression-bomb limit is set to the same.
+OCR_MAX_PIXELS = env.int("OCR_MAX_PIXELS", default=40_000_000)
 # Tesseract's language data (Debian: tesseract-ocr-eng).
 OCR_LANGUAGES = env.str("OCR_LANGUAGES", default="eng")
 

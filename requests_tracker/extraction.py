@@ -13,8 +13,12 @@ How each accepted type is read (types come from uploads.py):
 Limits, so one huge scan cannot hold a worker: at most `max_pages` pages are read (the rest are
 counted, not read, and the note says so: the result is still "done"); when `time_limit` seconds
 have passed, reading stops and the result is "failed" with the reason, keeping the pages read so
-far. Without Tesseract, pages that need OCR are skipped and the result is "unavailable" (text
-pages of the same PDF are still read), so a later run, once Tesseract is installed, reads them.
+far (the clock is checked between pages, between a page's pictures and every thousand rows of a
+workbook). Within a page: no picture larger than OCR_MAX_PIXELS is decoded (judged by the size
+its header or the PDF declares), a picture drawn many times is decoded once, and a workbook is
+read XLSX_MAX_COLUMNS wide and XLSX_MAX_ROWS deep; what was left out is said in the note.
+Without Tesseract, pages that need OCR are skipped and the result is "unavailable" (text pages of
+the same PDF are still read), so a later run, once Tesseract is installed, reads them.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ OCR_BELOW_CHARACTERS = 20
 # Pictures smaller than this on both sides are logos, seals or signatures, not scanned pages.
 MIN_OCR_PICTURE_PIXELS = 300
 PART_CHARACTERS = 10_000
+XLSX_MAX_COLUMNS = 200
+"""Columns of a workbook read for its text (a sheet may declare 16,384)."""
+XLSX_MAX_ROWS = 200_000
+"""Rows of a workbook read for its text, empty ones counted (a sheet may declare a million)."""
 # PostgreSQL cannot index a tsvector over 1 MB; no real page comes near this.
 MAX_PAGE_CHARACTERS = 200_000
 # NUL cannot be stored in PostgreSQL text; U+E000/U+E001 mark search matches in snippets.
@@ -87,6 +95,8 @@ class _Reading:
         self.deadline = clock() + time_limit
         self.time_limit = time_limit
         self.ocr_languages = ocr_languages
+        self.notes: set[str] = set()
+        """What the reading left out (a picture too large, rows past the cap), for the note."""
 
     def remaining(self) -> float:
         left = self.deadline - self.clock()
@@ -144,6 +154,11 @@ def extract_document(
     EXTRACTION_MAX_PAGES, EXTRACTION_TIME_LIMIT_SECONDS and OCR_LANGUAGES. Errors of a damaged or
     protected document become a "failed" result with the reason; nothing is raised for them.
     """
+    from PIL import Image
+
+    # Pillow's own guard (it refuses to open an image past twice this) stays behind ours, which
+    # refuses past OCR_MAX_PIXELS with a clearer reason: a backstop for a size a file lies about.
+    Image.MAX_IMAGE_PIXELS = 2 * settings.OCR_MAX_PIXELS
     max_pages = settings.EXTRACTION_MAX_PAGES if max_pages is None else max_pages
     time_limit = settings.EXTRACTION_TIME_LIMIT_SECONDS if time_limit is None else time_limit
     reading = _Reading(
@@ -203,6 +218,8 @@ def extract_document(
         result.note = (
             f"Only the first {max_pages}{of_total} pages were read (EXTRACTION_MAX_PAGES)."
         )
+    if result.status == ExtractionStatus.DONE and reading.notes:
+        result.note = " ".join([result.note, *sorted(reading.notes)]).strip()
     return result
 
 
@@ -274,7 +291,7 @@ def _read_pdf(stream: IO[bytes], reading: _Reading) -> tuple[int | None, Iterato
             if _letters_and_digits(text) >= OCR_BELOW_CHARACTERS:
                 yield _Page(number, text)
                 continue
-            pictures = _page_pictures(page, number)
+            pictures = _page_pictures(page, number, reading)
             if not pictures:
                 yield _Page(number, text)
                 continue
@@ -292,34 +309,90 @@ def _letters_and_digits(text: str) -> int:
     return sum(character.isalnum() for character in text)
 
 
-def _page_pictures(page: Any, number: int) -> list[Any]:
+def _page_pictures(page: Any, number: int, reading: _Reading) -> list[Any]:
+    """The page's pictures large enough to be a scan, each decoded once however often the page
+    draws it, and none larger than OCR_MAX_PIXELS (judged by the size the PDF declares, before
+    anything is decoded: a picture that big is a bomb or a poster, not a page to read)."""
     pictures = []
+    seen: set[Any] = set()
     try:
-        for picture in page.images:
-            image = picture.image
+        # The names only: iterating page.images itself would decode every picture.
+        for key in page.images.keys():  # noqa: SIM118
+            reading.remaining()
+            stream = _image_stream(page, key)
+            if stream is not None:
+                reference = stream.indirect_reference or id(stream)
+                if reference in seen:
+                    continue
+                seen.add(reference)
+                pixels = int(stream.get("/Width", 0)) * int(stream.get("/Height", 0))
+                if pixels > settings.OCR_MAX_PIXELS:
+                    reading.notes.add(_too_large_note(number, pixels))
+                    continue
+            image = page.images[key].image
             if image is None:
                 continue
             width, height = image.size
             if width >= MIN_OCR_PICTURE_PIXELS or height >= MIN_OCR_PICTURE_PIXELS:
                 pictures.append(image)
+    except TimeLimitReachedError:
+        raise
     except Exception as error:  # an image codec pypdf cannot decode (e.g. JBIG2 without jbig2dec)
         logger.warning("The pictures on page %s could not be decoded: %s", number, error)
     return pictures
+
+
+def _image_stream(page: Any, key: Any) -> Any:
+    """The image XObject a key of page.images names (through forms), or None (inline)."""
+    names = key if isinstance(key, list) else [key]
+    holder = page
+    for name in names:
+        resources = holder.get("/Resources")
+        resources = resources.get_object() if resources is not None else None
+        if not resources or "/XObject" not in resources:
+            return None
+        xobjects = resources["/XObject"].get_object()
+        if name not in xobjects:
+            return None
+        holder = xobjects[name].get_object()
+    return holder
+
+
+def _too_large_note(number: int, pixels: int) -> str:
+    return (
+        f"A picture on page {number} is {pixels / 1e6:.0f} megapixels, more than OCR reads "
+        f"({settings.OCR_MAX_PIXELS / 1e6:.0f}, OCR_MAX_PIXELS): it was not read."
+    )
 
 
 def _read_image(stream: IO[bytes], reading: _Reading) -> tuple[int | None, Iterator[_Page]]:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        image = Image.open(stream)
+        image = Image.open(stream)  # reads the header only: the size is known, nothing decoded
+        width, height = image.size
         count = getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
+    except Image.DecompressionBombError as error:
+        raise _DocumentUnreadableError(
+            f"The image is larger than OCR reads (OCR_MAX_PIXELS): {error}"
+        ) from error
+    except (UnidentifiedImageError, OSError) as error:
         raise _DocumentUnreadableError(f"The image could not be read: {error}") from error
+    if width * height > settings.OCR_MAX_PIXELS:
+        raise _DocumentUnreadableError(
+            f"The image is {width} x {height} pixels, more than OCR reads "
+            f"({settings.OCR_MAX_PIXELS:,} pixels, OCR_MAX_PIXELS)."
+        )
 
     def pages() -> Iterator[_Page]:
         for index in range(count):
             try:
                 image.seek(index)
+                if image.size[0] * image.size[1] > settings.OCR_MAX_PIXELS:
+                    raise _DocumentUnreadableError(
+                        f"Page {index + 1} of the image is larger than OCR reads "
+                        f"({settings.OCR_MAX_PIXELS:,} pixels, OCR_MAX_PIXELS)."
+                    )
                 image.load()
             except (OSError, EOFError, Image.DecompressionBombError) as error:
                 raise _DocumentUnreadableError(
@@ -360,13 +433,26 @@ def _read_xlsx(stream: IO[bytes], reading: _Reading) -> tuple[int | None, Iterat
         raise _DocumentUnreadableError(f"The XLSX workbook could not be read: {error}") from error
 
     def lines() -> Iterator[str]:
+        # Empty rows and columns cost nothing to store but much to fill in: openpyxl makes every
+        # row up to the sheet's declared size. Only XLSX_MAX_COLUMNS columns are read, rows are
+        # counted as they come (empty ones too) and the clock is checked as they go.
+        scanned = 0
         try:
             for sheet in workbook.worksheets:
                 yield f"Sheet: {sheet.title}"
-                for row in sheet.iter_rows(values_only=True):
+                for row in sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS):
+                    scanned += 1
+                    if scanned % 1000 == 0:
+                        reading.remaining()
+                    if scanned > XLSX_MAX_ROWS:
+                        reading.notes.add(
+                            f"Only the first {XLSX_MAX_ROWS:,} rows of the workbook were read."
+                        )
+                        return
+                    if not any(value is not None and value != "" for value in row):
+                        continue
                     cells = ["" if value is None else str(value) for value in row]
-                    if any(cells):
-                        yield "\t".join(cells).rstrip("\t")
+                    yield "\t".join(cells).rstrip("\t")
         finally:
             workbook.close()
 

@@ -47,6 +47,10 @@ MAX_ROWS = 5000
 """Rows one file may hold: an import is one transaction, and a preview lists every row."""
 
 MAX_FILE_MB = 10
+MAX_COLUMNS = 100
+"""Columns of a workbook read (every kind has far fewer)."""
+MAX_SCANNED_ROWS = 4 * MAX_ROWS
+"""Rows of a workbook read, empty ones counted: past this the file is refused, not cut."""
 HEADER_ROW = 1
 
 
@@ -372,13 +376,7 @@ def _load(content: bytes) -> tuple[str, list[Any], Iterator[tuple[int, list[Any]
     except ValidationError as error:
         raise SheetError(f"Not a CSV or XLSX file: {' '.join(error.messages)}") from None
     if detected == uploads.XLSX:
-        try:
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        except Exception as error:  # openpyxl's many ways of refusing a broken workbook
-            raise SheetError(f"The XLSX file cannot be read: {error}") from None
-        # openpyxl keeps every row, empty ones included: data row i is spreadsheet row i + 2.
-        numbered = ((index + 2, list(row)) for index, row in enumerate(dataset))
-        return "xlsx", list(dataset.headers or []), numbered
+        return "xlsx", *_workbook_rows(content)
     if detected not in (uploads.CSV, uploads.PLAIN_TEXT):
         raise SheetError(f"A {detected.label} is not a spreadsheet: upload CSV or XLSX.")
     text = _decode(content)
@@ -391,6 +389,38 @@ def _load(content: bytes) -> tuple[str, list[Any], Iterator[tuple[int, list[Any]
     if not numbers or numbers[0] != HEADER_ROW:
         raise SheetError("The first row must name the columns.")
     return "csv", list(dataset.headers or []), zip(numbers[1:], map(list, dataset), strict=False)
+
+
+def _workbook_rows(content: bytes) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The first sheet's header and numbered rows, read as they stream (openpyxl read-only) at
+    most MAX_COLUMNS wide and MAX_SCANNED_ROWS deep: a sheet may declare 16,384 columns and a
+    million rows that are empty, and filling them in is what would cost, not the file's size."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        rows = workbook.active.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        header = list(next(rows, ()))
+    except Exception as error:  # openpyxl's many ways of refusing a broken workbook
+        raise SheetError(f"The XLSX file cannot be read: {error}") from None
+    if len(header) > MAX_COLUMNS and read_text(header[MAX_COLUMNS]):
+        workbook.close()
+        raise SheetError(f"The file has more than {MAX_COLUMNS} columns.")
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(rows, start=HEADER_ROW + 1):
+                if number > MAX_SCANNED_ROWS:
+                    raise SheetError(
+                        f"The sheet goes on past row {MAX_SCANNED_ROWS:,} (empty rows count): "
+                        "delete the empty rows, or split it.",
+                        row=number,
+                    )
+                yield number, list(row[:MAX_COLUMNS])
+        finally:
+            workbook.close()
+
+    return header[:MAX_COLUMNS], numbered()
 
 
 def _decode(content: bytes) -> str:

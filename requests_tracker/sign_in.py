@@ -23,7 +23,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import PasswordResetView
@@ -94,9 +94,10 @@ def _account_key(username: str) -> str:
     return f"sign-in-failures:{_hashed(username)}"
 
 
-class AccountGuardBackend(BaseBackend):
+class AccountGuardBackend(ModelBackend):
     """Refuses to check a password for an account that had SIGN_IN_ACCOUNT_FAILURE_LIMIT wrong
-    passwords, from any addresses, within AXES_COOLOFF_TIME; the lockout page says so."""
+    passwords, from any addresses, within AXES_COOLOFF_TIME; the lockout page says so. (Never
+    signs anyone in itself; a ModelBackend so that a session it is named in finds its user.)"""
 
     def authenticate(self, request, username=None, **kwargs):  # noqa: ANN001, ANN201
         if request is None or not username:

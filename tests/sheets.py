@@ -37,3 +37,28 @@ def xlsx_file(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sparse_xlsx(header: Sequence[str], far_row: int, value: str = "06037") -> bytes:
+    """A tiny workbook that says it is 16,384 columns wide and `far_row` rows deep: the header,
+    then one cell `far_row` rows down, nothing between (how a 4.9 KB file held a web worker)."""
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    sheet.cell(row=far_row, column=1, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="A1:XFD{far_row}"'.encode(), data
+                )
+            target.writestr(item, data)
+    return rebuilt.getvalue()

@@ -16,6 +16,7 @@ from tests.documents import (
     text_pdf,
     xlsx_bytes,
 )
+from tests.sheets import sparse_xlsx
 
 LETTER = "Pursuant to 8 U.S.C. 1373, provide the list of non-citizens in custody."
 
@@ -154,3 +155,46 @@ def test_windows_1252_text_is_decoded():
 def test_text_that_postgresql_cannot_store_is_removed():
     result = read(b"before\x00after \xee\x80\x80mark", "text/plain")
     assert texts(result)[1] == "beforeafter mark"
+
+
+def test_an_image_larger_than_ocr_reads_is_refused_before_it_is_decoded(settings):
+    """A small PNG can decode to gigabytes (12,000 x 12,000 took a worker to 630 MB): its size
+    is judged from its header, against OCR_MAX_PIXELS."""
+    from PIL import Image
+
+    settings.OCR_MAX_PIXELS = 1_000_000
+    picture = io.BytesIO()
+    Image.new("1", (2000, 2000), 1).save(picture, format="PNG")
+    assert len(picture.getvalue()) < 10_000
+    result = read(picture.getvalue(), "image/png")
+    assert result.status == ExtractionStatus.FAILED
+    assert "2000 x 2000 pixels, more than OCR reads" in result.note
+
+
+def test_a_pdf_picture_larger_than_ocr_reads_is_left_out_with_a_note(settings, monkeypatch):
+    """A page drawing one huge picture many times: nothing is decoded, the note says why."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    settings.OCR_MAX_PIXELS = 1_000_000
+    picture = io.BytesIO()
+    Image.new("L", (2000, 2000), 255).save(picture, format="PNG")
+    pdf = FPDF()
+    pdf.add_page()
+    for n in range(20):
+        pdf.image(io.BytesIO(picture.getvalue()), x=5 + n, y=5 + n, w=100)
+    decoded = []
+    monkeypatch.setattr(extraction._Reading, "ocr", lambda self, image: decoded.append(1) or "")
+    result = read(bytes(pdf.output()))
+    assert decoded == []
+    assert result.status == ExtractionStatus.DONE
+    assert "A picture on page 1 is 4 megapixels, more than OCR reads" in result.note
+
+
+def test_a_workbook_declaring_a_million_rows_is_read_only_to_the_row_cap(monkeypatch):
+    monkeypatch.setattr(extraction, "XLSX_MAX_ROWS", 5_000)
+    workbook = sparse_xlsx(["county", "released"], far_row=20_000, value="Kern County")
+    result = read(workbook, uploads.XLSX.content_type)
+    assert result.status == ExtractionStatus.DONE
+    assert "Only the first 5,000 rows of the workbook were read." in result.note
+    assert "county\treleased" in texts(result)[1]

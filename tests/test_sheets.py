@@ -13,7 +13,7 @@ import pytest
 import tablib
 
 from requests_tracker import sheets
-from tests.sheets import csv_file
+from tests.sheets import csv_file, sparse_xlsx
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "import.md"
 
@@ -96,3 +96,33 @@ def test_the_templates_hold_the_header_row_docs_import_md_shows(kind):
     )
     workbook = openpyxl.load_workbook(io.BytesIO(sheets.template(kind, "xlsx")))
     assert [cell.value for cell in next(workbook.active.rows)] == columns
+
+
+RESPONSE_HEADER = ["county_fips", "request_issued_on", "received_on", "kind"]
+
+
+def test_a_workbook_declaring_16384_columns_is_read_only_as_wide_as_its_columns(monkeypatch):
+    """Header in row 1, one cell 2,000 rows down, the sheet's size A1:XFD2000: the row is
+    found where it is, and no row is filled in wider than the columns read."""
+    widths: list[int] = []
+    real = sheets._workbook_rows
+
+    def measured(content):
+        header, rows = real(content)
+
+        def counted():
+            for number, row in rows:
+                widths.append(len(row))
+                yield number, row
+
+        return header, counted()
+
+    monkeypatch.setattr(sheets, "_workbook_rows", measured)
+    sheet = sheets.read_sheet("responses", sparse_xlsx(RESPONSE_HEADER, far_row=2000))
+    assert [row.number for row in sheet.rows] == [2000]
+    assert max(widths) <= sheets.MAX_COLUMNS
+
+
+def test_a_workbook_going_on_for_a_million_rows_is_refused_not_read_to_the_end():
+    with pytest.raises(sheets.SheetError, match="goes on past row 20,000"):
+        sheets.read_sheet("responses", sparse_xlsx(RESPONSE_HEADER, far_row=1_048_576))
