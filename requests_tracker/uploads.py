@@ -148,6 +148,12 @@ def detect_type(stream: IO[bytes]) -> DocumentType:
     try:
         if not head:
             raise ValidationError("The file is empty.", code="file_empty")
+        if head.startswith(_WIDE_TEXT_MARKS):
+            raise ValidationError(
+                "This text file is in UTF-16 or UTF-32: save it as UTF-8 (or plain text from "
+                "Excel or Word) and upload it again.",
+                code="file_type_not_allowed",
+            )
         matches = _magic_matches(head)
         for mime in matches:
             if mime in _SIGNATURES:
@@ -164,6 +170,15 @@ def detect_type(stream: IO[bytes]) -> DocumentType:
         raise _refuse_type("binary data of an unrecognised kind")
     finally:
         stream.seek(0)
+
+
+_WIDE_TEXT_MARKS = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
+"""How UTF-16 and UTF-32 text begins (Excel's "Unicode text" and Notepad's "Unicode")."""
 
 
 def _refuse_mismatch(matches: list[str]) -> ValidationError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import subprocess
@@ -317,3 +318,16 @@ def test_an_upload_within_the_limit_is_spooled_whole(settings):
 
 def test_uploads_larger_than_memory_go_through_the_bounded_handler(settings):
     assert settings.FILE_UPLOAD_HANDLERS[-1] == "requests_tracker.uploads.BoundedUploadHandler"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_text_in_utf_16_or_32_is_refused_saying_what_to_save_it_as(encoding):
+    """It was refused as "text/plain, which is not accepted", a type the list then offered."""
+    content = "county,released\nKern County,2025-08-01\n".encode(encoding)
+    if encoding == "utf-16-be":
+        content = codecs.BOM_UTF16_BE + content
+    with pytest.raises(ValidationError) as refused:
+        uploads.detect_type(io.BytesIO(content))
+    message = " ".join(refused.value.messages)
+    assert "UTF-16 or UTF-32: save it as UTF-8" in message
+    assert "text/plain, which is not accepted" not in message
