@@ -362,8 +362,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "requests_tracker.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["requests_tracker.api.parsers.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "requests_tracker.api.throttling.AnonymousRateThrottle",
-        "requests_tracker.api.throttling.SignedInRateThrottle",
+        "requests_tracker.throttling.AnonymousRateThrottle",
+        "requests_tracker.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from requests_tracker import extraction
@@ -215,16 +216,24 @@ def test_search_stems_words_and_reads_phrases_and_exclusions(letter_and_roster, 
     assert search_documents("information -immigration", editor) == []
 
 
-def test_document_search_uses_the_gin_index(letter_and_roster):
+def test_document_search_matches_and_ranks_on_the_stored_vector_through_its_index(
+    letter_and_roster, editor
+):
+    """The query search_documents runs reads the pages' stored vector (answered by its GIN
+    index) and never parses a page's text again to rank it."""
+    with CaptureQueriesContext(connection) as captured:
+        search_documents("release", editor, snippets=False)
+    [sql] = [q["sql"] for q in captured.captured_queries if "sourcepage" in q["sql"]]
+    assert "to_tsvector" not in sql
+    assert "search_vector" in sql
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
-            "EXPLAIN SELECT id FROM requests_tracker_sourcepage WHERE "
-            "to_tsvector('english'::regconfig, COALESCE(text, '')) "
-            "@@ websearch_to_tsquery('english'::regconfig, 'release')"
+            "EXPLAIN SELECT id FROM requests_tracker_sourcepage "
+            "WHERE search_vector @@ websearch_to_tsquery('english'::regconfig, 'release')"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "source_page_text_search" in plan
+    assert "sourcepage_search" in plan
 
 
 # --- extract_text -------------------------------------------------------------------------------

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -138,7 +136,9 @@ class SourcePage(models.Model):
     """The text of one page of a source's document (a sheet or part for formats without pages).
 
     One row per page so a search reports the page a match is on, and PostgreSQL indexes each
-    page's text (GIN over its tsvector) instead of one huge vector per document.
+    page's text instead of one huge vector per document. The page's tsvector is a stored,
+    generated column (`search_vector`, migration 0020, GIN-indexed): search matches and ranks on
+    it without parsing the text again, and the ORM never loads it (it is not a model field).
     """
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="pages")
@@ -149,9 +149,6 @@ class SourcePage(models.Model):
         ordering = ["source", "number"]
         constraints = [
             models.UniqueConstraint(fields=["source", "number"], name="source_page_unique_number"),
-        ]
-        indexes = [
-            GinIndex(SearchVector("text", config=SEARCH_CONFIG), name="source_page_text_search"),
         ]
 
     def __str__(self) -> str:

@@ -20,11 +20,11 @@ among equals), with a snippet around the match.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -38,6 +38,7 @@ from requests_tracker.models import (
     SourcePage,
     about_sensitive_source,
 )
+from requests_tracker.models.search import StoredSearchVector
 
 # Private-use characters (stripped from stored text) mark the matched words in a snippet, so the
 # document's own text can be escaped before the marks become <mark> tags.
@@ -53,9 +54,10 @@ class DocumentHit:
 
     source: Source
     page: int
-    snippet: str
-    snippet_html: SafeString
     rank: float
+    page_id: int = 0
+    snippet: str = ""
+    snippet_html: SafeString = mark_safe("")  # noqa: S308 (empty)
 
 
 @dataclass(frozen=True)
@@ -143,25 +145,48 @@ def first_lines(source: Source, *, lines: int = 12, characters: int = 1200) -> s
     return kept if len(kept) <= characters else kept[:characters].rsplit(" ", 1)[0] + " …"
 
 
-def search_documents(query: str, user: Any, *, limit: int = DEFAULT_LIMIT) -> list[DocumentHit]:
-    """The sources `user` may see whose document text matches `query`, best match first."""
+def search_documents(
+    query: str, user: Any, *, limit: int = DEFAULT_LIMIT, snippets: bool = True
+) -> list[DocumentHit]:
+    """The sources `user` may see whose document text matches `query`, best match first, each at
+    its best page. Matched and ranked on the pages' stored vectors (no text is parsed again);
+    `snippets` makes the text around each match too (ts_headline reads the page's text: ask
+    `with_snippets` for only the hits a page shows)."""
     query = query.strip()
     if not query or not permissions.can_read(user):
         return []
-    pages = SourcePage.objects.filter(source__in=visible_sources(user))
     search = _query(query)
-    matching = pages.annotate(vector=_vector()).filter(vector=search)
+    vector = StoredSearchVector()
+    matching = (
+        SourcePage.objects.filter(source__in=visible_sources(user))
+        .alias(vector=vector)
+        .filter(vector=search)
+    )
     best_page_per_source = (
-        matching.annotate(rank=SearchRank(_vector(), search))
+        matching.annotate(rank=SearchRank(vector, search))
         .order_by("source_id", "-rank", "number")
         .distinct("source_id")
         .values("pk")
     )
-    # Snippets are made only for the pages listed, after ranking and the limit.
     rows = (
         SourcePage.objects.filter(pk__in=best_page_per_source)
+        .annotate(rank=SearchRank(vector, search))
+        .select_related("source")
+        .defer("text")
+        .order_by("-rank", "-source__published_on", "source_id")[:limit]
+    )
+    hits = [DocumentHit(row.source, row.number, float(row.rank), row.pk) for row in rows]
+    return with_snippets(hits, query) if snippets else hits
+
+
+def with_snippets(hits: Sequence[DocumentHit], query: str) -> list[DocumentHit]:
+    """`hits` with the text around the match on each one's page (one query for them all)."""
+    if not hits:
+        return list(hits)
+    search = _query(query.strip())
+    headlines = dict(
+        SourcePage.objects.filter(pk__in=[hit.page_id for hit in hits])
         .annotate(
-            rank=SearchRank(_vector(), search),
             headline=SearchHeadline(
                 "text",
                 search,
@@ -172,12 +197,14 @@ def search_documents(query: str, user: Any, *, limit: int = DEFAULT_LIMIT) -> li
                 min_words=12,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-            ),
+            )
         )
-        .select_related("source")
-        .order_by("-rank", "-source__published_on", "source_id")[:limit]
+        .values_list("pk", "headline")
     )
-    return [_hit(row.source, row.number, row.headline, row.rank) for row in rows]
+    return [
+        _hit(hit.source, hit.page, headlines.get(hit.page_id, ""), hit.rank, hit.page_id)
+        for hit in hits
+    ]
 
 
 def sources_matching_text(query: str, user: Any) -> QuerySet[Source]:
@@ -186,23 +213,23 @@ def sources_matching_text(query: str, user: Any) -> QuerySet[Source]:
     visible = visible_sources(user)
     if not query:
         return visible.none()
-    pages = SourcePage.objects.annotate(vector=_vector()).filter(vector=_query(query))
+    pages = SourcePage.objects.alias(vector=StoredSearchVector()).filter(vector=_query(query))
     return visible.filter(pk__in=pages.values("source_id"))
-
-
-def _vector() -> SearchVector:
-    # The same expression as the GIN index on SourcePage, so PostgreSQL can use the index.
-    return SearchVector("text", config=SEARCH_CONFIG)
 
 
 def _query(query: str) -> SearchQuery:
     return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
 
-def _hit(source: Source, page: int, marked: str, rank: float) -> DocumentHit:
+def _hit(source: Source, page: int, marked: str, rank: float, page_id: int) -> DocumentHit:
     marked = _WHITESPACE.sub(" ", marked).strip()
     plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
     html = escape(marked).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
     return DocumentHit(
-        source=source, page=page, snippet=plain, snippet_html=mark_safe(html), rank=float(rank)
+        source=source,
+        page=page,
+        rank=float(rank),
+        page_id=page_id,
+        snippet=plain,
+        snippet_html=mark_safe(html),  # escaped above; the only tags are the marks
     )

@@ -72,6 +72,7 @@ from requests_tracker.selectors.documents import (
     search_documents,
     sources_matching_text,
     visible_sources,
+    with_snippets,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -266,8 +267,9 @@ GROUPS: dict[str, _Group] = {
 
 
 def search(query: str, user: Any, *, rows: int = PREVIEW_ROWS) -> list[SearchGroup]:
-    """Every group's best `rows` matches and its total, for the search page: eleven queries
-    (two per group, one for document pages) whatever they find."""
+    """Every group's best `rows` matches and its total, for the search page: twelve queries
+    (two per group, one for document pages, one for the snippets of those shown) whatever they
+    find."""
     query = clean_query(query)
     documents = _document_hits(query, user)
     return [
@@ -299,6 +301,9 @@ def search_group(
     total = found.order_by().count()
     records = list(found[offset : offset + limit])
     by_source = {hit.source.pk: hit for hit in document_hits or ()}
+    # Snippets of document text only for the sources shown (ts_headline reads the page's text).
+    shown = [by_source[record.pk] for record in records if record.pk in by_source]
+    by_source.update({hit.source.pk: hit for hit in with_snippets(shown, query)})
     hits = [_hit(group, record, query, user, by_source) for record in records]
     return SearchGroup(key, group.label, total, hits)
 
@@ -317,7 +322,7 @@ def group_rows(
 
 
 def _document_hits(query: str, user: Any) -> list[DocumentHit]:
-    return search_documents(query, user, limit=DOCUMENT_HITS) if query else []
+    return search_documents(query, user, limit=DOCUMENT_HITS, snippets=False) if query else []
 
 
 def _found(group: _Group, query: str, user: Any, document_hits: Sequence[DocumentHit]) -> QuerySet:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from requests_tracker import permissions
+from requests_tracker import permissions, throttling
 from requests_tracker.selectors import search
 from requests_tracker.web.views import reader_required
 
@@ -50,9 +50,22 @@ def more_url(key: str, query: str) -> str:
     return f"{reverse('web:search')}?{urlencode({'q': query, 'in': key})}"
 
 
+TOO_MANY_SEARCHES = "Too many searches in a short time: wait a minute and search again."
+
+
 @require_safe
 @reader_required
 def search_page(request: HttpRequest) -> HttpResponse:
+    wait = throttling.refused_for(request)
+    if wait is not None:
+        response = render(
+            request,
+            "tracker/search.html",
+            {"form": SearchForm(), "notice": TOO_MANY_SEARCHES, "groups": []},
+            status=429,
+        )
+        response["Retry-After"] = str(max(int(wait), 1))
+        return response
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {
         "form": form,

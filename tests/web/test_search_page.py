@@ -182,3 +182,16 @@ def test_a_word_of_an_internal_note_cannot_be_guessed_on_the_pages(settings, ano
         excluding = anonymous_browser.get(path, {"q": "Riverside -tipster"}).content.decode()
         assert plain.count("Riverside County") >= 2
         assert excluding.count('href="/requests/') == plain.count('href="/requests/'), path
+
+
+def test_the_search_page_is_rate_limited_like_the_api(settings, anonymous_browser):
+    """Searching documents costs as much as an API list: the same counts limit both."""
+    settings.TRACKER_PUBLIC = True
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "1000/min"},
+    }
+    answers = [anonymous_browser.get("/search/", {"q": "sheriff"}).status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+    refused = anonymous_browser.get("/search/", {"q": "sheriff"})
+    assert "Too many searches" in refused.content.decode() and int(refused["Retry-After"]) >= 1

@@ -1,4 +1,5 @@
-"""Rate limits for anonymous and signed-in clients, rates from settings.REST_FRAMEWORK.
+"""Rate limits for anonymous and signed-in clients, rates from settings.REST_FRAMEWORK: the API's
+(DRF's throttle classes, below) and the pages that search (`refused_for`), one count for both.
 
 DRF's own classes copy the rates when Python first imports them; these read them on every
 request, so a changed setting (an operator's override, a test) takes effect at once.
@@ -30,3 +31,12 @@ class SignedInRateThrottle(throttling.UserRateThrottle):
         if not request.user or not request.user.is_authenticated:
             return True
         return super().allow_request(request, view)
+
+
+def refused_for(request) -> float | None:  # noqa: ANN001
+    """Count one request of a page that costs as much as an API list (search); the seconds to
+    wait when the client is over its rate, else None. The same counts as the API's."""
+    for throttle in (AnonymousRateThrottle(), SignedInRateThrottle()):
+        if not throttle.allow_request(request, None):
+            return throttle.wait() or 1.0
+    return None
