@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "requests_tracker.web.context.site",
             ],
         },
     },
@@ -408,6 +409,10 @@ ACTIVITY_FEED_SETTLE_SECONDS = env.float("ACTIVITY_FEED_SETTLE_SECONDS", default
 # ---------------------------------------------------------------------------------------------
 # Anonymous visitors may read only when the instance is configured public.
 TRACKER_PUBLIC = env.bool("TRACKER_PUBLIC", default=False)
+# Who may put the /embed/ pages in a frame (the frame-ancestors of their own policy; every other
+# page may be framed by no one): any site by default, or a list such as
+# https://news.example.org,https://*.example.org.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["*"])
 # Where links in emails and webhook payloads point.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # Fractions of a minute are allowed (the integration tests run the check every second or so).

@@ -209,6 +209,7 @@ def _layers(
     href_for: HrefFor,
     only: str | None,
     id_prefix: str,
+    target: str = "",
 ) -> str:
     """The map's groups: county fills (linked and titled), overdue hatches, the state outline."""
     fills, hatches = [], []
@@ -226,7 +227,8 @@ def _layers(
         )
         href = href_for(standing)
         if href:
-            fills.append(f'<a href="{escape(href)}"><title>{title}</title>{path}</a>')
+            opens = f' target="{target}"' if target else ""
+            fills.append(f'<a href="{escape(href)}"{opens}><title>{title}</title>{path}</a>')
         else:
             fills.append(f"<g><title>{title}</title>{path}</g>")
         if standing.overdue and matches:
@@ -253,17 +255,19 @@ def render_map(
     label: str,
     only: str | None = None,
     id_prefix: str = "county",
+    target: str = "",
 ) -> str:
     """The map for a page: an `<svg>` that scales to its container, labelled `label` (its
     borders, hover and focus are styled by the site's stylesheet: no inline style under the CSP).
 
-    `only` (a map category) draws the other counties without their fill (a status filter)."""
+    `only` (a map category) draws the other counties without their fill (a status filter);
+    `target` is where the county links open (`_top` inside an embed's frame)."""
     view_box = f"{-PADDING} {-PADDING} {shape.width + 2 * PADDING} {shape.height + 2 * PADDING}"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="county-map" viewBox="{view_box}" '
         f'role="group" aria-label="{escape(label)}" data-state="{shape.code}">'
         f"<defs>{_hatch(f'{id_prefix}-hatch')}</defs>"
-        + _layers(shape, rows, href_for=href_for, only=only, id_prefix=id_prefix)
+        + _layers(shape, rows, href_for=href_for, only=only, id_prefix=id_prefix, target=target)
         + "</svg>"
     )
 

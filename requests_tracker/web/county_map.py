@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from requests_tracker import maps, page_cache
+from requests_tracker.links import absolute_url
 from requests_tracker.models import Campaign
 from requests_tracker.selectors import maps as map_selectors
 
@@ -88,8 +89,10 @@ def _map_context(
     if campaign is not None:
         label += f" in “{campaign.title}”"
         embed_url = reverse("web:embed_campaign_map", args=[campaign.pk, shape.code])
+        embed_page = reverse("web:embed_campaign_map_page", args=[campaign.pk, shape.code])
     else:
         embed_url = reverse("web:embed_map", args=[shape.code])
+        embed_page = reverse("web:embed_map_page", args=[shape.code])
     return {
         "map_shape": shape,
         "map_svg": mark_safe(  # render_map escapes every text it draws
@@ -102,6 +105,8 @@ def _map_context(
         "map_only_label": map_selectors.CATEGORY_LABELS.get(only, "") if only else "",
         "map_campaign": campaign,
         "map_states": [(code, mapped[code]) for code in switch_to],
-        "map_embed_url": embed_url,
+        "map_embed_url": absolute_url(embed_url),
+        "map_embed_page": absolute_url(embed_page),
+        "embed_id": f"{shape.code}-{campaign.pk if campaign else 'all'}",
         "map_credit": maps.shapes_credit(),
     }

@@ -5,10 +5,15 @@ that counts them, filters by campaign and by status, a state switcher for every 
 requests, and a table of the same data for screen readers and for copying. It works without
 JavaScript: the filters are a GET form, each county is a link.
 
-The embeds (a state, or a state within one campaign) follow the badges' rules (badges.py): on a
-closed instance (TRACKER_PUBLIC false) an anonymous request gets 404, signed-in newsroom members
-get the map with a private cache; on a public instance it is publicly cacheable for a few minutes,
-without reading the session. Both answer with an ETag and honour If-None-Match.
+The embeds (a state, or a state within one campaign) come two ways: a page to put in an
+`<iframe>` (`/embed/map/<state>/`: the map fitting its frame's width, an HTML legend readable at
+320 px, county links opening in the story's window, and the sites allowed to frame it in its own
+frame-ancestors policy, EMBED_FRAME_ANCESTORS), and a self-contained SVG image
+(`/embed/map/<state>.svg`, for an `<img>`, where links cannot work). Both follow the badges'
+rules (badges.py): on a closed instance (TRACKER_PUBLIC false) an anonymous request gets 404,
+signed-in newsroom members get the map with a private cache; on a public instance it is publicly
+cacheable for a few minutes, without reading the session. Both answer with an ETag and honour
+If-None-Match.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from requests_tracker import maps, page_cache, permissions, services
@@ -100,6 +106,65 @@ def _embed(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpR
         credit=f"DOJ Request Tracker · county shapes: {maps.shapes_credit()}",
     )
     return _svg_response(request, svg)
+
+
+def _embed_page(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpResponse:
+    shape = maps.state_shape(state)
+    if shape is None or state != shape.code:
+        raise Http404("No such map.")
+    today = services.local_today()
+    standings = map_selectors.county_standings(
+        state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
+    )
+    rows = maps.map_rows(shape, standings)
+    title = f"DOJ data requests to {shape.name} counties"
+
+    def href_for(standing: map_selectors.CountyStanding) -> str | None:
+        path = county_href(standing)
+        return request.build_absolute_uri(path) if path else None
+
+    svg = maps.render_map(
+        shape, rows, href_for=href_for, label=title, id_prefix="embed", target="_top"
+    )
+    response = render(
+        request,
+        "tracker/embed_map.html",
+        {
+            "title": title,
+            "campaign": campaign,
+            "today": today,
+            "map_svg": mark_safe(svg),  # render_map escapes every text it draws
+            "map_shape": shape,
+            "map_legend": maps.legend(rows),
+            "map_credit": maps.shapes_credit(),
+            "site": request.build_absolute_uri("/"),
+        },
+    )
+    body = response.content
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    patch_cache_control(
+        response, public=settings.TRACKER_PUBLIC, private=not settings.TRACKER_PUBLIC,
+        max_age=EMBED_MAX_AGE,
+    )  # fmt: skip
+    response.xframe_options_exempt = True  # framed by stories: their own policy below
+    response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
+    return get_conditional_response(request, etag=etag, response=response)
+
+
+@require_safe
+def embed_map_page(request: HttpRequest, state: str) -> HttpResponse:
+    if not _embed_allowed(request):
+        raise Http404("No such map.")
+    return _embed_page(request, state, None)
+
+
+@require_safe
+def embed_campaign_map_page(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+    if not _embed_allowed(request):
+        raise Http404("No such map.")
+    campaign = get_object_or_404(Campaign.objects.only("id", "title"), pk=pk)
+    return _embed_page(request, state, campaign)
 
 
 @require_safe

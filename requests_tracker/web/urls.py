@@ -69,6 +69,12 @@ urlpatterns = [
     path("map/", maps.map_index, name="map_index"),
     re_path(r"^map/(?P<state>[A-Za-z]{2})/$", maps.state_map, name="state_map"),
     re_path(r"^embed/map/(?P<state>[A-Z]{2})\.svg$", maps.embed_map, name="embed_map"),
+    re_path(r"^embed/map/(?P<state>[A-Z]{2})/$", maps.embed_map_page, name="embed_map_page"),
+    re_path(
+        r"^embed/campaigns/(?P<pk>\d+)/map/(?P<state>[A-Z]{2})/$",
+        maps.embed_campaign_map_page,
+        name="embed_campaign_map_page",
+    ),
     re_path(
         r"^embed/campaigns/(?P<pk>\d+)/map/(?P<state>[A-Z]{2})\.svg$",
         maps.embed_campaign_map,

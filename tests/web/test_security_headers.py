@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client, RequestFactory
@@ -174,7 +175,13 @@ def assert_protected(url: str, response) -> None:  # noqa: ANN001
     if "text/html" not in response.headers.get("Content-Type", ""):
         return  # a feed, a badge, JSON: no page to frame or to inject into
     assert directives["object-src"] == ["'none'"], url
-    assert directives["frame-ancestors"] == ["'none'"], url
+    if url.startswith("/embed/") and response.status_code == 200:
+        # Embed pages are made to be framed by stories: their own list, no X-Frame-Options.
+        assert directives["frame-ancestors"] == django_settings.EMBED_FRAME_ANCESTORS, url
+        assert "X-Frame-Options" not in response.headers, url
+    else:
+        assert directives["frame-ancestors"] == ["'none'"], url
+        assert response.headers.get("X-Frame-Options") == "DENY", url
     page = response.content.decode()
     nonces = {word[len("'nonce-") : -1] for word in scripts if word.startswith("'nonce-")}
     for match in INLINE_SCRIPT.finditer(page):
