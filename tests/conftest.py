@@ -7,6 +7,25 @@ from django.core.cache import cache
 from tests.ci import failed_under_ci, in_ci, unavailable
 from tests.factories import CountyFactory, UserFactory, make_request
 
+SLOW_FIRST = ("integration", "browser")
+"""Markers of tests that start real processes or a browser (tens of seconds each): run first, so
+that the parallel workers (pytest-xdist) end together instead of one finishing a long test
+alone at the end."""
+SLOW_MODULES = (
+    "tests/test_quickstart.py",
+    "tests/api/test_schema.py",
+    "tests/test_archive_round_trip.py",
+    "tests/bench/",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def slow(item) -> bool:
+        path = item.nodeid.split("::")[0]
+        return any(item.get_closest_marker(m) for m in SLOW_FIRST) or path.startswith(SLOW_MODULES)
+
+    items.sort(key=lambda item: not slow(item))  # stable: the order within each part stays
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):

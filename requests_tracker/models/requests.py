@@ -42,6 +42,10 @@ class Campaign(TimeStamped):
     legal_authority = models.CharField(max_length=500, blank=True)
     summary = LongTextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="campaigns")
+    pinned = models.BooleanField(
+        default=False,
+        help_text="Shown first on the dashboard, before the newest campaigns (an editor's choice).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,6 +5,7 @@ order things happened, recent and watched activity, watches and private feed rea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from django.db.models import (
 )
 
 from requests_tracker import feed_tokens
+from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import (
     Activity,
     FeedToken,
@@ -66,6 +68,36 @@ def recent_activity() -> QuerySet[Activity]:
     return activity_feed().order_by("-created_at", "-id")
 
 
+def with_superseded_flags(events: Iterable[Activity]) -> list[Activity]:
+    """The events, each "became overdue" that a later-recorded "overdue cleared" of the same
+    request or escalation undid marked `superseded_by` (that event). In the order things
+    happened, an answer back-dated before the deadline puts the clearing first; the flag is
+    then no longer the last word, and the page says so."""
+    events = list(events)
+    cleared: dict[tuple[int | None, int | None], list[Activity]] = {}
+    for event in events:
+        if event.verb == ActivityVerb.OVERDUE_CLEARED:
+            cleared.setdefault((event.request_id, event.escalation_id), []).append(event)
+    for event in events:
+        event.superseded_by = None
+        if event.verb == ActivityVerb.BECAME_OVERDUE:
+            later = [
+                c
+                for c in cleared.get((event.request_id, event.escalation_id), [])
+                if (c.created_at, c.pk) > (event.created_at, event.pk)
+            ]
+            if later:
+                event.superseded_by = min(later, key=lambda c: (c.created_at, c.pk))
+    return events
+
+
+def latest_events() -> QuerySet[Activity]:
+    """The event log in the order things happened, the latest first (by `occurred_on`, then by
+    when they were recorded), for the dashboard: a back-dated answer takes its place among the
+    events of its day, not at the top."""
+    return activity_feed().order_by("-occurred_on", "-created_at", "-id")
+
+
 def private_feed_token(user: object) -> str:
     """The user's current private feed token (one query; nothing is written)."""
     secret = FeedToken.objects.filter(user=user).values_list("key", flat=True).first() or ""
@@ -112,6 +144,8 @@ def watch_of(user: object, **target: object) -> Watch | None:
 
 
 __all__ = [
+    "with_superseded_flags",
+    "latest_events",
     "activity_feed",
     "timeline",
     "activity_settled_before",

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 
 from requests_tracker import tallies, workflow
+from requests_tracker.choices import DataCategory
 from requests_tracker.models import (
     Campaign,
     County,
@@ -254,6 +255,7 @@ def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> Stat
 
 
 __all__ = [
+    "headline_campaigns",
     "STATUS_COUNT_PREFIX",
     "status_counts_of",
     "county_tallies",
@@ -264,3 +266,16 @@ __all__ = [
     "StatusTotals",
     "request_status_totals",
 ]
+
+
+def headline_campaigns(limit: int = 3) -> list[Campaign]:
+    """The campaigns the dashboard leads with: pinned ones first, then the newest letters, each
+    with its counts (campaign_tallies), `answered` (counties that replied in any way: the total
+    less those still awaiting a first answer) and `sought` (what DOJ asked for, in words). One
+    query."""
+    rows = list(campaign_tallies().order_by("-pinned", "-issued_on", "-id")[:limit])
+    labels = dict(DataCategory.choices)
+    for campaign in rows:
+        campaign.answered = campaign.requests_total - campaign.requests_awaiting
+        campaign.sought = [str(labels.get(c, c)).lower() for c in campaign.data_sought]
+    return rows

@@ -425,7 +425,7 @@ def update_request(
     return data_request
 
 
-CAMPAIGN_EDITABLE_FIELDS = frozenset({"title", "legal_authority", "summary"})
+CAMPAIGN_EDITABLE_FIELDS = frozenset({"title", "legal_authority", "summary", "pinned"})
 
 
 def update_campaign(*, campaign: Campaign, actor: User | None, **changes: Any) -> Campaign:

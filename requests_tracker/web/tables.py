@@ -62,6 +62,23 @@ COUNTY_COLUMNS = (
 """The counties list (and, without FIPS, state and the breakdown, the dashboard's counties)."""
 
 
+CAMPAIGN_COLUMNS = (
+    Column("title", "Campaign", order_by=("title", "id")),
+    Column("issued", "Issued", order_by=("issued_on", "id"), descending_first=True),
+    Column("due", "Due", order_by=("due_on", "id")),
+    _count("counties", "Counties", "requests_total"),
+    _count("open", "Open", "requests_open"),
+    _count("overdue", "Overdue", "requests_overdue"),
+    Column("by_status", "By status", sortable=False),
+)
+"""/campaigns/: every campaign with its counts (the newest letter first)."""
+
+
+def campaign_sort(params: Mapping[str, str]) -> Sort:
+    """The order asked for the campaigns list (by default the newest letter first)."""
+    return read_sort(params, CAMPAIGN_COLUMNS, default="issued", descending=True)
+
+
 def sorted_requests(requests: QuerySet[DataRequest], sort: Sort) -> QuerySet[DataRequest]:
     """`requests` in the order `sort` asks for (unchanged when it asks for none)."""
     if not sort.key:

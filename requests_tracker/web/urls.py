@@ -36,6 +36,7 @@ urlpatterns = [
     path("corrections/", history.correction_list, name="correction_list"),
     path("corrections/feed.atom", history.CorrectionsFeed(), name="corrections_feed"),
     path("search/", search.search_page, name="search"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path(
         "campaigns/<int:pk>/comparison.csv",

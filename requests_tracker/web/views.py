@@ -129,7 +129,12 @@ def _count_label(count: int, cap: int, noun: str) -> str:
 
 
 def _status_rows(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
-    return [(value, label, by_status.get(value, 0)) for value, label in RequestStatus.choices]
+    """(status, label, count) of the statuses some request has (a tile of 0 tells nothing)."""
+    return [
+        (value, label, by_status[value])
+        for value, label in RequestStatus.choices
+        if by_status.get(value, 0)
+    ]
 
 
 @require_safe
@@ -166,6 +171,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             **page_cache.template_context(request),  # its `{% cache %}` blocks
             "totals": totals,
+            "headlines": functools.cache(selectors.headline_campaigns),
             "status_rows": functools.cache(lambda: _status_rows(totals().by_status)),
             "overdue": functools.cache(
                 lambda: _with_days_overdue(overdue[:DASHBOARD_OVERDUE_ROWS], today)
@@ -174,7 +180,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue_headings": overdue_sort.headings(request.GET),
             "county_sort": county_sort,
             "county_headings": county_sort.headings(request.GET),
-            "activity": documents.activity_shown_to(selectors.recent_activity(), request.user)[
+            "activity": documents.activity_shown_to(selectors.latest_events(), request.user)[
                 :DASHBOARD_ACTIVITY_ROWS
             ],
             "counties": counties,
@@ -403,8 +409,10 @@ def _request_page(
         "data_sought": [CATEGORY_LABELS.get(c, c) for c in data_request.data_sought],
         "responses": responses,
         "escalations": escalations,
-        "timeline": documents.activity_shown_to(
-            selectors.timeline().filter(request=data_request), request.user
+        "timeline": selectors.with_superseded_flags(
+            documents.activity_shown_to(
+                selectors.timeline().filter(request=data_request), request.user
+            )
         ),
         **follow_context(request, "request", data_request),
     }
