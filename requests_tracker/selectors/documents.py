@@ -135,6 +135,45 @@ def source_for_page(pk: int, user: Any) -> Source | None:
     return visible_sources(user).select_related("created_by", "verified_by").filter(pk=pk).first()
 
 
+@dataclass(frozen=True)
+class Citation:
+    """A record that cites a source, as its page lists it: what it is and where it is."""
+
+    kind: str
+    label: str
+    url: str
+    on: Any
+
+
+def citations_of(source: Source) -> list[Citation]:
+    """Everything that cites `source`: campaigns, requests, responses, escalations and reported
+    figures, each named and linked (the newest first within each kind). Five queries."""
+    found: list[Citation] = []
+    for campaign in source.campaigns.order_by("-issued_on", "-id"):
+        found.append(
+            Citation("Campaign", campaign.title, campaign.get_absolute_url(), campaign.issued_on)
+        )
+    for r in source.requests.select_related("county").order_by("-issued_on", "-id"):
+        label = f"{r.county.name}, {r.county.state}: request of {r.issued_on:%Y-%m-%d}"
+        found.append(Citation("Request", label, r.get_absolute_url(), r.issued_on))
+    for entry in source.responses.select_related("request__county").order_by("-received_on"):
+        county = entry.request.county
+        label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
+        url = f"{entry.request.get_absolute_url()}#response-{entry.pk}"
+        found.append(Citation("Response", label, url, entry.received_on))
+    for entry in source.escalations.select_related("request__county").order_by("-issued_on"):
+        county = entry.request.county
+        label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
+        url = f"{entry.request.get_absolute_url()}#escalation-{entry.pk}"
+        found.append(Citation("Escalation", label, url, entry.issued_on))
+    for figure in source.figures.select_related("county").order_by("-period_end", "-id"):
+        label = f"{figure.county.name}: {figure.metric}"
+        found.append(
+            Citation("Reported figure", label, figure.get_absolute_url(), figure.period_end)
+        )
+    return found
+
+
 def first_lines(source: Source, *, lines: int = 12, characters: int = 1200) -> str:
     """The opening lines of the document's text (its first page with text), for a preview."""
     page = source.pages.order_by("number").values_list("text", flat=True).first()

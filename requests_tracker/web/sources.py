@@ -54,7 +54,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "preview": documents.first_lines(source),
-            "citing_requests": source.requests.select_related("county").order_by("-issued_on"),
+            "citations": documents.citations_of(source),
             "can_see_internal": permissions.can_see_internal(request.user),
         },
     )

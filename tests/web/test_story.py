@@ -130,3 +130,24 @@ def test_an_overdue_flag_undone_by_a_back_dated_answer_reads_as_superseded(viewe
     flag = page.find("li", class_="is-superseded")
     assert flag is not None and "overdue since 2025-08-17" in flag.get_text()
     assert "Superseded" in flag.get_text() and "2025-08-14" in flag.get_text()
+
+
+def test_a_source_page_lists_the_response_that_cites_it_with_a_link(
+    data_request, journalist, viewer_browser
+):
+    letter = services.add_source(
+        title="County counsel's reply", url="https://county.example/reply.pdf", actor=journalist
+    )
+    response = services.log_response(
+        data_request=data_request,
+        kind="declined",
+        received_on=dt.date(2025, 8, 1),
+        sources=[letter],
+        actor=journalist,
+        today=dt.date(2025, 8, 2),
+    )
+    page = page_of(viewer_browser.get(letter.get_absolute_url()))
+    cited = page.find(id="citing-heading").find_parent("section")
+    link = cited.find("a", href=f"{data_request.get_absolute_url()}#response-{response.pk}")
+    assert link is not None and "declined" in link.get_text()
+    assert "Response" in cited.get_text()
