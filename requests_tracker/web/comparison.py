@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from requests_tracker import charts, maps
+from requests_tracker.links import absolute_url
 from requests_tracker.lists import keyset
 from requests_tracker.models import Campaign
 from requests_tracker.selectors import campaigns as campaign_selectors
@@ -91,7 +92,7 @@ COLUMNS: list[Column] = [
     ("escalation_status", lambda row: row.rung_status or ""),
     ("escalation_due_on", lambda row: _iso(row.rung_due_on)),
     ("sources", lambda row: row.sources),
-    ("request", lambda row: reverse("web:request_detail", args=[row.request_id])),
+    ("request", lambda row: absolute_url(reverse("web:request_detail", args=[row.request_id]))),
 ]
 """The comparison's CSV columns: machine values (status and category codes, ISO dates)."""
 

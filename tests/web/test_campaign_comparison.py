@@ -9,6 +9,7 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 
 from requests_tracker import services
 from requests_tracker.selectors import campaigns as campaign_selectors
@@ -176,8 +177,9 @@ def test_the_comparison_rows_and_the_csv_agree(three_counties, viewer_browser):
     # once) and one more; Butte's statement one; Colusa's subpoena one.
     assert [row[7] for row in cells] == ["2", "2", "2"]
     assert [record["sources"] for record in records] == ["2", "2", "2"]
+    # Whole addresses: a spreadsheet opened elsewhere still links to the page.
     assert [record["request"] for record in records] == [
-        f"/requests/{pk}/"
+        f"{settings.SITE_URL}/requests/{pk}/"
         for pk in three_counties.requests.order_by("county__name").values_list("pk", flat=True)
     ]
 
