@@ -100,9 +100,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    # Refuses an account guessed at from many addresses (requests_tracker/sign_in.py), then a
-    # locked-out user name + address (django-axes), before the password is even checked.
-    "requests_tracker.sign_in.AccountGuardBackend",
+    # Refuses an account guessed at from many addresses (requests_tracker/security/sign_in.py),
+    # then a locked-out user name + address (django-axes), before the password is even checked.
+    "requests_tracker.security.sign_in.AccountGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -149,7 +149,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Counts must not take the site down with Redis: fail open, after a short wait.
-    CACHES["default"]["BACKEND"] = "requests_tracker.shared_cache.FailOpenRedisCache"
+    CACHES["default"]["BACKEND"] = "requests_tracker.security.shared_cache.FailOpenRedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
@@ -180,14 +180,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Larger uploads spool to disk, but no more of them than SOURCE_MAX_UPLOAD_MB (uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "requests_tracker.uploads.BoundedUploadHandler",
+    "requests_tracker.documents.uploads.BoundedUploadHandler",
 ]
 # Largest request body read into memory: a JSON body to the API (413 past it) or a form's fields.
 # Uploaded files do not count (their limit is SOURCE_MAX_UPLOAD_MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
-# Uploaded source documents (rules in requests_tracker/uploads.py). They are served only through
-# the permission-checked /sources/<id>/file, never from a public folder, so MEDIA_ROOT must not
-# lie inside the static files.
+# Uploaded source documents (rules in requests_tracker/documents/uploads.py). They are served
+# only through the permission-checked /sources/<id>/file, never from a public folder, so
+# MEDIA_ROOT must not lie inside the static files.
 if any(Path(str(MEDIA_ROOT)).is_relative_to(folder) for folder in (STATIC_ROOT, *STATICFILES_DIRS)):
     raise ImproperlyConfigured("MEDIA_ROOT must be outside the static files.")
 SOURCE_MAX_UPLOAD_MB = env.int("SOURCE_MAX_UPLOAD_MB", default=25)
@@ -202,8 +202,8 @@ if SOURCE_FILE_DELIVERY not in {"django", "x-accel-redirect", "x-sendfile"}:
     )
 # nginx's `internal` location that maps onto MEDIA_ROOT (x-accel-redirect only).
 SOURCE_FILE_ACCEL_PREFIX = env.str("SOURCE_FILE_ACCEL_PREFIX", default="/protected-media/")
-# Text extraction (requests_tracker/extraction.py): one huge scan must not hold a worker, so pages
-# past the limit are not read and a document stops being read when its time is up.
+# Text extraction (requests_tracker/documents/document_text.py): one huge scan must not hold a
+# worker, so pages past the limit are not read and a document stops being read when its time is up.
 EXTRACTION_MAX_PAGES = env.int("EXTRACTION_MAX_PAGES", default=300)
 EXTRACTION_TIME_LIMIT_SECONDS = env.int("EXTRACTION_TIME_LIMIT_SECONDS", default=300)
 # A pending document not read within the time limit (plus the task's margin) after it was queued
@@ -288,15 +288,16 @@ SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 # How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1). 0 trusts
 # no such header: rate limits and sign-in lockout count by the connection's address.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
-# Sign-in lockout (django-axes; requests_tracker/sign_in.py): per user name and client address.
+# Sign-in lockout (django-axes; requests_tracker/security/sign_in.py): per user name and client
+# address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "requests_tracker.client_address.client_scope"
+AXES_CLIENT_IP_CALLABLE = "requests_tracker.security.client_address.client_scope"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Wrong passwords for one account from any addresses within AXES_COOLOFF_TIME before that
-# account refuses signing in until the window ends (requests_tracker/sign_in.py).
+# account refuses signing in until the window ends (requests_tracker/security/sign_in.py).
 SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=20)
 # Password-reset mails per client address and email, per address, and per email from any
 # addresses, in a window.
@@ -363,8 +364,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "requests_tracker.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["requests_tracker.api.parsers.BoundedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "requests_tracker.throttling.AnonymousRateThrottle",
-        "requests_tracker.throttling.SignedInRateThrottle",
+        "requests_tracker.security.throttling.AnonymousRateThrottle",
+        "requests_tracker.security.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
@@ -426,7 +427,8 @@ WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.
 WEBHOOK_SWEEP_SECONDS = env.float("WEBHOOK_SWEEP_SECONDS", default=300.0)
 # Summaries, quotations and notes may run to this many characters (model, forms and API).
 TEXT_MAX_LENGTH = env.int("TEXT_MAX_LENGTH", default=20_000)
-# Where webhooks may go (requests_tracker/webhook_targets.py): https to public addresses only.
+# Where webhooks may go (requests_tracker/security/webhook_targets.py): https to public
+# addresses only.
 # http and the listed networks (CIDR, e.g. 127.0.0.0/8 for test receivers) are for tests.
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
@@ -471,7 +473,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"forbidden": {"()": "requests_tracker.log_filters.ForbiddenWithoutTraceback"}},
+    "filters": {
+        "forbidden": {"()": "requests_tracker.security.log_filters.ForbiddenWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from requests_tracker import health, sign_in
+from requests_tracker import health
 from requests_tracker.api import errors as api_errors
+from requests_tracker.security import sign_in
 
 urlpatterns = [
     # Before the admin's own addresses, which would take "import/" for an app's name.

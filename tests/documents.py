@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
-from requests_tracker.extraction import ocr_available
+from requests_tracker.documents.document_text import ocr_available
 from tests.ci import unavailable
 
 

@@ -17,7 +17,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from requests_tracker import archive, services
+from requests_tracker import services
+from requests_tracker.exchange import archive
 from requests_tracker.models import DataRequest, FeedToken, Source, WebhookSubscription
 from tests.documents import text_pdf
 from tests.factories import SourceFactory, UserFactory, make_request, record_detainer_figure

@@ -55,7 +55,7 @@ TODAY = dt.date(2025, 9, 15)
 REQUESTS = 300
 DEMO_REQUESTS = 4
 
-# --- What the archive is documented to leave out or change (requests_tracker/archive.py) -----
+# --- What the archive is documented to leave out or change (exchange/archive.py) -----
 
 NOT_THE_RECORD = {
     # Sessions, sign-in lockouts and the admin's log are the running server's state.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from requests_tracker.checks import check_security_settings
+from requests_tracker.security.checks import check_security_settings
 
-REDIS = {"default": {"BACKEND": "requests_tracker.shared_cache.FailOpenRedisCache"}}
+REDIS = {"default": {"BACKEND": "requests_tracker.security.shared_cache.FailOpenRedisCache"}}
 
 
 def ids() -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from requests_tracker.client_address import client_address
+from requests_tracker.security.client_address import client_address
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from requests_tracker.csv_export import cell, csv_lines
+from requests_tracker.exchange.csv_export import cell, csv_lines
 
 
 @pytest.mark.parametrize(

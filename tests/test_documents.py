@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from requests_tracker import extraction
+from requests_tracker.documents import document_text
 from requests_tracker.models import ExtractionStatus, Source, SourcePage
 from requests_tracker.selectors.documents import (
     search_documents,
@@ -89,7 +89,7 @@ def test_reading_twice_gives_the_same_pages_not_twice_as_many():
 
 def test_a_file_replaced_while_it_was_read_is_left_to_its_own_reading(monkeypatch):
     source = stored("DOJ letter", text_pdf(LETTER_PAGES))
-    real = extraction.extract_document
+    real = document_text.extract_document
 
     def replaced_meanwhile(stream, content_type, **kwargs):
         result = real(stream, content_type, **kwargs)

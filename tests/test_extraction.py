@@ -1,4 +1,4 @@
-"""Reading a document's text page by page (extraction.py), with its page and time limits."""
+"""Reading a document's text page by page (document_text.py), with its page and time limits."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from requests_tracker import extraction, uploads
 from requests_tracker.choices import ExtractionMethod, ExtractionStatus
+from requests_tracker.documents import document_text, uploads
 from tests.documents import (
     docx_bytes,
     image_bytes,
@@ -22,7 +22,7 @@ LETTER = "Pursuant to 8 U.S.C. 1373, provide the list of non-citizens in custody
 
 
 def read(content: bytes, content_type: str = "application/pdf", **limits):
-    return extraction.extract_document(io.BytesIO(content), content_type, **limits)
+    return document_text.extract_document(io.BytesIO(content), content_type, **limits)
 
 
 def texts(result) -> dict[int, str]:
@@ -42,7 +42,7 @@ def text_page_then_scanned_page() -> bytes:
 
 @pytest.fixture
 def no_tesseract(monkeypatch):
-    monkeypatch.setattr(extraction, "ocr_available", lambda languages="eng": False)
+    monkeypatch.setattr(document_text, "ocr_available", lambda languages="eng": False)
 
 
 def test_a_text_pdf_is_read_page_by_page_from_its_text_layer():
@@ -142,7 +142,7 @@ def test_long_plain_text_is_cut_into_numbered_parts_at_line_ends():
     result = read("\n".join(lines).encode(), "text/csv")
     assert result.method == ExtractionMethod.TEXT
     assert result.page_count == len(result.pages) > 2
-    assert all(len(page.text) <= extraction.PART_CHARACTERS for page in result.pages)
+    assert all(len(page.text) <= document_text.PART_CHARACTERS for page in result.pages)
     rejoined = "\n".join(page.text for page in result.pages)
     assert rejoined.splitlines() == lines
 
@@ -184,7 +184,7 @@ def test_a_pdf_picture_larger_than_ocr_reads_is_left_out_with_a_note(settings, m
     for n in range(20):
         pdf.image(io.BytesIO(picture.getvalue()), x=5 + n, y=5 + n, w=100)
     decoded = []
-    monkeypatch.setattr(extraction._Reading, "ocr", lambda self, image: decoded.append(1) or "")
+    monkeypatch.setattr(document_text._Reading, "ocr", lambda self, image: decoded.append(1) or "")
     result = read(bytes(pdf.output()))
     assert decoded == []
     assert result.status == ExtractionStatus.DONE
@@ -192,7 +192,7 @@ def test_a_pdf_picture_larger_than_ocr_reads_is_left_out_with_a_note(settings, m
 
 
 def test_a_workbook_declaring_a_million_rows_is_read_only_to_the_row_cap(monkeypatch):
-    monkeypatch.setattr(extraction, "XLSX_MAX_ROWS", 5_000)
+    monkeypatch.setattr(document_text, "XLSX_MAX_ROWS", 5_000)
     workbook = sparse_xlsx(["county", "released"], far_row=20_000, value="Kern County")
     result = read(workbook, uploads.XLSX.content_type)
     assert result.status == ExtractionStatus.DONE

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import us
 
-from requests_tracker import charts, maps
+from requests_tracker.presentation import charts, county_maps
 from requests_tracker.selectors.maps import CountyStanding, map_category
 from tests.ci import unavailable
 
@@ -64,14 +64,14 @@ def test_every_county_of_load_counties_that_us_atlas_draws_has_a_shape(node_modu
     missing = [
         (abbr, fips)
         for abbr, fips in drawn_by_atlas
-        if (shape := maps.state_shape(abbr)) is None or fips not in shape.counties
+        if (shape := county_maps.state_shape(abbr)) is None or fips not in shape.counties
     ]
     assert missing == []
 
 
 def test_the_committed_shapes_fit_the_size_budget_and_draw_all_58_california_counties():
     assert (ROOT / "requests_tracker" / "data" / "county_shapes.json").stat().st_size < 3_000_000
-    california = maps.state_shape("CA")
+    california = county_maps.state_shape("CA")
     assert california.name == "California"
     assert len(california.counties) == 58
     assert all(path for _, path in california.counties.values())
@@ -82,8 +82,8 @@ def test_counties_without_area_in_us_atlas_are_the_ones_the_data_readme_names():
     readme = (ROOT / "requests_tracker" / "data" / "README.md").read_text()
     empty = [
         fips
-        for code in maps.mapped_states()
-        for fips, (_, path) in maps.state_shape(code).counties.items()
+        for code in county_maps.mapped_states()
+        for fips, (_, path) in county_maps.state_shape(code).counties.items()
         if not path
     ]
     assert len(empty) <= 3
@@ -108,7 +108,7 @@ def standing(fips: str, name: str, status: str | None, *, days_overdue: int = 0,
     )
 
 
-TOY = maps.StateShape(
+TOY = county_maps.StateShape(
     code="XX",
     name="Toy State",
     fips="99",
@@ -132,12 +132,16 @@ def test_the_map_draws_one_titled_linked_path_per_county_with_its_fill():
         "99001": standing("99001", "Alpha <County> & Co", "declined"),
         "99003": standing("99003", "Beta County", "extended", county_id=None),
     }
-    rows = maps.map_rows(TOY, standings)
-    svg = parse(maps.render_map(TOY, rows, href_for=lambda s: f"/c/{s.fips}/", label="Toy <map>"))
+    rows = county_maps.map_rows(TOY, standings)
+    svg = parse(
+        county_maps.render_map(TOY, rows, href_for=lambda s: f"/c/{s.fips}/", label="Toy <map>")
+    )
     paths = {p.get("data-fips"): p for p in svg.iter(f"{SVG}path") if p.get("data-fips")}
     assert set(paths) == {"99001", "99003"}, "a county without area is not drawn"
-    assert paths["99001"].get("fill") == maps.FILLS["declined"]
-    assert paths["99003"].get("fill") == maps.FILLS["acknowledged"], "extended shares its fill"
+    assert paths["99001"].get("fill") == county_maps.FILLS["declined"]
+    assert paths["99003"].get("fill") == county_maps.FILLS["acknowledged"], (
+        "extended shares its fill"
+    )
     links = list(svg.iter(f"{SVG}a"))
     assert [link.get("href") for link in links] == ["/c/99001/", "/c/99003/"]
     assert links[0].find(f"{SVG}title").text == "Alpha <County> & Co, XX: Declined; no escalation"
@@ -145,8 +149,8 @@ def test_the_map_draws_one_titled_linked_path_per_county_with_its_fill():
 
 
 def test_a_county_that_has_no_page_is_titled_but_not_linked():
-    rows = maps.map_rows(TOY, {})
-    svg = parse(maps.render_map(TOY, rows, href_for=lambda s: None, label="Toy"))
+    rows = county_maps.map_rows(TOY, {})
+    svg = parse(county_maps.render_map(TOY, rows, href_for=lambda s: None, label="Toy"))
     assert list(svg.iter(f"{SVG}a")) == []
     titles = [
         group.find(f"{SVG}title").text
@@ -169,8 +173,8 @@ def test_overdue_counties_get_a_hatched_outlined_copy_and_say_so_in_their_title(
         ),
         "99003": standing("99003", "Beta", "complied"),
     }
-    rows = maps.map_rows(TOY, standings)
-    svg = parse(maps.render_map(TOY, rows, href_for=lambda s: "/x/", label="Toy"))
+    rows = county_maps.map_rows(TOY, standings)
+    svg = parse(county_maps.render_map(TOY, rows, href_for=lambda s: "/x/", label="Toy"))
     overdue_group = next(g for g in svg.iter(f"{SVG}g") if g.get("class") == "overdue")
     copies = list(overdue_group.iter(f"{SVG}path"))
     assert [copy.get("d") for copy in copies] == [TOY.counties["99001"][1]]
@@ -187,23 +191,25 @@ def test_a_status_filter_blanks_the_other_counties_and_the_legend_still_counts_a
         "99001": standing("99001", "Alpha", "declined", days_overdue=3),
         "99003": standing("99003", "Beta", "awaiting", days_overdue=3),
     }
-    rows = maps.map_rows(TOY, standings)
-    svg = parse(maps.render_map(TOY, rows, href_for=lambda s: "/x/", label="Toy", only="declined"))
+    rows = county_maps.map_rows(TOY, standings)
+    svg = parse(
+        county_maps.render_map(TOY, rows, href_for=lambda s: "/x/", label="Toy", only="declined")
+    )
     fills = {
         p.get("data-fips"): p.get("fill") for p in svg.iter(f"{SVG}path") if p.get("data-fips")
     }
-    assert fills == {"99001": maps.FILLS["declined"], "99003": maps.MUTED_FILL}
-    key = maps.legend(rows)
+    assert fills == {"99001": county_maps.FILLS["declined"], "99003": county_maps.MUTED_FILL}
+    key = county_maps.legend(rows)
     counts = {entry.category: entry.count for entry in key.entries}
     assert counts["declined"] == 1 and counts["awaiting"] == 1 and counts["none"] == 1
     assert (key.overdue, key.total) == (2, 3)
-    assert [row.standing.name for row in maps.filtered(rows, "declined")] == ["Alpha"]
+    assert [row.standing.name for row in county_maps.filtered(rows, "declined")] == ["Alpha"]
 
 
 def test_the_embed_is_one_self_contained_svg_with_heading_legend_and_escaped_text():
     standings = {"99001": standing("99001", "Alpha", "declined", days_overdue=2)}
-    rows = maps.map_rows(TOY, standings)
-    svg_text = maps.render_embed(
+    rows = county_maps.map_rows(TOY, standings)
+    svg_text = county_maps.render_embed(
         TOY,
         rows,
         href_for=lambda s: "https://tracker.example/c/",

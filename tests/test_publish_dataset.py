@@ -16,7 +16,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 
-from requests_tracker import dataset, services
+from requests_tracker import services
+from requests_tracker.exchange import dataset
 from requests_tracker.models import County, DatasetRelease
 from requests_tracker.selectors import documents
 from tests.factories import (

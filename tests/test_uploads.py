@@ -14,7 +14,8 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from requests_tracker import services, uploads
+from requests_tracker import services
+from requests_tracker.documents import uploads
 from requests_tracker.models import Source
 from tests.documents import (
     docx_bytes,
@@ -317,7 +318,10 @@ def test_an_upload_within_the_limit_is_spooled_whole(settings):
 
 
 def test_uploads_larger_than_memory_go_through_the_bounded_handler(settings):
-    assert settings.FILE_UPLOAD_HANDLERS[-1] == "requests_tracker.uploads.BoundedUploadHandler"
+    assert (
+        settings.FILE_UPLOAD_HANDLERS[-1]
+        == "requests_tracker.documents.uploads.BoundedUploadHandler"
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])

@@ -1,6 +1,6 @@
 """Webhooks cannot be aimed inside the network (SSRF), and never store what a receiver said.
 
-The rules are in requests_tracker/webhook_targets.py. The test settings allow http and
+The rules are in requests_tracker/security/webhook_targets.py. The test settings allow http and
 127.0.0.0/8 for the receiver tests elsewhere; every test here sets the networks it allows.
 """
 
@@ -18,8 +18,9 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from requests_tracker import services, webhook_targets
+from requests_tracker import services
 from requests_tracker.models import WebhookDelivery, WebhookSubscription
+from requests_tracker.security import webhook_targets
 from tests.factories import make_request
 from tests.integration.receiver import Receiver
 

@@ -1,5 +1,5 @@
 """The admin's "Export selected rows as CSV": the columns the list shows, written cell by cell
-as the API's CSV is (requests_tracker.csv_export, with its formula guard)."""
+as the API's CSV is (requests_tracker.exchange.csv_export, with its formula guard)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
-from requests_tracker.csv_export import csv_lines
+from requests_tracker.exchange.csv_export import csv_lines
 
 EXPORT_CHUNK_ROWS = 500
 

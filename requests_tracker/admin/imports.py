@@ -29,7 +29,8 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_tracker import permissions, services, sheets
+from requests_tracker import permissions, services
+from requests_tracker.exchange import spreadsheet_import
 
 CONFIRMATION_SALT = "requests_tracker.admin.imports"
 CONFIRMATION_MAX_AGE_SECONDS = 3600
@@ -50,8 +51,8 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="The rows are", choices=list(KIND_LABELS.items()))
     file = forms.FileField(
         label="CSV or XLSX file",
-        help_text=f"Row 1 names the columns. At most {sheets.MAX_ROWS:,} rows and "
-        f"{sheets.MAX_FILE_MB} MB.",
+        help_text=f"Row 1 names the columns. At most {spreadsheet_import.MAX_ROWS:,} rows and "
+        f"{spreadsheet_import.MAX_FILE_MB} MB.",
     )
 
 
@@ -66,7 +67,10 @@ def import_sheet_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         **admin.site.each_context(request),
         "title": "Import a spreadsheet",
-        "kinds": [(kind, KIND_LABELS[kind], sheets.KINDS[kind]) for kind in sheets.KINDS],
+        "kinds": [
+            (kind, KIND_LABELS[kind], spreadsheet_import.KINDS[kind])
+            for kind in spreadsheet_import.KINDS
+        ],
     }
     if request.method == "POST" and "confirmation" in request.POST:
         return _confirm(request, context)
@@ -74,8 +78,10 @@ def import_sheet_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data["kind"]
-        if upload.size > sheets.MAX_FILE_MB * 1024 * 1024:
-            form.add_error("file", f"The file is larger than {sheets.MAX_FILE_MB} MB: split it.")
+        if upload.size > spreadsheet_import.MAX_FILE_MB * 1024 * 1024:
+            form.add_error(
+                "file", f"The file is larger than {spreadsheet_import.MAX_FILE_MB} MB: split it."
+            )
         else:
             content = upload.read()
             result = services.import_sheet(
@@ -130,10 +136,10 @@ def _sign(request: HttpRequest, kind: str, name: str, content: bytes) -> str:
 def import_template(request: HttpRequest, kind: str, file_format: str) -> HttpResponse:
     """The kind's header row as an empty CSV or XLSX file to fill in."""
     editors_only(request)
-    if kind not in sheets.KINDS or file_format not in TEMPLATE_TYPES:
+    if kind not in spreadsheet_import.KINDS or file_format not in TEMPLATE_TYPES:
         raise Http404("No such template.")
     response = HttpResponse(
-        sheets.template(kind, file_format), content_type=TEMPLATE_TYPES[file_format]
+        spreadsheet_import.template(kind, file_format), content_type=TEMPLATE_TYPES[file_format]
     )
     response["Content-Disposition"] = content_disposition_header(
         True, f"tracker-{kind}-template.{file_format}"

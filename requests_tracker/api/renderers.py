@@ -2,7 +2,7 @@
 
 List views stream CSV themselves (every row matching the filters, not one page; see
 views/base.py); this renderer makes `?format=csv` and `Accept: text/csv` select that path.
-Cells are written by requests_tracker.csv_export, as in the admin's export.
+Cells are written by requests_tracker.exchange.csv_export, as in the admin's export.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import orjson
 from rest_framework import renderers
 from rest_framework.utils import encoders
 
-from requests_tracker.csv_export import csv_lines
+from requests_tracker.exchange.csv_export import csv_lines
 
 
 class CSVRenderer(renderers.BaseRenderer):

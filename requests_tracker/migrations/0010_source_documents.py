@@ -9,7 +9,7 @@ already have a file are marked pending, so `manage.py extract_text` reads them.
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
-import requests_tracker.uploads
+import requests_tracker.documents.uploads
 from django.db import migrations, models
 
 
@@ -95,12 +95,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalsource',
             name='file',
-            field=models.TextField(blank=True, max_length=100, validators=[requests_tracker.uploads.UploadValidator()]),
+            field=models.TextField(blank=True, max_length=100, validators=[requests_tracker.documents.uploads.UploadValidator()]),
         ),
         migrations.AlterField(
             model_name='source',
             name='file',
-            field=models.FileField(blank=True, upload_to=requests_tracker.uploads.source_upload_to, validators=[requests_tracker.uploads.UploadValidator()]),
+            field=models.FileField(blank=True, upload_to=requests_tracker.documents.uploads.source_upload_to, validators=[requests_tracker.documents.uploads.UploadValidator()]),
         ),
         migrations.CreateModel(
             name='SourcePage',

@@ -14,8 +14,8 @@ from requests_tracker.choices import (
     ExtractionStatus,
     SourceKind,
 )
+from requests_tracker.documents.uploads import source_upload_to, validate_upload_field
 from requests_tracker.models.fields import TimeStamped, validate_uri
-from requests_tracker.uploads import source_upload_to, validate_upload_field
 
 EXTRACTION_FIELDS = [
     "extraction_status",

@@ -15,13 +15,13 @@ from django.db.models import (
     QuerySet,
 )
 
-from requests_tracker import feed_tokens
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import (
     Activity,
     FeedToken,
     Watch,
 )
+from requests_tracker.security import feed_tokens
 
 
 def activity_feed() -> QuerySet[Activity]:

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from requests_tracker.links import absolute_url
 from requests_tracker.models import Activity, ActivityVerb, Watch
+from requests_tracker.presentation.links import absolute_url
 from requests_tracker.services.activity import User
 
 logger = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from requests_tracker import uploads
-from requests_tracker.extraction import ExtractionResult, extract_document
+from requests_tracker.documents import uploads
+from requests_tracker.documents.document_text import ExtractionResult, extract_document
 from requests_tracker.models import ExtractionStatus, Source, SourcePage
 from requests_tracker.services.work_queue import enqueue
 

@@ -3,7 +3,8 @@ write, so status, overdue flags, due dates and the timeline come out as if typed
 
 Why tablib and not django-import-export: import-export's resources save model instances
 directly (its own `save_instance`), which would bypass these services and leave status, overdue
-and Activity wrong. tablib only reads the file (requests_tracker/sheets.py); every write is here.
+and Activity wrong. tablib only reads the file (requests_tracker/exchange/spreadsheet_import.py);
+every write is here.
 
 Rules (docs/import.md):
 - All or nothing per file: the rows are written in one transaction; if any row fails, nothing is
@@ -36,7 +37,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from requests_tracker import sheets
+from requests_tracker.exchange import spreadsheet_import
 from requests_tracker.models import (
     Agency,
     Campaign,
@@ -122,16 +123,19 @@ def import_sheet(
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> ImportResult:
-    """Import a CSV or XLSX file of `kind` (sheets.KINDS) row by row through the services, all or
-    nothing (see the module docstring). Nothing is kept on a dry run or when any row fails."""
+    """Import a CSV or XLSX file of `kind` (spreadsheet_import.KINDS) row by row through the
+    services, all or nothing (see the module docstring). Nothing is kept on a dry run or when
+    any row fails."""
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
-        sheet = sheets.read_sheet(kind, content)
-    except sheets.SheetError as error:
+        sheet = spreadsheet_import.read_sheet(kind, content)
+    except spreadsheet_import.SheetError as error:
         result.errors.append(RowError(error.row, error.column, error.reason))
         return result
     if not sheet.rows:
-        result.errors.append(RowError(sheets.HEADER_ROW, "", "The file has no rows to import."))
+        result.errors.append(
+            RowError(spreadsheet_import.HEADER_ROW, "", "The file has no rows to import.")
+        )
         return result
     importer = IMPORTERS[kind]
     today = today or local_today()
@@ -155,7 +159,9 @@ def import_sheet(
 # --- Rows of each kind ----------------------------------------------------------------------
 
 
-def import_request(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
+def import_request(
+    row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
+) -> RowOutcome:
     county = find_county(row)
     level = row.get("issuing_agency_level", Agency.Level.FEDERAL)
     agency = Agency.objects.filter(name=row.get("issuing_agency"), level=level).first()
@@ -197,7 +203,9 @@ def import_request(row: sheets.SheetRow, *, actor: User | None, today: dt.date) 
     return _created(row, data_request, data_request)
 
 
-def import_response(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
+def import_response(
+    row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
+) -> RowOutcome:
     data_request = find_request(row)
     kind, received_on = row.get("kind"), row.get("received_on")
     existing = Response.objects.filter(
@@ -228,7 +236,9 @@ def import_response(row: sheets.SheetRow, *, actor: User | None, today: dt.date)
     return _created(row, data_request, response)
 
 
-def import_escalation(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
+def import_escalation(
+    row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
+) -> RowOutcome:
     data_request = find_request(row)
     kind, issued_on = row.get("kind"), row.get("issued_on")
     existing = Escalation.objects.filter(
@@ -246,7 +256,9 @@ def import_escalation(row: sheets.SheetRow, *, actor: User | None, today: dt.dat
     return _created(row, data_request, escalation)
 
 
-def import_source(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
+def import_source(
+    row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
+) -> RowOutcome:
     existing = Source.objects.filter(url=row.get("url")).first()
     if existing is not None:
         return _on_file(row, existing, ["title", "publisher", "published_on", "archived_url"])
@@ -254,7 +266,9 @@ def import_source(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -
     return RowOutcome(row.number, CREATED, source.title, "", source.get_absolute_url())
 
 
-def import_figure(row: sheets.SheetRow, *, actor: User | None, today: dt.date) -> RowOutcome:
+def import_figure(
+    row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
+) -> RowOutcome:
     county = find_county(row)
     (source,) = row_sources(row, actor=actor)
     existing = ReportedFigure.objects.filter(
@@ -284,7 +298,7 @@ IMPORTERS: dict[str, Importer] = {
 # --- Finding what a row names ---------------------------------------------------------------
 
 
-def find_county(row: sheets.SheetRow) -> County:
+def find_county(row: spreadsheet_import.SheetRow) -> County:
     """The county a row names: by county_fips, else by county_name and state (the name with or
     without "County"). A county must be on file (manage.py load_counties)."""
     fips = row.get("county_fips")
@@ -309,7 +323,7 @@ def find_county(row: sheets.SheetRow) -> County:
     return matches[0]
 
 
-def find_request(row: sheets.SheetRow) -> DataRequest:
+def find_request(row: spreadsheet_import.SheetRow) -> DataRequest:
     """The request a response or escalation row answers: the county's request issued on
     request_issued_on (by request_agency when there are several)."""
     county = find_county(row)
@@ -340,7 +354,7 @@ def find_request(row: sheets.SheetRow) -> DataRequest:
     return found[0]
 
 
-def row_sources(row: sheets.SheetRow, *, actor: User | None) -> list[Source]:
+def row_sources(row: spreadsheet_import.SheetRow, *, actor: User | None) -> list[Source]:
     """The source a row cites: the one on file with source_url, or a new one (add_source) with
     source_title. A row without source_url cites none."""
     url, title = row.get("source_url"), row.get("source_title")
@@ -357,7 +371,7 @@ def row_sources(row: sheets.SheetRow, *, actor: User | None) -> list[Source]:
 
 
 def service_arguments(
-    row: sheets.SheetRow, fields: Iterable[str], **resolved: Any
+    row: spreadsheet_import.SheetRow, fields: Iterable[str], **resolved: Any
 ) -> dict[str, Any]:
     """A service's arguments from a row: its fields (the service's own list) the row fills, as
     read; an empty cell is left to the service's default. `resolved` gives the records a row
@@ -377,7 +391,7 @@ def _agency(name: str, level: str, *, county: County | None, column: str) -> Age
         raise RowRefused(column, " ".join(error.messages)) from error
 
 
-def _follows(row: sheets.SheetRow, data_request: DataRequest) -> Escalation | None:
+def _follows(row: spreadsheet_import.SheetRow, data_request: DataRequest) -> Escalation | None:
     kind, issued_on = row.get("follows_kind"), row.get("follows_issued_on")
     if not kind and not issued_on:
         return None
@@ -393,7 +407,9 @@ def _follows(row: sheets.SheetRow, data_request: DataRequest) -> Escalation | No
     return found[0]
 
 
-def _on_file(row: sheets.SheetRow, record: Model, compared: Iterable[str]) -> RowOutcome:
+def _on_file(
+    row: spreadsheet_import.SheetRow, record: Model, compared: Iterable[str]
+) -> RowOutcome:
     differing = [
         name
         for name in compared
@@ -412,7 +428,9 @@ def _same(value: Any, stored: Any) -> bool:
     return value == stored
 
 
-def _created(row: sheets.SheetRow, data_request: DataRequest, record: Model) -> RowOutcome:
+def _created(
+    row: spreadsheet_import.SheetRow, data_request: DataRequest, record: Model
+) -> RowOutcome:
     """A row that wrote `record`: with where its request now stands (status, overdue)."""
     data_request.refresh_from_db(fields=["status", "overdue_since"])
     detail = f"request status: {data_request.get_status_display().lower()}"

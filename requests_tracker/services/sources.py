@@ -26,8 +26,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from requests_tracker import permissions, uploads
+from requests_tracker import permissions
 from requests_tracker.choices import ActivityVerb, SourceKind
+from requests_tracker.documents import uploads
 from requests_tracker.models import (
     SENSITIVE_EVENT_MARK,
     SENSITIVE_SOURCE_LABEL,

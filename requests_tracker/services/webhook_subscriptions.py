@@ -10,10 +10,10 @@ from typing import Any
 from django.db import transaction
 
 from requests_tracker.models import WebhookSubscription
+from requests_tracker.security.webhook_targets import validate_subscription_url
 from requests_tracker.services.activity import User, actor_or_none
 from requests_tracker.services.editing import model_update
 from requests_tracker.services.webhooks import enable_subscription
-from requests_tracker.webhook_targets import validate_subscription_url
 
 logger = logging.getLogger(__name__)
 

@@ -30,14 +30,14 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from requests_tracker import webhook_targets
-from requests_tracker.links import absolute_url
 from requests_tracker.models import (
     Activity,
     WebhookDelivery,
     WebhookSubscription,
     about_sensitive_source,
 )
+from requests_tracker.presentation.links import absolute_url
+from requests_tracker.security import webhook_targets
 
 logger = logging.getLogger(__name__)
 

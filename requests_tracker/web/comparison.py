@@ -14,10 +14,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from requests_tracker import charts, maps
-from requests_tracker.links import absolute_url
 from requests_tracker.lists import keyset
 from requests_tracker.models import Campaign
+from requests_tracker.presentation import charts, county_maps
+from requests_tracker.presentation.links import absolute_url
 from requests_tracker.selectors import campaigns as campaign_selectors
 from requests_tracker.selectors.campaigns import ComparisonRow
 from requests_tracker.selectors.maps import MAP_CATEGORIES, map_category
@@ -139,7 +139,9 @@ def comparison_context(
             category = map_category(status)
             by_category[category] = by_category.get(category, 0) + count
         steps.append((step.day, by_category))
-    series = [(key, label, maps.FILLS[key]) for key, label in MAP_CATEGORIES if key != "none"]
+    series = [
+        (key, label, county_maps.FILLS[key]) for key, label in MAP_CATEGORIES if key != "none"
+    ]
     days = [row.days_to_first_response for row in rows if row.days_to_first_response is not None]
     ordered = campaign_selectors.sorted_rows(rows, key=sort.key, descending=sort.descending)
     page = keyset.list_page(

@@ -1,7 +1,7 @@
 """What a county map shows on a page: the SVG, its legend, its table, the filters and the switcher.
 
-Shared by the dashboard (California) and `/map/<state>/` (web/maps.py); reads through
-selectors.maps, draws through maps.py.
+Shared by the dashboard (California) and `/map/<state>/` (web/county_maps.py); reads through
+selectors.maps, draws through county_maps.py.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from requests_tracker import maps, page_cache
-from requests_tracker.links import absolute_url
+from requests_tracker import page_cache
 from requests_tracker.models import Campaign
+from requests_tracker.presentation import county_maps
+from requests_tracker.presentation.links import absolute_url
 from requests_tracker.selectors import maps as map_selectors
 
 DEFAULT_STATE = "CA"
@@ -76,14 +77,14 @@ def map_context(
 def _map_context(
     *, state: str, today: dt.date, campaign: Campaign | None, only: str | None
 ) -> dict[str, Any]:
-    shape = maps.state_shape(state)
+    shape = county_maps.state_shape(state)
     if shape is None:
         raise Http404(f"No county shapes for {state!r}.")
     standings = map_selectors.county_standings(
         state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
     )
-    rows = maps.map_rows(shape, standings)
-    mapped = maps.mapped_states()
+    rows = county_maps.map_rows(shape, standings)
+    mapped = county_maps.mapped_states()
     switch_to = sorted(set(map_selectors.states_with_requests()) & set(mapped) | {DEFAULT_STATE})
     label = f"Map of {shape.name}'s counties by the status of their DOJ data request"
     if campaign is not None:
@@ -96,11 +97,11 @@ def _map_context(
     return {
         "map_shape": shape,
         "map_svg": mark_safe(  # render_map escapes every text it draws
-            maps.render_map(shape, rows, href_for=county_href, label=label, only=only)
+            county_maps.render_map(shape, rows, href_for=county_href, label=label, only=only)
         ),
         "map_label": label,
-        "map_legend": maps.legend(rows),
-        "map_rows": maps.filtered(rows, only),
+        "map_legend": county_maps.legend(rows),
+        "map_rows": county_maps.filtered(rows, only),
         "map_only": only,
         "map_only_label": map_selectors.CATEGORY_LABELS.get(only, "") if only else "",
         "map_campaign": campaign,
@@ -108,5 +109,5 @@ def _map_context(
         "map_embed_url": absolute_url(embed_url),
         "map_embed_page": absolute_url(embed_page),
         "embed_id": f"{shape.code}-{campaign.pk if campaign else 'all'}",
-        "map_credit": maps.shapes_credit(),
+        "map_credit": county_maps.shapes_credit(),
     }

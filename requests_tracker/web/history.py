@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from requests_tracker import permissions, selectors
-from requests_tracker.feeds import FEED_ENTRIES, TrackerFeed
 from requests_tracker.models import Correction, DataRequest, Escalation, ReportedFigure, Response
+from requests_tracker.presentation.feeds import FEED_ENTRIES, TrackerFeed
 from requests_tracker.selectors import documents, history
 from requests_tracker.web.views import reader_required
 

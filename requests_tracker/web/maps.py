@@ -28,8 +28,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from requests_tracker import maps, page_cache, permissions, services
+from requests_tracker import page_cache, permissions, services
 from requests_tracker.models import Campaign
+from requests_tracker.presentation import county_maps
 from requests_tracker.selectors import maps as map_selectors
 from requests_tracker.web.county_map import (
     DEFAULT_STATE,
@@ -79,15 +80,15 @@ def _svg_response(request: HttpRequest, svg: str) -> HttpResponse:
 
 
 def _embed(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpResponse:
-    shape = maps.state_shape(state)
+    shape = county_maps.state_shape(state)
     if shape is None or state != shape.code:
         raise Http404("No such map.")
     today = services.local_today()
     standings = map_selectors.county_standings(
         state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
     )
-    rows = maps.map_rows(shape, standings)
-    overdue = maps.legend(rows).overdue
+    rows = county_maps.map_rows(shape, standings)
+    overdue = county_maps.legend(rows).overdue
 
     def href_for(standing: map_selectors.CountyStanding) -> str | None:
         path = county_href(standing)
@@ -97,33 +98,33 @@ def _embed(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpR
     subtitle = (
         f"{campaign.title[:80]} · " if campaign else "Each county's latest request · "
     ) + f"as of {today:%Y-%m-%d} · {overdue} overdue"
-    svg = maps.render_embed(
+    svg = county_maps.render_embed(
         shape,
         rows,
         href_for=href_for,
         title=title,
         subtitle=subtitle,
-        credit=f"DOJ Request Tracker · county shapes: {maps.shapes_credit()}",
+        credit=f"DOJ Request Tracker · county shapes: {county_maps.shapes_credit()}",
     )
     return _svg_response(request, svg)
 
 
 def _embed_page(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpResponse:
-    shape = maps.state_shape(state)
+    shape = county_maps.state_shape(state)
     if shape is None or state != shape.code:
         raise Http404("No such map.")
     today = services.local_today()
     standings = map_selectors.county_standings(
         state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
     )
-    rows = maps.map_rows(shape, standings)
+    rows = county_maps.map_rows(shape, standings)
     title = f"DOJ data requests to {shape.name} counties"
 
     def href_for(standing: map_selectors.CountyStanding) -> str | None:
         path = county_href(standing)
         return request.build_absolute_uri(path) if path else None
 
-    svg = maps.render_map(
+    svg = county_maps.render_map(
         shape, rows, href_for=href_for, label=title, id_prefix="embed", target="_top"
     )
     response = render(
@@ -135,8 +136,8 @@ def _embed_page(request: HttpRequest, state: str, campaign: Campaign | None) -> 
             "today": today,
             "map_svg": mark_safe(svg),  # render_map escapes every text it draws
             "map_shape": shape,
-            "map_legend": maps.legend(rows),
-            "map_credit": maps.shapes_credit(),
+            "map_legend": county_maps.legend(rows),
+            "map_credit": county_maps.shapes_credit(),
             "site": request.build_absolute_uri("/"),
         },
     )

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from requests_tracker import permissions, throttling
+from requests_tracker import permissions
+from requests_tracker.security import throttling
 from requests_tracker.selectors import search
 from requests_tracker.web.views import reader_required
 

@@ -33,7 +33,8 @@ from django.views.decorators.http import require_safe
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from requests_tracker import permissions, uploads
+from requests_tracker import permissions
+from requests_tracker.documents import uploads
 from requests_tracker.models import Source
 from requests_tracker.selectors import documents
 from requests_tracker.web.views import reader_required

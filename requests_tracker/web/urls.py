@@ -2,15 +2,15 @@
 
 from django.urls import path, re_path
 
-from requests_tracker import badges
-from requests_tracker.feed_tokens import TOKEN_PATTERN
-from requests_tracker.feeds import (
+from requests_tracker.presentation import badges
+from requests_tracker.presentation.feeds import (
     ActivityFeed,
     CampaignFeed,
     CountyFeed,
     RequestFeed,
     WatchesFeed,
 )
+from requests_tracker.security.feed_tokens import TOKEN_PATTERN
 from requests_tracker.web import campaigns, history, maps, search, sources, views, watches
 
 PRIVATE = rf"^feeds/private/(?P<token>{TOKEN_PATTERN})/"

@@ -31,8 +31,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from requests_tracker import dataset, page_cache, permissions, selectors, services
+from requests_tracker import page_cache, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
+from requests_tracker.exchange import dataset
 from requests_tracker.lists import keyset
 from requests_tracker.models import County, DataRequest
 from requests_tracker.selectors import documents, history, search

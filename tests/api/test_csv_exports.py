@@ -14,7 +14,7 @@ from django.urls import resolve
 from rest_framework.test import APIClient
 
 from requests_tracker import services
-from requests_tracker.csv_export import csv_lines
+from requests_tracker.exchange.csv_export import csv_lines
 from tests.api.conftest import TODAY, all_json_rows, signed_in
 from tests.factories import CountyFactory, SourceFactory, make_request
 

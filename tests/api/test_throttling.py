@@ -67,7 +67,7 @@ def closed_port() -> int:
 def test_the_api_answers_when_the_shared_cache_is_down(db, public_api, anonymous_client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "requests_tracker.shared_cache.FailOpenRedisCache",
+            "BACKEND": "requests_tracker.security.shared_cache.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

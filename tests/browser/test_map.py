@@ -10,8 +10,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from requests_tracker import maps
 from requests_tracker.models import Campaign, County
+from requests_tracker.presentation import county_maps
 from tests.browser.pages import sign_in
 from tests.factories import UserFactory, make_request
 
@@ -73,7 +73,7 @@ def test_a_journalist_clicks_los_angeles_on_the_map_logs_a_decline_and_sees_the_
         for fips in county_paths.evaluate_all("paths => paths.map(p => p.dataset.fips)")
     )
     los_angeles = page.locator('.county-map path[data-fips="06037"]')
-    assert los_angeles.get_attribute("fill") == maps.FILLS["awaiting"]
+    assert los_angeles.get_attribute("fill") == county_maps.FILLS["awaiting"]
     awaiting, declined = legend_count(page, "awaiting"), legend_count(page, "declined")
     assert (awaiting, declined) == (2, 0)
 
@@ -94,7 +94,7 @@ def test_a_journalist_clicks_los_angeles_on_the_map_logs_a_decline_and_sees_the_
 
     page.goto("/")
     los_angeles = page.locator('.county-map path[data-fips="06037"]')
-    assert los_angeles.get_attribute("fill") == maps.FILLS["declined"]
+    assert los_angeles.get_attribute("fill") == county_maps.FILLS["declined"]
     assert los_angeles.get_attribute("data-category") == "declined"
     assert (legend_count(page, "awaiting"), legend_count(page, "declined")) == (1, 1)
     title = page.locator('.county-map a[href="/counties/06037/"] > title').text_content()

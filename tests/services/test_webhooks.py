@@ -13,8 +13,9 @@ from django.test import override_settings
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app as celery_app
-from requests_tracker import services, tasks, webhook_targets
+from requests_tracker import services, tasks
 from requests_tracker.models import ActivityVerb, WebhookDelivery, WebhookSubscription
+from requests_tracker.security import webhook_targets
 from requests_tracker.services import webhooks
 from tests.factories import CountyFactory, make_request
 from tests.integration.receiver import Receiver

@@ -191,7 +191,7 @@ def test_a_source_marked_sensitive_after_a_correction_is_withheld_from_it_everyw
     for path in pages:
         assert roster.title not in anonymous_browser.get(path).content.decode(), path
     assert roster.title in corrector.get("/corrections/").content.decode()
-    from requests_tracker import dataset
+    from requests_tracker.exchange import dataset
 
     dataset.write_release(tmp_path)
     assert roster.title not in (tmp_path / "corrections.csv").read_text()

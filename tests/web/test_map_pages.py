@@ -11,8 +11,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import call_command
 
-from requests_tracker import maps, services
+from requests_tracker import services
 from requests_tracker.models import County
+from requests_tracker.presentation import county_maps
 from requests_tracker.web import views
 from tests.factories import (
     AgencyFactory,
@@ -59,9 +60,9 @@ def test_the_dashboard_map_fills_each_california_county_by_its_request(californi
     html = viewer_browser.get("/").content.decode()
     paths = county_paths(html)
     assert len(paths) == 58
-    assert paths["06037"]["fill"] == maps.FILLS["awaiting"]
+    assert paths["06037"]["fill"] == county_maps.FILLS["awaiting"]
     assert paths["06037"]["data-overdue"] == "true"
-    assert paths["06001"]["fill"] == maps.FILLS["none"]
+    assert paths["06001"]["fill"] == county_maps.FILLS["none"]
     assert legend_counts(html) == {
         "none": 56,
         "awaiting": 2,
@@ -82,7 +83,7 @@ def test_the_dashboard_map_fills_each_california_county_by_its_request(californi
         data_request=los_angeles, kind="declined", received_on=dt.date(2025, 8, 1)
     )
     html = viewer_browser.get("/").content.decode()
-    assert county_paths(html)["06037"]["fill"] == maps.FILLS["declined"]
+    assert county_paths(html)["06037"]["fill"] == county_maps.FILLS["declined"]
     assert county_paths(html)["06037"]["data-overdue"] == "false"
     counts = legend_counts(html)
     assert (counts["awaiting"], counts["declined"], counts["overdue"]) == (1, 1, 1)
@@ -127,8 +128,8 @@ def test_the_status_filter_narrows_the_table_and_blanks_the_other_counties(
     rows = re.findall(r'<tr data-fips="(\d{5})">', html)
     assert rows == ["06075"]
     paths = county_paths(html)
-    assert paths["06075"]["fill"] == maps.FILLS["declined"]
-    assert paths["06037"]["fill"] == maps.MUTED_FILL
+    assert paths["06075"]["fill"] == county_maps.FILLS["declined"]
+    assert paths["06037"]["fill"] == county_maps.MUTED_FILL
     assert 'class="is-selected"' in html
 
 

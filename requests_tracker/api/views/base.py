@@ -29,7 +29,7 @@ from requests_tracker.api.errors import PreconditionFailed
 from requests_tracker.api.pagination import PageNumberPagination
 from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.renderers import CSVRenderer, OrjsonRenderer
-from requests_tracker.csv_export import Snapshot, csv_lines
+from requests_tracker.exchange.csv_export import Snapshot, csv_lines
 
 CSV_CHUNK_ROWS = 2000
 """Rows read from the database cursor at a time (and prefetched for, in one query each)."""

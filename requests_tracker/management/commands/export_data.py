@@ -4,7 +4,7 @@ Why it exists: a record journalists stake stories on must survive a lost server,
 servers and database engines. This writes every record (counties through activity, sources with
 their documents and hashes, the history tables) to one zip archive with a manifest of counts and
 per-table checksums; `import_data` restores it exactly. What it leaves out (secrets) and when to
-use pg_dump instead: requests_tracker/archive.py and docs/operations.md.
+use pg_dump instead: requests_tracker/exchange/archive.py and docs/operations.md.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_tracker import archive
+from requests_tracker.exchange import archive
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_tracker import archive
+from requests_tracker.exchange import archive
 
 
 class Command(BaseCommand):

@@ -15,14 +15,17 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_tracker import services, sheets
+from requests_tracker import services
+from requests_tracker.exchange import spreadsheet_import
 
 
 class Command(BaseCommand):
     help = "Import a CSV or XLSX file of one kind of record, through the services (all or nothing)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(sheets.KINDS), help="What the rows are.")
+        parser.add_argument(
+            "kind", choices=sorted(spreadsheet_import.KINDS), help="What the rows are."
+        )
         parser.add_argument("file", type=Path, help="A .csv or .xlsx file; row 1 names columns.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would change; write nothing."

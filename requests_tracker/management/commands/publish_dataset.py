@@ -3,7 +3,8 @@
 Why it exists: other outlets and data desks want the record as data, not pages. This writes what a
 public instance shows (never internal notes, who logged what, or sensitive sources) into the
 folder PATH as CSV files with a Frictionless Data `datapackage.json` and a SQLite file for
-Datasette (requests_tracker/dataset/), checks the package with the `frictionless` package, and
+Datasette (requests_tracker/exchange/dataset/), checks the package with the `frictionless`
+package, and
 records the release; the dashboard links the latest one published at an address (`--url`, default
 settings.DATASET_URL: where PATH's files are served, e.g. a static bucket). docs/open-data.md.
 """
@@ -16,7 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests_tracker import dataset, services
+from requests_tracker import services
+from requests_tracker.exchange import dataset
 
 
 class Command(BaseCommand):

@@ -27,7 +27,6 @@ from requests_tracker.choices import (
     ResponseKind,
     SourceKind,
 )
-from requests_tracker.links import absolute_url
 from requests_tracker.models import (
     Activity,
     Agency,
@@ -40,6 +39,7 @@ from requests_tracker.models import (
     Response,
     Source,
 )
+from requests_tracker.presentation.links import absolute_url
 from requests_tracker.selectors.history import corrections_shown_to
 
 SOURCE_EVENTS = (ActivityVerb.SOURCE_ADDED, ActivityVerb.SOURCE_REMOVED)

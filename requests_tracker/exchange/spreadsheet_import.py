@@ -32,7 +32,6 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from requests_tracker import uploads
 from requests_tracker.choices import (
     DataCategory,
     DueBasis,
@@ -41,6 +40,7 @@ from requests_tracker.choices import (
     ResponseKind,
     SourceKind,
 )
+from requests_tracker.documents import uploads
 from requests_tracker.models import Agency
 
 MAX_ROWS = 5000

@@ -35,8 +35,8 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from requests_tracker import uploads
 from requests_tracker.choices import ExtractionMethod, ExtractionStatus
+from requests_tracker.documents import uploads
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from requests_tracker import csv_export
-from requests_tracker.dataset.tables import RESOURCES, Resource, Visibility
+from requests_tracker.exchange import csv_export
+from requests_tracker.exchange.dataset.tables import RESOURCES, Resource, Visibility
+from requests_tracker.exchange.snapshot import read_snapshot
 from requests_tracker.models import DatasetRelease
-from requests_tracker.snapshot import read_snapshot
 
 PACKAGE_NAME = "doj-request-tracker"
 SQLITE_NAME = f"{PACKAGE_NAME}.sqlite"

@@ -24,7 +24,7 @@ would run as a formula starts with an apostrophe there; the SQLite file keeps th
 Lists of data categories are written "a; b". Times are UTC, ISO 8601.
 """
 
-from requests_tracker.dataset.release import (
+from requests_tracker.exchange.dataset.release import (
     PACKAGE_NAME,
     SQLITE_NAME,
     Release,
@@ -33,7 +33,7 @@ from requests_tracker.dataset.release import (
     validation_problems,
     write_release,
 )
-from requests_tracker.dataset.tables import RESOURCES, public_sources
+from requests_tracker.exchange.dataset.tables import RESOURCES, public_sources
 
 __all__ = [
     "PACKAGE_NAME",

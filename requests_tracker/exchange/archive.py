@@ -58,6 +58,7 @@ from django.db import connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from requests_tracker.exchange.snapshot import read_snapshot
 from requests_tracker.models import (
     CampaignTally,
     CountyTally,
@@ -67,7 +68,6 @@ from requests_tracker.models import (
     Source,
     WebhookSubscription,
 )
-from requests_tracker.snapshot import read_snapshot
 
 FORMAT = "doj-request-tracker-archive"
 FORMAT_VERSION = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
-from requests_tracker.client_address import client_scope
+from requests_tracker.security.client_address import client_scope
 
 
 class AnonymousRateThrottle(throttling.AnonRateThrottle):

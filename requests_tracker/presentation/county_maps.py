@@ -31,7 +31,7 @@ from requests_tracker.selectors.maps import (
     CountyStanding,
 )
 
-SHAPES_FILE = Path(__file__).resolve().parent / "data" / "county_shapes.json"
+SHAPES_FILE = Path(__file__).resolve().parent.parent / "data" / "county_shapes.json"
 
 # Fills, light to dark within each meaning; each borders its neighbours with a white line, and
 # the status is always also in the title, the legend and the table.

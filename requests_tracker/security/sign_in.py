@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
-from requests_tracker.client_address import client_address, limit_scope
+from requests_tracker.security.client_address import client_address, limit_scope
 
 logger = logging.getLogger(__name__)
 
