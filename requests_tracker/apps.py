@@ -14,8 +14,9 @@ class RequestsTrackerConfig(AppConfig):
         # autodiscovery imports the module.
         from django.contrib.auth import get_user_model
 
-        from requests_tracker import page_cache
+        from requests_tracker import page_cache, tasks  # noqa: F401
         from requests_tracker.roles import ensure_roles_after_migrate
+        from requests_tracker.security import checks  # noqa: F401
         from requests_tracker.services.watches import forget_feeds_of_deactivated_users
 
         # Runs after auth's own post_migrate handler has created the permissions.

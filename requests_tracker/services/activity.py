@@ -152,6 +152,6 @@ def announce_on_commit() -> None:
 
 
 def _wake_fan_out() -> None:
-    from requests_tracker.tasks import fan_out_activity_task
-
-    enqueue(fan_out_activity_task, what="offering new activity to webhooks")
+    enqueue(
+        "requests_tracker.tasks.fan_out_activity_task", what="offering new activity to webhooks"
+    )

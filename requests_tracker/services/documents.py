@@ -83,9 +83,11 @@ def _mark_pending(sources, *, now: dt.datetime) -> int:
 
 
 def _queue(source_id: int) -> None:
-    from requests_tracker.tasks import extract_source_text_task
-
-    enqueue(extract_source_text_task, source_id, what=f"reading source {source_id}")
+    enqueue(
+        "requests_tracker.tasks.extract_source_text_task",
+        source_id,
+        what=f"reading source {source_id}",
+    )
 
 
 def sources_to_extract(

@@ -12,16 +12,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from celery import current_app
 from kombu.exceptions import OperationalError as BrokerUnreachable
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task: Any, *args: Any, what: str) -> bool:
-    """Queue `task(*args)`; True when the broker took it. `what` names the work in the log
-    ("reading source 12"). Never raises: the write that asked for it has already committed."""
+def enqueue(task_name: str, *args: Any, what: str) -> bool:
+    """Queue the task registered as `task_name` (tasks.py; the app's ready() registers them in
+    every process) with `args`; True when the broker took it. Services name the task rather
+    than import it, so tasks.py (which calls the services) and the services do not import
+    each other. `what` names the work in the log ("reading source 12"). Never raises: the
+    write that asked for it has already committed."""
     try:
-        task.delay(*args)
+        current_app.tasks[task_name].delay(*args)
     except (BrokerUnreachable, ConnectionError) as error:
         logger.warning("Broker unreachable (%s): %s waits for the next sweep.", error, what)
         return False
