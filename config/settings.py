@@ -440,6 +440,44 @@ DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=7)
 # files are published under, which the dashboard links.
 DATASET_LICENSE = env.str("DATASET_LICENSE", default="CC-BY-4.0")
 DATASET_URL = env.str("DATASET_URL", default="")
+# Court dockets followed through CourtListener (docs/courts.md). Without a token the app never
+# calls CourtListener; deliveries to its webhook address are still recorded.
+COURTLISTENER_TOKEN = env.str("COURTLISTENER_TOKEN", default="")
+COURTLISTENER_API_URL = env.str(
+    "COURTLISTENER_API_URL", default="https://www.courtlistener.com/api/rest/v4/"
+)
+# The secret last segment of the webhook address (/hooks/courtlistener/<secret>/); empty: the
+# address answers 404 and nothing is received.
+COURTLISTENER_WEBHOOK_SECRET = env.str("COURTLISTENER_WEBHOOK_SECRET", default="")
+# Addresses deliveries may come from (CIDR); default: CourtListener's documented senders.
+COURTLISTENER_WEBHOOK_SENDERS = env.list("COURTLISTENER_WEBHOOK_SENDERS", default=[])
+COURTLISTENER_MAX_BODY_BYTES = env.int("COURTLISTENER_MAX_BODY_BYTES", default=1_000_000)
+COURTLISTENER_MAX_ENTRIES = env.int("COURTLISTENER_MAX_ENTRIES", default=500)
+# How often the sweep fetches followed dockets' new entries, and the pause between API calls.
+COURTLISTENER_SYNC_SECONDS = env.float("COURTLISTENER_SYNC_SECONDS", default=3600.0)
+COURTLISTENER_MIN_INTERVAL_SECONDS = env.float("COURTLISTENER_MIN_INTERVAL_SECONDS", default=1.0)
+# Mail in (docs/mail-in.md): the newsroom's mailbox, whose plus-addresses are the reply addresses
+# (tracker+r12-<signature>@newsroom.example), read over IMAP. Without a host, nothing is read.
+MAIL_IN_ADDRESS = env.str("MAIL_IN_ADDRESS", default="")
+MAIL_IN_IMAP_HOST = env.str("MAIL_IN_IMAP_HOST", default="")
+MAIL_IN_IMAP_PORT = env.int("MAIL_IN_IMAP_PORT", default=993)
+MAIL_IN_IMAP_USER = env.str("MAIL_IN_IMAP_USER", default="")
+MAIL_IN_IMAP_PASSWORD = env.str("MAIL_IN_IMAP_PASSWORD", default="")
+# "tls" (IMAP over TLS) or "starttls"; certificates are always checked, against this CA file
+# when one is given, else the system's.
+MAIL_IN_IMAP_SECURITY = env.str("MAIL_IN_IMAP_SECURITY", default="tls")
+MAIL_IN_IMAP_CA_FILE = env.str("MAIL_IN_IMAP_CA_FILE", default="")
+MAIL_IN_IMAP_FOLDER = env.str("MAIL_IN_IMAP_FOLDER", default="INBOX")
+MAIL_IN_IMAP_TIMEOUT_SECONDS = env.float("MAIL_IN_IMAP_TIMEOUT_SECONDS", default=30.0)
+MAIL_IN_FETCH_SECONDS = env.float("MAIL_IN_FETCH_SECONDS", default=300.0)
+MAIL_IN_MAX_MESSAGES_PER_FETCH = env.int("MAIL_IN_MAX_MESSAGES_PER_FETCH", default=200)
+MAIL_IN_MAX_MESSAGE_MB = env.int("MAIL_IN_MAX_MESSAGE_MB", default=25)
+MAIL_IN_MAX_PARTS = env.int("MAIL_IN_MAX_PARTS", default=100)
+MAIL_IN_MAX_ATTACHMENTS = env.int("MAIL_IN_MAX_ATTACHMENTS", default=20)
+# Addresses and domains mail is taken from; empty: anyone (other mail is recorded as refused).
+MAIL_IN_ALLOWED_SENDERS = env.list("MAIL_IN_ALLOWED_SENDERS", default=[])
+if MAIL_IN_IMAP_SECURITY not in {"tls", "starttls"}:
+    raise ImproperlyConfigured('MAIL_IN_IMAP_SECURITY must be "tls" or "starttls".')
 
 CELERY_BEAT_SCHEDULE = {
     "flag-overdue": {
@@ -453,6 +491,14 @@ CELERY_BEAT_SCHEDULE = {
     "read-pending-documents": {
         "task": "requests_tracker.tasks.sweep_documents_task",
         "schedule": EXTRACTION_SWEEP_SECONDS,
+    },
+    "sync-court-dockets": {
+        "task": "requests_tracker.tasks.sync_dockets_task",
+        "schedule": COURTLISTENER_SYNC_SECONDS,
+    },
+    "fetch-mail": {
+        "task": "requests_tracker.tasks.fetch_mail_task",
+        "schedule": MAIL_IN_FETCH_SECONDS,
     },
     "send-hourly-digests": {
         "task": "requests_tracker.tasks.send_digests_task",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from requests_tracker import health
 from requests_tracker.api import errors as api_errors
+from requests_tracker.courts import webhook as court_webhook
 from requests_tracker.security import sign_in
 
 urlpatterns = [
@@ -18,6 +19,12 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("requests_tracker.api.urls")),
+    # CourtListener's docket alerts (requests_tracker/courts/webhook.py).
+    path(
+        "hooks/courtlistener/<str:secret>/",
+        court_webhook.courtlistener_webhook,
+        name="courtlistener_webhook",
+    ),
     # The journalists' pages, the Atom feed and the badges (last: they own the root).
     path("", include("requests_tracker.web.urls")),
 ]

@@ -82,6 +82,24 @@ class ActivityVerb(models.TextChoices):
     SOURCE_REMOVED = "source_removed", "Source removed"
     CAMPAIGN_UPDATED = "campaign_updated", "Campaign edited"
     FIGURE_RECORDED = "figure_recorded", "Figure recorded"
+    DOCKET_ENTRY_FILED = "docket_entry_filed", "Court filing"
+
+
+class InboundState(models.TextChoices):
+    """Where a message read from the mailbox stands (docs/mail-in.md)."""
+
+    UNMATCHED = "unmatched", "Waiting to be matched"
+    DRAFT = "draft", "Draft response to review"
+    ACCEPTED = "accepted", "Accepted as a response"
+    DISMISSED = "dismissed", "Dismissed"
+    REFUSED = "refused", "Refused"
+
+
+class MatchedBy(models.TextChoices):
+    SIGNED_ADDRESS = "signed_address", "Its signed reply address"
+    SENDER_ADDRESS = "sender_address", "The county's known sender address"
+    SENDER_DOMAIN = "sender_domain", "The county's known sender domain"
+    BY_HAND = "by_hand", "Assigned by hand"
 
 
 class SourceKind(models.TextChoices):
@@ -108,3 +126,13 @@ class ExtractionMethod(models.TextChoices):
     DOCX = "docx", "Word document"
     XLSX = "xlsx", "Spreadsheet"
     TEXT = "text", "Plain text"
+
+
+class CaseStatus(models.TextChoices):
+    """Where a court case stands."""
+
+    OPEN = "open", "Open"
+    DISMISSED = "dismissed", "Dismissed"
+    DECIDED = "decided", "Decided"
+    SETTLED = "settled", "Settled"
+    CLOSED = "closed", "Closed"

@@ -9,7 +9,8 @@ list's table, the state maps, a campaign's figures and charts, and the stats ans
   gives the data a new version at once and again when the transaction commits, so whatever a
   page computed from the old rows in between is filed under a version nobody asks for again.
   Bookkeeping no kept page shows (webhook deliveries, document pages, watches, feed tokens) does
-  not count as a change.
+  not count as a change (nor CourtListener deliveries as received, before their entries are
+  recorded).
 - `cached(name, *vary, compute=...)` answers from the cache when an entry for the name, the
   current version, today's date (days overdue move at midnight) and `vary` (role, sort, filters)
   exists, else computes and keeps it.
@@ -99,6 +100,10 @@ NOT_SHOWN = frozenset(
         "requests_tracker_sourcepage",
         "requests_tracker_watch",
         "requests_tracker_feedtoken",
+        "requests_tracker_courtlistenerdelivery",
+        "requests_tracker_inboundmessage",
+        "requests_tracker_inboundmessage_attachments",
+        "requests_tracker_mailsender",
     }
 )
 """Tables of bookkeeping no kept page shows: writing them gives the data no new version."""

@@ -20,6 +20,8 @@ READ_MODELS = [
     "reportedfigure",
     "activity",
     "watch",
+    "case",
+    "docketentry",
 ]
 JOURNALIST_ADDS = [
     "datarequest",

@@ -8,6 +8,7 @@ A lost message is made good by the beat schedule (settings.CELERY_BEAT_SCHEDULE)
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from celery import shared_task
@@ -17,7 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from requests_tracker import services
-from requests_tracker.services import documents
+from requests_tracker.services import courts, documents, mail
 
 logger = logging.getLogger(__name__)
 
@@ -119,3 +120,33 @@ def sweep_documents_task() -> int:
     for source_id in ids:
         extract_source_text_task.delay(source_id)
     return len(ids)
+
+
+@shared_task(**RETRY_POLICY, soft_time_limit=60, time_limit=90)
+def process_court_delivery_task(delivery_id: int) -> int:
+    """Record a CourtListener delivery's new docket entries; queued when it is received."""
+    return courts.process_delivery(delivery_id)
+
+
+@shared_task(**RETRY_POLICY, soft_time_limit=60, time_limit=90)
+def follow_docket_task(case_id: int) -> bool:
+    """Create the CourtListener docket alert of a newly linked case."""
+    return courts.follow_docket(case_id)
+
+
+@shared_task(**RETRY_POLICY, soft_time_limit=1500, time_limit=1800)
+def sync_dockets_task() -> dict[str, object]:
+    """Record deliveries left waiting, then fetch followed dockets' entries the webhooks missed."""
+    return dataclasses.asdict(courts.catch_up())
+
+
+@shared_task(soft_time_limit=540, time_limit=600)
+def fetch_mail_task() -> dict[str, int]:
+    """Read the newsroom mailbox's new messages into the inbox (nothing when it is not set up).
+    Not retried: an unreachable mailbox is logged and the next beat run tries again, and a
+    message is marked read only once it is kept."""
+    try:
+        return mail.as_dict(mail.fetch_mail())
+    except mail.MailboxError as error:
+        logger.warning("Mail not fetched: %s", error)
+        return {}

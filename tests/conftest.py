@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from tests.ci import failed_under_ci, in_ci, unavailable
 from tests.factories import CountyFactory, UserFactory, make_request
+from tests.mail.dovecot import imap_server  # noqa: F401 (a real IMAP server, for any test)
 
 SLOW_FIRST = ("integration", "browser")
 """Markers of tests that start real processes or a browser (tens of seconds each): run first, so

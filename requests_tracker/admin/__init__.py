@@ -3,14 +3,16 @@ status and overdue fields are derived and read-only here.
 
 Modules: base (what every page shares: history, roles, service errors on the form), exports
 (the CSV action), requests (a request with its responses, escalations and sources; the response
-and escalation pages), campaigns, records (counties, agencies, sources, figures, watches, the
-event log) and webhooks. Importing them registers their pages. imports is the spreadsheet
-import page (upload, preview, confirm), routed in config/urls.py; the index links it.
+and escalation pages), campaigns, courts (cases, docket entries, CourtListener deliveries), mail
+(messages read from the mailbox, the addresses counties write from), records (counties,
+agencies, sources, figures, watches, the event log) and webhooks. Importing
+them registers their pages. imports is the spreadsheet import page (upload, preview, confirm),
+routed in config/urls.py; the index links it.
 """
 
 from django.contrib import admin
 
-from requests_tracker.admin import campaigns, records, requests, webhooks
+from requests_tracker.admin import campaigns, courts, mail, records, requests, webhooks
 
 admin.site.site_header = "DOJ Request Tracker"
 admin.site.site_title = "DOJ Request Tracker admin"
@@ -21,4 +23,4 @@ admin.site.enable_nav_sidebar = False
 # The index adds a "Data in and out" box (the spreadsheet import) for editors.
 admin.site.index_template = "admin/tracker_index.html"
 
-__all__ = ["campaigns", "records", "requests", "webhooks"]
+__all__ = ["campaigns", "courts", "mail", "records", "requests", "webhooks"]

@@ -36,6 +36,8 @@ router.register("responses", views.ResponseViewSet, basename="response")
 router.register("escalations", views.EscalationViewSet, basename="escalation")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("figures", views.ReportedFigureViewSet, basename="figure")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("docket-entries", views.DocketEntryViewSet, basename="docket-entry")
 router.register("activity", views.ActivityViewSet, basename="activity")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 

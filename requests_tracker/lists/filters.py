@@ -264,11 +264,11 @@ class IsoDateFilter(django_filters.DateFilter):
     field_class = IsoDateField
 
 
-def _date(field_name: str, lookup: str, label: str) -> django_filters.DateFilter:
+def date_filter(field_name: str, lookup: str, label: str) -> django_filters.DateFilter:
     return IsoDateFilter(field_name=field_name, lookup_expr=lookup, label=label)
 
 
-def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+def search_words(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
     """Records with every word (case aside) in at least one of `fields`."""
     words = value.split()
     for word in words[:SEARCH_WORDS_LIMIT]:
@@ -317,10 +317,10 @@ class RequestFilter(FullTextSearch, django_filters.FilterSet):
     overdue = YesNoFilter(
         field_name="overdue_since", lookup_expr="isnull", exclude=True, label="Overdue now."
     )
-    issued_after = _date("issued_on", "gte", "Issued on or after this date.")
-    issued_before = _date("issued_on", "lte", "Issued on or before this date.")
-    due_after = _date("due_on", "gte", "Due on or after this date.")
-    due_before = _date("due_on", "lte", "Due on or before this date.")
+    issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
+    issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
+    due_after = date_filter("due_on", "gte", "Due on or after this date.")
+    due_before = date_filter("due_on", "lte", "Due on or before this date.")
     updated_since = MomentFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after this time."
     )
@@ -355,8 +355,8 @@ class ResponseFilter(FullTextSearch, django_filters.FilterSet):
     county = fips_filter("request__county__fips")
     campaign = IdFilter(field_name="request__campaign_id", label="Campaign id.")
     kind = ChoiceInFilter(field_name="kind", choices=ResponseKind.choices, label="Kind(s).")
-    received_after = _date("received_on", "gte", "Received on or after this date.")
-    received_before = _date("received_on", "lte", "Received on or before this date.")
+    received_after = date_filter("received_on", "gte", "Received on or after this date.")
+    received_before = date_filter("received_on", "lte", "Received on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     q = search_filter(
         SEARCH_LABEL + "Searched: the county's name first, then the summary, quotation, "
@@ -385,9 +385,9 @@ class EscalationFilter(FullTextSearch, django_filters.FilterSet):
     overdue = YesNoFilter(
         field_name="overdue_since", lookup_expr="isnull", exclude=True, label="Overdue now."
     )
-    issued_after = _date("issued_on", "gte", "Issued on or after this date.")
-    issued_before = _date("issued_on", "lte", "Issued on or before this date.")
-    due_before = _date("due_on", "lte", "Due on or before this date.")
+    issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
+    issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
+    due_before = date_filter("due_on", "lte", "Due on or before this date.")
     case_number = django_filters.CharFilter(field_name="case_number", lookup_expr="iexact")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     q = search_filter(
@@ -405,8 +405,8 @@ class EscalationFilter(FullTextSearch, django_filters.FilterSet):
 class SourceFilter(FullTextSearch, django_filters.FilterSet):
     kind = ChoiceInFilter(field_name="kind", choices=Source.Kind.choices, label="Kind(s).")
     publisher = django_filters.CharFilter(field_name="publisher", lookup_expr="icontains")
-    published_after = _date("published_on", "gte", "Published on or after this date.")
-    published_before = _date("published_on", "lte", "Published on or before this date.")
+    published_after = date_filter("published_on", "gte", "Published on or after this date.")
+    published_before = date_filter("published_on", "lte", "Published on or before this date.")
     verified = YesNoFilter(
         field_name="verified_on", lookup_expr="isnull", exclude=True, label="Checked by us."
     )
@@ -442,8 +442,8 @@ class ReportedFigureFilter(django_filters.FilterSet):
     county = fips_filter("county__fips")
     metric = django_filters.CharFilter(field_name="metric", lookup_expr="icontains")
     source = IdFilter(field_name="source_id", label="Source id.")
-    period_after = _date("period_end", "gte", "Periods ending on or after this date.")
-    period_before = _date("period_start", "lte", "Periods starting on or before this date.")
+    period_after = date_filter("period_end", "gte", "Periods ending on or after this date.")
+    period_before = date_filter("period_start", "lte", "Periods starting on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(
         method="search_figures", label="Words in the metric, note or who reported it."
@@ -455,7 +455,7 @@ class ReportedFigureFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_figures(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, ("metric", "note", "reported_by", "county__name"), value)
+        return search_words(queryset, ("metric", "note", "reported_by", "county__name"), value)
 
 
 def _counties(queryset: QuerySet, value: str, user: Any) -> QuerySet:
@@ -502,8 +502,8 @@ class CountyFilter(FullTextSearch, django_filters.FilterSet):
 class CampaignFilter(django_filters.FilterSet):
     issuing_agency = IdFilter(field_name="issuing_agency_id", label="Agency id.")
     state = state_filter("state", method="sent_to_state")
-    issued_after = _date("issued_on", "gte", "Issued on or after this date.")
-    issued_before = _date("issued_on", "lte", "Issued on or before this date.")
+    issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
+    issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(
         method="search_campaigns", label="Words in the title, summary or legal authority."
@@ -523,7 +523,7 @@ class CampaignFilter(django_filters.FilterSet):
         return queryset.filter(Exists(sent))
 
     def search_campaigns(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, ("title", "summary", "legal_authority"), value)
+        return search_words(queryset, ("title", "summary", "legal_authority"), value)
 
 
 class AgencyFilter(django_filters.FilterSet):

@@ -5,26 +5,30 @@ Models hold fields, one-row constraints, choices and small QuerySet helpers. Sta
 fields are derived by workflow.py and written only by the services. The fixed vocabularies
 (statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
 fields (shared field types), sources, places (counties, agencies), requests (campaigns,
-requests, responses, escalations), figures, activity (the event log, watches, feed tokens),
-webhooks, corrections (public correction notes, open-data releases), tallies (counts kept by
-the database). Import from here:
+requests, responses, escalations), courts (cases, docket entries), mail (messages read from the
+mailbox), figures, activity (the event log, watches, feed tokens), webhooks, corrections (public
+correction notes, open-data releases), tallies (counts kept by the database). Import from here:
 `from requests_tracker.models import DataRequest`.
 """
 
 from requests_tracker.choices import (
     ActivityVerb,
+    CaseStatus,
     DataCategory,
     DueBasis,
     EscalationKind,
     EscalationStatus,
     ExtractionMethod,
     ExtractionStatus,
+    InboundState,
+    MatchedBy,
     RequestStatus,
     ResponseKind,
     SourceKind,
 )
 from requests_tracker.models.activity import Activity, FeedToken, Watch
 from requests_tracker.models.corrections import Correction, DatasetRelease
+from requests_tracker.models.courts import Case, CourtListenerDelivery, DocketEntry
 from requests_tracker.models.fields import (
     LongTextField,
     TextLengthValidator,
@@ -34,6 +38,7 @@ from requests_tracker.models.fields import (
     validate_categories,
 )
 from requests_tracker.models.figures import ReportedFigure
+from requests_tracker.models.mail import InboundMessage, MailSender
 from requests_tracker.models.places import Agency, County
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation, Response
 from requests_tracker.models.sources import (
@@ -61,6 +66,10 @@ __all__ = [
     "SENSITIVE_EVENT_MARK",
     "SENSITIVE_SOURCE_LABEL",
     "Activity",
+    "Case",
+    "CaseStatus",
+    "CourtListenerDelivery",
+    "DocketEntry",
     "ActivityVerb",
     "Agency",
     "Campaign",
@@ -82,7 +91,11 @@ __all__ = [
     "ExtractionStatus",
     "FeedToken",
     "FirstResponseTally",
+    "InboundMessage",
+    "InboundState",
     "LongTextField",
+    "MailSender",
+    "MatchedBy",
     "ReportedFigure",
     "RequestStatus",
     "Response",

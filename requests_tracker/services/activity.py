@@ -51,6 +51,7 @@ SENTENCES: dict[str, str] = {
     ActivityVerb.SOURCE_ADDED: "Source added: {title}",
     ActivityVerb.SOURCE_REMOVED: "Source removed: {title}",
     ActivityVerb.FIGURE_RECORDED: "{county}: {metric} — {value} ({period})",
+    ActivityVerb.DOCKET_ENTRY_FILED: "{case}: {description} ({filed_on})",
 }
 """One sentence per verb; `{placeholders}` are filled by `sentence` (or `sentence_sql`)."""
 

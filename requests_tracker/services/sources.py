@@ -100,28 +100,68 @@ def add_source(
             for record in cite_on:
                 cite_source(source=source, record=record, actor=actor)
             return source
-        source = Source(
+        source = _new_source(
             title=title,
             url=url,
+            file=file,
             publisher=publisher,
             published_on=published_on,
             kind=kind,
             archived_url=archived_url,
             sensitive=sensitive,
-            created_by=actor_or_none(actor),
+            actor=actor,
         )
-        if file:
-            _take_upload(source, file)
-        source.full_clean()
         try:
-            source.save()
-            if source.file:
-                queue_text_extraction(source=source)
             for record in cite_on:
                 cite_source(source=source, record=record, actor=actor)
         except BaseException:
             discard_stored_files([source])
             raise
+    return source
+
+
+def store_document(
+    *,
+    title: str,
+    file: Any,
+    kind: str,
+    publisher: str = "",
+    published_on: dt.date | None = None,
+    sensitive: bool,
+    actor: User | None = None,
+) -> Source:
+    """Keep a document the app itself took in (an e-mail and its attachments) as a new source,
+    cited nowhere yet: the same upload rules, SHA-256 and text reading as add_source. The caller,
+    not the actor's role, decides `sensitive` (mail in holds what it reads for editors until
+    someone reviews it)."""
+    with transaction.atomic():
+        return _new_source(
+            title=title,
+            url="",
+            file=file,
+            publisher=publisher,
+            published_on=published_on,
+            kind=kind,
+            archived_url="",
+            sensitive=sensitive,
+            actor=actor,
+        )
+
+
+def _new_source(*, file: Any, actor: User | None, **fields: Any) -> Source:
+    """Check and save a new source, and queue its document's reading after commit. A refused
+    file raises ValidationError on `file` before anything is stored."""
+    source = Source(**fields, created_by=actor_or_none(actor))
+    if file:
+        _take_upload(source, file)
+    source.full_clean()
+    try:
+        source.save()
+        if source.file:
+            queue_text_extraction(source=source)
+    except BaseException:
+        discard_stored_files([source])
+        raise
     return source
 
 

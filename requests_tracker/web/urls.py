@@ -11,7 +11,17 @@ from requests_tracker.presentation.feeds import (
     WatchesFeed,
 )
 from requests_tracker.security.feed_tokens import TOKEN_PATTERN
-from requests_tracker.web import campaigns, history, maps, search, sources, views, watches
+from requests_tracker.web import (
+    campaigns,
+    cases,
+    history,
+    inbox,
+    maps,
+    search,
+    sources,
+    views,
+    watches,
+)
 
 PRIVATE = rf"^feeds/private/(?P<token>{TOKEN_PATTERN})/"
 
@@ -43,6 +53,13 @@ urlpatterns = [
         campaigns.comparison_csv_download,
         name="campaign_comparison_csv",
     ),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("inbox/<int:pk>/", inbox.inbox_message, name="inbox_message"),
+    path("inbox/<int:pk>/accept/", inbox.accept_message, name="inbox_accept"),
+    path("inbox/<int:pk>/assign/", inbox.assign_message, name="inbox_assign"),
+    path("inbox/<int:pk>/dismiss/", inbox.dismiss_message, name="inbox_dismiss"),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("sources/<int:pk>/file", sources.source_file, name="source_file"),
     path("feeds/activity.atom", ActivityFeed(), name="activity_feed"),

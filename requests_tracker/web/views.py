@@ -35,7 +35,9 @@ from requests_tracker import page_cache, permissions, selectors, services
 from requests_tracker.choices import DataCategory, RequestStatus, ResponseKind
 from requests_tracker.exchange import dataset
 from requests_tracker.lists import keyset
+from requests_tracker.mail.addresses import reply_address
 from requests_tracker.models import County, DataRequest
+from requests_tracker.selectors import cases as case_selectors
 from requests_tracker.selectors import documents, history, search
 from requests_tracker.selectors.lists import request_rows
 from requests_tracker.web import tables
@@ -99,7 +101,7 @@ def creator_required(view: View) -> View:
     return wrapped
 
 
-def _page(
+def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     user = request.user
@@ -166,7 +168,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Grouped by state on the page, sorted within each.
         .order_by("state", *county_sort.order_by("name", "id"))[:DASHBOARD_COUNTY_ROWS]
     )
-    return _page(
+    return page(
         request,
         "tracker/dashboard.html",
         {
@@ -218,7 +220,7 @@ def county_list(request: HttpRequest) -> HttpResponse:
             ]
         return page
 
-    return _page(
+    return page(
         request,
         "tracker/county_list.html",
         {
@@ -243,7 +245,7 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
     )
     for figure in figures:
         figure.sources_list = [figure.source]
-    return _page(
+    return page(
         request,
         "tracker/county_detail.html",
         {
@@ -256,6 +258,7 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "headings": sort.headings(request.GET),
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
             "figures": figures,
+            "cases": case_selectors.cases_of_county(county),
             "activity": documents.activity_shown_to(
                 selectors.timeline().filter(county=county), request.user
             ).reverse()[:COUNTY_ACTIVITY_ROWS],
@@ -283,19 +286,19 @@ def request_list(request: HttpRequest) -> HttpResponse:
     requests = form.filter(requests, request=request, ordering=ordering)
     status, cursor_error = 200, ""
     try:
-        page = keyset.queryset_page(requests, request.GET.get("cursor"), per_page=REQUESTS_PER_PAGE)
+        rows = keyset.queryset_page(requests, request.GET.get("cursor"), per_page=REQUESTS_PER_PAGE)
     except keyset.BadCursor:
         status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
-        page = keyset.queryset_page(requests, None, per_page=REQUESTS_PER_PAGE)
-    page.object_list = _with_days_overdue(page.object_list, services.local_today())
+        rows = keyset.queryset_page(requests, None, per_page=REQUESTS_PER_PAGE)
+    rows.object_list = _with_days_overdue(rows.object_list, services.local_today())
     count = keyset.capped_count(requests, REQUESTS_COUNT_CAP)
-    return _page(
+    return page(
         request,
         "tracker/request_list.html",
         {
             **page_cache.template_context(request),  # its `{% cache %}` block
             "form": form,
-            "page": page,
+            "page": rows,
             "count_label": _count_label(count, REQUESTS_COUNT_CAP, "request"),
             "cursor_error": cursor_error,
             "sort": sort,
@@ -342,7 +345,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # name is a callable the template calls when it first shows it (read once).
         first = functools.cache(lambda: comparison_at(None))
         comparison = {name: _item_of(first, name) for name in COMPARISON_NAMES}
-    return _page(
+    return page(
         request,
         "tracker/campaign_detail.html",
         {
@@ -354,6 +357,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "sort_headings": sort.headings(request.GET),
             "cursor_error": cursor_error,
+            "cases": case_selectors.cases_of_campaign(campaign),
+            "reply_address": reply_address("campaign", campaign.pk)
+            if permissions.can_create(request.user)
+            else "",
             **comparison,
             **follow_context(request, "campaign", campaign),
         },
@@ -415,6 +422,7 @@ def _request_page(
                 selectors.timeline().filter(request=data_request), request.user
             )
         ),
+        "cases": case_selectors.cases_of_request(data_request),
         **follow_context(request, "request", data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))
@@ -425,8 +433,9 @@ def _request_page(
             escalation_form=escalation_form
             or EscalationForm(data_request=data_request, user=request.user),
             source_form=source_form or SourceForm(user=request.user),
+            reply_address=reply_address("request", data_request.pk),
         )
-    return _page(request, "tracker/request_detail.html", context, status=400 if failed else 200)
+    return page(request, "tracker/request_detail.html", context, status=400 if failed else 200)
 
 
 def _back_to(data_request: DataRequest, anchor: str) -> HttpResponseRedirect:

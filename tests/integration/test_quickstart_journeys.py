@@ -5,6 +5,10 @@ test talks to the running app over HTTP, as a browser or an API client would.
 
 - A journalist uploads a text PDF through the request page's form; search finds a word from it
   within 30 s (the web process queued its reading; the worker read it).
+- CourtListener posts a docket alert; its filings are on the case within 10 s (the web process
+  kept the delivery and queued it; the worker recorded the entries).
+- A county replies by e-mail to a request's address; beat's mail job reads it from a real IMAP
+  server and the draft, with its PDF read by the worker, is in the inbox within 30 s.
 - An API client logs a response; the signed webhook reaches a local receiver within 10 s (the
   web process woke the fan-out; the sweep runs only once an hour here, so it is not what sent it).
 """
@@ -17,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -24,7 +29,16 @@ import requests
 from bs4 import BeautifulSoup
 from rest_framework.authtoken.models import Token
 
-from requests_tracker.models import DataRequest, ResponseKind, WebhookSubscription
+from requests_tracker.mail.addresses import reply_address
+from requests_tracker.models import (
+    DataRequest,
+    DocketEntry,
+    InboundMessage,
+    ResponseKind,
+    WebhookSubscription,
+)
+from requests_tracker.services import courts
+from tests.courts.standin import DOCKET_ID, RECORDED
 from tests.database import database_url
 from tests.documents import text_pdf
 from tests.factories import CountyFactory, UserFactory, make_request
@@ -37,6 +51,8 @@ pytestmark = pytest.mark.integration
 
 PASSWORD = "journey-password-1"
 SECRET = "journey-webhook-secret"
+HOOKS_SECRET = "journey-courtlistener-secret"
+MAILBOX = "tracker@newsroom.example"
 
 
 class QuickStart:
@@ -102,8 +118,23 @@ def fast_password_hashing():
 
 
 @pytest.fixture
-def quickstart(transactional_db, tmp_path) -> Iterator[QuickStart]:
-    app = QuickStart(tmp_path / "var", WEBHOOK_SWEEP_SECONDS="3600")
+def quickstart(transactional_db, tmp_path, imap_server) -> Iterator[QuickStart]:
+    box = imap_server.settings
+    app = QuickStart(
+        tmp_path / "var",
+        WEBHOOK_SWEEP_SECONDS="3600",
+        COURTLISTENER_SYNC_SECONDS="3600",
+        COURTLISTENER_WEBHOOK_SECRET=HOOKS_SECRET,
+        COURTLISTENER_WEBHOOK_SENDERS="127.0.0.1/32",
+        MAIL_IN_ADDRESS=MAILBOX,
+        MAIL_IN_IMAP_HOST=box.host,
+        MAIL_IN_IMAP_PORT=str(box.port),
+        MAIL_IN_IMAP_USER=box.user,
+        MAIL_IN_IMAP_PASSWORD=box.password,
+        MAIL_IN_IMAP_CA_FILE=box.ca_file,
+        MAIL_IN_FETCH_SECONDS="2",
+    )
+    app.imap_server = imap_server
     try:
         app.wait_until_healthy()
         yield app
@@ -199,3 +230,59 @@ def test_a_response_logged_through_the_api_reaches_a_webhook_receiver_within_10_
     assert payload["activity"]["request_id"] == data_request.pk
     print(f"webhook received {elapsed:.1f} s after the API call")
     assert DataRequest.objects.get(pk=data_request.pk).status == "declined"
+
+
+def test_a_courtlistener_docket_alert_is_on_the_case_within_10_seconds(quickstart):
+    data_request = make_request(county=CountyFactory(name="Los Angeles County", fips="06037"))
+    case = courts.open_case(
+        title="United States v. City of Los Angeles",
+        court="U.S. District Court for the Central District of California",
+        docket_number="2:25-cv-05917",
+        filed_on=data_request.issued_on,
+        counties=[data_request.county],
+        requests=[data_request],
+        courtlistener_docket_id=DOCKET_ID,
+    )
+    started = time.monotonic()
+    answer = requests.post(
+        f"{quickstart.base}/hooks/courtlistener/{HOOKS_SECRET}/",
+        data=(RECORDED / "docket-alert-delivery.json").read_bytes(),
+        headers={"Content-Type": "application/json", "Idempotency-Key": "journey-delivery"},
+        timeout=10,
+    )
+    assert answer.status_code == 202, answer.text
+
+    def recorded() -> bool:
+        return DocketEntry.objects.filter(case=case).count() == 2
+
+    assert wait_until(recorded, timeout=10, interval=0.2), quickstart.logs()
+    print(f"docket entries recorded {time.monotonic() - started:.1f} s after the delivery")
+
+
+def test_a_reply_by_mail_is_a_draft_in_the_inbox_with_its_pdf_read_within_30_seconds(
+    quickstart, settings
+):
+    data_request = make_request(county=CountyFactory(name="Los Angeles County", fips="06037"))
+    UserFactory(username="reporter", role="journalist", password=PASSWORD)
+    settings.MAIL_IN_ADDRESS = MAILBOX
+    message = EmailMessage()
+    message["From"] = "Records Unit <records@lasd.example>"
+    message["To"] = reply_address("request", data_request.pk)
+    message["Subject"] = "RE: DOJ request"
+    message["Message-ID"] = "<journey-reply@lasd.example>"
+    message.set_content("The Department declines to provide the list.")
+    letter = text_pdf(["Our answer cites the California Values Act wholesale."])
+    message.add_attachment(letter, maintype="application", subtype="pdf", filename="answer.pdf")
+    started = time.monotonic()
+    quickstart.imap_server.deliver(message.as_bytes())
+
+    def read() -> bool:
+        draft = InboundMessage.objects.filter(data_request=data_request, state="draft").first()
+        return draft is not None and draft.attachments.filter(extraction_status="done").exists()
+
+    assert wait_until(read, timeout=30, interval=0.5), quickstart.logs()
+    print(f"draft with its PDF read {time.monotonic() - started:.1f} s after delivery")
+    browser = signed_in_browser(quickstart.base, "reporter")
+    inbox = BeautifulSoup(browser.get(f"{quickstart.base}/inbox/", timeout=10).text, "html.parser")
+    assert "RE: DOJ request" in inbox.select_one("#drafts-heading").find_next("table").get_text()
+    assert DataRequest.objects.get(pk=data_request.pk).status == "awaiting"

@@ -41,7 +41,7 @@ def test_results_are_grouped_with_counts_and_the_best_match_first(demo, viewer_b
         "Requests (4)",
         "Responses (1)",
         "Escalations (0)",
-        "Sources (2)",
+        "Sources (3)",  # the suit against the City of Los Angeles among them
         "Counties (1)",
     ]
     first = page.select_one("#group-requests").find_next("a", class_="search-hit__title")

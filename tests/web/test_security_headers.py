@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from requests_tracker import selectors, services
+from requests_tracker.services import courts as court_services
 from tests.factories import AgencyFactory, CountyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ NOT_PAGES = {
     "web:embed_map",
     "web:embed_campaign_map",
     "web:source_file",
+    "courtlistener_webhook",
 }
 
 
@@ -89,7 +91,17 @@ def newsroom(editor):
         actor=editor,
         today=dt.date(2025, 7, 18),
     )
-    return {"county": county, "campaign": campaign, "request": campaign.requests.get()}
+    request = campaign.requests.get()
+    case = court_services.open_case(
+        title="United States v. Riverside County",
+        court="C.D. Cal.",
+        docket_number="5:25-cv-01234",
+        filed_on=dt.date(2025, 9, 2),
+        counties=[county],
+        requests=[request],
+        actor=editor,
+    )
+    return {"county": county, "campaign": campaign, "request": request, "case": case}
 
 
 def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
@@ -109,6 +121,7 @@ def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
         "figure": figure.pk,
         "watch": Watch.objects.get_or_create(user=user, county=newsroom["county"])[0].pk,
         "campaign": newsroom["campaign"].pk,
+        "case": newsroom["case"].pk,
     }
     pattern = next(p for route, p_name in url_names() if p_name == name for p in [route])
     kwargs: dict[str, object] = {}
@@ -119,6 +132,8 @@ def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
         kwargs["fips"] = newsroom["county"].fips
     if "(?P<state>" in pattern:
         kwargs["state"] = "CA"
+    if "<str:secret>" in pattern:
+        kwargs["secret"] = "not-the-secret"
     if "(?P<token>" in pattern:
         kwargs["token"] = selectors.private_feed_token(user)
     if name == "password_reset_confirm":

@@ -8,6 +8,7 @@ newsroom member.
 """
 
 from requests_tracker.api.serializers.common import NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers.courts import CaseSerializer, DocketEntrySerializer
 from requests_tracker.api.serializers.evidence import (
     CITATION_KEYS,
     CiteOnSerializer,
@@ -53,6 +54,7 @@ __all__ = [
     "AgencyCreateSerializer",
     "AgencySerializer",
     "CampaignCreateSerializer",
+    "CaseSerializer",
     "CampaignSerializer",
     "CampaignUpdateSerializer",
     "CiteOnSerializer",
@@ -62,6 +64,7 @@ __all__ = [
     "DataRequestRows",
     "DataRequestSerializer",
     "DataRequestUpdateSerializer",
+    "DocketEntrySerializer",
     "EscalationCreateSerializer",
     "EscalationSerializer",
     "EscalationUpdateSerializer",

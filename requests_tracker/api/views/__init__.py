@@ -1,5 +1,6 @@
 """API views, one module per group of resources; the router in api/urls.py wires them up."""
 
+from requests_tracker.api.views.courts import CaseViewSet, DocketEntryViewSet
 from requests_tracker.api.views.evidence import ReportedFigureViewSet, SourceViewSet
 from requests_tracker.api.views.feeds import ActivityViewSet, StatsView, WebhookSubscriptionViewSet
 from requests_tracker.api.views.places import AgencyViewSet, CountyViewSet
@@ -14,8 +15,10 @@ __all__ = [
     "ActivityViewSet",
     "AgencyViewSet",
     "CampaignViewSet",
+    "CaseViewSet",
     "CountyViewSet",
     "DataRequestViewSet",
+    "DocketEntryViewSet",
     "EscalationViewSet",
     "ReportedFigureViewSet",
     "ResponseViewSet",

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from requests_tracker.choices import (
     ActivityVerb,
+    CaseStatus,
     DataCategory,
     DueBasis,
     EscalationKind,
@@ -31,9 +32,11 @@ from requests_tracker.models import (
     Activity,
     Agency,
     Campaign,
+    Case,
     Correction,
     County,
     DataRequest,
+    DocketEntry,
     Escalation,
     ReportedFigure,
     Response,
@@ -183,6 +186,39 @@ def _correction(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
     changes = [{k: change[k] for k in ("label", "from", "to")} for change in shown.shown_changes]
     row["changes"] = json.dumps(changes, ensure_ascii=False)
     return row
+
+
+def links(
+    record: str,
+    model: type[Model],
+    field: str,
+    other: str,
+    key: tuple[str, str, str],
+    other_column: str,
+) -> Resource:
+    """Which `other` records each `record` is tied to (a many-to-many link table)."""
+    through = getattr(model, field).through
+    record_id = f"{model._meta.model_name}_id"
+    other_model = model._meta.get_field(field).related_model
+    other_id = f"{other_model._meta.model_name}_id"
+    return Resource(
+        f"{record}_{field}",
+        f"{field.capitalize()} of each {record}",
+        f"Which {field} each {record} concerns.",
+        (
+            Column(f"{record}_id", "integer", f"The {record}.", required=True, read=record_id),
+            Column(
+                key[0],
+                "string" if other_column == "fips" else "integer",
+                f"The {other}.",
+                required=True,
+                read=f"{other_id[:-3]}__{other_column}",
+            ),
+        ),
+        lambda: through.objects.order_by(record_id, other_id),
+        primary_key=(f"{record}_id", key[0]),
+        foreign_keys=((f"{record}_id", f"{record}s", "id"), key),
+    )
 
 
 def citations(record: str, model: type[Model], resource: str) -> Resource:
@@ -351,6 +387,45 @@ RESOURCES: tuple[Resource, ...] = (
         _figure,
         foreign_keys=(COUNTY_KEY, SOURCE_KEY),
     ),
+    Resource(
+        "cases",
+        "Court cases",
+        "Suits, subpoena enforcement actions and challenges tied to DOJ's demands.",
+        (
+            ID,
+            Column("title", "string", "The case's name.", required=True),
+            Column("court", "string", "The court.", required=True),
+            Column("docket_number", "string", "Its number on the court's docket.", required=True),
+            Column("parties", "string", "Who is suing whom."),
+            Column("filed_on", "date", "The day it was filed.", required=True),
+            Column("closed_on", "date", "The day it ended."),
+            choice("status", CaseStatus, "Where it stands."),
+            Column("courtlistener_docket_id", "integer", "Its docket's id on CourtListener."),
+            SUMMARY,
+            PAGE,
+        ),
+        lambda: Case.objects.order_by("pk"),
+        page_of("web:case_detail"),
+    ),
+    links("case", Case, "counties", "county", ("county_fips", "counties", "fips"), "fips"),
+    links("case", Case, "requests", "request", REQUEST_KEY, "id"),
+    Resource(
+        "docket_entries",
+        "Docket entries",
+        "The filings on each case's docket, in the order they were filed.",
+        (
+            ID,
+            Column("case_id", "integer", "The case.", required=True),
+            Column("entry_number", "integer", "Its number on the docket (empty: unnumbered)."),
+            Column("filed_on", "date", "The day it was filed.", required=True),
+            Column("description", "string", "The docket's text.", required=True),
+            Column("source_id", "integer", "Its source, the filing (empty: not released)."),
+        ),
+        lambda: DocketEntry.objects.order_by("case_id", "filed_on", "pk"),
+        _figure,
+        foreign_keys=(("case_id", "cases", "id"), SOURCE_KEY),
+    ),
+    citations("case", Case, "cases"),
     citations("campaign", Campaign, "campaigns"),
     citations("request", DataRequest, "requests"),
     citations("response", Response, "responses"),

@@ -2,9 +2,11 @@
 
 Why: a new instance (and every demo) should show real records, not lorem ipsum: DOJ's request
 of 2025-07-17 to the Los Angeles, San Francisco, Riverside and San Diego sheriffs, the public
-answers that were reported, Los Angeles County's reported figures and the lawsuit against the City
-of Los Angeles as context. Every fact cites the public report it comes from; the summaries are
-our own words, quotations are short official statements.
+answers that were reported, Los Angeles County's reported figures, and as context the four suits
+DOJ brought over sanctuary policies (Los Angeles, Illinois with Cook County, New York City,
+Minnesota with Hennepin County) as court cases with their docket entries. Every fact cites the
+public report it comes from; the summaries are our own words, quotations are short official
+statements.
 
 Everything is written through the services in one transaction, and each record is looked up
 before it is written, so running the command twice changes nothing.
@@ -21,9 +23,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from requests_tracker import services
+from requests_tracker.courts import courtlistener
 from requests_tracker.models import (
     Agency,
     Campaign,
+    Case,
     County,
     DataCategory,
     DueBasis,
@@ -32,6 +36,7 @@ from requests_tracker.models import (
     ResponseKind,
     Source,
 )
+from requests_tracker.services import courts
 
 JULY_17 = dt.date(2025, 7, 17)
 
@@ -117,6 +122,144 @@ SOURCES = [
     ),
 ]
 
+
+@dataclass(frozen=True)
+class CaseFact:
+    """A suit DOJ brought over sanctuary policies (../FACTS: court dockets, the Civil Rights
+    Litigation Clearinghouse), with the counties its defendants sit in and the docket entries
+    the public record dates."""
+
+    title: str
+    court: str
+    docket_number: str
+    filed_on: dt.date
+    parties: str
+    counties: tuple[str, ...]
+    source: SourceFact
+    summary: str
+    entries: tuple[tuple[int | None, dt.date, str], ...]
+    status: str = "open"
+    closed_on: dt.date | None = None
+
+
+def _clearinghouse(case_id: int, title: str, filed_on: dt.date) -> SourceFact:
+    return SourceFact(
+        f"clearinghouse_{case_id}",
+        title,
+        f"https://clearinghouse.net/case/{case_id}/",
+        "Civil Rights Litigation Clearinghouse",
+        filed_on,
+        Source.Kind.COURT_FILING,
+    )
+
+
+def _docket_search(docket_number: str, title: str, filed_on: dt.date) -> SourceFact:
+    """A case whose public summary we know only from its docket: CourtListener's search for its
+    number (not a guessed docket id)."""
+    query = docket_number.replace(":", "%3A")
+    return SourceFact(
+        f"docket_{docket_number}",
+        title,
+        f"https://www.courtlistener.com/?type=r&q=%22{query}%22",
+        "CourtListener (RECAP archive)",
+        filed_on,
+        Source.Kind.COURT_FILING,
+    )
+
+
+CASES = [
+    CaseFact(
+        "United States v. City of Los Angeles",
+        "U.S. District Court for the Central District of California",
+        "2:25-cv-05917",
+        dt.date(2025, 6, 30),
+        "United States (plaintiff); City of Los Angeles and its officials (defendants)",
+        ("06037",),
+        SOURCES[-1],
+        "DOJ sued the city over its sanctuary ordinance (Ordinance 188441), which limits the use "
+        "of city resources and information-sharing for federal immigration enforcement.",
+        (
+            (
+                1,
+                dt.date(2025, 6, 30),
+                "COMPLAINT filed by the United States against the City of "
+                "Los Angeles over Ordinance 188441.",
+            ),
+        ),
+    ),
+    CaseFact(
+        "United States v. Illinois et al.",
+        "U.S. District Court for the Northern District of Illinois",
+        "1:25-cv-01285",
+        dt.date(2025, 2, 6),
+        "United States (plaintiff); State of Illinois, Cook County and others (defendants)",
+        ("17031",),
+        _docket_search(
+            "1:25-cv-01285",
+            "United States v. Illinois et al., No. 1:25-cv-01285 (N.D. Ill.), docket",
+            dt.date(2025, 2, 6),
+        ),
+        "DOJ's suit against Illinois and local governments including Cook County, dismissed "
+        "without prejudice on 2025-07-25.",
+        (
+            (
+                1,
+                dt.date(2025, 2, 6),
+                "COMPLAINT filed by the United States against the State of Illinois, Cook "
+                "County and others.",
+            ),
+            (None, dt.date(2025, 7, 25), "ORDER dismissing the case without prejudice."),
+        ),
+        status="dismissed",
+        closed_on=dt.date(2025, 7, 25),
+    ),
+    CaseFact(
+        "United States v. City of New York",
+        "U.S. District Court for the Eastern District of New York",
+        "1:25-cv-04084",
+        dt.date(2025, 7, 24),
+        "United States (plaintiff); City of New York (defendant)",
+        ("36005", "36047", "36061", "36081", "36085"),
+        _clearinghouse(
+            46818,
+            "United States v. City of New York, No. 1:25-cv-04084 (E.D.N.Y.)",
+            dt.date(2025, 7, 24),
+        ),
+        "DOJ's suit against New York City, filed 2025-07-24. The city spans five counties "
+        "(its boroughs), so the case shows on each.",
+        (
+            (
+                1,
+                dt.date(2025, 7, 24),
+                "COMPLAINT filed by the United States against the City of New York.",
+            ),
+        ),
+    ),
+    CaseFact(
+        "United States v. State of Minnesota et al.",
+        "U.S. District Court for the District of Minnesota",
+        "0:25-cv-03798",
+        dt.date(2025, 9, 29),
+        "United States (plaintiff); State of Minnesota, Hennepin County and others (defendants)",
+        ("27053",),
+        _clearinghouse(
+            47014,
+            "United States v. State of Minnesota et al., No. 0:25-cv-03798 (D. Minn.)",
+            dt.date(2025, 9, 29),
+        ),
+        "DOJ's suit against Minnesota and local governments including Hennepin County, filed "
+        "2025-09-29.",
+        (
+            (
+                1,
+                dt.date(2025, 9, 29),
+                "COMPLAINT filed by the United States against the State of Minnesota and others.",
+            ),
+        ),
+    ),
+]
+CASE_STATES = ("IL", "NY", "MN")
+
 CAMPAIGN_TITLE = "DOJ request to California sheriffs for lists of non-citizen inmates (July 2025)"
 CAMPAIGN_SUMMARY = (
     "On 2025-07-17 the Justice Department asked sheriffs in several large California counties for "
@@ -140,6 +283,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if County.objects.filter(fips__in=SHERIFFS).count() != len(SHERIFFS):
             call_command("load_counties", state="CA", stdout=self.stdout)
+        for state in CASE_STATES:  # where the other suits' defendants sit
+            if not County.objects.filter(state=state).exists():
+                call_command("load_counties", state=state, stdout=self.stdout)
         with transaction.atomic():
             created = self._load()
         self.stdout.write(
@@ -294,6 +440,48 @@ class Command(BaseCommand):
                     unit="people" if "Transfers" in metric else "requests",
                 )
                 created = True
+        created |= self._cases()
+        return created
+
+    def _cases(self) -> bool:
+        created = False
+        for fact in CASES:
+            if Case.objects.filter(court=fact.court, docket_number=fact.docket_number).exists():
+                continue
+            source = services.add_source(
+                title=fact.source.title,
+                url=fact.source.url,
+                publisher=fact.source.publisher,
+                published_on=fact.source.published_on,
+                kind=fact.source.kind,
+            )
+            case = courts.open_case(
+                title=fact.title,
+                court=fact.court,
+                docket_number=fact.docket_number,
+                filed_on=fact.filed_on,
+                parties=fact.parties,
+                summary=fact.summary,
+                status=fact.status,
+                closed_on=fact.closed_on,
+                counties=County.objects.filter(fips__in=fact.counties),
+                sources=[source],
+            )
+            courts.record_entries(
+                case=case,
+                entries=[
+                    courtlistener.Entry(
+                        id=None,
+                        docket_id=None,
+                        entry_number=number,
+                        date_filed=filed_on,
+                        description=description,
+                        document_url=fact.source.url,
+                    )
+                    for number, filed_on, description in fact.entries
+                ],
+            )
+            created = True
         return created
 
     @staticmethod

@@ -1,0 +1,1 @@
+"""Court cases followed through CourtListener."""

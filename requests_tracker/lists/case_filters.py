@@ -1,0 +1,68 @@
+"""The filters of the court-case lists (`/api/v1/cases/`, `/api/v1/docket-entries/`), built
+from the same parts as every other list's (filters.py)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from requests_tracker.lists.filters import (
+    ChoiceInFilter,
+    IdFilter,
+    MomentFilter,
+    TrackerOrderingFilter,
+    YesNoFilter,
+    date_filter,
+    fips_filter,
+    search_words,
+    state_filter,
+)
+from requests_tracker.models import Case, DocketEntry
+
+
+class CaseFilter(django_filters.FilterSet):
+    jurisdiction = fips_filter("counties__fips")
+    state = state_filter("counties__state")
+    status = ChoiceInFilter(field_name="status", choices=Case.Status.choices, label="Status(es).")
+    request = IdFilter(field_name="requests", label="Concerns this request.")
+    campaign = IdFilter(
+        field_name="requests__campaign", label="Concerns a request of this campaign."
+    )
+    court = django_filters.CharFilter(field_name="court", lookup_expr="icontains")
+    filed_after = date_filter("filed_on", "gte", "Filed on or after this date.")
+    filed_before = date_filter("filed_on", "lte", "Filed on or before this date.")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
+    search = django_filters.CharFilter(
+        method="search_cases", label="Words in the title, docket number, parties or summary."
+    )
+    ordering = TrackerOrderingFilter(fields=("filed_on", "updated_at", "title"))
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # A case with two matching counties (or requests) is still one row.
+        return super().filter_queryset(queryset).distinct()
+
+    def search_cases(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search_words(queryset, ("title", "docket_number", "parties", "summary"), value)
+
+
+class DocketEntryFilter(django_filters.FilterSet):
+    case = IdFilter(field_name="case_id", label="Entries of this case.")
+    jurisdiction = fips_filter("case__counties__fips")
+    filed_after = date_filter("filed_on", "gte", "Filed on or after this date.")
+    filed_before = date_filter("filed_on", "lte", "Filed on or before this date.")
+    needs_review = YesNoFilter(
+        field_name="needs_review", label="Reads like a court's order on a subpoena."
+    )
+    recorded_since = MomentFilter(field_name="recorded_at", lookup_expr="gte")
+    ordering = TrackerOrderingFilter(fields=("filed_on", "entry_number", "recorded_at"))
+
+    class Meta:
+        model = DocketEntry
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(queryset).distinct()

@@ -1,0 +1,1 @@
+"""Mail in: reply addresses, reading the newsroom's mailbox, and turning replies into drafts."""

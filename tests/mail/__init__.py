@@ -1,0 +1,1 @@
+"""Tests of mail in; dovecot.py holds the `imap_server` fixture, a real Dovecot."""
