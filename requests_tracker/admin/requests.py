@@ -125,8 +125,22 @@ def cited_source_label(citation: Any) -> str:
 DataRequest.sources.through.__str__ = cited_source_label
 
 
+class LabelledDeleteFormSet(forms.BaseInlineFormSet):
+    """A table row's "Delete?" box is named for screen readers (the column heading is not its
+    label), naming the row it deletes."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            row = form.instance if form.instance.pk else None
+            form.fields["DELETE"].widget.attrs["aria-label"] = (
+                f"Delete {row}" if row is not None else "Delete this row"
+            )
+
+
 class RequestSourceInline(VisibleSourceChoices, admin.TabularInline):
     model = DataRequest.sources.through
+    formset = LabelledDeleteFormSet
     extra = 0
     autocomplete_fields = ["source"]
     verbose_name = "source"

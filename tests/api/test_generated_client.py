@@ -13,12 +13,15 @@ import importlib
 import json
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rest_framework.authtoken.models import Token
 
+from requests_tracker import services
 from requests_tracker.models import Response
 from tests.ci import unavailable
 
@@ -126,3 +129,60 @@ def test_a_generated_client_creates_a_response_and_reads_the_answer(
     assert stored.request_id == request.pk and stored.kind == "acknowledged"
     assert created.county.fips == request.county.fips
     assert [source.id for source in created.sources] == [california.source.pk]
+
+
+def cursor_of(next_link) -> str | None:  # noqa: ANN001
+    """The cursor a generated page's `next` link carries (None on the last page)."""
+    if not isinstance(next_link, str) or not next_link:
+        return None
+    return parse_qs(urlsplit(next_link).query).get("cursor", [None])[0]
+
+
+def test_a_generated_client_pulls_every_california_request_and_syncs_changes_since_a_time(
+    generated_client, live_server, california, viewer, journalist
+):
+    """Job 1 and Job 2 of docs/api.md with generated calls only: every California request with
+    its latest response, two to a page; then the events since a time, and a later pull that
+    returns only the new event."""
+    requests_list = importlib.import_module(f"{PACKAGE}.api.requests.requests_list")
+    activity_list = importlib.import_module(f"{PACKAGE}.api.activity.activity_list")
+    client = authenticated(generated_client, live_server, viewer)
+
+    pulled, cursor = {}, None
+    while True:
+        page = requests_list.sync(client=client, state=["CA"], page_size=2, cursor=cursor)
+        for row in page.results:
+            pulled[row.county.fips] = (row.status, row.latest_response_kind)
+        cursor = cursor_of(page.next_)
+        if cursor is None:
+            break
+    assert set(pulled) == {"06037", "06073", "06065", "06019"}  # not Cook County
+    assert pulled["06037"] == ("declined", "declined")
+    assert pulled["06065"][1] in (None, generated_client.types.UNSET)
+
+    since = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+    events, cursor = [], None
+    while True:
+        page = activity_list.sync(client=client, since=since, page_size=50, cursor=cursor)
+        events += page.results
+        cursor = cursor_of(page.next_)
+        if not page.has_more:
+            break
+    assert events and len({event.id for event in events}) == len(events)
+
+    services.log_response(
+        data_request=california.other_request,
+        kind="acknowledged",
+        received_on=dt.date(2025, 9, 12),
+        actor=journalist,
+        today=dt.date(2025, 9, 15),
+    )
+    deadline = time.monotonic() + 10  # events are listed once settled (a second or so)
+    while True:
+        later = activity_list.sync(client=client, page_size=50, cursor=cursor)
+        new = [event.verb for event in later.results]
+        if "response_logged" in new or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert "response_logged" in new
+    assert not {event.id for event in later.results} & {event.id for event in events}
