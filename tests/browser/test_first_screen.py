@@ -70,4 +70,7 @@ def test_the_menus_pages_and_the_admin_index_fit_a_phone(browser_page, demo):
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
     assert widths == dict.fromkeys(paths, 375)
     page.goto("/")
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Campaigns")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Campaigns").click()
+    page.wait_for_url("**/campaigns/")
+    listed = page.locator("main").inner_text()
+    assert all(title in listed for title in Campaign.objects.values_list("title", flat=True))
