@@ -83,6 +83,19 @@ class ActivityVerb(models.TextChoices):
     CAMPAIGN_UPDATED = "campaign_updated", "Campaign edited"
     FIGURE_RECORDED = "figure_recorded", "Figure recorded"
     DOCKET_ENTRY_FILED = "docket_entry_filed", "Court filing"
+    BULK_ACTION = "bulk_action", "Bulk action"
+    THREAT_MADE = "threat_made", "Threat made"
+    THREAT_CARRIED_OUT = "threat_carried_out", "Threat carried out"
+
+
+class ThreatKind(models.TextChoices):
+    """What DOJ threatened to do if a county did not comply."""
+
+    COMPULSORY_PROCESS = "compulsory_process", "Subpoenas or other compulsory process"
+    SUBPOENA = "subpoena", "A subpoena"
+    LAWSUIT = "lawsuit", "A lawsuit"
+    PROSECUTION = "prosecution", "Criminal prosecution"
+    FUNDING = "funding", "The loss of federal funds"
 
 
 class InboundState(models.TextChoices):

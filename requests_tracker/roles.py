@@ -22,6 +22,7 @@ READ_MODELS = [
     "watch",
     "case",
     "docketentry",
+    "threat",
 ]
 JOURNALIST_ADDS = [
     "datarequest",

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from requests_tracker import permissions, services
@@ -265,9 +266,26 @@ class DataRequestAdmin(CorrectionNoteAdmin, TrackerAdmin):
         ("Newsroom", {"fields": ["internal_note", "created_by", "created_at", "updated_at"]}),
     ]
     correction_fieldset = ("Correction", {"fields": [CORRECTION_NOTE]})
+    actions = [*TrackerAdmin.actions, "act_on_selected"]
 
     class Media:
         css = {"all": ["tracker/admin.css"]}
+
+    @admin.action(description="Act on the selected requests at once (one campaign)")
+    def act_on_selected(self, request: HttpRequest, queryset: QuerySet) -> Any:
+        """To the campaign's bulk page with these requests ticked (web/bulk.py: dry run first,
+        then confirm); every row goes through the services there."""
+        campaigns = set(queryset.values_list("campaign_id", flat=True))
+        if len(campaigns) != 1 or None in campaigns:
+            self.message_user(
+                request,
+                "Choose requests of one campaign: a bulk action acts on one campaign's requests.",
+                level=messages.ERROR,
+            )
+            return None
+        ids = "&".join(f"ticked={pk}" for pk in queryset.values_list("pk", flat=True))
+        bulk_page = reverse("web:campaign_bulk", args=[campaigns.pop()])
+        return HttpResponseRedirect(f"{bulk_page}?which=ticked&{ids}")
 
     @admin.display(description="Campaign", ordering="campaign__title")
     def campaign_label(self, data_request: DataRequest) -> str:

@@ -38,6 +38,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("figures", views.ReportedFigureViewSet, basename="figure")
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("docket-entries", views.DocketEntryViewSet, basename="docket-entry")
+router.register("threats", views.ThreatViewSet, basename="threat")
 router.register("activity", views.ActivityViewSet, basename="activity")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 

@@ -1,5 +1,5 @@
-"""The filters of the court-case lists (`/api/v1/cases/`, `/api/v1/docket-entries/`), built
-from the same parts as every other list's (filters.py)."""
+"""The filters of the court-case and threat lists (`/api/v1/cases/`, `/api/v1/docket-entries/`,
+`/api/v1/threats/`), built from the same parts as every other list's (filters.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from requests_tracker.lists.filters import (
     search_words,
     state_filter,
 )
-from requests_tracker.models import Case, DocketEntry
+from requests_tracker.models import Case, DocketEntry, Threat
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -66,3 +66,18 @@ class DocketEntryFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         return super().filter_queryset(queryset).distinct()
+
+
+class ThreatFilter(django_filters.FilterSet):
+    campaign = IdFilter(field_name="campaign_id", label="Threats made in this campaign's letter.")
+    request = IdFilter(field_name="request_id", label="Threats made to this one request.")
+    kind = ChoiceInFilter(field_name="kind", choices=Threat.Kind.choices, label="Kind(s).")
+    carried_out = YesNoFilter(
+        field_name="carried_out_by", lookup_expr="isnull", exclude=True, label="Carried out."
+    )
+    threatened_after = date_filter("threatened_on", "gte", "Made on or after this date.")
+    ordering = TrackerOrderingFilter(fields=("threatened_on", "updated_at"))
+
+    class Meta:
+        model = Threat
+        fields: list[str] = []

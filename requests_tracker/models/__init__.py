@@ -25,6 +25,7 @@ from requests_tracker.choices import (
     RequestStatus,
     ResponseKind,
     SourceKind,
+    ThreatKind,
 )
 from requests_tracker.models.activity import Activity, FeedToken, Watch
 from requests_tracker.models.corrections import Correction, DatasetRelease
@@ -58,6 +59,7 @@ from requests_tracker.models.tallies import (
     DeadlineTally,
     FirstResponseTally,
 )
+from requests_tracker.models.threats import Threat
 from requests_tracker.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -104,6 +106,8 @@ __all__ = [
     "SourceKind",
     "SourcePage",
     "TextLengthValidator",
+    "Threat",
+    "ThreatKind",
     "TimeStamped",
     "Watch",
     "WebhookDelivery",

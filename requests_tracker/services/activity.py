@@ -52,6 +52,11 @@ SENTENCES: dict[str, str] = {
     ActivityVerb.SOURCE_REMOVED: "Source removed: {title}",
     ActivityVerb.FIGURE_RECORDED: "{county}: {metric} — {value} ({period})",
     ActivityVerb.DOCKET_ENTRY_FILED: "{case}: {description} ({filed_on})",
+    ActivityVerb.THREAT_MADE: "{who} threatened {what} against {target} ({threatened_on})",
+    ActivityVerb.THREAT_CARRIED_OUT: (
+        "{county}: {what} threatened on {threatened_on} carried out ({issued_on})"
+    ),
+    ActivityVerb.BULK_ACTION: "{action} {count} requests of “{title}” at once",
 }
 """One sentence per verb; `{placeholders}` are filled by `sentence` (or `sentence_sql`)."""
 

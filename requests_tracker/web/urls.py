@@ -12,6 +12,7 @@ from requests_tracker.presentation.feeds import (
 )
 from requests_tracker.security.feed_tokens import TOKEN_PATTERN
 from requests_tracker.web import (
+    bulk,
     campaigns,
     cases,
     history,
@@ -48,6 +49,7 @@ urlpatterns = [
     path("search/", search.search_page, name="search"),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/bulk/", bulk.campaign_bulk, name="campaign_bulk"),
     path(
         "campaigns/<int:pk>/comparison.csv",
         campaigns.comparison_csv_download,

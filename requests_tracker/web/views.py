@@ -39,6 +39,7 @@ from requests_tracker.mail.addresses import reply_address
 from requests_tracker.models import County, DataRequest
 from requests_tracker.selectors import cases as case_selectors
 from requests_tracker.selectors import documents, history, search
+from requests_tracker.selectors import threats as threat_selectors
 from requests_tracker.selectors.lists import request_rows
 from requests_tracker.web import tables
 from requests_tracker.web.comparison import comparison_context, comparison_sort
@@ -358,6 +359,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sort_headings": sort.headings(request.GET),
             "cursor_error": cursor_error,
             "cases": case_selectors.cases_of_campaign(campaign),
+            "threats": threat_selectors.threats_of_campaign(campaign, services.local_today()),
+            "can_manage": permissions.can_manage_campaigns(request.user),
             "reply_address": reply_address("campaign", campaign.pk)
             if permissions.can_create(request.user)
             else "",
@@ -423,6 +426,7 @@ def _request_page(
             )
         ),
         "cases": case_selectors.cases_of_request(data_request),
+        "threats": threat_selectors.threats_of_request(data_request, today),
         **follow_context(request, "request", data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))

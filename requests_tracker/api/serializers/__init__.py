@@ -7,6 +7,7 @@ never get internal notes or who logged what: those fields are dropped for anyone
 newsroom member.
 """
 
+from requests_tracker.api.serializers.bulk import BulkActionSerializer, BulkResultSerializer
 from requests_tracker.api.serializers.common import NEWSROOM_ONLY_FIELDS
 from requests_tracker.api.serializers.courts import CaseSerializer, DocketEntrySerializer
 from requests_tracker.api.serializers.evidence import (
@@ -46,8 +47,12 @@ from requests_tracker.api.serializers.requests import (
     ResponseSerializer,
     ResponseUpdateSerializer,
 )
+from requests_tracker.api.serializers.threats import ThreatSerializer
 
 __all__ = [
+    "ThreatSerializer",
+    "BulkActionSerializer",
+    "BulkResultSerializer",
     "CITATION_KEYS",
     "NEWSROOM_ONLY_FIELDS",
     "ActivitySerializer",

@@ -10,6 +10,7 @@ from requests_tracker.api.views.requests import (
     EscalationViewSet,
     ResponseViewSet,
 )
+from requests_tracker.api.views.threats import ThreatViewSet
 
 __all__ = [
     "ActivityViewSet",
@@ -24,5 +25,6 @@ __all__ = [
     "ResponseViewSet",
     "SourceViewSet",
     "StatsView",
+    "ThreatViewSet",
     "WebhookSubscriptionViewSet",
 ]

@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from requests_tracker import permissions, selectors, services
 from requests_tracker.api import exports, schema, serializers
@@ -23,6 +26,7 @@ from requests_tracker.api.views.base import (
 )
 from requests_tracker.api.views.places import STATUS_COLUMNS
 from requests_tracker.lists import filters
+from requests_tracker.services import bulk as bulk_actions
 
 
 def _may_manage_campaign(user: Any, campaign: Any) -> bool:
@@ -90,6 +94,30 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
 
     def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
         return services.update_campaign(campaign=instance, actor=self.actor(), **data)
+
+    @extend_schema(
+        summary="Act on many of the campaign's requests at once",
+        description="File the same escalation, cite one source, log one extension, follow or "
+        "stop following, for the listed requests of this campaign (editors). Each row goes "
+        "through the same rules as a single write; the answer says, row by row, what each "
+        "request became or why it was refused. With `dry_run`, nothing is written.",
+        request=serializers.BulkActionSerializer,
+        responses={200: serializers.BulkResultSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def bulk(self, request: Request, pk: str | None = None) -> Response:
+        campaign = self.get_object()
+        incoming = serializers.BulkActionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        result = bulk_actions.run_bulk_action(
+            campaign=campaign,
+            action=incoming.validated_data["action"],
+            requests=incoming.validated_data["requests"],
+            fields=incoming.action_fields(),
+            actor=self.actor(),
+            dry_run=incoming.validated_data["dry_run"],
+        )
+        return Response(serializers.BulkResultSerializer(result).data)
 
 
 @schema.documented(

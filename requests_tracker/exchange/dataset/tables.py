@@ -27,6 +27,7 @@ from requests_tracker.choices import (
     RequestStatus,
     ResponseKind,
     SourceKind,
+    ThreatKind,
 )
 from requests_tracker.models import (
     Activity,
@@ -41,6 +42,7 @@ from requests_tracker.models import (
     ReportedFigure,
     Response,
     Source,
+    Threat,
 )
 from requests_tracker.presentation.links import absolute_url
 from requests_tracker.selectors.history import corrections_shown_to
@@ -425,6 +427,32 @@ RESOURCES: tuple[Resource, ...] = (
         _figure,
         foreign_keys=(("case_id", "cases", "id"), SOURCE_KEY),
     ),
+    Resource(
+        "threats",
+        "Threats",
+        "What DOJ said it would do if counties did not comply, and the escalation that carried "
+        "it out, if one did.",
+        (
+            ID,
+            Column("campaign_id", "integer", "The campaign whose letter made it (else empty)."),
+            Column("request_id", "integer", "The one request it was made to (else empty)."),
+            choice("kind", ThreatKind, "What was threatened."),
+            Column("threatened_on", "date", "The day it was made.", required=True),
+            Column("threatened_by", "string", "Who made it.", required=True),
+            Column("condition", "string", "Its words or condition."),
+            Column(
+                "carried_out_by_id", "integer", "The escalation that carried it out (else empty)."
+            ),
+            SUMMARY,
+        ),
+        lambda: Threat.objects.order_by("pk"),
+        foreign_keys=(
+            ("campaign_id", "campaigns", "id"),
+            REQUEST_KEY,
+            ("carried_out_by_id", "escalations", "id"),
+        ),
+    ),
+    citations("threat", Threat, "threats"),
     citations("case", Case, "cases"),
     citations("campaign", Campaign, "campaigns"),
     citations("request", DataRequest, "requests"),

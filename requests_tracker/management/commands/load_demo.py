@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -35,8 +36,10 @@ from requests_tracker.models import (
     Response,
     ResponseKind,
     Source,
+    Threat,
+    ThreatKind,
 )
-from requests_tracker.services import courts
+from requests_tracker.services import courts, threats
 
 JULY_17 = dt.date(2025, 7, 17)
 
@@ -441,7 +444,26 @@ class Command(BaseCommand):
                 )
                 created = True
         created |= self._cases()
+        created |= self._threat(campaign, sources["doj_release"])
         return created
+
+    def _threat(self, campaign: Campaign, release: Any) -> bool:
+        """DOJ's release of 2025-07-17: it would pursue subpoenas or other compulsory process if
+        the sheriffs did not comply; no such step against these sheriffs was found (FACTS.md)."""
+        if Threat.objects.filter(campaign=campaign).exists():
+            return False
+        threats.record_threat(
+            campaign=campaign,
+            kind=ThreatKind.COMPULSORY_PROCESS,
+            threatened_on=JULY_17,
+            threatened_by="U.S. Department of Justice",
+            condition="if the sheriffs did not provide the lists within 30 days",
+            summary="DOJ's announcement said it would pursue subpoenas or other compulsory "
+            "process against sheriffs who did not comply; no such step against these sheriffs "
+            "was found in public reporting.",
+            sources=[release],
+        )
+        return True
 
     def _cases(self) -> bool:
         created = False

@@ -1,0 +1,83 @@
+"""Threats: what DOJ said it would do if a county did not comply (subpoenas, suits, other
+compulsory process), when and in which document, and whether it ever did it.
+
+A threat belongs to a campaign (the letter every county got) or to one request. It is carried out
+by the escalation that made it good; until then pages and the API say "threatened on ..., not
+carried out after N days", so a threat that was never acted on is a fact on file, not a line of
+summary text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from requests_tracker.choices import ThreatKind
+from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.requests import Campaign, DataRequest, Escalation
+from requests_tracker.models.sources import Source
+
+
+class Threat(TimeStamped):
+    Kind = ThreatKind
+
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="threats"
+    )
+    request = models.ForeignKey(
+        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="threats"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    threatened_on = models.DateField()
+    threatened_by = models.CharField(
+        max_length=200, help_text="Who made the threat, e.g. the U.S. Department of Justice."
+    )
+    condition = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The words of the threat or its condition, e.g. “if they did not comply”.",
+    )
+    summary = LongTextField(blank=True)
+    carried_out_by = models.ForeignKey(
+        Escalation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carries_out",
+        help_text="The escalation that made the threat good, if one did.",
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="threats")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["threatened_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(campaign__isnull=False, request__isnull=True)
+                | Q(campaign__isnull=True, request__isnull=False),
+                name="threat_of_a_campaign_or_a_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} threatened on {self.threatened_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        target = self.campaign or self.request
+        return f"{target.get_absolute_url()}#threat-{self.pk}"
+
+    @property
+    def carried_out(self) -> bool:
+        return self.carried_out_by_id is not None
+
+    def days_not_carried_out(self, today: dt.date) -> int | None:
+        """Days since the threat while nothing carried it out (None once something did)."""
+        if self.carried_out:
+            return None
+        return max((today - self.threatened_on).days, 0)
