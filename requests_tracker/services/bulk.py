@@ -212,8 +212,6 @@ def _cite_source(
     source = fields.get("source")
     if not isinstance(source, Source):
         raise ValidationError({"source": "Choose a source."})
-    if source.sensitive and not permissions.can_see_sensitive(actor):
-        raise ValidationError({"source": "Only editors may cite a sensitive source."})
     if not cite_source(source=source, record=data_request, actor=actor):
         raise ValidationError({"source": "This source is already cited on this request."})
     return f"cites “{source.title}”"

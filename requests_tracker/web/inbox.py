@@ -81,10 +81,7 @@ def _message_page(
     response_form: ResponseForm | None = None,
     assign_form: AssignForm | None = None,
 ) -> HttpResponse:
-    try:
-        message = inbox.message(pk)
-    except InboundMessage.DoesNotExist as missing:
-        raise Http404("No such message.") from missing
+    message = _message_or_404(pk)
     if response_form is None and message.state == InboundState.DRAFT:
         response_form = ResponseForm(
             data_request=message.data_request, user=request.user, initial=_prefill(message)

@@ -55,4 +55,7 @@ def test_only_editors_and_clear_errors(campaign, journalist_client, editor_clien
     stray["requests"] = [*stray["requests"], other.requests.get().pk]
     refused = editor_client.post(url, stray, format="json")
     assert refused.status_code == 400 and "requests" in refused.content.decode()
+    stray = editor_client.post(url, {**subpoena(campaign), "action": "follow"}, format="json")
+    assert stray.status_code == 400
+    assert stray.json()["error"]["fields"]["kind"] == ["Not a field of this action."]
     assert not Escalation.objects.exists()

@@ -11,6 +11,9 @@ from requests_tracker.choices import EscalationKind
 from requests_tracker.models import DataRequest, Source, Watch
 from requests_tracker.services import bulk
 
+FIELDS = tuple(dict.fromkeys(name for names in bulk.ACTION_FIELDS.values() for name in names))
+"""Every action's fields (the service refuses one the chosen action does not take)."""
+
 
 class BulkActionSerializer(WriteSerializer):
     """One action for many of a campaign's requests. Each row goes through the same service as a
@@ -62,24 +65,11 @@ class BulkActionSerializer(WriteSerializer):
         missing = [name for name in bulk.ACTION_REQUIRED.get(action, ()) if not data.get(name)]
         if missing:
             raise serializers.ValidationError(dict.fromkeys(missing, "Required for this action."))
-        offered = set(bulk.ACTION_FIELDS[action])
-        stray = [
-            name
-            for name in ("kind", "issued_on", "due_on", "source", "received_on", "new_due_on")
-            + ("frequency", "summary")
-            if name in data and name not in offered
-        ]
-        if stray:
-            raise serializers.ValidationError(dict.fromkeys(stray, "Not a field of this action."))
         return data
 
     def action_fields(self) -> dict[str, Any]:
-        action = self.validated_data["action"]
-        return {
-            name: self.validated_data[name]
-            for name in bulk.ACTION_FIELDS[action]
-            if name in self.validated_data
-        }
+        """The action's fields as given; the service refuses one the action does not take."""
+        return {name: value for name, value in self.validated_data.items() if name in FIELDS}
 
 
 class BulkRowSerializer(serializers.Serializer):
