@@ -23,6 +23,7 @@ READ_MODELS = [
     "case",
     "docketentry",
     "threat",
+    "legalground",
 ]
 JOURNALIST_ADDS = [
     "datarequest",

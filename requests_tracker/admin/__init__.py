@@ -12,7 +12,16 @@ routed in config/urls.py; the index links it.
 
 from django.contrib import admin
 
-from requests_tracker.admin import campaigns, courts, mail, records, requests, threats, webhooks
+from requests_tracker.admin import (
+    campaigns,
+    courts,
+    grounds,
+    mail,
+    records,
+    requests,
+    threats,
+    webhooks,
+)
 
 admin.site.site_header = "DOJ Request Tracker"
 admin.site.site_title = "DOJ Request Tracker admin"
@@ -23,4 +32,13 @@ admin.site.enable_nav_sidebar = False
 # The index adds a "Data in and out" box (the spreadsheet import) for editors.
 admin.site.index_template = "admin/tracker_index.html"
 
-__all__ = ["campaigns", "courts", "mail", "records", "requests", "threats", "webhooks"]
+__all__ = [
+    "campaigns",
+    "courts",
+    "grounds",
+    "mail",
+    "records",
+    "requests",
+    "threats",
+    "webhooks",
+]

@@ -39,6 +39,7 @@ router.register("figures", views.ReportedFigureViewSet, basename="figure")
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("docket-entries", views.DocketEntryViewSet, basename="docket-entry")
 router.register("threats", views.ThreatViewSet, basename="threat")
+router.register("legal-grounds", views.LegalGroundViewSet, basename="legal-ground")
 router.register("activity", views.ActivityViewSet, basename="activity")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 

@@ -17,7 +17,7 @@ from requests_tracker.lists.filters import (
     search_words,
     state_filter,
 )
-from requests_tracker.models import Case, DocketEntry, Threat
+from requests_tracker.models import Case, DocketEntry, LegalGround, Threat
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -80,4 +80,14 @@ class ThreatFilter(django_filters.FilterSet):
 
     class Meta:
         model = Threat
+        fields: list[str] = []
+
+
+class LegalGroundFilter(django_filters.FilterSet):
+    slug = django_filters.CharFilter(field_name="slug", label="Its short name, e.g. sb-54.")
+    level = ChoiceInFilter(field_name="level", choices=LegalGround.Level.choices, label="Level(s).")
+    ordering = TrackerOrderingFilter(fields=("name", "level"))
+
+    class Meta:
+        model = LegalGround
         fields: list[str] = []

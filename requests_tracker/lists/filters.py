@@ -355,6 +355,9 @@ class ResponseFilter(FullTextSearch, django_filters.FilterSet):
     county = fips_filter("request__county__fips")
     campaign = IdFilter(field_name="request__campaign_id", label="Campaign id.")
     kind = ChoiceInFilter(field_name="kind", choices=ResponseKind.choices, label="Kind(s).")
+    ground = django_filters.CharFilter(
+        field_name="legal_grounds__slug", label="Cites this legal ground (its slug, e.g. sb-54)."
+    )
     received_after = date_filter("received_on", "gte", "Received on or after this date.")
     received_before = date_filter("received_on", "lte", "Received on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")

@@ -39,6 +39,7 @@ from requests_tracker.models.fields import (
     validate_categories,
 )
 from requests_tracker.models.figures import ReportedFigure
+from requests_tracker.models.grounds import LegalGround
 from requests_tracker.models.mail import InboundMessage, MailSender
 from requests_tracker.models.places import Agency, County
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation, Response
@@ -94,6 +95,7 @@ __all__ = [
     "FeedToken",
     "FirstResponseTally",
     "InboundMessage",
+    "LegalGround",
     "InboundState",
     "LongTextField",
     "MailSender",

@@ -59,6 +59,8 @@ def journalists_pages() -> list[str]:
         "/search/?q=Los+Angeles",
         Source.objects.order_by("pk").first().get_absolute_url(),
         "/corrections/",
+        "/grounds/",
+        "/grounds/sb-54/",
         "/watches/",
         "/inbox/",
     ]

@@ -61,6 +61,7 @@ def test_the_menus_pages_and_the_admin_index_fit_a_phone(browser_page, demo):
         "/map/",
         "/map/CA/",
         "/corrections/",
+        "/grounds/sb-54/",
         "/inbox/",
         "/admin/",
     ]

@@ -132,6 +132,8 @@ def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
         kwargs["fips"] = newsroom["county"].fips
     if "(?P<state>" in pattern:
         kwargs["state"] = "CA"
+    if "<slug:slug>" in pattern:
+        kwargs["slug"] = "sb-54"
     if "<str:secret>" in pattern:
         kwargs["secret"] = "not-the-secret"
     if "(?P<token>" in pattern:

@@ -26,6 +26,7 @@ from requests_tracker.api.serializers.feeds import (
     WebhookSubscriptionSerializer,
     WebhookSubscriptionWriteSerializer,
 )
+from requests_tracker.api.serializers.grounds import LegalGroundSerializer
 from requests_tracker.api.serializers.places import (
     AgencyCreateSerializer,
     AgencySerializer,
@@ -51,6 +52,7 @@ from requests_tracker.api.serializers.threats import ThreatSerializer
 
 __all__ = [
     "ThreatSerializer",
+    "LegalGroundSerializer",
     "BulkActionSerializer",
     "BulkResultSerializer",
     "CITATION_KEYS",

@@ -3,6 +3,7 @@
 from requests_tracker.api.views.courts import CaseViewSet, DocketEntryViewSet
 from requests_tracker.api.views.evidence import ReportedFigureViewSet, SourceViewSet
 from requests_tracker.api.views.feeds import ActivityViewSet, StatsView, WebhookSubscriptionViewSet
+from requests_tracker.api.views.grounds import LegalGroundViewSet
 from requests_tracker.api.views.places import AgencyViewSet, CountyViewSet
 from requests_tracker.api.views.requests import (
     CampaignViewSet,
@@ -24,6 +25,7 @@ __all__ = [
     "ReportedFigureViewSet",
     "ResponseViewSet",
     "SourceViewSet",
+    "LegalGroundViewSet",
     "StatsView",
     "ThreatViewSet",
     "WebhookSubscriptionViewSet",

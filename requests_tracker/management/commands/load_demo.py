@@ -25,6 +25,7 @@ from django.db import transaction
 
 from requests_tracker import services
 from requests_tracker.courts import courtlistener
+from requests_tracker.management.demo_grounds import GROUNDS
 from requests_tracker.models import (
     Agency,
     Campaign,
@@ -32,6 +33,7 @@ from requests_tracker.models import (
     County,
     DataCategory,
     DueBasis,
+    LegalGround,
     ReportedFigure,
     Response,
     ResponseKind,
@@ -39,7 +41,7 @@ from requests_tracker.models import (
     Threat,
     ThreatKind,
 )
-from requests_tracker.services import courts, threats
+from requests_tracker.services import courts, grounds, threats
 
 JULY_17 = dt.date(2025, 7, 17)
 
@@ -445,7 +447,27 @@ class Command(BaseCommand):
                 created = True
         created |= self._cases()
         created |= self._threat(campaign, sources["doj_release"])
+        self._grounds(requests)
         return created
+
+    def _grounds(self, requests: dict[str, Any]) -> None:
+        """The laws of FACTS.md's vocabulary, and the answers that cite them (their
+        `legal_basis_cited` names them)."""
+        catalogue = {}
+        for slug, name, citation, level, summary in GROUNDS:
+            catalogue[slug] = LegalGround.objects.filter(slug=slug).first() or (
+                grounds.save_ground(
+                    ground=LegalGround(
+                        slug=slug, name=name, citation=citation, level=level, summary=summary
+                    ),
+                    actor=None,
+                )
+            )
+        cited = {"06037": ["sb-54"], "06075": ["sb-54", "sf-sanctuary-ordinance"]}
+        for fips, slugs in cited.items():
+            answers = list(requests[fips].responses.exclude(legal_basis_cited=""))
+            for slug in slugs:
+                grounds.cite_ground(ground=catalogue[slug], records=answers, actor=None)
 
     def _threat(self, campaign: Campaign, release: Any) -> bool:
         """DOJ's release of 2025-07-17: it would pursue subpoenas or other compulsory process if

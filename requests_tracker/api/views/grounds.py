@@ -1,0 +1,37 @@
+"""`/api/v1/legal-grounds/`: the laws the records cite, and who cited each."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from requests_tracker.api import schema, serializers
+from requests_tracker.api.views.base import ListAction, RetrieveAction, TrackerViewSet
+from requests_tracker.lists import case_filters
+from requests_tracker.models import LegalGround
+
+
+@schema.documented(
+    list="The laws DOJ's demands and the counties' answers cite (SB 54, 8 U.S.C. 1373, ...), "
+    "each with the ids of the campaigns, requests, responses and escalations that cite it. "
+    "`responses/?ground=sb-54` lists the answers that cite one.",
+    retrieve="One legal ground.",
+    read=serializers.LegalGroundSerializer,
+)
+class LegalGroundViewSet(ListAction, RetrieveAction, TrackerViewSet):
+    serializer_class = serializers.LegalGroundSerializer
+    filterset_class = case_filters.LegalGroundFilter
+    lookup_value_regex = r"\d+"
+    default_ordering = ("level", "name", "id")
+    csv_filename = "legal-grounds"
+    csv_columns = [
+        ("Id", "id"),
+        ("Slug", "slug"),
+        ("Name", "name"),
+        ("Citation", "citation"),
+        ("Level", "level"),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return LegalGround.objects.prefetch_related(
+            "campaigns", "requests", "responses", "escalations"
+        )
