@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from requests_tracker import selectors, services, tasks
 from requests_tracker.models import Activity, Case, CourtListenerDelivery, DocketEntry, Source
-from requests_tracker.services import courts
+from tests.courts.cases import los_angeles_suit
 from tests.courts.standin import DOCKET_ID, RECORDED
 from tests.web.conftest import page_of
 
@@ -41,15 +41,7 @@ def hooks(settings, live_server, monkeypatch):
 @pytest.fixture
 def followed_case(data_request, journalist):
     services.watch(user=journalist, data_request=data_request)
-    return courts.open_case(
-        title="United States v. City of Los Angeles",
-        court="U.S. District Court for the Central District of California",
-        docket_number="2:25-cv-05917",
-        filed_on=data_request.issued_on,
-        counties=[data_request.county],
-        requests=[data_request],
-        courtlistener_docket_id=DOCKET_ID,
-    )
+    return los_angeles_suit(data_request)
 
 
 def post(url: str, body: bytes = DELIVERY, key: str | None = "5d2c1f0e-delivery-1", **headers):

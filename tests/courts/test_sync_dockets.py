@@ -15,6 +15,7 @@ from requests_tracker import tasks
 from requests_tracker.courts import courtlistener
 from requests_tracker.models import Activity, Case, DocketEntry
 from requests_tracker.services import courts
+from tests.courts.cases import los_angeles_suit
 from tests.courts.standin import ALERT_ID, ALERTS, DOCKET_ID, RECORDED, StandIn, recorded_routes
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +36,7 @@ def standin(settings):
 def case(data_request, monkeypatch):
     # Following the docket is the worker's job; here the sweep does it.
     monkeypatch.setattr(tasks.follow_docket_task, "delay", lambda case_id: None)
-    return courts.open_case(
-        title="United States v. City of Los Angeles",
-        court="U.S. District Court for the Central District of California",
-        docket_number="2:25-cv-05917",
-        filed_on=dt.date(2025, 6, 30),
-        counties=[data_request.county],
-        requests=[data_request],
-        courtlistener_docket_id=DOCKET_ID,
-    )
+    return los_angeles_suit(data_request)
 
 
 def sync() -> str:

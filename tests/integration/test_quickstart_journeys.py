@@ -37,8 +37,8 @@ from requests_tracker.models import (
     ResponseKind,
     WebhookSubscription,
 )
-from requests_tracker.services import courts
-from tests.courts.standin import DOCKET_ID, RECORDED
+from tests.courts.cases import los_angeles_suit
+from tests.courts.standin import RECORDED
 from tests.database import database_url
 from tests.documents import text_pdf
 from tests.factories import CountyFactory, UserFactory, make_request
@@ -234,15 +234,7 @@ def test_a_response_logged_through_the_api_reaches_a_webhook_receiver_within_10_
 
 def test_a_courtlistener_docket_alert_is_on_the_case_within_10_seconds(quickstart):
     data_request = make_request(county=CountyFactory(name="Los Angeles County", fips="06037"))
-    case = courts.open_case(
-        title="United States v. City of Los Angeles",
-        court="U.S. District Court for the Central District of California",
-        docket_number="2:25-cv-05917",
-        filed_on=data_request.issued_on,
-        counties=[data_request.county],
-        requests=[data_request],
-        courtlistener_docket_id=DOCKET_ID,
-    )
+    case = los_angeles_suit(data_request)
     started = time.monotonic()
     answer = requests.post(
         f"{quickstart.base}/hooks/courtlistener/{HOOKS_SECRET}/",
