@@ -395,6 +395,8 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "requests_tracker.choices.SourceKind",
         "DataCategoryEnum": "requests_tracker.choices.DataCategory",
         "ActivityVerbEnum": "requests_tracker.choices.ActivityVerb",
+        "LegalGroundLevelEnum": "requests_tracker.models.grounds.LegalGround.Level",
+        "AgencyLevelEnum": "requests_tracker.models.places.Agency.Level",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
