@@ -243,6 +243,8 @@ KINDS: dict[str, tuple[Column, ...]] = {
         ),
         Column("records_provided", "How many records were given.", read_integer),
         Column("legal_basis_cited", "The county's counter-authority, e.g. SB 54."),
+        Column("said_at", "Where it was said, e.g. a letter to DOJ or a news conference."),
+        Column("already_public_url", "Where the answer says the data is already public."),
         Column("new_due_on", "For an extension: the new due date.", read_date),
         Column("summary", "What the county said, in the newsroom's words."),
         Column("quotation", "A short quotation of the answer."),

@@ -19,7 +19,12 @@ from requests_tracker.choices import (
     RequestStatus,
     ResponseKind,
 )
-from requests_tracker.models.fields import LongTextField, TimeStamped, validate_categories
+from requests_tracker.models.fields import (
+    LongTextField,
+    TimeStamped,
+    validate_categories,
+    validate_uri,
+)
 from requests_tracker.models.places import Agency, County
 from requests_tracker.models.sources import Source
 
@@ -180,6 +185,18 @@ class Response(TimeStamped):
     )
     records_provided = models.PositiveIntegerField(null=True, blank=True)
     legal_basis_cited = models.CharField(max_length=500, blank=True)
+    said_at = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where it was said: a letter to DOJ, a news conference, a board meeting, a "
+        "statement to a reporter.",
+    )
+    already_public_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        validators=[validate_uri],
+        help_text="Where the answer says the information asked for is already public.",
+    )
     new_due_on = models.DateField(null=True, blank=True)
     summary = LongTextField(blank=True)
     quotation = LongTextField(blank=True)

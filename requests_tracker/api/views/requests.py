@@ -237,6 +237,8 @@ class ResponseViewSet(
         ("Categories provided", "categories_provided"),
         ("Records provided", "records_provided"),
         ("Legal basis cited", "legal_basis_cited"),
+        ("Where said", "said_at"),
+        ("Already public at", "already_public_url"),
         ("New due date", "new_due_on"),
         ("Summary", "summary"),
         ("Quotation", "quotation"),

@@ -342,6 +342,10 @@ RESOURCES: tuple[Resource, ...] = (
             Column("categories_provided", "string", f"What was given. {CATEGORIES}"),
             Column("records_provided", "integer", "How many records were given."),
             Column("legal_basis_cited", "string", "The county's counter-authority."),
+            Column("said_at", "string", "Where it was said (a letter, a news conference, ...)."),
+            Column(
+                "already_public_url", "string", "Where the answer says the data is already public."
+            ),
             Column("new_due_on", "date", "The new deadline an extension set."),
             SUMMARY,
             Column("quotation", "string", "A short quotation of the answer."),

@@ -365,9 +365,8 @@ class Command(BaseCommand):
                 "SB 54 (California Values Act, Gov. Code 7284 et seq.); county policy"
             ),
             summary=(
-                "At a news conference the sheriff said he had not yet seen the letter; his "
-                "department does not ask people their immigration status, so such a list could not "
-                "be produced, and once the letter arrived it would review what information, if "
+                "The sheriff said his department does not ask people their immigration status, so "
+                "such a list could not be produced, and that it would review what information, if "
                 "any, it can legally provide. He said the department honors no ICE detainers and "
                 "transfers people to ICE only on a federal judicial warrant."
             ),
@@ -384,6 +383,7 @@ class Command(BaseCommand):
             responding_agency=sf_mayor,
             official="Charles Lutvak, spokesperson for Mayor Daniel Lurie",
             legal_basis_cited="San Francisco sanctuary ordinance (Admin. Code ch. 12H, 12I); SB 54",
+            said_at="A statement reported by the San Francisco Standard",
             summary=(
                 "The mayor's office said the city's sanctuary policies stand and local law "
                 "enforcement does not take part in federal immigration enforcement. The sheriff's "
