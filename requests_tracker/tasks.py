@@ -146,7 +146,7 @@ def fetch_mail_task() -> dict[str, int]:
     Not retried: an unreachable mailbox is logged and the next beat run tries again, and a
     message is marked read only once it is kept."""
     try:
-        return mail.as_dict(mail.fetch_mail())
+        return dataclasses.asdict(mail.fetch_mail())
     except mail.MailboxError as error:
         logger.warning("Mail not fetched: %s", error)
         return {}

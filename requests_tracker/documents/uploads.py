@@ -120,6 +120,9 @@ _MARKUP_OPENINGS = tuple(
 )
 # Active markup refused anywhere in a text file.
 _MARKUP_ANYWHERE = (b"<script", b"<svg", b"<html", b"<iframe", b"<object", b"<embed")
+_MARKUP_TO_DEFUSE = re.compile(
+    "<(?=" + "|".join(marker[1:].decode() for marker in _MARKUP_ANYWHERE) + ")", re.IGNORECASE
+)
 # Control characters other than tab, line and page breaks do not occur in real text.
 _STRAY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -295,6 +298,12 @@ def _looks_like_csv(sample: str) -> bool:
         return False
     widths = {len(row) for row in csv.reader(lines, dialect)}
     return len(widths) == 1 and widths.pop() >= 2
+
+
+def defuse_markup(text: str) -> str:
+    """`text` with a space after each `<` that would make these rules refuse it as active markup
+    (`<script` becomes `< script`), for text the app writes into a document itself."""
+    return _MARKUP_TO_DEFUSE.sub("< ", text)
 
 
 def megabytes_over(size: int) -> str:

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from requests_tracker import permissions
-from requests_tracker.choices import ActivityVerb, EscalationStatus, ResponseKind
+from requests_tracker.choices import ActivityVerb, EscalationKind, EscalationStatus, ResponseKind
 from requests_tracker.models import Campaign, DataRequest, Escalation, Source, Watch
 from requests_tracker.services.activity import User, record_activity, sentence
 from requests_tracker.services.clock import local_today
@@ -263,6 +263,5 @@ _WRITES: dict[str, Callable[..., str]] = {
 
 def _done_phrase(action: str, fields: dict[str, Any]) -> str:
     if action == "file_escalation":
-        label = dict(Escalation._meta.get_field("kind").choices).get(fields.get("kind"), "")
-        return f"{label} filed against"
+        return f"{EscalationKind(fields['kind']).label} filed against"
     return {"cite_source": "Source cited on", "log_extension": "Extension logged for"}[action]

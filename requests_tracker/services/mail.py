@@ -10,7 +10,6 @@ Unmatched mail waits until it is assigned by hand or dismissed.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from requests_tracker import permissions
 from requests_tracker.choices import InboundState, MatchedBy, SourceKind
+from requests_tracker.documents import uploads
 from requests_tracker.mail import addresses
 from requests_tracker.mail.guess import guess_kind
 from requests_tracker.mail.imap import Mailbox, MailboxError, MailboxSettings
@@ -60,7 +60,6 @@ __all__ = [
 
 REVIEWERS_ONLY = "Only journalists and editors review the inbox."
 SENDERS_EDITORS_ONLY = "Only editors keep the counties' sender addresses."
-MARKUP_WORDS = ("script", "svg", "html", "iframe", "object", "embed")
 OPEN_STATES = (InboundState.UNMATCHED, InboundState.DRAFT)
 
 
@@ -267,47 +266,64 @@ def _published_on(parsed: ParsedMessage) -> dt.date | None:
 
 def _keep_document(parsed: ParsedMessage, notes: list[str], stored: list[Source]) -> Source | None:
     """The message's headers and words as a plain-text source document, so search reads it."""
-    sender = parsed.sender_name or parsed.sender or "an unknown sender"
-    try:
-        with transaction.atomic():
-            document = store_document(
-                title=f"E-mail from {sender}: {parsed.subject or '(no subject)'}"[:300],
-                file=ContentFile(rendition(parsed).encode(), name="message.txt"),
-                kind=SourceKind.PRIMARY_DOCUMENT,
-                publisher=sender[:200],
-                published_on=_published_on(parsed),
-                sensitive=True,
-            )
-    except ValidationError as error:
-        notes.append(f"The message's text could not be kept as a document: {_reason(error)}")
-        return None
-    stored.append(document)
-    return document
+    return _keep_file(
+        parsed,
+        title=f"E-mail from {_sender(parsed)}: {parsed.subject or '(no subject)'}",
+        file=ContentFile(rendition(parsed).encode(), name="message.txt"),
+        refused="The message's text could not be kept as a document",
+        notes=notes,
+        stored=stored,
+    )
 
 
 def _keep_attachments(
     parsed: ParsedMessage, notes: list[str], stored: list[Source]
 ) -> list[Source]:
     """Each attachment through the upload rules; a refused one is noted with the reason."""
-    sender = parsed.sender_name or parsed.sender or "an unknown sender"
-    kept = []
-    for attachment in parsed.attachments:
-        try:
-            with transaction.atomic():
-                source = store_document(
-                    title=f"{attachment.filename} (attached to an e-mail from {sender})"[:300],
-                    file=ContentFile(attachment.data, name=attachment.filename),
-                    kind=SourceKind.PRIMARY_DOCUMENT,
-                    publisher=sender[:200],
-                    published_on=_published_on(parsed),
-                    sensitive=True,
-                )
-        except ValidationError as error:
-            notes.append(f"{attachment.filename} was not kept: {_reason(error)}")
-            continue
-        stored.append(source)
-        kept.append(source)
-    return kept
+    kept = (
+        _keep_file(
+            parsed,
+            title=f"{attachment.filename} (attached to an e-mail from {_sender(parsed)})",
+            file=ContentFile(attachment.data, name=attachment.filename),
+            refused=f"{attachment.filename} was not kept",
+            notes=notes,
+            stored=stored,
+        )
+        for attachment in parsed.attachments
+    )
+    return [source for source in kept if source is not None]
+
+
+def _sender(parsed: ParsedMessage) -> str:
+    return parsed.sender_name or parsed.sender or "an unknown sender"
+
+
+def _keep_file(
+    parsed: ParsedMessage,
+    *,
+    title: str,
+    file: ContentFile,
+    refused: str,
+    notes: list[str],
+    stored: list[Source],
+) -> Source | None:
+    """One document of the message as a source held for editors (store_document: the upload
+    rules, its SHA-256, its text read later); refused, it is noted with the reason instead."""
+    try:
+        with transaction.atomic():
+            source = store_document(
+                title=title[:300],
+                file=file,
+                kind=SourceKind.PRIMARY_DOCUMENT,
+                publisher=_sender(parsed)[:200],
+                published_on=_published_on(parsed),
+                sensitive=True,
+            )
+    except ValidationError as error:
+        notes.append(f"{refused}: {_reason(error)}")
+        return None
+    stored.append(source)
+    return source
 
 
 def _reason(error: ValidationError) -> str:
@@ -323,19 +339,7 @@ def rendition(parsed: ParsedMessage) -> str:
     body = "\n".join([*lines, "", parsed.text])
     if parsed.quoted:
         body += "\n\n---- Quoted ----\n" + parsed.quoted
-    for word in MARKUP_WORDS:
-        body = _defuse(body, word)
-    return body
-
-
-def _defuse(text: str, word: str) -> str:
-    out, lowered, start = [], text.lower(), 0
-    needle = "<" + word
-    while (found := lowered.find(needle, start)) >= 0:
-        out.append(text[start : found + 1] + " ")
-        start = found + 1
-    out.append(text[start:])
-    return "".join(out)
+    return uploads.defuse_markup(body)
 
 
 def match_message(parsed: ParsedMessage) -> Match:
@@ -498,7 +502,3 @@ def remove_mail_senders(*, senders: list[MailSender], actor: User | None) -> int
     with transaction.atomic():
         deleted, _ = MailSender.objects.filter(pk__in=[s.pk for s in senders]).delete()
     return deleted
-
-
-def as_dict(result: FetchResult) -> dict[str, int]:
-    return dataclasses.asdict(result)

@@ -9,8 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,7 +21,7 @@ from requests_tracker.models import Campaign, DataRequest, Watch
 from requests_tracker.selectors import documents
 from requests_tracker.services import bulk
 from requests_tracker.web.forms import DATE_WIDGET, attach_service_errors
-from requests_tracker.web.views import page
+from requests_tracker.web.views import allowed_only, page
 
 CHECKBOXES_UP_TO = 500
 """A campaign with more requests than this is acted on by selection only (no list to tick)."""
@@ -102,11 +101,8 @@ class BulkForm(forms.Form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@allowed_only(permissions.can_manage_campaigns, bulk.EDITORS_ONLY)
 def campaign_bulk(request: HttpRequest, pk: int) -> HttpResponse:
-    if not permissions.can_manage_campaigns(request.user):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied(bulk.EDITORS_ONLY)
     campaign = get_object_or_404(Campaign, pk=pk)
     # The admin's "act on the selected requests" arrives with ?which=ticked&ticked=ID...
     initial = {"which": request.GET.get("which"), "ticked": request.GET.getlist("ticked")}

@@ -6,13 +6,11 @@ rendered: its text is shown escaped, its documents are sources (held for editors
 from __future__ import annotations
 
 import re
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +23,7 @@ from requests_tracker.models import DataRequest, InboundMessage
 from requests_tracker.selectors import inbox
 from requests_tracker.services import mail
 from requests_tracker.web.forms import ResponseForm, attach_service_errors
-from requests_tracker.web.views import View, page
+from requests_tracker.web.views import allowed_only, page
 
 LISTED = 100
 """Messages listed per state on the inbox page (newest first)."""
@@ -34,18 +32,8 @@ QUOTATION_PREFILL_CHARS = 2000
 _REQUEST_ADDRESS = re.compile(r"(?:/requests/)?(?P<pk>[0-9]{1,18})/?$")
 
 
-def reviewer_required(view: View) -> View:
-    """Journalists and editors only; anonymous visitors are sent to log in."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not permissions.can_create(request.user):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied(mail.REVIEWERS_ONLY)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+reviewer_required = allowed_only(permissions.can_create, mail.REVIEWERS_ONLY)
+"""Journalists and editors only; anonymous visitors are sent to log in."""
 
 
 class AssignForm(forms.Form):

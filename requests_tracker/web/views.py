@@ -69,35 +69,42 @@ CATEGORY_LABELS = dict(DataCategory.choices)
 RESPONSE_KIND_LABELS = dict(ResponseKind.choices)
 
 
-def reader_required(view: View) -> View:
-    """Let through whoever may read; send anonymous visitors of a closed instance to log in."""
+def allowed_only(may: Callable[[Any], bool], refusal: str) -> Callable[[View], View]:
+    """A view's door: users `may` lets through come in; anonymous visitors are sent to log in,
+    anyone else gets 403 saying `refusal`."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not permissions.can_read(request.user):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied("Your account has no newsroom role yet.")
-        return view(request, *args, **kwargs)
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not may(request.user):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+reader_required = allowed_only(permissions.can_read, "Your account has no newsroom role yet.")
+"""Whoever may read; anonymous visitors of a closed instance are sent to log in."""
 
 
 def creator_required(view: View) -> View:
     """POST only, from a journalist or editor (anonymous visitors are sent to log in).
 
     A GET (a reloaded or bookmarked form address) goes back to the request's page."""
+    allowed = allowed_only(permissions.can_create, "Only journalists and editors log entries.")(
+        view
+    )
 
     @require_http_methods(["GET", "HEAD", "POST"])
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method in ("GET", "HEAD"):
             return HttpResponseRedirect(reverse("web:request_detail", args=[kwargs["pk"]]))
-        if not permissions.can_create(request.user):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied("Only journalists and editors log entries.")
-        return view(request, *args, **kwargs)
+        return allowed(request, *args, **kwargs)
 
     return wrapped
 
