@@ -400,6 +400,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityVerbEnum": "requests_tracker.choices.ActivityVerb",
         "LegalGroundLevelEnum": "requests_tracker.models.grounds.LegalGround.Level",
         "AgencyLevelEnum": "requests_tracker.models.places.Agency.Level",
+        "StanceEnum": "requests_tracker.choices.Stance",
+        "JurisdictionLevelEnum": "requests_tracker.choices.JurisdictionLevel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -8,7 +8,14 @@ from django.db import models
 
 
 class DataCategory(models.TextChoices):
+    """What a request asks for. A non-citizen is anyone who is not a U.S. citizen (a green-card
+    holder, a visa holder, a refugee, someone without status); "undocumented" is the narrower
+    group with no lawful status. DOJ's July 2025 letters asked for the first; sheriffs and
+    reporters often said the second, and the report this tracker grew from keeps them apart."""
+
     NONCITIZEN_ROSTER = "noncitizen_roster", "Non-citizen roster"
+    UNDOCUMENTED_ROSTER = "undocumented_roster", "Undocumented roster"
+    IMMIGRATION_STATUS = "immigration_status", "Immigration status"
     CHARGES = "charges", "Charges / crimes of arrest"
     CONVICTIONS = "convictions", "Convictions"
     RELEASE_DATES = "release_dates", "Scheduled release dates"
@@ -149,3 +156,68 @@ class CaseStatus(models.TextChoices):
     DECIDED = "decided", "Decided"
     SETTLED = "settled", "Settled"
     CLOSED = "closed", "Closed"
+
+
+class CaseKind(models.TextChoices):
+    """Which way a case runs: DOJ going to court, or a county, city or state challenging it."""
+
+    SUIT_BY_DOJ = "suit_by_doj", "Suit by DOJ"
+    ENFORCEMENT = "enforcement", "Enforcement of a subpoena or demand"
+    MOTION_TO_QUASH = "motion_to_quash", "Motion to quash (a challenge)"
+    SUIT_AGAINST_DOJ = "suit_against_doj", "Suit against DOJ (a challenge)"
+    APPEAL = "appeal", "Appeal"
+
+
+CHALLENGE_KINDS = frozenset({CaseKind.MOTION_TO_QUASH, CaseKind.SUIT_AGAINST_DOJ})
+"""Cases a jurisdiction brings against DOJ's demands (an appeal is a challenge when the
+appellant is not DOJ: Case.is_challenge)."""
+
+
+class PartyRole(models.TextChoices):
+    PLAINTIFF = "plaintiff", "Plaintiff"
+    DEFENDANT = "defendant", "Defendant"
+    MOVANT = "movant", "Movant"
+    RESPONDENT = "respondent", "Respondent"
+    APPELLANT = "appellant", "Appellant"
+    APPELLEE = "appellee", "Appellee"
+    INTERVENOR = "intervenor", "Intervenor"
+
+
+class JurisdictionLevel(models.TextChoices):
+    NATION = "nation", "The nation (the United States as a party, its departments)"
+    STATE = "state", "State"
+    COUNTY = "county", "County"
+    CITY = "city", "City"
+
+
+class PressAnswerKind(models.TextChoices):
+    """What a reporter was told when asking about a request (never a response to DOJ)."""
+
+    NO_COMMENT = "no_comment", "Did not comment"
+    REFERRED = "referred", "Referred questions elsewhere"
+    NO_ANSWER = "no_answer", "Did not answer by publication"
+    STATEMENT = "statement", "Gave a statement"
+
+
+class PolicyKind(models.TextChoices):
+    SANCTUARY_LAW = "sanctuary_law", "Sanctuary law or ordinance"
+    DETAINER_PRACTICE = "detainer_practice", "Practice on ICE detainers"
+    TRANSFER_PRACTICE = "transfer_practice", "Practice on transfers to ICE"
+    AGREEMENT = "agreement", "Agreement with federal immigration authorities (e.g. 287(g))"
+    LISTING = "listing", "Listed by DOJ as a sanctuary jurisdiction"
+    OTHER = "other", "Other"
+
+
+class Stance(models.TextChoices):
+    """How far a jurisdiction cooperates with ICE, as a policy sets it."""
+
+    SANCTUARY = "sanctuary", "Sanctuary"
+    LIMITED_COOPERATION = "limited_cooperation", "Limited cooperation"
+    COOPERATIVE = "cooperative", "Cooperative"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class FigureScope(models.TextChoices):
+    COUNTY = "county", "A county"
+    STATE = "state", "A state"
+    NATION = "nation", "The nation"

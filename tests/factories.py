@@ -18,9 +18,11 @@ from requests_tracker.models import (
     County,
     DataCategory,
     DataRequest,
+    Metric,
     ReportedFigure,
     Source,
 )
+from requests_tracker.services import figures
 
 
 class UserFactory(factory.django.DjangoModelFactory[AbstractUser]):
@@ -95,13 +97,23 @@ def make_request(
     )
 
 
+def detainer_metric(slug: str = "ice-detainer-requests-received") -> Metric:
+    """A metric of the catalogue (defined once; a second call returns it)."""
+    return figures.define_metric(
+        slug=slug,
+        name=slug.replace("-", " ").capitalize().replace("Ice", "ICE"),
+        definition="Immigration detainers ICE sent the jail.",
+        unit="requests",
+    )
+
+
 def record_detainer_figure(
     *, county: County, source: Source, actor: AbstractUser | None = None, **extra: object
 ) -> ReportedFigure:
     """LASD's reported figure, through the service: 995 ICE detainer requests received in 2024."""
     return services.record_figure(
         county=county,
-        metric="ICE detainer requests received",
+        metric=detainer_metric(),
         value=995,
         period_start=dt.date(2024, 1, 1),
         period_end=dt.date(2024, 12, 31),

@@ -62,12 +62,15 @@ def test_demo_is_the_july_2025_request_to_four_sheriffs_with_sources():
     san_francisco = Response.objects.get(request__county__fips="06075")
     assert "does not participate in federal immigration enforcement" in san_francisco.quotation
 
-    figures = {(f.metric, f.period_label): int(f.value) for f in ReportedFigure.objects.all()}
-    assert figures[("ICE civil detainer requests received", "2024")] == 995
-    assert figures[("Transfers to ICE on federal judicial warrants", "May–June 2025")] == 20
+    figures = {(f.metric.slug, f.period_label): int(f.value) for f in ReportedFigure.objects.all()}
+    assert figures[("ice-detainer-requests-received", "2024")] == 995
+    assert figures[("transfers-to-ice-on-judicial-warrants", "May 2025")] == 8
 
+    # The suit against the City of Los Angeles is the city's case, not a source hung on the
+    # County's request.
     lawsuit = Source.objects.get(
         kind=Source.Kind.COURT_FILING, title__contains="2:25-cv-05917", docket_entry=None
     )
-    assert lawsuit.requests.filter(county__fips="06037").exists()
+    assert not lawsuit.requests.exists()
+    assert lawsuit.cases.get().parties_in.filter(jurisdiction__slug="city-of-los-angeles-ca")
     assert all(source.url and source.publisher for source in Source.objects.all())

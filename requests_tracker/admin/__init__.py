@@ -5,7 +5,8 @@ Modules: base (what every page shares: history, roles, service errors on the for
 (the CSV action), requests (a request with its responses, escalations and sources; the response
 and escalation pages), campaigns, courts (cases, docket entries, CourtListener deliveries), mail
 (messages read from the mailbox, the addresses counties write from), records (counties,
-agencies, sources, figures, watches, the event log) and webhooks. Importing
+agencies, sources, figures, watches, the event log), story (metrics, jurisdictions and
+their policies, people and their roles, press answers) and webhooks. Importing
 them registers their pages. imports is the spreadsheet import page (upload, preview, confirm),
 routed in config/urls.py; the index links it.
 """
@@ -19,6 +20,7 @@ from requests_tracker.admin import (
     mail,
     records,
     requests,
+    story,
     threats,
     webhooks,
 )
@@ -39,6 +41,7 @@ __all__ = [
     "mail",
     "records",
     "requests",
+    "story",
     "threats",
     "webhooks",
 ]

@@ -33,14 +33,16 @@ from requests_tracker.selectors import documents
 
 @admin.register(County)
 class CountyAdmin(TrackerAdmin):
+    """A county's stance is read-only here: it follows its dated policies (Policies)."""
+
     list_display = ["name", "state", "fips", "sanctuary_status"]
     list_filter = ["state", "sanctuary_status"]
     search_fields = ["name", "fips", "state"]
-    autocomplete_fields = ["sanctuary_source"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_readonly_fields(self, request: HttpRequest, obj: County | None = None) -> list[str]:
-        return ["fips"] if obj else []
+        stance = ["sanctuary_status", "sanctuary_source"]
+        return ["fips", *stance] if obj else stance
 
 
 @admin.register(Agency)
@@ -129,19 +131,35 @@ class SourceAdmin(TrackerAdmin):
 
 
 class ReportedFigureForm(forms.ModelForm):
+    """The scope and state follow the county (a county's figure counts its state); a figure
+    without a county is its state's, or the nation's without a state."""
+
     correction_note = correction_note_field()
 
     class Meta:
         model = ReportedFigure
         fields = services.FIGURE_FIELDS
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        county = data.get("county")
+        if county is not None:
+            data["state"], data["scope"] = county.state, ReportedFigure.Scope.COUNTY
+        elif data.get("state"):
+            data["scope"] = ReportedFigure.Scope.STATE
+        else:
+            data["scope"] = ReportedFigure.Scope.NATION
+        return data
+
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(CorrectionNoteAdmin, TrackerAdmin):
     form = ReportedFigureForm
     list_display = [
-        "county",
         "metric",
+        "scope",
+        "state",
+        "county",
         "value",
         "unit",
         "period_label",
@@ -149,11 +167,11 @@ class ReportedFigureAdmin(CorrectionNoteAdmin, TrackerAdmin):
         "period_end",
         "source",
     ]
-    list_filter = ["county__state", "metric"]
-    list_select_related = ["county", "source"]
-    search_fields = ["county__name", "metric", "note"]
+    list_filter = ["scope", "state", "metric"]
+    list_select_related = ["county", "source", "metric"]
+    search_fields = ["county__name", "metric__name", "note"]
     date_hierarchy = "period_start"
-    autocomplete_fields = ["county", "source"]
+    autocomplete_fields = ["metric", "county", "person", "corrects", "source"]
     readonly_fields = ["logged_by"]
 
     def save_model(

@@ -276,10 +276,15 @@ KINDS: dict[str, tuple[Column, ...]] = {
         Column("archived_url", "An archived copy's address."),
     ),
     "figures": (
-        *COUNTY_COLUMNS,
-        Column("metric", "What was counted, e.g. ICE detainer requests received.", required=True),
+        Column("county_fips", "The county counted (or county_name and state).", read_fips),
+        Column("county_name", "The county's name, with state."),
+        Column("state", "The state: a county's, or alone for a statewide figure."),
+        Column(
+            "metric",
+            "The metric's slug or name, from the catalogue, e.g. ice-detainer-requests-received.",
+            required=True,
+        ),
         Column("value", "The number reported.", read_decimal, True),
-        Column("unit", "The unit, if any."),
         Column("period_start", "The first day of the period counted.", read_date, True),
         Column("period_end", "The last day of the period counted.", read_date, True),
         Column("period_label", "The period as reported, e.g. 2024."),

@@ -22,6 +22,11 @@ from requests_tracker.models import Case, DocketEntry, LegalGround, Threat
 
 class CaseFilter(django_filters.FilterSet):
     jurisdiction = fips_filter("counties__fips")
+    party = django_filters.CharFilter(
+        field_name="jurisdictions__slug",
+        label="A party's jurisdiction slug, e.g. city-of-los-angeles-ca (/api/v1/jurisdictions/).",
+    )
+    kind = ChoiceInFilter(field_name="kind", choices=Case.Kind.choices, label="Kind(s).")
     state = state_filter("counties__state")
     status = ChoiceInFilter(field_name="status", choices=Case.Status.choices, label="Status(es).")
     request = IdFilter(field_name="requests", label="Concerns this request.")

@@ -441,9 +441,14 @@ class SourceFilter(FullTextSearch, django_filters.FilterSet):
 
 
 class ReportedFigureFilter(django_filters.FilterSet):
-    state = state_filter("county__state")
+    state = state_filter("state")
     county = fips_filter("county__fips")
-    metric = django_filters.CharFilter(field_name="metric", lookup_expr="icontains")
+    metric = django_filters.CharFilter(
+        field_name="metric__slug", label="The metric's slug, e.g. ice-detainer-requests-received."
+    )
+    scope = ChoiceInFilter(
+        field_name="scope", choices=ReportedFigure.Scope.choices, label="Scope(s)."
+    )
     source = IdFilter(field_name="source_id", label="Source id.")
     period_after = date_filter("period_end", "gte", "Periods ending on or after this date.")
     period_before = date_filter("period_start", "lte", "Periods starting on or before this date.")
@@ -458,7 +463,8 @@ class ReportedFigureFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search_figures(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_words(queryset, ("metric", "note", "reported_by", "county__name"), value)
+        fields = ("metric__name", "note", "reported_by", "county__name")
+        return search_words(queryset, fields, value)
 
 
 def _counties(queryset: QuerySet, value: str, user: Any) -> QuerySet:

@@ -4,7 +4,9 @@ we believe it (sources).
 Models hold fields, one-row constraints, choices and small QuerySet helpers. Status and overdue
 fields are derived by workflow.py and written only by the services. The fixed vocabularies
 (statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
-fields (shared field types), sources, places (counties, agencies), requests (campaigns,
+fields (shared field types), sources, places (counties, agencies), jurisdictions (any party:
+city, state, nation; dated policies), people (officials and their dated roles), press (what
+reporters were told), requests (campaigns,
 requests, responses, escalations), courts (cases, docket entries), mail (messages read from the
 mailbox), figures, activity (the event log, watches, feed tokens), webhooks, corrections (public
 correction notes, open-data releases), tallies (counts kept by the database). Import from here:
@@ -13,6 +15,7 @@ correction notes, open-data releases), tallies (counts kept by the database). Im
 
 from requests_tracker.choices import (
     ActivityVerb,
+    CaseKind,
     CaseStatus,
     DataCategory,
     DueBasis,
@@ -20,16 +23,22 @@ from requests_tracker.choices import (
     EscalationStatus,
     ExtractionMethod,
     ExtractionStatus,
+    FigureScope,
     InboundState,
+    JurisdictionLevel,
     MatchedBy,
+    PartyRole,
+    PolicyKind,
+    PressAnswerKind,
     RequestStatus,
     ResponseKind,
     SourceKind,
+    Stance,
     ThreatKind,
 )
 from requests_tracker.models.activity import Activity, FeedToken, Watch
 from requests_tracker.models.corrections import Correction, DatasetRelease
-from requests_tracker.models.courts import Case, CourtListenerDelivery, DocketEntry
+from requests_tracker.models.courts import Case, CaseParty, CourtListenerDelivery, DocketEntry
 from requests_tracker.models.fields import (
     LongTextField,
     TextLengthValidator,
@@ -38,10 +47,13 @@ from requests_tracker.models.fields import (
     state_validator,
     validate_categories,
 )
-from requests_tracker.models.figures import ReportedFigure
+from requests_tracker.models.figures import Metric, ReportedFigure
 from requests_tracker.models.grounds import LegalGround
+from requests_tracker.models.jurisdictions import Jurisdiction, Policy
 from requests_tracker.models.mail import InboundMessage, MailSender
+from requests_tracker.models.people import Person, Role
 from requests_tracker.models.places import Agency, County
+from requests_tracker.models.press import PressAnswer
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation, Response
 from requests_tracker.models.sources import (
     EXTRACTION_FIELDS,
@@ -64,6 +76,20 @@ from requests_tracker.models.threats import Threat
 from requests_tracker.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "PressAnswer",
+    "Role",
+    "Person",
+    "Policy",
+    "Jurisdiction",
+    "Metric",
+    "Stance",
+    "PressAnswerKind",
+    "PolicyKind",
+    "PartyRole",
+    "JurisdictionLevel",
+    "FigureScope",
+    "CaseParty",
+    "CaseKind",
     "EXTRACTION_FIELDS",
     "SEARCH_CONFIG",
     "SENSITIVE_EVENT_MARK",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from requests_tracker.choices import CaseStatus
+from requests_tracker.choices import CHALLENGE_KINDS, CaseKind, CaseStatus, PartyRole
 from requests_tracker.models.fields import LongTextField, TimeStamped
 from requests_tracker.models.places import County
 from requests_tracker.models.requests import DataRequest, Escalation
@@ -26,8 +26,16 @@ class Case(TimeStamped):
     subpoena's enforcement action, a motion to quash, a suit over a refusal)."""
 
     Status = CaseStatus
+    Kind = CaseKind
 
     title = models.CharField(max_length=300)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.SUIT_BY_DOJ,
+        help_text="Which way it runs: DOJ in court against a jurisdiction, or a challenge to "
+        "DOJ by a county, a city or a state.",
+    )
     court = models.CharField(max_length=200)
     docket_number = models.CharField(max_length=100)
     parties = models.CharField(
@@ -40,6 +48,20 @@ class Case(TimeStamped):
     filed_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="How it ended, in a line (e.g. dismissed without prejudice; motion granted).",
+    )
+    jurisdictions = models.ManyToManyField(
+        "requests_tracker.Jurisdiction", through="CaseParty", blank=True, related_name="cases"
+    )
+    people = models.ManyToManyField(
+        "requests_tracker.Person",
+        blank=True,
+        related_name="cases",
+        help_text="Officials named in it or acting in it.",
+    )
     counties = models.ManyToManyField(County, blank=True, related_name="cases")
     requests = models.ManyToManyField(DataRequest, blank=True, related_name="cases")
     escalations = models.ManyToManyField(Escalation, blank=True, related_name="cases")
@@ -76,11 +98,44 @@ class Case(TimeStamped):
         return reverse("web:case_detail", args=[self.pk])
 
     @property
+    def is_challenge(self) -> bool:
+        """Brought against DOJ's demands (an appeal counts when DOJ is not the appellant)."""
+        if self.kind != CaseKind.APPEAL:
+            return self.kind in CHALLENGE_KINDS
+        appellants = [p for p in self.parties_in.all() if p.role == PartyRole.APPELLANT]
+        return any(party.jurisdiction.level != "nation" for party in appellants)
+
+    @property
     def courtlistener_url(self) -> str:
         if self.courtlistener_docket_id is None:
             return ""
         # CourtListener's docket pages end in a slug, any slug.
         return f"https://www.courtlistener.com/docket/{self.courtlistener_docket_id}/docket/"
+
+
+class CaseParty(models.Model):
+    """A jurisdiction's part in a case: the United States as plaintiff, the City of Los Angeles
+    as defendant, a county as movant on its motion to quash."""
+
+    Role = PartyRole
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties_in")
+    jurisdiction = models.ForeignKey(
+        "requests_tracker.Jurisdiction", on_delete=models.PROTECT, related_name="parties_in"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["case", "role", "jurisdiction"]
+        verbose_name_plural = "case parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "jurisdiction", "role"], name="case_party_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} ({self.get_role_display().lower()})"
 
 
 class DocketEntry(models.Model):

@@ -1,4 +1,5 @@
-"""Numbers officials reported, with their period and source."""
+"""Numbers officials reported, under defined metrics, for a county, a state or the nation, with
+their period and source."""
 
 from __future__ import annotations
 
@@ -8,23 +9,79 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.choices import FigureScope
+from requests_tracker.models.fields import LongTextField, TimeStamped, state_validator
 from requests_tracker.models.places import County
 from requests_tracker.models.sources import Source
+
+
+class Metric(TimeStamped):
+    """What a figure counts, defined once, so figures from different counties and periods can
+    be charted and compared (the 995 detainer requests of 2024 and the 435 of 2025 are one
+    series; the transfers on judicial warrants another)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    definition = LongTextField(help_text="What is counted, and what is not.")
+    unit = models.CharField(max_length=50, help_text="What one is: requests, people, transfers.")
+    source_type = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where such numbers come from, e.g. the sheriff's statements or its annual "
+        "TRUTH Act report.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReportedFigure(TimeStamped):
     """A number an official reported, e.g. 995 ICE detainer requests received in 2024."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="figures")
-    metric = models.CharField(max_length=200)
+    Scope = FigureScope
+
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="figures")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COUNTY)
+    county = models.ForeignKey(
+        County, null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
+    )
+    state = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[state_validator],
+        help_text="The state it counts (for a county's figure, the county's state); empty for "
+        "a national figure.",
+    )
     value = models.DecimalField(max_digits=14, decimal_places=2)
-    unit = models.CharField(max_length=50, blank=True)
     period_start = models.DateField()
     period_end = models.DateField()
     period_label = models.CharField(max_length=100, blank=True)
     reported_by = models.CharField(max_length=200, blank=True)
+    person = models.ForeignKey(
+        "requests_tracker.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="figures",
+        help_text="The official who reported it, if on file.",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+        help_text="An earlier figure this one corrects (the same metric, place and period).",
+    )
     note = LongTextField(blank=True)
+    uncertain = models.BooleanField(
+        default=False,
+        help_text="Reported but not confirmed from a primary source: shown labelled uncertain.",
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -32,15 +89,30 @@ class ReportedFigure(TimeStamped):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["county", "metric", "-period_start"]
+        ordering = ["metric", "state", "county", "-period_start", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="figure_period_end_not_before_start",
             ),
+            models.CheckConstraint(
+                condition=Q(scope="county", county__isnull=False) & ~Q(state="")
+                | Q(scope="state", county__isnull=True) & ~Q(state="")
+                | Q(scope="nation", county__isnull=True, state=""),
+                name="figure_scope_matches_place",
+            ),
             models.UniqueConstraint(
-                fields=["county", "metric", "period_start", "period_end", "source"],
+                fields=[
+                    "metric",
+                    "scope",
+                    "state",
+                    "county",
+                    "period_start",
+                    "period_end",
+                    "source",
+                ],
                 name="figure_unique_per_source_and_period",
+                nulls_distinct=False,
             ),
         ]
 
@@ -51,3 +123,14 @@ class ReportedFigure(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("web:figure_detail", args=[self.pk])
+
+    @property
+    def unit(self) -> str:
+        return self.metric.unit
+
+    @property
+    def place(self) -> str:
+        """Where it counts, in words: the county, the state's code, or the nation."""
+        if self.scope == self.Scope.COUNTY:
+            return str(self.county)
+        return self.state or "United States"

@@ -28,6 +28,9 @@ class LegalGround(TimeStamped):
     requests = models.ManyToManyField(DataRequest, blank=True, related_name="legal_grounds")
     responses = models.ManyToManyField(Response, blank=True, related_name="legal_grounds")
     escalations = models.ManyToManyField(Escalation, blank=True, related_name="legal_grounds")
+    cases = models.ManyToManyField(
+        "requests_tracker.Case", blank=True, related_name="legal_grounds"
+    )
 
     class Meta:
         ordering = ["level", "name"]

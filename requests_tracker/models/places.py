@@ -7,26 +7,34 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from requests_tracker.choices import Stance
 from requests_tracker.models.fields import TimeStamped, fips_validator, state_validator
 from requests_tracker.models.sources import Source
 
 
 class County(TimeStamped):
-    class SanctuaryStatus(models.TextChoices):
-        SANCTUARY = "sanctuary", "Sanctuary"
-        LIMITED_COOPERATION = "limited_cooperation", "Limited cooperation"
-        COOPERATIVE = "cooperative", "Cooperative"
-        UNKNOWN = "unknown", "Unknown"
+    SanctuaryStatus = Stance
 
     name = models.CharField(max_length=100)
     state = models.CharField(max_length=2, validators=[state_validator], db_index=True)
     fips = models.CharField(max_length=5, unique=True, validators=[fips_validator])
     slug = models.SlugField(max_length=120)
     sanctuary_status = models.CharField(
-        max_length=30, choices=SanctuaryStatus.choices, default=SanctuaryStatus.UNKNOWN
+        max_length=30,
+        choices=SanctuaryStatus.choices,
+        default=SanctuaryStatus.UNKNOWN,
+        editable=False,
+        help_text="The stance of the county's latest policy in force that sets one (kept by "
+        "services/jurisdictions.py from its dated policies).",
     )
     sanctuary_source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The source of that policy.",
     )
     history = HistoricalRecords()
 

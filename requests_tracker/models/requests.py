@@ -179,6 +179,14 @@ class Response(TimeStamped):
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
     )
     official = models.CharField(max_length=200, blank=True, help_text="Name and title.")
+    person = models.ForeignKey(
+        "requests_tracker.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        help_text="The official who gave it, if on file (people and their dated roles).",
+    )
     kind = models.CharField(max_length=30, choices=ResponseKind.choices)
     categories_provided = models.JSONField(
         default=list, blank=True, validators=[validate_categories]

@@ -35,6 +35,14 @@ class Threat(TimeStamped):
     threatened_by = models.CharField(
         max_length=200, help_text="Who made the threat, e.g. the U.S. Department of Justice."
     )
+    person = models.ForeignKey(
+        "requests_tracker.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threats",
+        help_text="The official who made it, if on file.",
+    )
     condition = models.CharField(
         max_length=500,
         blank=True,

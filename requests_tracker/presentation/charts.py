@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.utils.html import escape
 
@@ -153,3 +154,53 @@ def histogram(
         f'fill="{AXIS}">{escape(unit)}</text>'
     )
     return _frame(title, "; ".join(labels) + ".", "".join(body))
+
+
+def series(points: Sequence[tuple[str, float]], *, title: str, unit: str) -> str:
+    """One bar per reported period (label, value), in the order given: a metric over time.
+    Periods of different lengths are not rescaled: each bar is the number as reported, and the
+    page's table beside it gives each period's dates."""
+    if not points:
+        return _empty(title, "No figures reported yet.")
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    top = max(value for _, value in points) or 1
+    slot = plot_w / len(points)
+    base = MARGIN_TOP + plot_h
+    body = []
+    for index, (label, value) in enumerate(points):
+        height = plot_h * max(value, 0) / top
+        left = MARGIN_LEFT + index * slot + 4
+        middle = left + (slot - 8) / 2
+        number = f"{value:g}"
+        body.append(
+            f'<rect x="{left:.1f}" y="{base - height:.1f}" width="{max(slot - 8, 1):.1f}" '
+            f'height="{height:.1f}" fill="{BAR}"><title>{escape(label)}: {number} '
+            f"{escape(unit)}</title></rect>"
+            f'<text x="{middle:.1f}" y="{base - height - 3:.1f}" text-anchor="middle" '
+            f'fill="#1d1d1f">{number}</text>'
+            f'<text x="{middle:.1f}" y="{base + 16}" text-anchor="middle" fill="{AXIS}">'
+            f"{escape(label[:24])}</text>"
+        )
+    body.append(
+        f'<line x1="{MARGIN_LEFT}" y1="{base}" x2="{MARGIN_LEFT + plot_w}" y2="{base}" '
+        f'stroke="{AXIS}"/><text x="{MARGIN_LEFT + plot_w}" y="{base + 30}" text-anchor="end" '
+        f'fill="{AXIS}">{escape(unit)}</text>'
+    )
+    in_words = "; ".join(f"{label}: {value:g} {unit}" for label, value in points)
+    return _frame(title, in_words + ".", "".join(body))
+
+
+def metric_charts(all_series: Sequence[Any], *, with_place: bool = False) -> list[dict[str, Any]]:
+    """A chart for each series of figures (selectors.story.series_of): its metric, its SVG."""
+    return [
+        {
+            "metric": one.metric,
+            "svg": series(
+                one.points(with_place=with_place),
+                title=f"{one.metric.name}, as reported",
+                unit=one.metric.unit,
+            ),
+        }
+        for one in all_series
+    ]

@@ -6,14 +6,17 @@ from typing import Any
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 
-from requests_tracker.models import Campaign, Case, County, DataRequest, DocketEntry
+from requests_tracker.models import Campaign, Case, CaseParty, County, DataRequest, DocketEntry
 from requests_tracker.selectors.documents import visible_sources
 
 
 def cases() -> QuerySet[Case]:
     """Cases with their counties, how many docket entries they have and the latest one's day."""
+    parties = CaseParty.objects.select_related("jurisdiction__county")
     return Case.objects.prefetch_related(
-        Prefetch("counties", queryset=County.objects.order_by("state", "name"))
+        Prefetch("counties", queryset=County.objects.order_by("state", "name")),
+        Prefetch("parties_in", queryset=parties),
+        "people",
     ).annotate(entry_count=Count("entries", distinct=True), last_filed=Max("entries__filed_on"))
 
 

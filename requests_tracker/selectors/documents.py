@@ -166,8 +166,9 @@ def citations_of(source: Source) -> list[Citation]:
         label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
         url = f"{entry.request.get_absolute_url()}#escalation-{entry.pk}"
         found.append(Citation("Escalation", label, url, entry.issued_on))
-    for figure in source.figures.select_related("county").order_by("-period_end", "-id"):
-        label = f"{figure.county.name}: {figure.metric}"
+    figures = source.figures.select_related("county", "metric").order_by("-period_end", "-id")
+    for figure in figures:
+        label = f"{figure.place}: {figure.metric.name}"
         found.append(
             Citation("Reported figure", label, figure.get_absolute_url(), figure.period_end)
         )

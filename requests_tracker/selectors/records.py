@@ -33,7 +33,9 @@ def sources_on_file() -> QuerySet[Source]:
 
 def reported_figures() -> QuerySet[ReportedFigure]:
     """Figures officials reported, with their county, source and who logged them."""
-    return ReportedFigure.objects.select_related("county", "source", "logged_by")
+    return ReportedFigure.objects.select_related(
+        "metric", "county", "person", "source", "logged_by"
+    )
 
 
 def agencies() -> QuerySet[Agency]:

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 CASE_FIELDS = (
     "title",
+    "kind",
     "court",
     "docket_number",
     "parties",
@@ -53,6 +54,7 @@ CASE_FIELDS = (
     "filed_on",
     "closed_on",
     "status",
+    "outcome",
     "courtlistener_docket_id",
 )
 """The fields of a case (open_case, update_case); its links are set with `counties`,
@@ -72,6 +74,8 @@ def open_case(
     court: str,
     docket_number: str,
     filed_on: dt.date,
+    kind: str = Case.Kind.SUIT_BY_DOJ,
+    outcome: str = "",
     parties: str = "",
     summary: str = "",
     status: str = Case.Status.OPEN,
@@ -87,6 +91,8 @@ def open_case(
     with transaction.atomic():
         case = Case(
             title=title,
+            kind=kind,
+            outcome=outcome,
             court=court,
             docket_number=docket_number,
             filed_on=filed_on,

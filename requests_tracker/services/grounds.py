@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from requests_tracker import permissions
-from requests_tracker.models import Campaign, DataRequest, Escalation, LegalGround, Response
+from requests_tracker.models import Campaign, Case, DataRequest, Escalation, LegalGround, Response
 from requests_tracker.services.activity import User
 
 RELATIONS = {
@@ -16,6 +16,7 @@ RELATIONS = {
     DataRequest: "requests",
     Response: "responses",
     Escalation: "escalations",
+    Case: "cases",
 }
 WRITERS_ONLY = "Only journalists and editors cite legal grounds."
 
@@ -23,7 +24,7 @@ WRITERS_ONLY = "Only journalists and editors cite legal grounds."
 def cite_ground(
     *,
     ground: LegalGround,
-    records: Iterable[Campaign | DataRequest | Response | Escalation],
+    records: Iterable[Campaign | DataRequest | Response | Escalation | Case],
     actor: User | None,
 ) -> int:
     """Note that each record cites `ground`; returns how many were not citing it yet."""

@@ -20,7 +20,7 @@ Rules (docs/import.md):
   response: the request, kind, received_on, official;
   escalation: the request, kind, issued_on, case_number;
   source: url;
-  figure: county, metric, period_start, period_end, source.
+  figure: metric, county (or state, or neither for the nation), period_start, period_end, source.
   A response's or escalation's request is found by county and request_issued_on (and
   request_agency when the county had two requests that day).
 - Counties are matched by FIPS, or by name and state ("Los Angeles" finds Los Angeles County).
@@ -35,7 +35,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from requests_tracker.exchange import spreadsheet_import
 from requests_tracker.models import (
@@ -44,6 +44,7 @@ from requests_tracker.models import (
     County,
     DataRequest,
     Escalation,
+    Metric,
     ReportedFigure,
     Response,
     Source,
@@ -269,21 +270,42 @@ def import_source(
 def import_figure(
     row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
 ) -> RowOutcome:
-    county = find_county(row)
+    """A county's figure (by FIPS, or name and state), a state's (state only) or the nation's
+    (neither), under a metric of the catalogue named by its slug or name."""
+    named_county = row.get("county_fips") or row.get("county_name")
+    county = find_county(row) if named_county else None
+    state = county.state if county else row.get("state", "").upper()
+    metric = find_metric(row)
     (source,) = row_sources(row, actor=actor)
     existing = ReportedFigure.objects.filter(
+        metric=metric,
         county=county,
-        metric=row.get("metric"),
+        state=state,
         period_start=row.get("period_start"),
         period_end=row.get("period_end"),
         source=source,
     ).first()
     if existing is not None:
-        return _on_file(row, existing, ["value", "unit", "period_label", "reported_by"])
+        return _on_file(row, existing, ["value", "period_label", "reported_by"])
     figure = record_figure(
-        **service_arguments(row, FIGURE_FIELDS, county=county, source=source), actor=actor
+        **service_arguments(
+            row, FIGURE_FIELDS, county=county, state=state, metric=metric, source=source
+        ),
+        actor=actor,
     )
     return RowOutcome(row.number, CREATED, record_label(figure), "", figure.get_absolute_url())
+
+
+def find_metric(row: spreadsheet_import.SheetRow) -> Metric:
+    named = row.get("metric")
+    metric = Metric.objects.filter(Q(slug=named) | Q(name__iexact=named)).first()
+    if metric is None:
+        raise RowRefused(
+            "metric",
+            f"No metric “{named}” is defined: add it to the catalogue first (admin, Metrics), "
+            "then name it by its slug or name.",
+        )
+    return metric
 
 
 IMPORTERS: dict[str, Importer] = {

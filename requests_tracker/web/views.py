@@ -37,8 +37,9 @@ from requests_tracker.exchange import dataset
 from requests_tracker.lists import keyset
 from requests_tracker.mail.addresses import reply_address
 from requests_tracker.models import County, DataRequest
+from requests_tracker.presentation import charts
 from requests_tracker.selectors import cases as case_selectors
-from requests_tracker.selectors import documents, history, search
+from requests_tracker.selectors import documents, history, search, story
 from requests_tracker.selectors import threats as threat_selectors
 from requests_tracker.selectors.lists import request_rows
 from requests_tracker.web import tables
@@ -249,10 +250,11 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
     sort = tables.request_sort(request.GET, anchor="requests-heading", hidden=["county"])
     requests = tables.sorted_requests(selectors.data_requests().filter(county=county), sort)
     figures = list(
-        selectors.reported_figures().filter(county=county).order_by("metric", "-period_start")
+        selectors.reported_figures().filter(county=county).order_by("metric__name", "-period_start")
     )
     for figure in figures:
         figure.sources_list = [figure.source]
+    press_answers = story.press_answers_about(county=county)
     return page(
         request,
         "tracker/county_detail.html",
@@ -266,6 +268,9 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "headings": sort.headings(request.GET),
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
             "figures": figures,
+            "figure_charts": charts.metric_charts(story.series_of(figures)),
+            "policies": story.policies_of_county(county),
+            "press_answers": press_answers,
             "cases": case_selectors.cases_of_county(county),
             "activity": documents.activity_shown_to(
                 selectors.timeline().filter(county=county), request.user
@@ -367,6 +372,11 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cursor_error": cursor_error,
             "cases": case_selectors.cases_of_campaign(campaign),
             "threats": threat_selectors.threats_of_campaign(campaign, services.local_today()),
+            "press_answers": story.press_answers_about(campaign=campaign),
+            # Called by the template only when its kept block is computed again.
+            "figure_charts": lambda: charts.metric_charts(
+                story.series_of(story.figures_of_campaign(campaign)), with_place=True
+            ),
             "can_manage": permissions.can_manage_campaigns(request.user),
             "reply_address": reply_address("campaign", campaign.pk)
             if permissions.can_create(request.user)
@@ -434,6 +444,7 @@ def _request_page(
         ),
         "cases": case_selectors.cases_of_request(data_request),
         "threats": threat_selectors.threats_of_request(data_request, today),
+        "press_answers": story.press_answers_about(data_request=data_request),
         **follow_context(request, "request", data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))

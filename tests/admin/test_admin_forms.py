@@ -11,7 +11,13 @@ from django.urls import reverse
 from requests_tracker import services
 from requests_tracker.models import Activity, ActivityVerb, Campaign, ReportedFigure, Source
 from tests.admin.pages import unchanged_post
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    UserFactory,
+    detainer_metric,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +125,7 @@ def test_a_figure_added_in_the_admin_is_recorded_by_whoever_added_it(client, chi
     data.update(
         {
             "county": CountyFactory().pk,
-            "metric": "ICE detainer requests received",
+            "metric": detainer_metric().pk,
             "value": "995",
             "period_start": "2024-01-01",
             "period_end": "2024-12-31",
@@ -127,7 +133,9 @@ def test_a_figure_added_in_the_admin_is_recorded_by_whoever_added_it(client, chi
         }
     )
 
-    assert client.post(url, data).status_code == 302
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
 
     figure = ReportedFigure.objects.get()
-    assert figure.logged_by == chief and figure.unit == ""
+    assert figure.logged_by == chief and figure.unit == "requests"
+    assert (figure.scope, figure.state) == ("county", figure.county.state)

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from requests_tracker.models import Activity
 from tests.api.conftest import Newsroom
+from tests.factories import detainer_metric
 
 ROLES = ["anonymous_public", "anonymous_closed", "viewer", "journalist", "editor"]
 CLIENT_FIXTURE = {
@@ -213,7 +214,7 @@ CASES = [
         201,
         lambda r, lone: {
             "county": "06073",
-            "metric": "Transfers to ICE on judicial warrants",
+            "metric": detainer_metric("transfers-to-ice-on-judicial-warrants").slug,
             "value": "20",
             "period_start": "2025-05-01",
             "period_end": "2025-06-30",

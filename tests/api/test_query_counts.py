@@ -9,7 +9,13 @@ import pytest
 
 from requests_tracker import services
 from tests.api.conftest import TODAY
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    detainer_metric,
+    make_request,
+)
 from tests.queries import statements_for
 
 LISTS = [
@@ -54,7 +60,7 @@ def busy_newsroom(newsroom, journalist, editor):
         )
         services.record_figure(
             county=county,
-            metric="Detainer requests",
+            metric=detainer_metric(),
             value=10 + n,
             period_start=dt.date(2024, 1, 1),
             period_end=dt.date(2024, 12, 31),

@@ -13,7 +13,7 @@ from requests_tracker.models import (
     ActivityVerb,
     ReportedFigure,
 )
-from tests.factories import SourceFactory, record_detainer_figure
+from tests.factories import SourceFactory, detainer_metric, record_detainer_figure
 
 
 def test_recording_a_reported_figure_keeps_its_period_and_source(county, journalist) -> None:
@@ -38,7 +38,7 @@ def test_a_figure_whose_period_ends_before_it_starts_is_rejected(county) -> None
     with pytest.raises(ValidationError):
         services.record_figure(
             county=county,
-            metric="Transfers to ICE on judicial warrants",
+            metric=detainer_metric("transfers-to-ice-on-judicial-warrants"),
             value=20,
             period_start=dt.date(2025, 6, 30),
             period_end=dt.date(2025, 5, 1),

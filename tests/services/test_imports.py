@@ -16,7 +16,13 @@ from requests_tracker.models import (
     Response,
     Source,
 )
-from tests.factories import AgencyFactory, CountyFactory, SourceFactory, make_request
+from tests.factories import (
+    AgencyFactory,
+    CountyFactory,
+    SourceFactory,
+    detainer_metric,
+    make_request,
+)
 from tests.sheets import csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +273,7 @@ def test_escalations_sources_and_figures_are_found_again_by_their_natural_keys(c
                 [
                     "Los Angeles",
                     "CA",
-                    "ICE detainer requests received",
+                    detainer_metric().slug,
                     "995",
                     "2024-01-01",
                     "2024-12-31",

@@ -47,7 +47,8 @@ def test_a_city_spanning_five_counties_shows_on_each_and_a_dismissed_suit_says_s
         assert "United States v. City of New York" in section.find_parent("section").get_text()
     illinois = Case.objects.get(docket_number="1:25-cv-01285")
     page = page_of(viewer_browser.get(illinois.get_absolute_url()))
-    assert fact(page, "Status").get_text(" ", strip=True) == "Dismissed ( 2025-07-25 )"
+    status = fact(page, "Status").get_text(" ", strip=True)
+    assert status == "Dismissed ( 2025-07-25 ): Dismissed without prejudice."
 
 
 def test_the_cases_index_is_in_the_menu_and_lists_the_four_suits(demo, viewer_browser):

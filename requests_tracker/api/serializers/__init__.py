@@ -48,9 +48,21 @@ from requests_tracker.api.serializers.requests import (
     ResponseSerializer,
     ResponseUpdateSerializer,
 )
+from requests_tracker.api.serializers.story import (
+    JurisdictionSerializer,
+    MetricSerializer,
+    PersonSerializer,
+    PolicySerializer,
+    PressAnswerSerializer,
+)
 from requests_tracker.api.serializers.threats import ThreatSerializer
 
 __all__ = [
+    "JurisdictionSerializer",
+    "MetricSerializer",
+    "PersonSerializer",
+    "PolicySerializer",
+    "PressAnswerSerializer",
     "ThreatSerializer",
     "LegalGroundSerializer",
     "BulkActionSerializer",

@@ -6,12 +6,23 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from requests_tracker.api.serializers.common import CountyBriefSerializer, SourceBriefSerializer
+from requests_tracker.api.serializers.story import CasePartySerializer, PersonBriefSerializer
 from requests_tracker.models import Case, DocketEntry
 from requests_tracker.services import courts
 
 
 class CaseSerializer(serializers.ModelSerializer):
     counties = CountyBriefSerializer(many=True, read_only=True)
+    parties_in = CasePartySerializer(
+        many=True,
+        read_only=True,
+        help_text="The jurisdictions that are parties, each with its part (a city, a state, the "
+        "United States).",
+    )
+    is_challenge = serializers.BooleanField(
+        read_only=True, help_text="Brought against DOJ's demands by a county, a city or a state."
+    )
+    people = PersonBriefSerializer(many=True, read_only=True)
     requests = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     escalations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     entry_count = serializers.IntegerField(read_only=True, help_text="Docket entries on file.")
@@ -28,6 +39,9 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *courts.CASE_FIELDS,
+            "is_challenge",
+            "parties_in",
+            "people",
             "counties",
             "requests",
             "escalations",

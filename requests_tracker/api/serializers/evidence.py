@@ -23,6 +23,8 @@ from requests_tracker.models import (
     DataRequest,
     Escalation,
     ExtractionStatus,
+    Metric,
+    Person,
     ReportedFigure,
     Response,
     Source,
@@ -153,19 +155,62 @@ class SourceUpdateSerializer(ServiceInputSerializer):
 
 
 class ReportedFigureSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
-    county = CountyBriefSerializer(read_only=True)
+    metric = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The metric's slug (/api/v1/metrics/)."
+    )
+    metric_name = serializers.CharField(source="metric.name", read_only=True)
+    unit = serializers.CharField(source="metric.unit", read_only=True)
+    state = serializers.CharField(read_only=True, help_text="Its state; empty for the nation.")
+    county = CountyBriefSerializer(read_only=True, allow_null=True)
+    person = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The official's slug."
+    )
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     # Null for an anonymous reader when the source is sensitive.
     source = SourceBriefSerializer(read_only=True, allow_null=True)
     logged_by = username_field("logged_by")
 
     class Meta:
         model = ReportedFigure
-        fields = ["id", *services.FIGURE_FIELDS, "logged_by", "created_at", "updated_at"]
+        fields = [
+            "id",
+            *services.FIGURE_FIELDS,
+            "metric_name",
+            "unit",
+            "logged_by",
+            "created_at",
+            "updated_at",
+        ]
+
+
+STATE_OR_NONE = r"^([A-Z]{2})?$"
 
 
 class ReportedFigureCreateSerializer(ServiceInputSerializer):
-    county = FipsField()
+    """A county's figure (`county`), a state's (`state` alone) or the nation's (neither)."""
+
+    metric = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Metric.objects.all(),
+        help_text="The metric's slug (/api/v1/metrics/).",
+    )
+    county = FipsField(required=False, allow_null=True)
+    state = serializers.RegexField(
+        STATE_OR_NONE,
+        required=False,
+        allow_blank=True,
+        max_length=2,
+        help_text="For a statewide figure (no county): its two-letter USPS code; empty for a "
+        "national one. A county's figure takes its county's state.",
+    )
+    person = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The official who reported it, by slug (/api/v1/people/).",
+    )
 
     class Meta:
         model = ReportedFigure
-        fields = services.FIGURE_FIELDS
+        fields = [name for name in services.FIGURE_FIELDS if name != "scope"]

@@ -12,6 +12,9 @@ class LegalGroundSerializer(serializers.ModelSerializer):
     requests = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     responses = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     escalations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    cases = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Cases (challenges among them) that cite it."
+    )
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -28,5 +31,6 @@ class LegalGroundSerializer(serializers.ModelSerializer):
             "requests",
             "responses",
             "escalations",
+            "cases",
             "page",
         ]

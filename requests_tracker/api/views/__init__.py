@@ -11,9 +11,21 @@ from requests_tracker.api.views.requests import (
     EscalationViewSet,
     ResponseViewSet,
 )
+from requests_tracker.api.views.story import (
+    JurisdictionViewSet,
+    MetricViewSet,
+    PersonViewSet,
+    PolicyViewSet,
+    PressAnswerViewSet,
+)
 from requests_tracker.api.views.threats import ThreatViewSet
 
 __all__ = [
+    "JurisdictionViewSet",
+    "MetricViewSet",
+    "PersonViewSet",
+    "PolicyViewSet",
+    "PressAnswerViewSet",
     "ActivityViewSet",
     "AgencyViewSet",
     "CampaignViewSet",

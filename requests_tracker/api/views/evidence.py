@@ -133,8 +133,9 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
 
 
 @schema.documented(
-    list="Numbers officials reported (e.g. ICE detainer requests received in 2024), "
-    "each with its period and source.",
+    list="Numbers officials reported (e.g. ICE detainer requests received in 2024), each under "
+    "a defined metric (/api/v1/metrics/), for a county, a state or the nation, with its period "
+    "and source; a figure may correct an earlier one (`corrects`).",
     retrieve="One reported figure.",
     create="Record a figure an official reported, with its source (journalists).",
     read=serializers.ReportedFigureSerializer,
@@ -145,14 +146,16 @@ class ReportedFigureViewSet(ListAction, RetrieveAction, CreateAction, TrackerVie
     write_serializers = {"create": serializers.ReportedFigureCreateSerializer}
     filterset_class = filters.ReportedFigureFilter
     lookup_value_regex = r"\d+"
-    default_ordering = ("county__state", "county__name", "metric", "-period_start", "id")
+    default_ordering = ("metric__name", "state", "county__name", "-period_start", "id")
     csv_filename = "figures"
     csv_columns = [
         ("Id", "id"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
         ("Metric", "metric"),
+        ("Metric name", "metric_name"),
+        ("Scope", "scope"),
+        ("State", "state"),
+        ("County", "county.name"),
+        ("FIPS", "county.fips"),
         ("Value", "value"),
         ("Unit", "unit"),
         ("Period start", "period_start"),

@@ -33,5 +33,5 @@ class LegalGroundViewSet(ListAction, RetrieveAction, TrackerViewSet):
 
     def base_queryset(self) -> QuerySet:
         return LegalGround.objects.prefetch_related(
-            "campaigns", "requests", "responses", "escalations"
+            "campaigns", "requests", "responses", "escalations", "cases"
         )

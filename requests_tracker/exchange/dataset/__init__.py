@@ -33,7 +33,8 @@ from requests_tracker.exchange.dataset.release import (
     validation_problems,
     write_release,
 )
-from requests_tracker.exchange.dataset.tables import RESOURCES, public_sources
+from requests_tracker.exchange.dataset.story_tables import RESOURCES
+from requests_tracker.exchange.dataset.tables import public_sources
 
 __all__ = [
     "PACKAGE_NAME",

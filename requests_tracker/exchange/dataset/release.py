@@ -17,7 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from requests_tracker.exchange import csv_export
-from requests_tracker.exchange.dataset.tables import RESOURCES, Resource, Visibility
+from requests_tracker.exchange.dataset.story_tables import RESOURCES
+from requests_tracker.exchange.dataset.tables import Resource, Visibility
 from requests_tracker.exchange.snapshot import read_snapshot
 from requests_tracker.models import DatasetRelease
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from requests_tracker.choices import (
     ActivityVerb,
+    CaseKind,
     CaseStatus,
     DataCategory,
     DueBasis,
@@ -168,7 +169,7 @@ def _source(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
     return page_of("web:source_detail")(row, visibility)
 
 
-def _figure(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
+def withhold_private_source(row: dict[str, Any], visibility: Visibility) -> dict[str, Any]:
     if row["source_id"] not in visibility.public_source_ids:
         row["source_id"] = None
     return row
@@ -244,7 +245,7 @@ def citations(record: str, model: type[Model], resource: str) -> Resource:
     )
 
 
-RESOURCES: tuple[Resource, ...] = (
+BASE_RESOURCES: tuple[Resource, ...] = (
     Resource(
         "counties",
         "Counties",
@@ -338,6 +339,7 @@ RESOURCES: tuple[Resource, ...] = (
             Column("received_on", "date", "When the answer came.", required=True),
             Column("responding_agency_id", "integer", "Who answered."),
             Column("official", "string", "The official who answered."),
+            Column("person_id", "integer", "That official, if on file (people.id)."),
             choice("kind", ResponseKind, "What kind of answer it was."),
             Column("categories_provided", "string", f"What was given. {CATEGORIES}"),
             Column("records_provided", "integer", "How many records were given."),
@@ -351,7 +353,11 @@ RESOURCES: tuple[Resource, ...] = (
             Column("quotation", "string", "A short quotation of the answer."),
         ),
         lambda: Response.objects.order_by("pk"),
-        foreign_keys=(REQUEST_KEY, ("responding_agency_id", "agencies", "id")),
+        foreign_keys=(
+            REQUEST_KEY,
+            ("responding_agency_id", "agencies", "id"),
+            ("person_id", "people", "id"),
+        ),
     ),
     Resource(
         "escalations",
@@ -379,20 +385,34 @@ RESOURCES: tuple[Resource, ...] = (
         "Numbers officials reported, with their period and source.",
         (
             ID,
-            COUNTY,
-            Column("metric", "string", "What was counted.", required=True),
+            Column(
+                "metric", "string", "What was counted (metrics.slug).", True, read="metric__slug"
+            ),
+            choice(
+                "scope", ReportedFigure.Scope, "Whether it counts a county, a state or the nation."
+            ),
+            Column("state", "string", "The state it counts (empty: the nation)."),
+            Column("county_fips", "string", "The county it counts, if one.", read="county__fips"),
             Column("value", "number", "The number reported.", required=True),
-            Column("unit", "string", "Its unit."),
             Column("period_start", "date", "First day counted.", required=True),
             Column("period_end", "date", "Last day counted.", required=True),
             Column("period_label", "string", "The period as reported."),
             Column("reported_by", "string", "Who reported it."),
+            Column("person_id", "integer", "The official who reported it (people.id)."),
+            Column("corrects_id", "integer", "The earlier figure it corrects."),
             Column("note", "string", "A note shown with the figure."),
+            Column("uncertain", "boolean", "Reported but not confirmed from a primary source."),
             Column("source_id", "integer", "Its source (empty: not released)."),
         ),
         lambda: ReportedFigure.objects.order_by("pk"),
-        _figure,
-        foreign_keys=(COUNTY_KEY, SOURCE_KEY),
+        withhold_private_source,
+        foreign_keys=(
+            ("metric", "metrics", "slug"),
+            COUNTY_KEY,
+            ("person_id", "people", "id"),
+            ("corrects_id", "figures", "id"),
+            SOURCE_KEY,
+        ),
     ),
     Resource(
         "cases",
@@ -403,10 +423,12 @@ RESOURCES: tuple[Resource, ...] = (
             Column("title", "string", "The case's name.", required=True),
             Column("court", "string", "The court.", required=True),
             Column("docket_number", "string", "Its number on the court's docket.", required=True),
-            Column("parties", "string", "Who is suing whom."),
+            choice("kind", CaseKind, "Which way it runs: DOJ's suit, or a challenge to DOJ."),
+            Column("parties", "string", "Who is suing whom, as the docket names them."),
             Column("filed_on", "date", "The day it was filed.", required=True),
             Column("closed_on", "date", "The day it ended."),
             choice("status", CaseStatus, "Where it stands."),
+            Column("outcome", "string", "How it ended, in a line."),
             Column("courtlistener_docket_id", "integer", "Its docket's id on CourtListener."),
             SUMMARY,
             PAGE,
@@ -429,7 +451,7 @@ RESOURCES: tuple[Resource, ...] = (
             Column("source_id", "integer", "Its source, the filing (empty: not released)."),
         ),
         lambda: DocketEntry.objects.order_by("case_id", "filed_on", "pk"),
-        _figure,
+        withhold_private_source,
         foreign_keys=(("case_id", "cases", "id"), SOURCE_KEY),
     ),
     Resource(
@@ -444,6 +466,7 @@ RESOURCES: tuple[Resource, ...] = (
             choice("kind", ThreatKind, "What was threatened."),
             Column("threatened_on", "date", "The day it was made.", required=True),
             Column("threatened_by", "string", "Who made it.", required=True),
+            Column("person_id", "integer", "The official who made it, if on file (people.id)."),
             Column("condition", "string", "Its words or condition."),
             Column(
                 "carried_out_by_id", "integer", "The escalation that carried it out (else empty)."
@@ -455,6 +478,7 @@ RESOURCES: tuple[Resource, ...] = (
             ("campaign_id", "campaigns", "id"),
             REQUEST_KEY,
             ("carried_out_by_id", "escalations", "id"),
+            ("person_id", "people", "id"),
         ),
     ),
     citations("threat", Threat, "threats"),

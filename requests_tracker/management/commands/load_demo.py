@@ -2,9 +2,11 @@
 
 Why: a new instance (and every demo) should show real records, not lorem ipsum: DOJ's request
 of 2025-07-17 to the Los Angeles, San Francisco, Riverside and San Diego sheriffs, the public
-answers that were reported, Los Angeles County's reported figures, and as context the four suits
-DOJ brought over sanctuary policies (Los Angeles, Illinois with Cook County, New York City,
-Minnesota with Hennepin County) as court cases with their docket entries. Every fact cites the
+answers that were reported, and as context the four suits DOJ brought over sanctuary policies
+(Los Angeles, Illinois with Cook County, New York City, Minnesota with Hennepin County) as court
+cases with their docket entries and parties; then (management/demo_story.py) the dated policies,
+the officials and their offices, Los Angeles County's and California's figures under defined
+metrics, and what the press was told. Every fact cites the
 public report it comes from; the summaries are our own words, quotations are short official
 statements.
 
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.management import call_command
@@ -26,6 +27,7 @@ from django.db import transaction
 from requests_tracker import services
 from requests_tracker.courts import courtlistener
 from requests_tracker.management.demo_grounds import GROUNDS
+from requests_tracker.management.demo_story import load_story
 from requests_tracker.models import (
     Agency,
     Campaign,
@@ -34,7 +36,6 @@ from requests_tracker.models import (
     DataCategory,
     DueBasis,
     LegalGround,
-    ReportedFigure,
     Response,
     ResponseKind,
     Source,
@@ -351,7 +352,8 @@ class Command(BaseCommand):
         }
 
         los_angeles = requests["06037"]
-        for key in ("foxla", "smartcities", "la_lawsuit"):
+        # (The suit against the City of Los Angeles is the city's: a case with its parties.)
+        for key in ("foxla", "smartcities"):
             services.cite_source(source=sources[key], record=los_angeles, actor=None)
         services.cite_source(source=sources["sfstandard"], record=requests["06075"], actor=None)
 
@@ -397,57 +399,11 @@ class Command(BaseCommand):
             sources=[sources["sfstandard"]],
         )
 
-        la_county = counties["06037"]
-        figures = [
-            (
-                "ICE civil detainer requests received",
-                995,
-                dt.date(2024, 1, 1),
-                dt.date(2024, 12, 31),
-                "2024",
-                "None were honored, citing state law and county policy.",
-                sources["smartcities"],
-            ),
-            (
-                "ICE civil detainer requests received",
-                435,
-                dt.date(2025, 1, 1),
-                JULY_17,
-                "2025, to mid-July",
-                "None were honored.",
-                sources["smartcities"],
-            ),
-            (
-                "Transfers to ICE on federal judicial warrants",
-                20,
-                dt.date(2025, 5, 1),
-                dt.date(2025, 6, 30),
-                "May–June 2025",
-                "8 in May and 12 in June, the sheriff said; the first such transfers in years.",
-                sources["vanguard_la"],
-            ),
-        ]
-        for metric, value, start, end, label, note, source in figures:
-            exists = ReportedFigure.objects.filter(
-                county=la_county, metric=metric, period_start=start, period_end=end, source=source
-            ).exists()
-            if not exists:
-                services.record_figure(
-                    county=la_county,
-                    metric=metric,
-                    value=Decimal(value),
-                    period_start=start,
-                    period_end=end,
-                    period_label=label,
-                    note=note,
-                    source=source,
-                    reported_by="Sheriff Robert G. Luna",
-                    unit="people" if "Transfers" in metric else "requests",
-                )
-                created = True
         created |= self._cases()
         created |= self._threat(campaign, sources["doj_release"])
         self._grounds(requests)
+        # The story's other facts: parties, policies, officials, metrics, press answers.
+        created |= load_story(sources, requests)
         return created
 
     def _grounds(self, requests: dict[str, Any]) -> None:

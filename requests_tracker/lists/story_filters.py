@@ -1,0 +1,79 @@
+"""The filters of the story's lists: metrics, jurisdictions, policies, people, press answers."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from requests_tracker.lists.filters import (
+    ChoiceInFilter,
+    IdFilter,
+    TrackerOrderingFilter,
+    date_filter,
+    fips_filter,
+    search_words,
+    state_filter,
+)
+from requests_tracker.models import Jurisdiction, Metric, Person, Policy, PressAnswer
+
+
+class MetricFilter(django_filters.FilterSet):
+    slug = django_filters.CharFilter(field_name="slug", label="Its short name.")
+    ordering = TrackerOrderingFilter(fields=("name",))
+
+    class Meta:
+        model = Metric
+        fields: list[str] = []
+
+
+class JurisdictionFilter(django_filters.FilterSet):
+    level = ChoiceInFilter(
+        field_name="level", choices=Jurisdiction.Level.choices, label="Level(s)."
+    )
+    state = state_filter("state")
+    county = fips_filter("county__fips")
+    ordering = TrackerOrderingFilter(fields=("name",))
+
+    class Meta:
+        model = Jurisdiction
+        fields: list[str] = []
+
+
+class PolicyFilter(django_filters.FilterSet):
+    jurisdiction = django_filters.CharFilter(
+        field_name="jurisdiction__slug", label="The jurisdiction's slug."
+    )
+    county = fips_filter("jurisdiction__county__fips")
+    kind = ChoiceInFilter(field_name="kind", choices=Policy.Kind.choices, label="Kind(s).")
+    effective_after = date_filter("effective_on", "gte", "In effect from this date or later.")
+    ordering = TrackerOrderingFilter(fields=("effective_on",))
+
+    class Meta:
+        model = Policy
+        fields: list[str] = []
+
+
+class PersonFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="search_people", label="Words in the name.")
+    ordering = TrackerOrderingFilter(fields=("name",))
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def search_people(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search_words(queryset, ("name", "roles__title"), value).distinct()
+
+
+class PressAnswerFilter(django_filters.FilterSet):
+    campaign = IdFilter(field_name="campaign_id", label="About this campaign.")
+    request = IdFilter(field_name="request_id", label="About this request.")
+    jurisdiction = django_filters.CharFilter(
+        field_name="jurisdiction__slug", label="Asked of this jurisdiction (its slug)."
+    )
+    kind = ChoiceInFilter(field_name="kind", choices=PressAnswer.Kind.choices, label="Kind(s).")
+    ordering = TrackerOrderingFilter(fields=("answered_on",))
+
+    class Meta:
+        model = PressAnswer
+        fields: list[str] = []

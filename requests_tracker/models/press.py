@@ -1,0 +1,85 @@
+"""Press answers: what a reporter was told when asking about a request ("the Attorney General's
+office did not comment", "the County referred questions to the Sheriff").
+
+They are not answers to DOJ, so they never change a request's status: they are a record of their
+own, against a campaign, a request, or a jurisdiction the press asked (one of them)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from requests_tracker.choices import PressAnswerKind
+from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.jurisdictions import Jurisdiction
+from requests_tracker.models.people import Person
+from requests_tracker.models.requests import Campaign, DataRequest
+from requests_tracker.models.sources import Source
+
+
+class PressAnswer(TimeStamped):
+    Kind = PressAnswerKind
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="press_answers"
+    )
+    request = models.ForeignKey(
+        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="press_answers"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="press_answers",
+        help_text="Whom the press asked, when it was not a county DOJ asked (e.g. the State of "
+        "California for its Attorney General).",
+    )
+    answered_by = models.CharField(
+        max_length=200, help_text="Who answered (or did not), e.g. the Attorney General's office."
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="press_answers"
+    )
+    referred_to = models.CharField(
+        max_length=200, blank=True, help_text="For a referral: to whom questions were sent."
+    )
+    answered_on = models.DateField(help_text="When the answer (or the silence) was reported.")
+    summary = LongTextField(blank=True)
+    uncertain = models.BooleanField(
+        default=False,
+        help_text="Reported but not confirmed from the outlet that asked: shown labelled "
+        "uncertain.",
+    )
+    sources = models.ManyToManyField(Source, related_name="press_answers")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["answered_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(campaign__isnull=False, request__isnull=True, jurisdiction__isnull=True)
+                | Q(campaign__isnull=True, request__isnull=False, jurisdiction__isnull=True)
+                | Q(campaign__isnull=True, request__isnull=True, jurisdiction__isnull=False),
+                name="press_answer_about_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="referred") | ~Q(referred_to=""),
+                name="press_answer_referral_says_to_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answered_by}: {self.get_kind_display().lower()} ({self.answered_on})"
+
+    def get_absolute_url(self) -> str:
+        target = self.campaign or self.request
+        if target is not None:
+            return f"{target.get_absolute_url()}#press-{self.pk}"
+        return f"{self.jurisdiction.get_absolute_url().split('#')[0]}#press-{self.pk}"
