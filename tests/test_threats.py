@@ -39,6 +39,7 @@ def test_the_demo_threat_is_not_carried_out_after_60_days_on_pages_and_in_the_ap
 
     page = client.get(demo.get_absolute_url()).content.decode()
     assert "not carried out after 60 days" in page
+    assert "1 threat on file; <strong>1 not carried out</strong>" in page  # the campaign's count
     los_angeles = demo.requests.get(county__fips="06037")
     assert (
         "not carried out after 60 days"

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 
 from requests_tracker.admin.base import LogAdmin, TrackerAdmin, adopt, service_arguments
 from requests_tracker.courts import courtlistener
-from requests_tracker.models import Case, CourtListenerDelivery, DocketEntry
-from requests_tracker.services import courts
+from requests_tracker.models import Case, CaseParty, CourtListenerDelivery, DocketEntry
+from requests_tracker.services import courts, jurisdictions
 
 CASE_FORM_FIELDS = [*courts.CASE_FIELDS, *courts.CASE_LINKS]
 
@@ -47,6 +47,15 @@ class CaseForm(forms.ModelForm):
         fields = CASE_FORM_FIELDS
 
 
+class CasePartyInline(admin.TabularInline):
+    """The parties (jurisdictions and their roles); saved whole by services.jurisdictions."""
+
+    model = CaseParty
+    fields = ["jurisdiction", "role"]
+    autocomplete_fields = ["jurisdiction"]
+    extra = 1
+
+
 class DocketEntryInline(admin.TabularInline):
     model = DocketEntry
     fields = ["entry_number", "filed_on", "description", "needs_review", "source"]
@@ -62,13 +71,13 @@ class DocketEntryInline(admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(TrackerAdmin):
     form = CaseForm
-    list_display = ["title", "docket_number", "court", "filed_on", "status"]
-    list_filter = ["status", "counties__state"]
+    list_display = ["title", "kind", "docket_number", "court", "filed_on", "status"]
+    list_filter = ["kind", "status", "counties__state"]
     search_fields = ["title", "docket_number", "court", "parties"]
     date_hierarchy = "filed_on"
     autocomplete_fields = ["counties", "requests", "escalations", "sources"]
     readonly_fields = ["synced_at"]
-    inlines = [DocketEntryInline]
+    inlines = [CasePartyInline, DocketEntryInline]
 
     def save_model(
         self, request: HttpRequest, obj: Case, form: forms.ModelForm, change: bool
@@ -81,7 +90,20 @@ class CaseAdmin(TrackerAdmin):
         adopt(obj, courts.open_case(**arguments, actor=request.user))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """The service has set the case's links; its docket entries are not edited here."""
+        """The service has set the case's links; the parties are saved whole by their service;
+        docket entries are not edited here."""
+        for formset in formsets:
+            # What the admin's change message reads of a saved formset: nothing saved by it.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            if formset.model is not CaseParty:
+                continue
+            rows = [row.cleaned_data for row in formset.forms if row.cleaned_data]
+            parties = [
+                (row["jurisdiction"], row["role"])
+                for row in rows
+                if not row.get("DELETE") and row.get("jurisdiction")
+            ]
+            jurisdictions.set_parties(case=form.instance, parties=parties)
 
 
 @admin.register(DocketEntry)

@@ -18,7 +18,9 @@ def _shown(threats, today: dt.date) -> list[Threat]:  # noqa: ANN001
 
 
 def threats_of_campaign(campaign: Campaign, today: dt.date) -> list[Threat]:
-    return _shown(Threat.objects.filter(campaign=campaign), today)
+    """Threats made in the campaign's letter and to any one of its requests."""
+    scope = Q(campaign=campaign) | Q(request__campaign=campaign)
+    return _shown(Threat.objects.filter(scope), today)
 
 
 def threats_of_request(data_request: DataRequest, today: dt.date) -> list[Threat]:

@@ -329,6 +329,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A campaign, its figures and charts (over all its counties), and its counties side by
     side, CAMPAIGN_ROWS_PER_PAGE at a time (web/comparison.py)."""
     campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
+    threats = threat_selectors.threats_of_campaign(campaign, services.local_today())
     sort = comparison_sort(request.GET)
     today = services.local_today()
     status, cursor_error = 200, ""
@@ -371,7 +372,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sort_headings": sort.headings(request.GET),
             "cursor_error": cursor_error,
             "cases": case_selectors.cases_of_campaign(campaign),
-            "threats": threat_selectors.threats_of_campaign(campaign, services.local_today()),
+            "threats": threats,
+            "threats_pending": sum(1 for threat in threats if not threat.carried_out),
             "press_answers": story.press_answers_about(campaign=campaign),
             # Called by the template only when its kept block is computed again.
             "figure_charts": lambda: charts.metric_charts(

@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from requests_tracker import services
-from requests_tracker.models import Activity, ActivityVerb, Campaign, ReportedFigure, Source
+from requests_tracker.models import Activity, ActivityVerb, Campaign, Case, ReportedFigure, Source
+from requests_tracker.services import jurisdictions
 from tests.admin.pages import unchanged_post
 from tests.factories import (
     AgencyFactory,
@@ -139,3 +140,40 @@ def test_a_figure_added_in_the_admin_is_recorded_by_whoever_added_it(client, chi
     figure = ReportedFigure.objects.get()
     assert figure.logged_by == chief and figure.unit == "requests"
     assert (figure.scope, figure.state) == ("county", figure.county.state)
+
+
+def test_a_case_added_with_a_city_as_defendant_shows_on_its_countys_page(client, chief):
+    """Parties are jurisdictions (services/jurisdictions.set_parties): naming the City of Los
+    Angeles as defendant puts the case on Los Angeles County's page."""
+    county = CountyFactory(fips="06037", name="Los Angeles County")
+    city = jurisdictions.register_jurisdiction(
+        name="City of Los Angeles", level="city", state=county.state, county=county
+    )
+    nation = jurisdictions.register_jurisdiction(name="United States", level="nation")
+    url, page = add_page(client, "case")
+    data = unchanged_post(page)
+    data.update(
+        {
+            "title": "United States v. City of Los Angeles",
+            "kind": "suit_by_doj",
+            "court": "U.S. District Court for the Central District of California",
+            "docket_number": "2:25-cv-05917",
+            "filed_on": "2025-06-30",
+            "status": "open",
+            "parties_in-TOTAL_FORMS": "2",
+            "parties_in-0-jurisdiction": city.pk,
+            "parties_in-0-role": "defendant",
+            "parties_in-1-jurisdiction": nation.pk,
+            "parties_in-1-role": "plaintiff",
+        }
+    )
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+
+    case = Case.objects.get()
+    assert {(p.jurisdiction.slug, p.role) for p in case.parties_in.all()} == {
+        (city.slug, "defendant"),
+        (nation.slug, "plaintiff"),
+    }
+    assert list(case.counties.all()) == [county]
+    assert "United States v. City of Los Angeles" in client.get("/counties/06037/").content.decode()
