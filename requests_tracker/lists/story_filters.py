@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from requests_tracker.lists.filters import (
     ChoiceInFilter,
@@ -14,7 +14,7 @@ from requests_tracker.lists.filters import (
     search_words,
     state_filter,
 )
-from requests_tracker.models import Jurisdiction, Metric, Person, Policy, PressAnswer
+from requests_tracker.models import County, Jurisdiction, Metric, Person, Policy, PressAnswer
 
 
 class MetricFilter(django_filters.FilterSet):
@@ -44,6 +44,7 @@ class PolicyFilter(django_filters.FilterSet):
         field_name="jurisdiction__slug", label="The jurisdiction's slug."
     )
     county = fips_filter("jurisdiction__county__fips")
+    county.method = "in_force_in"
     kind = ChoiceInFilter(field_name="kind", choices=Policy.Kind.choices, label="Kind(s).")
     effective_after = date_filter("effective_on", "gte", "In effect from this date or later.")
     ordering = TrackerOrderingFilter(fields=("effective_on",))
@@ -51,6 +52,15 @@ class PolicyFilter(django_filters.FilterSet):
     class Meta:
         model = Policy
         fields: list[str] = []
+
+    def in_force_in(self, queryset: QuerySet, name: str, codes: list[str]) -> QuerySet:
+        """A county's timeline as its page shows it: its own policies, its cities' and its
+        state's laws."""
+        states = County.objects.filter(fips__in=codes).values("state")
+        return queryset.filter(
+            Q(jurisdiction__county__fips__in=codes)
+            | Q(jurisdiction__level="state", jurisdiction__state__in=states)
+        )
 
 
 class PersonFilter(django_filters.FilterSet):

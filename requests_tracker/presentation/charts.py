@@ -18,6 +18,7 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 44, 12, 12, 34
 FONT = "system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif"
 AXIS = "#555b63"
 BAR = "#0b5cad"
+SERIES_WIDTH, SERIES_HEIGHT = 340, 200
 
 
 def _empty(title: str, message: str) -> str:
@@ -32,9 +33,11 @@ def _empty(title: str, message: str) -> str:
     )
 
 
-def _frame(title: str, description: str, body: str, height: int = HEIGHT) -> str:
+def _frame(
+    title: str, description: str, body: str, height: int = HEIGHT, width: int = WIDTH
+) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(title)}" font-family="{FONT}" font-size="12">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>{body}</svg>"
     )
@@ -159,36 +162,38 @@ def histogram(
 def series(points: Sequence[tuple[str, float]], *, title: str, unit: str) -> str:
     """One bar per reported period (label, value), in the order given: a metric over time.
     Periods of different lengths are not rescaled: each bar is the number as reported, and the
-    page's table beside it gives each period's dates."""
+    page's table beside it gives each period's dates. Drawn small (SERIES_WIDTH), so that three
+    fit side by side with readable labels."""
     if not points:
         return _empty(title, "No figures reported yet.")
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    width, height, left_margin = SERIES_WIDTH, SERIES_HEIGHT, 8
+    plot_w = width - left_margin - MARGIN_RIGHT
+    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM - 8
     top = max(value for _, value in points) or 1
     slot = plot_w / len(points)
-    base = MARGIN_TOP + plot_h
+    base = MARGIN_TOP + 8 + plot_h
     body = []
     for index, (label, value) in enumerate(points):
-        height = plot_h * max(value, 0) / top
-        left = MARGIN_LEFT + index * slot + 4
+        bar = plot_h * max(value, 0) / top
+        left = left_margin + index * slot + 4
         middle = left + (slot - 8) / 2
         number = f"{value:g}"
         body.append(
-            f'<rect x="{left:.1f}" y="{base - height:.1f}" width="{max(slot - 8, 1):.1f}" '
-            f'height="{height:.1f}" fill="{BAR}"><title>{escape(label)}: {number} '
+            f'<rect x="{left:.1f}" y="{base - bar:.1f}" width="{max(slot - 8, 1):.1f}" '
+            f'height="{bar:.1f}" fill="{BAR}"><title>{escape(label)}: {number} '
             f"{escape(unit)}</title></rect>"
-            f'<text x="{middle:.1f}" y="{base - height - 3:.1f}" text-anchor="middle" '
-            f'fill="#1d1d1f">{number}</text>'
+            f'<text x="{middle:.1f}" y="{base - bar - 4:.1f}" text-anchor="middle" '
+            f'fill="#1d1d1f" font-size="14">{number}</text>'
             f'<text x="{middle:.1f}" y="{base + 16}" text-anchor="middle" fill="{AXIS}">'
-            f"{escape(label[:24])}</text>"
+            f"{escape(label[:20])}</text>"
         )
     body.append(
-        f'<line x1="{MARGIN_LEFT}" y1="{base}" x2="{MARGIN_LEFT + plot_w}" y2="{base}" '
-        f'stroke="{AXIS}"/><text x="{MARGIN_LEFT + plot_w}" y="{base + 30}" text-anchor="end" '
+        f'<line x1="{left_margin}" y1="{base}" x2="{left_margin + plot_w}" y2="{base}" '
+        f'stroke="{AXIS}"/><text x="{left_margin + plot_w}" y="{base + 31}" text-anchor="end" '
         f'fill="{AXIS}">{escape(unit)}</text>'
     )
     in_words = "; ".join(f"{label}: {value:g} {unit}" for label, value in points)
-    return _frame(title, in_words + ".", "".join(body))
+    return _frame(title, in_words + ".", "".join(body), height=height, width=width)
 
 
 def metric_charts(all_series: Sequence[Any], *, with_place: bool = False) -> list[dict[str, Any]]:

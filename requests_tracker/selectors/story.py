@@ -20,9 +20,13 @@ from requests_tracker.models import (
 
 
 def policies_of_county(county: County) -> QuerySet[Policy]:
-    """The county's dated policies and those of the cities in it, oldest first."""
+    """The county's dated policies, those of the cities in it and its state's laws, oldest
+    first."""
+    in_force_there = Q(jurisdiction__county=county) | Q(
+        jurisdiction__level="state", jurisdiction__state=county.state
+    )
     return (
-        Policy.objects.filter(jurisdiction__county=county)
+        Policy.objects.filter(in_force_there)
         .select_related("jurisdiction")
         .prefetch_related("sources")
         .order_by("effective_on", "id")
