@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from requests_tracker import services
+from requests_tracker.services import courts, jurisdictions, people, press
 from tests.api.conftest import TODAY
 from tests.factories import (
     AgencyFactory,
@@ -29,6 +30,12 @@ LISTS = [
     "figures",
     "activity",
     "webhooks",
+    "metrics",
+    "jurisdictions",
+    "policies",
+    "people",
+    "press-answers",
+    "cases",
 ]
 
 
@@ -67,6 +74,7 @@ def busy_newsroom(newsroom, journalist, editor):
             source=source,
             actor=journalist,
         )
+        story_records(n, county, source, request)
         services.subscribe_webhook(url=f"https://hooks.example/{n}", actor=editor)
         services.issue_campaign(
             title=f"Campaign {n}",
@@ -81,6 +89,46 @@ def busy_newsroom(newsroom, journalist, editor):
             today=TODAY,
         )
     return newsroom
+
+
+def story_records(n: int, county, source, data_request) -> None:
+    """A jurisdiction with a policy, an official with two offices, a press answer, a metric and
+    a case with two parties, for row `n`."""
+    place = jurisdictions.county_jurisdiction(county)
+    jurisdictions.record_policy(
+        jurisdiction=place,
+        kind="detainer_practice",
+        title=f"Practice {n}",
+        stance="limited_cooperation",
+        effective_on=dt.date(2024, 1, 1),
+        sources=[source],
+        today=TODAY,
+    )
+    person = people.add_person(name=f"Official {n}")
+    for title in ("Sheriff", "Undersheriff"):
+        people.add_role(person=person, title=title, jurisdiction=place, source=source)
+    press.record_press_answer(
+        kind="referred",
+        referred_to="the sheriff",
+        answered_by=f"County {n}",
+        answered_on=dt.date(2025, 8, 1),
+        data_request=data_request,
+        person=person,
+        sources=[source],
+        today=TODAY,
+    )
+    detainer_metric(f"metric-{n}")
+    case = courts.open_case(
+        title=f"United States v. County {n}",
+        court="A district court",
+        docket_number=f"1:25-cv-0000{n}",
+        filed_on=dt.date(2025, 8, 1),
+        requests=[data_request],
+        sources=[source],
+    )
+    nation = jurisdictions.register_jurisdiction(name="United States", level="nation")
+    jurisdictions.set_parties(case=case, parties=[(nation, "plaintiff"), (place, "defendant")])
+    people.link_person(person=person, records=[case])
 
 
 def queries_for(client, path: str) -> tuple[int, int]:
