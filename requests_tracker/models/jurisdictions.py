@@ -69,9 +69,9 @@ class Jurisdiction(TimeStamped):
         return self.name
 
     def get_absolute_url(self) -> str:
-        if self.county_id is not None:
+        if self.level == JurisdictionLevel.COUNTY:
             return reverse("web:county_detail", args=[self.county.fips]) + "#policies"
-        return reverse("api:jurisdiction-detail", args=[self.slug])
+        return reverse("web:jurisdiction_detail", args=[self.slug])
 
 
 class Policy(TimeStamped):

@@ -12,6 +12,7 @@ from requests_tracker.models import (
     Campaign,
     County,
     DataRequest,
+    Jurisdiction,
     Metric,
     Policy,
     PressAnswer,
@@ -38,6 +39,7 @@ def press_answers_about(
     campaign: Campaign | None = None,
     data_request: DataRequest | None = None,
     county: County | None = None,
+    jurisdiction: Jurisdiction | None = None,
 ) -> QuerySet[PressAnswer]:
     """What the press was told about a campaign, a request, or a county (its requests and the
     jurisdictions in it)."""
@@ -48,6 +50,8 @@ def press_answers_about(
         condition = Q(campaign=campaign) | Q(request__campaign=campaign)
     elif data_request is not None:
         condition = Q(request=data_request)
+    elif jurisdiction is not None:
+        condition = Q(jurisdiction=jurisdiction)
     else:
         condition = Q(request__county=county) | Q(jurisdiction__county=county)
     return answers.filter(condition).order_by("answered_on", "id")

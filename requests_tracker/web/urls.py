@@ -62,6 +62,7 @@ urlpatterns = [
     path("grounds/", grounds.ground_list, name="ground_list"),
     path("grounds/<slug:slug>/", grounds.ground_detail, name="legal_ground"),
     path("people/<slug:slug>/", people.person_detail, name="person_detail"),
+    path("jurisdictions/<slug:slug>/", people.jurisdiction_detail, name="jurisdiction_detail"),
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/<int:pk>/", inbox.inbox_message, name="inbox_message"),
     path("inbox/<int:pk>/accept/", inbox.accept_message, name="inbox_accept"),

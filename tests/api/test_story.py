@@ -118,3 +118,14 @@ def test_robert_luna_is_a_person_with_his_role_and_dates(reader):
     assert answers.exists()
     page = reader.get(luna["page"]).content.decode()
     assert "Sheriff" in page and "2022-12-05" in page
+
+
+def test_a_state_is_a_page_with_its_laws_officials_figures_and_what_the_press_was_told(reader):
+    page = reader.get("/jurisdictions/state-of-california/").content.decode()
+    assert "SB 54, the California Values Act, takes effect" in page
+    assert "Rob Bonta" in page and "Attorney General of California" in page
+    assert "Jurisdictions on DOJ&#x27;s sanctuary list" in page or "sanctuary list" in page
+    assert "did not comment" in page.lower()
+    city = reader.get("/jurisdictions/city-of-los-angeles-ca/").content.decode()
+    assert "United States v. City of Los Angeles" in city
+    assert reader.get("/jurisdictions/los-angeles-county-ca/").url == "/counties/06037/"
