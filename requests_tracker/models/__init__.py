@@ -3,12 +3,12 @@ we believe it (sources).
 
 Models hold fields, one-row constraints, choices and small QuerySet helpers. Status and overdue
 fields are derived by workflow.py and written only by the services. The fixed vocabularies
-(statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
-fields (shared field types), sources, places (counties, agencies), requests (campaigns,
-requests, responses, escalations), courts (cases, docket entries), mail (messages read from the
-mailbox), figures, activity (the event log, watches, feed tokens), webhooks, corrections (public
-correction notes, open-data releases), tallies (counts kept by the database). Import from here:
-`from requests_tracker.models import DataRequest`.
+(statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam: fields
+(shared field types), sources, places (counties, agencies), requests (campaigns, requests,
+responses, escalations), courts (cases, docket entries), mail (messages read from the mailbox),
+figures, embargo (holding a record back until a time), activity (the event log, watches, feed
+tokens), webhooks, corrections (public correction notes, open-data releases), tallies (counts kept
+by the database). Import from here: `from requests_tracker.models import DataRequest`.
 """
 
 from requests_tracker.choices import (
@@ -30,6 +30,7 @@ from requests_tracker.choices import (
 from requests_tracker.models.activity import Activity, FeedToken, Watch
 from requests_tracker.models.corrections import Correction, DatasetRelease
 from requests_tracker.models.courts import Case, CourtListenerDelivery, DocketEntry
+from requests_tracker.models.embargo import EMBARGO_FIELDS, Embargoable
 from requests_tracker.models.fields import (
     LongTextField,
     TextLengthValidator,
@@ -64,6 +65,8 @@ from requests_tracker.models.threats import Threat
 from requests_tracker.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "EMBARGO_FIELDS",
+    "Embargoable",
     "EXTRACTION_FIELDS",
     "SEARCH_CONFIG",
     "SENSITIVE_EVENT_MARK",

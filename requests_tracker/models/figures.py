@@ -8,12 +8,13 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import LongTextField, TimeStamped
 from requests_tracker.models.places import County
 from requests_tracker.models.sources import Source
 
 
-class ReportedFigure(TimeStamped):
+class ReportedFigure(Embargoable, TimeStamped):
     """A number an official reported, e.g. 995 ICE detainer requests received in 2024."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="figures")

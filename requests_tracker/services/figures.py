@@ -14,6 +14,7 @@ from requests_tracker.models import County, ReportedFigure, Source
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,12 @@ def record_figure(
     reported_by: str = "",
     note: str = "",
     actor: User | None = None,
+    embargo: EmbargoTerms | None = None,
 ) -> ReportedFigure:
-    """Record a number an official reported, with its period and source."""
+    """Record a number an official reported, with its period and source; with `embargo`, held
+    (services/embargo.py)."""
+    if embargo is not None:
+        check_terms(embargo, actor=actor)
     with transaction.atomic():
         figure = ReportedFigure(
             county=county,
@@ -63,6 +68,8 @@ def record_figure(
             logged_by=actor_or_none(actor),
         )
         figure.full_clean()
+        if embargo is not None:
+            place_embargo(figure, embargo, actor=actor)
         figure.save()
         record_activity(
             ActivityVerb.FIGURE_RECORDED,
@@ -76,6 +83,7 @@ def record_figure(
             county=county,
             actor=actor,
             data={"figure_id": figure.pk},
+            about=[figure],
         )
     return figure
 
