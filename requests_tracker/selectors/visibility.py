@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from requests_tracker import permissions
-from requests_tracker.models import Activity, Embargoable
+from requests_tracker.models import Activity, Correction, Embargoable
 
 M = TypeVar("M", bound=Model)
 
@@ -34,6 +34,12 @@ def published_q(model: type[Model], prefix: str = "") -> Q:
     """The condition a published record of `model` meets (`prefix` to reach it from another)."""
     if model is Activity:
         return Q(**{f"{prefix}embargoed": False})
+    if model is Correction:
+        # A correction tells of its record: it is held with it.
+        condition = Q()
+        for record in ("request", "response", "escalation", "figure"):
+            condition &= ~Q(**{f"{prefix}{record}__embargoed": True})
+        return condition
     if issubclass(model, Embargoable):
         return model.published(prefix)
     return Q()

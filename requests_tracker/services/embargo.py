@@ -227,13 +227,20 @@ def _release_events(record: Embargoable) -> None:
         .select_for_update()
         .order_by("created_at", "id")
     )
-    for index, event in enumerate(events):
+    still_held, released = [], []
+    for event in events:
         event.held_for = [held for held in event.held_for if held != key]
-        if not event.held_for:
-            event.embargoed = False
-            # Recorded now (in their order), so every reader that syncs from a time takes it up.
-            event.created_at = now + dt.timedelta(microseconds=index)
-    Activity.objects.bulk_update(events, ["held_for", "embargoed", "created_at"])
+        (still_held if event.held_for else released).append(event)
+    Activity.objects.bulk_update(still_held, ["held_for"])
+    # A released event is written anew, recorded now (in its order): every reader that syncs
+    # by time or by id (the changes feed, webhooks, watchers' digests) takes it up then, while
+    # `occurred_on` keeps the day it happened.
+    Activity.objects.filter(pk__in=[event.pk for event in released]).delete()
+    for index, event in enumerate(released):
+        event.pk = None
+        event.embargoed = False
+        event.created_at = now + dt.timedelta(microseconds=index)
+    Activity.objects.bulk_create(released)
 
 
 def _take_effect(

@@ -83,7 +83,7 @@ def record_figure(
             county=county,
             actor=actor,
             data={"figure_id": figure.pk},
-            about=[figure],
+            about=[figure, figure.source],
         )
     return figure
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from requests_tracker import services
 from requests_tracker.api.serializers.common import (
+    EMBARGO_READ_FIELDS,
     CountyBriefSerializer,
     FipsField,
     IdListField,
@@ -69,6 +70,7 @@ class SourceSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
             "page_count",
             "extraction_status",
             "sensitive",
+            *EMBARGO_READ_FIELDS,
             "publisher",
             "published_on",
             "kind",
@@ -160,7 +162,14 @@ class ReportedFigureSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSeriali
 
     class Meta:
         model = ReportedFigure
-        fields = ["id", *services.FIGURE_FIELDS, "logged_by", "created_at", "updated_at"]
+        fields = [
+            "id",
+            *services.FIGURE_FIELDS,
+            *EMBARGO_READ_FIELDS,
+            "logged_by",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ReportedFigureCreateSerializer(ServiceInputSerializer):
