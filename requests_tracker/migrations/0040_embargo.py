@@ -60,6 +60,66 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='datarequest',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='escalation',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='historicaldatarequest',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='historicalescalation',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='historicalreportedfigure',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='historicalresponse',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='historicalsource',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='historicalthreat',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='reportedfigure',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='response',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='source',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
+            model_name='threat',
+            name='embargo_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When editors were reminded that the embargo ends within a day.', null=True),
+        ),
+        migrations.AddField(
             model_name='activity',
             name='embargoed',
             field=models.BooleanField(db_default=False, default=False, editable=False),

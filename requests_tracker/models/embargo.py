@@ -45,6 +45,12 @@ class Embargoable(models.Model):
         related_name="+",
     )
     embargo_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    embargo_reminder_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When editors were reminded that the embargo ends within a day.",
+    )
 
     class Meta:
         abstract = True
@@ -81,4 +87,5 @@ EMBARGO_FIELDS = (
     "embargo_reason",
     "embargo_set_by",
     "embargo_set_at",
+    "embargo_reminder_sent_at",
 )

@@ -153,28 +153,35 @@ class Citation:
     on: Any
 
 
-def citations_of(source: Source) -> list[Citation]:
-    """Everything that cites `source`: campaigns, requests, responses, escalations and reported
-    figures, each named and linked (the newest first within each kind). Five queries."""
+def citations_of(source: Source, reader: Any) -> list[Citation]:
+    """Everything that cites `source` that `reader` may meet: campaigns, requests, responses,
+    escalations and reported figures, each named and linked (the newest first within each
+    kind). Five queries."""
+
+    def shown(records: QuerySet) -> QuerySet:
+        return visibility.shown_to(records, reader)
+
     found: list[Citation] = []
     for campaign in source.campaigns.order_by("-issued_on", "-id"):
         found.append(
             Citation("Campaign", campaign.title, campaign.get_absolute_url(), campaign.issued_on)
         )
-    for r in source.requests.select_related("county").order_by("-issued_on", "-id"):
+    for r in shown(source.requests.select_related("county")).order_by("-issued_on", "-id"):
         label = f"{r.county.name}, {r.county.state}: request of {r.issued_on:%Y-%m-%d}"
         found.append(Citation("Request", label, r.get_absolute_url(), r.issued_on))
-    for entry in source.responses.select_related("request__county").order_by("-received_on"):
+    responses = shown(source.responses.select_related("request__county"))
+    for entry in responses.order_by("-received_on"):
         county = entry.request.county
         label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
         url = f"{entry.request.get_absolute_url()}#response-{entry.pk}"
         found.append(Citation("Response", label, url, entry.received_on))
-    for entry in source.escalations.select_related("request__county").order_by("-issued_on"):
+    escalations = shown(source.escalations.select_related("request__county"))
+    for entry in escalations.order_by("-issued_on"):
         county = entry.request.county
         label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
         url = f"{entry.request.get_absolute_url()}#escalation-{entry.pk}"
         found.append(Citation("Escalation", label, url, entry.issued_on))
-    for figure in source.figures.select_related("county").order_by("-period_end", "-id"):
+    for figure in shown(source.figures.select_related("county")).order_by("-period_end", "-id"):
         label = f"{figure.county.name}: {figure.metric}"
         found.append(
             Citation("Reported figure", label, figure.get_absolute_url(), figure.period_end)

@@ -25,6 +25,7 @@ from requests_tracker.services.embargo import (
     EmbargoTerms,
     lift_due_embargoes,
     lift_embargo,
+    remind_of_ending_embargoes,
     set_embargo,
 )
 from requests_tracker.services.escalations import (
@@ -93,6 +94,7 @@ __all__ = [
     "lift_due_embargoes",
     "lift_embargo",
     "set_embargo",
+    "remind_of_ending_embargoes",
     "AGENCY_FIELDS",
     "CAMPAIGN_EDITABLE_FIELDS",
     "CAMPAIGN_FIELDS",

@@ -28,12 +28,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from requests_tracker import permissions
 from requests_tracker.models import (
+    EMBARGO_FIELDS,
     Activity,
     DataRequest,
     Embargoable,
@@ -43,6 +47,7 @@ from requests_tracker.models import (
     Source,
     Threat,
 )
+from requests_tracker.presentation.links import absolute_url
 from requests_tracker.services.activity import User, actor_or_none
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.locks import lock_request
@@ -99,6 +104,7 @@ def place_embargo(record: Embargoable, terms: EmbargoTerms, *, actor: User | Non
     record.embargo_reason = terms.reason.strip()
     record.embargo_set_by = actor_or_none(actor)
     record.embargo_set_at = timezone.now()
+    record.embargo_reminder_sent_at = None
 
 
 def set_embargo(
@@ -148,6 +154,7 @@ def lift_embargo(
         record.embargo_reason = ""
         record.embargo_set_by = None
         record.embargo_set_at = None
+        record.embargo_reminder_sent_at = None
         record.save(update_fields=[*_FIELDS, "updated_at"])
         _release_events(record)
         if data_request is not None:
@@ -174,7 +181,64 @@ def lift_due_embargoes(*, now: dt.datetime | None = None) -> int:
     return lifted
 
 
-_FIELDS = ("embargoed", "embargo_until", "embargo_reason", "embargo_set_by", "embargo_set_at")
+_FIELDS = EMBARGO_FIELDS
+
+REMINDER_AHEAD = dt.timedelta(days=1)
+"""How long before an embargo ends the editors are reminded."""
+
+
+def remind_of_ending_embargoes(*, now: dt.datetime | None = None) -> int:
+    """Mail the editors (active, with an address) the embargoes that end within REMINDER_AHEAD
+    and of which they have not been reminded, in one message; each is marked reminded in the
+    same transaction, so a second run sends nothing twice. The beat job runs it with the lift.
+    Returns how many embargoes the message named (0: nothing sent)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ending: list[Embargoable] = []
+        for model in EMBARGOABLE:
+            ending += list(
+                model.objects.select_for_update(skip_locked=True)
+                .filter(
+                    embargoed=True,
+                    embargo_reminder_sent_at__isnull=True,
+                    embargo_until__gt=now,
+                    embargo_until__lte=now + REMINDER_AHEAD,
+                )
+                .order_by("embargo_until", "pk")
+            )
+        if not ending:
+            return 0
+        addresses = editor_addresses()
+        if addresses:
+            send_mail(
+                subject=f"{len(ending)} embargo(es) end within a day",
+                message=_reminder_text(ending),
+                from_email=None,
+                recipient_list=addresses,
+            )
+        for record in ending:
+            type(record).objects.filter(pk=record.pk).update(embargo_reminder_sent_at=now)
+    return len(ending)
+
+
+def editor_addresses() -> list[str]:
+    """The e-mail addresses of the active editors (and superusers)."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    editors = users.filter(Q(is_superuser=True) | Q(groups__name=permissions.EDITOR))
+    return sorted(set(editors.values_list("email", flat=True)))
+
+
+def _reminder_text(records: list[Embargoable]) -> str:
+    zone = timezone.get_current_timezone()
+    lines = ["These embargoes end within a day; lift one early or extend it from its page.", ""]
+    for record in records:
+        until = timezone.localtime(record.embargo_until, zone)
+        lines.append(
+            f"- {record._meta.verbose_name.capitalize()}: {record} — until {until:%Y-%m-%d %H:%M}"
+            f" ({record.embargo_reason})"
+        )
+        lines.append(f"  {absolute_url(record.get_absolute_url())}")
+    return "\n".join(lines)
 
 
 def _lock(record: Embargoable) -> tuple[DataRequest | None, Embargoable]:
@@ -269,4 +333,6 @@ __all__ = [
     "set_embargo",
     "lift_embargo",
     "lift_due_embargoes",
+    "remind_of_ending_embargoes",
+    "editor_addresses",
 ]

@@ -208,7 +208,32 @@ class SourceFields(forms.Form):
         ]
 
 
-class EntryForm(forms.ModelForm):
+class EmbargoFields(forms.Form):
+    """Hold a record back as it is written: a reason holds it, until the time given or, without
+    one, until it is lifted by hand (services/embargo.py)."""
+
+    embargo_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Hold back (embargo): why",
+        help_text="Leave empty to publish at once. Held records are seen by journalists and "
+        "editors only.",
+    )
+    embargo_until = forms.DateTimeField(
+        required=False,
+        label="Hold until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the newsroom's time zone; empty: until lifted by hand.",
+    )
+
+    def embargo_terms(self) -> services.EmbargoTerms | None:
+        reason = (self.cleaned_data.get("embargo_reason") or "").strip()
+        if not reason and not self.cleaned_data.get("embargo_until"):
+            return None
+        return services.EmbargoTerms(self.cleaned_data.get("embargo_until"), reason)
+
+
+class EntryForm(EmbargoFields, forms.ModelForm):
     """An entry built from its model, limited to the fields its service accepts.
 
     The model's own validation is left to the service (its messages exist once, there): this
@@ -225,6 +250,7 @@ class EntryForm(forms.ModelForm):
             name: self.cleaned_data.get(name) for name in self._meta.fields if name in self.fields
         }
         arguments["new_sources"] = self.new_sources()
+        arguments["embargo"] = self.embargo_terms()
         return arguments
 
 
