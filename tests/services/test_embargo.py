@@ -201,3 +201,20 @@ def test_a_viewer_may_not_lift_an_embargo(data_request, journalist, viewer) -> N
         response = held_decline(data_request, journalist)
     with pytest.raises(PermissionDenied):
         services.lift_embargo(record=response, actor=viewer)
+
+
+def test_editors_are_reminded_once_a_day_before_an_embargo_ends(
+    data_request, journalist, editor, mailoutbox
+) -> None:
+    editor.email = "desk@news.example"
+    editor.save()
+    with time_machine.travel(SET_AT, tick=False):
+        held_decline(data_request, journalist)
+    with time_machine.travel(UNTIL - dt.timedelta(days=2), tick=False):
+        assert services.remind_of_ending_embargoes() == 0
+    with time_machine.travel(UNTIL - dt.timedelta(hours=23), tick=False):
+        assert services.remind_of_ending_embargoes() == 1
+        assert services.remind_of_ending_embargoes() == 0
+    [mail] = mailoutbox
+    assert mail.to == ["desk@news.example"]
+    assert "Story runs Tuesday morning" in mail.body and "2025-08-05 09:00" in mail.body
