@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='datarequest',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='datarequest',
@@ -152,12 +152,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='datarequest',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='escalation',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='escalation',
@@ -177,12 +177,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='escalation',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='historicaldatarequest',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='historicaldatarequest',
@@ -202,12 +202,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaldatarequest',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='historicalescalation',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='historicalescalation',
@@ -227,12 +227,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalescalation',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='historicalreportedfigure',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='historicalreportedfigure',
@@ -252,12 +252,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalreportedfigure',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='historicalresponse',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='historicalresponse',
@@ -277,12 +277,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalresponse',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='historicalsource',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='historicalsource',
@@ -302,12 +302,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalsource',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='historicalthreat',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='historicalthreat',
@@ -327,12 +327,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalthreat',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='reportedfigure',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='reportedfigure',
@@ -352,12 +352,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportedfigure',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='response',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='response',
@@ -377,12 +377,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='response',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='source',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='source',
@@ -402,12 +402,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddField(
             model_name='threat',
             name='embargo_reason',
-            field=models.CharField(blank=True, editable=False, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=500),
         ),
         migrations.AddField(
             model_name='threat',
@@ -427,7 +427,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='threat',
             name='embargoed',
-            field=models.BooleanField(default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, help_text='Held back from readers outside the newsroom.'),
         ),
         migrations.AddIndex(
             model_name='activity',

@@ -26,8 +26,12 @@ class Embargoable(models.Model):
     embargo_parents: ClassVar[tuple[str, ...]] = ()
     """Paths to the embargoable records this one is published with (its request)."""
 
+    # Database defaults too: set-based writers (the benchmark's COPY, a restore) may leave them out.
     embargoed = models.BooleanField(
-        default=False, editable=False, help_text="Held back from readers outside the newsroom."
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Held back from readers outside the newsroom.",
     )
     embargo_until = models.DateTimeField(
         null=True,
@@ -35,7 +39,9 @@ class Embargoable(models.Model):
         editable=False,
         help_text="When the embargo lifts by itself; empty: when an editor releases it.",
     )
-    embargo_reason = models.CharField(max_length=500, blank=True, editable=False)
+    embargo_reason = models.CharField(
+        max_length=500, blank=True, default="", db_default="", editable=False
+    )
     embargo_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

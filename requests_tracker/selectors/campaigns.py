@@ -250,7 +250,9 @@ def campaign_figures(
     answered-by-deadline share come from selectors.request_stats, so they are the numbers the
     API's stats and the dashboard give; declined and escalated are counted over `rows`. Two
     queries."""
-    stats = selectors.request_stats(DataRequest.objects.filter(campaign=campaign), today=today)
+    stats = selectors.request_stats(
+        published(DataRequest.objects.filter(campaign=campaign)), today=today
+    )
     declined = sum(1 for row in rows if row.declined)
     escalated = sum(1 for row in rows if row.escalated)
     return CampaignFigures(
@@ -283,7 +285,7 @@ def status_history(
     day the answer was received or the escalation issued, not the day it was logged). The last
     step is today's statuses as the comparison shows them. One query."""
     changes = (
-        Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED)
+        published(Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED))
         .order_by("occurred_on", "created_at", "id")
         .values_list("request_id", "occurred_on", "data")
     )

@@ -226,6 +226,11 @@ class EmbargoFields(forms.Form):
         help_text="In the newsroom's time zone; empty: until lifted by hand.",
     )
 
+    def service_arguments(self) -> dict[str, Any]:
+        arguments = super().service_arguments()
+        arguments["embargo"] = self.embargo_terms()
+        return arguments
+
     def embargo_terms(self) -> services.EmbargoTerms | None:
         reason = (self.cleaned_data.get("embargo_reason") or "").strip()
         if not reason and not self.cleaned_data.get("embargo_until"):
@@ -233,7 +238,7 @@ class EmbargoFields(forms.Form):
         return services.EmbargoTerms(self.cleaned_data.get("embargo_until"), reason)
 
 
-class EntryForm(EmbargoFields, forms.ModelForm):
+class EntryForm(forms.ModelForm):
     """An entry built from its model, limited to the fields its service accepts.
 
     The model's own validation is left to the service (its messages exist once, there): this
@@ -250,11 +255,10 @@ class EntryForm(EmbargoFields, forms.ModelForm):
             name: self.cleaned_data.get(name) for name in self._meta.fields if name in self.fields
         }
         arguments["new_sources"] = self.new_sources()
-        arguments["embargo"] = self.embargo_terms()
         return arguments
 
 
-class ResponseForm(SourceFields, EntryForm):
+class ResponseForm(SourceFields, EmbargoFields, EntryForm):
     """A county's answer to one request (services.log_response)."""
 
     categories_provided = forms.MultipleChoiceField(
@@ -299,7 +303,7 @@ class ResponseForm(SourceFields, EntryForm):
         ]
 
 
-class EscalationForm(SourceFields, EntryForm):
+class EscalationForm(SourceFields, EmbargoFields, EntryForm):
     """DOJ's next step on one request (services.file_escalation)."""
 
     class Meta:
