@@ -218,3 +218,24 @@ def test_editors_are_reminded_once_a_day_before_an_embargo_ends(
     [mail] = mailoutbox
     assert mail.to == ["desk@news.example"]
     assert "Story runs Tuesday morning" in mail.body and "2025-08-05 09:00" in mail.body
+
+
+def test_watchers_are_told_of_a_held_answer_when_it_lifts_not_before(
+    data_request, journalist, editor
+) -> None:
+    from django.core import mail
+
+    services.watch(user=journalist, data_request=data_request)
+    services.send_digests(frequency="daily", now=SET_AT - dt.timedelta(hours=1))
+    mail.outbox.clear()
+    with time_machine.travel(SET_AT, tick=False):
+        held_decline(data_request, journalist)
+    with time_machine.travel(SET_AT + dt.timedelta(hours=1), tick=False):
+        services.send_digests(frequency="daily", now=SET_AT + dt.timedelta(minutes=30))
+    assert not any("declined" in message.body for message in mail.outbox)
+
+    with time_machine.travel(UNTIL + dt.timedelta(minutes=1), tick=False):
+        services.lift_due_embargoes()
+    with time_machine.travel(UNTIL + dt.timedelta(hours=1), tick=False):
+        services.send_digests(frequency="daily", now=UNTIL + dt.timedelta(minutes=30))
+    assert any("declined (2025-08-01)" in message.body for message in mail.outbox)
