@@ -237,3 +237,19 @@ def test_a_preview_link_shows_the_held_answer_to_someone_outside_the_newsroom(
     assert page["X-Robots-Tag"] == "noindex, nofollow"
     with time_machine.travel(HELD_AT + dt.timedelta(days=4), tick=False):
         assert web().get(path).status_code == 404  # expired (72 hours)
+
+
+def test_the_editors_buttons_lift_and_hold_from_the_page(held, editor, viewer):
+    _, request, response = held
+    desk = web(editor)
+    assert desk.post(f"/embargo/response/{response.pk}/lift/").status_code == 302
+    assert WORD in text(web().get(request.get_absolute_url()))
+    with time_machine.travel(HELD_AT, tick=False):
+        desk.post(
+            f"/embargo/request/{request.pk}/",
+            {"embargo_reason": "Hold the whole county", "embargo_until": "2025-08-05T09:00"},
+        )
+    request.refresh_from_db()
+    assert request.embargoed and request.embargo_until == UNTIL
+    assert web(viewer).get(request.get_absolute_url()).status_code == 404
+    assert web(viewer).post(f"/embargo/request/{request.pk}/lift/").status_code == 404
