@@ -8,7 +8,8 @@
   run twice;
 - time limits: CELERY_TASK_TIME_LIMIT / SOFT_TIME_LIMIT by default, tighter per task in tasks.py,
   where database and network errors are retried with exponential backoff;
-- the fixed beat schedule (CELERY_BEAT_SCHEDULE): overdue check every OVERDUE_CHECK_MINUTES,
+- the fixed beat schedule (CELERY_BEAT_SCHEDULE): embargoes lifted (and editors reminded of
+  those ending within a day) every minute, overdue check every OVERDUE_CHECK_MINUTES,
   webhook sweep every WEBHOOK_SWEEP_SECONDS, hourly digests on the hour, daily digests at
   DIGEST_DAILY_HOUR, all in TIME_ZONE.
 

@@ -486,7 +486,18 @@ MAIL_IN_ALLOWED_SENDERS = env.list("MAIL_IN_ALLOWED_SENDERS", default=[])
 if MAIL_IN_IMAP_SECURITY not in {"tls", "starttls"}:
     raise ImproperlyConfigured('MAIL_IN_IMAP_SECURITY must be "tls" or "starttls".')
 
+# How long an embargoed record's private preview link works (web/embargo.py).
+EMBARGO_PREVIEW_HOURS = env.int("EMBARGO_PREVIEW_HOURS", default=72)
+# The lift job runs on every minute (an embargo until 09:00 lifts at 09:00); a number of seconds
+# here runs it that often instead (tests).
+EMBARGO_LIFT_SECONDS = env.float("EMBARGO_LIFT_SECONDS", default=0.0)
+
 CELERY_BEAT_SCHEDULE = {
+    # On every minute: an embargo ending at 09:00 is lifted at 09:00 (docs/embargo.md).
+    "lift-embargoes": {
+        "task": "requests_tracker.tasks.lift_embargoes_task",
+        "schedule": EMBARGO_LIFT_SECONDS or crontab(),
+    },
     "flag-overdue": {
         "task": "requests_tracker.tasks.flag_overdue_task",
         "schedule": OVERDUE_CHECK_MINUTES * 60.0,

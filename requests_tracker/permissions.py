@@ -98,3 +98,16 @@ def can_see_sensitive(user: Any) -> bool:
     """Sensitive sources (they may name people in custody): editors only, everywhere — pages,
     files, search, feeds and the API. Anyone else may at most be told one exists."""
     return has_role(user, EDITOR)
+
+
+def can_see_embargoed(user: Any) -> bool:
+    """Records under embargo (and what is said about them): the newsroom's journalists and
+    editors, who see them marked as embargoed. Viewers and anonymous readers of a public instance
+    meet nothing of them (selectors/visibility.py)."""
+    return has_role(user, JOURNALIST)
+
+
+def can_embargo(user: Any, record: Any) -> bool:
+    """Set or lift an embargo: whoever may edit the record (editors anything, journalists the
+    entries they logged)."""
+    return can_edit(user, record)

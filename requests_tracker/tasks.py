@@ -52,6 +52,18 @@ def flag_overdue_task() -> dict[str, int]:
     return counts
 
 
+@shared_task(**RETRY_POLICY, soft_time_limit=50, time_limit=58)
+def lift_embargoes_task() -> dict[str, int]:
+    """Lift every embargo whose time has come, then remind the editors of those ending within a
+    day (beat: every minute). Both decide from the database, so a run missed is made good by the
+    next one."""
+    lifted = services.lift_due_embargoes()
+    reminded = services.remind_of_ending_embargoes()
+    if lifted or reminded:
+        logger.info("lift_embargoes_task: %d lifted, %d reminded", lifted, reminded)
+    return {"lifted": lifted, "reminded": reminded}
+
+
 @shared_task(**RETRY_POLICY, soft_time_limit=120, time_limit=150)
 def fan_out_activity_task() -> int:
     """Create webhook deliveries for new Activity and queue each one. Queued on commit."""

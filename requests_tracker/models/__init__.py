@@ -6,9 +6,9 @@ fields are derived by workflow.py and written only by the services. The fixed vo
 (statuses, kinds, verbs) live in choices.py and are re-exported here. One module per seam:
 fields (shared field types), sources, places (counties, agencies), jurisdictions (any party:
 city, state, nation; dated policies), people (officials and their dated roles), press (what
-reporters were told), requests (campaigns,
-requests, responses, escalations), courts (cases, docket entries), mail (messages read from the
-mailbox), figures, activity (the event log, watches, feed tokens), webhooks, corrections (public
+reporters were told), requests (campaigns, requests, responses, escalations), courts (cases,
+docket entries), mail (messages read from the mailbox), figures, embargo (holding a record back
+until a time), activity (the event log, watches, feed tokens), webhooks, corrections (public
 correction notes, open-data releases), tallies (counts kept by the database). Import from here:
 `from requests_tracker.models import DataRequest`.
 """
@@ -39,6 +39,7 @@ from requests_tracker.choices import (
 from requests_tracker.models.activity import Activity, FeedToken, Watch
 from requests_tracker.models.corrections import Correction, DatasetRelease
 from requests_tracker.models.courts import Case, CaseParty, CourtListenerDelivery, DocketEntry
+from requests_tracker.models.embargo import EMBARGO_FIELDS, Embargoable
 from requests_tracker.models.fields import (
     LongTextField,
     TextLengthValidator,
@@ -90,6 +91,8 @@ __all__ = [
     "FigureScope",
     "CaseParty",
     "CaseKind",
+    "EMBARGO_FIELDS",
+    "Embargoable",
     "EXTRACTION_FIELDS",
     "SEARCH_CONFIG",
     "SENSITIVE_EVENT_MARK",

@@ -49,6 +49,14 @@ class Activity(models.Model):
     )
     summary = models.CharField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
+    # Events about a record under embargo are held: newsroom members see them, nobody else does,
+    # and webhooks and digests skip them. `held_for` names the records holding the event
+    # (Embargoable.embargo_key); when the last one lifts, the event is released with the lift
+    # time as its `created_at`, so feeds, webhooks and watchers take it up then
+    # (services/embargo.py).
+    # Database defaults too: set-based writers (flag_overdue's INSERT … SELECT) leave them out.
+    embargoed = models.BooleanField(default=False, db_default=False, editable=False)
+    held_for = models.JSONField(default=list, db_default=[], blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -59,6 +67,7 @@ class Activity(models.Model):
             models.Index(fields=["request", "created_at"]),
             models.Index(fields=["county", "created_at"]),
             models.Index(fields=["request", "occurred_on", "created_at"]),
+            models.Index(fields=["id"], condition=Q(embargoed=True), name="activity_held"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import FigureScope
+from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import LongTextField, TimeStamped, state_validator
 from requests_tracker.models.places import County
 from requests_tracker.models.sources import Source
@@ -39,7 +40,7 @@ class Metric(TimeStamped):
         return self.name
 
 
-class ReportedFigure(TimeStamped):
+class ReportedFigure(Embargoable, TimeStamped):
     """A number an official reported, e.g. 995 ICE detainer requests received in 2024."""
 
     Scope = FigureScope

@@ -19,6 +19,7 @@ from requests_tracker.choices import (
     RequestStatus,
     ResponseKind,
 )
+from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import (
     LongTextField,
     TimeStamped,
@@ -71,7 +72,7 @@ class Campaign(TimeStamped):
         return reverse("web:campaign_detail", args=[self.pk])
 
 
-class DataRequest(TimeStamped):
+class DataRequest(Embargoable, TimeStamped):
     """What one county was asked for, by whom, by when, under which authority."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="requests")
@@ -157,6 +158,9 @@ class DataRequest(TimeStamped):
                 models.F("id"),
                 name="request_overdue_rank",
             ),
+            models.Index(
+                fields=["embargo_until"], condition=Q(embargoed=True), name="request_held"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,8 +174,10 @@ class DataRequest(TimeStamped):
             raise ValidationError({"due_on": "The due date cannot be before the issue date."})
 
 
-class Response(TimeStamped):
+class Response(Embargoable, TimeStamped):
     """A county's answer to a request (or an extension DOJ granted it)."""
+
+    embargo_parents = ("request",)
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="responses")
     received_on = models.DateField()
@@ -222,7 +228,12 @@ class Response(TimeStamped):
                 name="response_extension_has_new_due_date",
             ),
         ]
-        indexes = [models.Index(fields=["request", "received_on"])]
+        indexes = [
+            models.Index(fields=["request", "received_on"]),
+            models.Index(
+                fields=["embargo_until"], condition=Q(embargoed=True), name="response_held"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.received_on:%Y-%m-%d}"
@@ -232,8 +243,10 @@ class Response(TimeStamped):
         return f"{reverse('web:request_detail', args=[self.request_id])}#response-{self.pk}"
 
 
-class Escalation(TimeStamped):
+class Escalation(Embargoable, TimeStamped):
     """DOJ's next step on a request; `follows` links the ladder (letter → subpoena → suit)."""
+
+    embargo_parents = ("request",)
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="escalations")
     kind = models.CharField(max_length=30, choices=EscalationKind.choices)
@@ -266,6 +279,9 @@ class Escalation(TimeStamped):
         indexes = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["overdue_since"]),
+            models.Index(
+                fields=["embargo_until"], condition=Q(embargoed=True), name="escalation_held"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from requests_tracker.choices import (
     SourceKind,
 )
 from requests_tracker.documents.uploads import source_upload_to, validate_upload_field
+from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import TimeStamped, validate_uri
 
 EXTRACTION_FIELDS = [
@@ -45,7 +46,7 @@ def about_sensitive_source() -> Q:
     return Q(data__has_key=SENSITIVE_EVENT_MARK)
 
 
-class Source(TimeStamped):
+class Source(Embargoable, TimeStamped):
     """The evidence for a fact: a document's address and/or an uploaded copy of it."""
 
     Kind = SourceKind

@@ -16,13 +16,15 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import ThreatKind
+from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import LongTextField, TimeStamped
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation
 from requests_tracker.models.sources import Source
 
 
-class Threat(TimeStamped):
+class Threat(Embargoable, TimeStamped):
     Kind = ThreatKind
+    embargo_parents = ("request",)
 
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="threats"

@@ -24,7 +24,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from requests_tracker import permissions, selectors
 from requests_tracker.models import Activity, Campaign, County, DataRequest
-from requests_tracker.selectors import documents
+from requests_tracker.selectors import documents, visibility
 
 FEED_ENTRIES = 50
 
@@ -136,7 +136,9 @@ class CampaignFeed(TrackerFeed):
 
 class RequestFeed(TrackerFeed):
     def get_object(self, request: HttpRequest, pk: int, **kwargs: Any) -> DataRequest:
-        return get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
+        # A request under embargo has no feed for readers who may not meet it (404).
+        requests = visibility.shown_to(DataRequest.objects.select_related("county"), self.reader)
+        return get_object_or_404(requests, pk=pk)
 
     def describe(self, obj: DataRequest) -> str:
         return f"the request to {obj}"

@@ -39,6 +39,7 @@ from requests_tracker.choices import (
 from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
 from requests_tracker.selectors import documents
 from requests_tracker.selectors.maps import with_highest_rung
+from requests_tracker.selectors.visibility import published, published_q
 
 CATEGORY_LABELS = dict(DataCategory.choices)
 
@@ -124,9 +125,10 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
     # needs only these columns.
     requests = list(
         with_highest_rung(
-            DataRequest.objects.filter(campaign=campaign).annotate(
+            published(DataRequest.objects.filter(campaign=campaign)).annotate(
                 declined_responses=Count(
-                    "responses", filter=Q(responses__kind=ResponseKind.DECLINED)
+                    "responses",
+                    filter=Q(responses__kind=ResponseKind.DECLINED, responses__embargoed=False),
                 ),
             )
         )
@@ -135,7 +137,7 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
     )
 
     given: dict[int, set[str]] = defaultdict(set)
-    answers = Response.objects.filter(request__campaign=campaign).exclude(
+    answers = published(Response.objects.filter(request__campaign=campaign)).exclude(
         kind=ResponseKind.PUBLIC_STATEMENT
     )
     for request_id, kind, categories in answers.values_list(
@@ -147,13 +149,15 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
             given[request_id].add("*")
 
     cited: dict[int, set[int]] = defaultdict(set)
-    for through, key in (
-        (DataRequest.sources.through, "datarequest"),
-        (Response.sources.through, "response__request"),
-        (Escalation.sources.through, "escalation__request"),
+    for through, key, model in (
+        (DataRequest.sources.through, "datarequest", DataRequest),
+        (Response.sources.through, "response__request", Response),
+        (Escalation.sources.through, "escalation__request", Escalation),
     ):
         links = through.objects.filter(
-            **{f"{key}__campaign": campaign}, source__in=documents.known_sources(reader)
+            published_q(model, f"{model._meta.model_name}__"),
+            **{f"{key}__campaign": campaign},
+            source__in=documents.known_sources(reader),
         )
         for request_id, source_id in links.values_list(key, "source_id"):
             cited[request_id].add(source_id)
@@ -246,7 +250,9 @@ def campaign_figures(
     answered-by-deadline share come from selectors.request_stats, so they are the numbers the
     API's stats and the dashboard give; declined and escalated are counted over `rows`. Two
     queries."""
-    stats = selectors.request_stats(DataRequest.objects.filter(campaign=campaign), today=today)
+    stats = selectors.request_stats(
+        published(DataRequest.objects.filter(campaign=campaign)), today=today
+    )
     declined = sum(1 for row in rows if row.declined)
     escalated = sum(1 for row in rows if row.escalated)
     return CampaignFigures(
@@ -279,7 +285,7 @@ def status_history(
     day the answer was received or the escalation issued, not the day it was logged). The last
     step is today's statuses as the comparison shows them. One query."""
     changes = (
-        Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED)
+        published(Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED))
         .order_by("occurred_on", "created_at", "id")
         .values_list("request_id", "occurred_on", "data")
     )

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 
 from requests_tracker.models import Campaign, Case, CaseParty, County, DataRequest, DocketEntry
 from requests_tracker.selectors.documents import visible_sources
+from requests_tracker.selectors.visibility import shown_to
 
 
 def cases() -> QuerySet[Case]:
@@ -38,5 +39,7 @@ def docket(case: Case, user: Any) -> QuerySet[DocketEntry]:
     return case.entries.filter(source__in=shown).select_related("source")
 
 
-def case_requests(case: Case) -> QuerySet[DataRequest]:
-    return case.requests.select_related("county", "campaign").order_by("county__name")
+def case_requests(case: Case, reader: Any) -> QuerySet[DataRequest]:
+    """The requests a case concerns that `reader` may meet (selectors/visibility.py)."""
+    requests = shown_to(case.requests.select_related("county", "campaign"), reader)
+    return requests.order_by("county__name")

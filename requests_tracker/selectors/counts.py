@@ -27,6 +27,7 @@ from requests_tracker.models import (
     RequestStatus,
     Source,
 )
+from requests_tracker.selectors.visibility import published
 
 STATUS_COUNT_PREFIX = tallies.STATUS_COUNT_PREFIX
 
@@ -117,7 +118,8 @@ def request_stats(requests: QuerySet[DataRequest] | None, *, today: dt.date) -> 
         first_days = tallies.first_response_days()
         deadline_rows = tallies.deadlines()
     else:
-        base = requests.order_by()
+        # Published requests only, whoever asks (selectors/visibility.py), as the tallies count.
+        base = published(requests.order_by())
         overdue = ExpressionWrapper(Q(overdue_since__isnull=False), output_field=BooleanField())
         counted = base.annotate(flagged=overdue)
         state_rows = list(
@@ -243,7 +245,7 @@ def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> Stat
             overdue=overdue,
             by_status=by_status,
         )
-    row = requests.order_by().aggregate(**_status_counts())
+    row = published(requests.order_by()).aggregate(**_status_counts())
     return StatusTotals(
         total=row["requests_total"],
         open=row["requests_open"],

@@ -39,6 +39,7 @@ from requests_tracker.models import (
     about_sensitive_source,
 )
 from requests_tracker.models.search import StoredSearchVector
+from requests_tracker.selectors import visibility
 
 # Private-use characters (stripped from stored text) mark the matched words in a snippet, so the
 # document's own text can be escaped before the marks become <mark> tags.
@@ -80,10 +81,12 @@ class WithheldSource:
 
 def visible_sources(user: Any, sources: QuerySet[Source] | None = None) -> QuerySet[Source]:
     """The sources `user` may know exist (among `sources`, default all): none without read
-    access; sensitive ones for editors only."""
+    access; sensitive ones for editors only; embargoed ones for journalists and editors only
+    (selectors/visibility.py)."""
     sources = Source.objects.all() if sources is None else sources
     if not permissions.can_read(user):
         return sources.none()
+    sources = visibility.shown_to(sources, user)
     if permissions.can_see_sensitive(user):
         return sources
     return sources.filter(sensitive=False)
@@ -93,7 +96,7 @@ def known_sources(user: Any) -> QuerySet[Source]:
     """The sources `user` is told of where they are cited (what sources_shown_to lists, as a
     queryset, for counts): all of them for newsroom members, the visible ones for anyone else."""
     if permissions.can_see_internal(user):
-        return Source.objects.all()
+        return visibility.shown_to(Source.objects.all(), user)
     return visible_sources(user)
 
 
@@ -103,7 +106,10 @@ def sources_shown_to(sources: Iterable[Source], user: Any) -> list[Source | With
     Editors: all of them. Other newsroom members: a sensitive one as a WithheldSource. Anyone
     else (an anonymous reader of a public instance): without the sensitive ones, as if they were
     not there, so a fact backed only by sensitive sources reads as unsourced to the public.
+    An embargoed source is for journalists and editors only: anyone else is not told of it.
     """
+    if not permissions.can_see_embargoed(user):
+        sources = [source for source in sources if not source.embargoed]
     if permissions.can_see_sensitive(user):
         return list(sources)
     told_of_withheld = permissions.can_see_internal(user)
@@ -124,7 +130,9 @@ def source_shown_to(source: Source | None, user: Any) -> Source | WithheldSource
 
 def activity_shown_to(events: QuerySet[Activity], user: Any) -> QuerySet[Activity]:
     """The events `user` may read: events about sensitive sources (which name none) are for
-    newsroom members only; anonymous readers of a public instance and webhooks never get them."""
+    newsroom members only; anonymous readers of a public instance and webhooks never get them.
+    Events held by an embargo are for journalists and editors only (selectors/visibility.py)."""
+    events = visibility.shown_to(events, user)
     if permissions.can_see_internal(user):
         return events
     return events.exclude(about_sensitive_source())
@@ -145,29 +153,36 @@ class Citation:
     on: Any
 
 
-def citations_of(source: Source) -> list[Citation]:
-    """Everything that cites `source`: campaigns, requests, responses, escalations and reported
-    figures, each named and linked (the newest first within each kind). Five queries."""
+def citations_of(source: Source, reader: Any) -> list[Citation]:
+    """Everything that cites `source` that `reader` may meet: campaigns, requests, responses,
+    escalations and reported figures, each named and linked (the newest first within each
+    kind). Five queries."""
+
+    def shown(records: QuerySet) -> QuerySet:
+        return visibility.shown_to(records, reader)
+
     found: list[Citation] = []
     for campaign in source.campaigns.order_by("-issued_on", "-id"):
         found.append(
             Citation("Campaign", campaign.title, campaign.get_absolute_url(), campaign.issued_on)
         )
-    for r in source.requests.select_related("county").order_by("-issued_on", "-id"):
+    for r in shown(source.requests.select_related("county")).order_by("-issued_on", "-id"):
         label = f"{r.county.name}, {r.county.state}: request of {r.issued_on:%Y-%m-%d}"
         found.append(Citation("Request", label, r.get_absolute_url(), r.issued_on))
-    for entry in source.responses.select_related("request__county").order_by("-received_on"):
+    responses = shown(source.responses.select_related("request__county"))
+    for entry in responses.order_by("-received_on"):
         county = entry.request.county
         label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
         url = f"{entry.request.get_absolute_url()}#response-{entry.pk}"
         found.append(Citation("Response", label, url, entry.received_on))
-    for entry in source.escalations.select_related("request__county").order_by("-issued_on"):
+    escalations = shown(source.escalations.select_related("request__county"))
+    for entry in escalations.order_by("-issued_on"):
         county = entry.request.county
         label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
         url = f"{entry.request.get_absolute_url()}#escalation-{entry.pk}"
         found.append(Citation("Escalation", label, url, entry.issued_on))
-    figures = source.figures.select_related("county", "metric").order_by("-period_end", "-id")
-    for figure in figures:
+    figures = shown(source.figures.select_related("county", "metric"))
+    for figure in figures.order_by("-period_end", "-id"):
         label = f"{figure.place}: {figure.metric.name}"
         found.append(
             Citation("Reported figure", label, figure.get_absolute_url(), figure.period_end)

@@ -32,6 +32,7 @@ from django.db import models
 from requests_tracker import permissions
 from requests_tracker.choices import DataCategory
 from requests_tracker.models import (
+    EMBARGO_FIELDS,
     Correction,
     DataRequest,
     Escalation,
@@ -101,6 +102,8 @@ def shown_fields(model: type[models.Model], user: Any) -> list[models.Field]:
         hidden |= WHO_FIELDS
     if not permissions.can_see_internal(user):
         hidden |= NEWSROOM_FIELDS
+    if not permissions.can_see_embargoed(user):
+        hidden |= set(EMBARGO_FIELDS)
     return [f for f in model._meta.concrete_fields if f.name not in hidden]
 
 

@@ -8,6 +8,8 @@ tracker/_request_table.html.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from requests_tracker import selectors
@@ -28,12 +30,12 @@ REQUEST_ROW_COLUMNS = (
 """What a row of tracker/_request_table.html reads (the foreign keys come with their joins)."""
 
 
-def request_rows() -> QuerySet[DataRequest]:
-    """Requests as a list row shows them: the columns above, `latest_response_kind` and
-    `latest_response_on`, and the ordering keys `overdue_rank` and `county_name` (as in
-    selectors.data_requests). One query per page, whatever its size."""
+def request_rows(reader: Any) -> QuerySet[DataRequest]:
+    """Requests as a list row shows them to `reader` (selectors/visibility.py): the columns
+    above, `latest_response_kind` and `latest_response_on`, and the ordering keys `overdue_rank`
+    and `county_name` (as in selectors.data_requests). One query per page, whatever its size."""
     return (
-        selectors.data_requests()
+        selectors.data_requests(reader=reader)
         .prefetch_related(None)
         .select_related(None)
         .select_related("county", "campaign", "issuing_agency")

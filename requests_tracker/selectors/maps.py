@@ -64,7 +64,7 @@ def with_highest_rung(requests: QuerySet[DataRequest]) -> QuerySet[DataRequest]:
         output_field=IntegerField(),
     )
     highest = (
-        Escalation.objects.filter(request=OuterRef("pk"))
+        Escalation.objects.filter(request=OuterRef("pk"), embargoed=False)
         .annotate(rank=rank)
         .order_by("-rank", "-issued_on", "-id")
     )
@@ -120,7 +120,8 @@ def county_standings(
     flag_overdue keeps); escalation rung as `with_highest_rung`. Two queries whatever the number
     of counties or requests.
     """
-    latest = DataRequest.objects.filter(county=OuterRef("pk"))
+    # Published requests only, for everyone: a map is a count (selectors/visibility.py).
+    latest = DataRequest.objects.filter(county=OuterRef("pk"), embargoed=False)
     if campaign_id is not None:
         latest = latest.filter(campaign_id=campaign_id)
     # One index probe per county (county, issue date, id), however long its history.

@@ -4,7 +4,10 @@ webhook subscriptions.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import (
+    Model,
     Prefetch,
     QuerySet,
 )
@@ -19,14 +22,20 @@ from requests_tracker.models import (
     Source,
     WebhookSubscription,
 )
+from requests_tracker.selectors import visibility
 
 
-def sources_on_file() -> QuerySet[Source]:
-    """Sources with who added and verified them, and the ids of every record that cites them."""
+def sources_on_file(reader: Any) -> QuerySet[Source]:
+    """Sources with who added and verified them, and the ids of every record that cites them
+    that `reader` may meet (selectors/visibility.py)."""
+
+    def ids(model: type[Model]) -> QuerySet:
+        return visibility.shown_to(model.objects.only("id").order_by("id"), reader)
+
     return Source.objects.select_related("created_by", "verified_by").prefetch_related(
-        Prefetch("requests", queryset=DataRequest.objects.only("id").order_by("id")),
-        Prefetch("responses", queryset=Response.objects.only("id").order_by("id")),
-        Prefetch("escalations", queryset=Escalation.objects.only("id").order_by("id")),
+        Prefetch("requests", queryset=ids(DataRequest)),
+        Prefetch("responses", queryset=ids(Response)),
+        Prefetch("escalations", queryset=ids(Escalation)),
         Prefetch("campaigns", queryset=Campaign.objects.only("id").order_by("id")),
     )
 

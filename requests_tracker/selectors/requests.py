@@ -27,9 +27,12 @@ from requests_tracker.models import (
     Source,
 )
 from requests_tracker.models.requests import NOT_OVERDUE_RANK
+from requests_tracker.selectors import visibility
+
+_EVERYONE = object()
 
 
-def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
+def data_requests(*, with_timeline: bool = False, reader: Any = _EVERYONE) -> QuerySet[DataRequest]:
     """Every request with what a row about it shows.
 
     Joined: county, campaign, issuing agency, who entered it. Prefetched: sources (a request with
@@ -38,11 +41,21 @@ def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
     ordering key for "days overdue": the first overdue day, or NOT_OVERDUE_RANK when the request
     is not overdue, so most overdue sorts first in ascending order; `county_name`, the ordering
     key for "county" (keyset cursors page by the row's own values). With `with_timeline`, the
-    request's responses and escalations (with their sources) are prefetched too.
+    request's responses and escalations (with their sources) are prefetched too. With `reader`,
+    only the requests (and responses and escalations) that reader may meet
+    (selectors/visibility.py).
     """
-    latest = Response.objects.filter(request=OuterRef("pk")).order_by("-received_on", "-id")
+
+    def shown(records: QuerySet) -> QuerySet:
+        return records if reader is _EVERYONE else visibility.shown_to(records, reader)
+
+    # The latest answer in effect (published): a row's answer column moves when an embargo lifts.
+    latest = Response.objects.filter(request=OuterRef("pk"), embargoed=False).order_by(
+        "-received_on", "-id"
+    )
     queryset = (
-        DataRequest.objects.select_related("county", "campaign", "issuing_agency", "created_by")
+        shown(DataRequest.objects.all())
+        .select_related("county", "campaign", "issuing_agency", "created_by")
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
         .annotate(
             latest_response_kind=Subquery(latest.values("kind")[:1]),
@@ -57,13 +70,15 @@ def data_requests(*, with_timeline: bool = False) -> QuerySet[DataRequest]:
         queryset = queryset.prefetch_related(
             Prefetch(
                 "responses",
-                queryset=Response.objects.select_related("responding_agency", "logged_by")
+                queryset=shown(Response.objects.all())
+                .select_related("responding_agency", "logged_by")
                 .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
                 .order_by("received_on", "id"),
             ),
             Prefetch(
                 "escalations",
-                queryset=Escalation.objects.select_related("logged_by")
+                queryset=shown(Escalation.objects.all())
+                .select_related("logged_by")
                 .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("id")))
                 .order_by("issued_on", "id"),
             ),
@@ -76,9 +91,14 @@ def days_overdue(record: Any, *, today: dt.date) -> int:
     return workflow.days_overdue(record.overdue_since, today)
 
 
-def overdue_requests() -> QuerySet[DataRequest]:
-    """Requests flagged overdue, the longest overdue first (rows as in data_requests)."""
-    return data_requests().filter(overdue_since__isnull=False).order_by("overdue_since", "id")
+def overdue_requests(reader: Any = _EVERYONE) -> QuerySet[DataRequest]:
+    """Requests flagged overdue, the longest overdue first (rows as in data_requests, as
+    `reader` may meet them)."""
+    return (
+        data_requests(reader=reader)
+        .filter(overdue_since__isnull=False)
+        .order_by("overdue_since", "id")
+    )
 
 
 def county_responses() -> QuerySet[Response]:
@@ -99,10 +119,11 @@ def badge_request(county: County) -> DataRequest | None:
     """The request a county's status badge reports: its most recently issued one.
 
     A county may have had several requests; a reader embedding the badge in a story wants the
-    current one, and the newest letter is what the county is answering now.
+    current one, and the newest letter is what the county is answering now. Published requests
+    only: a badge is public.
     """
     return (
-        DataRequest.objects.filter(county=county)
+        DataRequest.objects.filter(county=county, embargoed=False)
         .only("id", "status", "overdue_since", "issued_on", "county_id")
         .order_by("-issued_on", "-id")
         .first()

@@ -16,7 +16,11 @@ newest record.
 Who sees what. Internal notes (weight D) are searched only for readers who may see them
 (permissions.can_see_internal): anyone else is matched and ranked on the request's public vector
 (the same without the note, migration 0018), so a note's words neither match, nor rank, nor
-exclude (`-word`) anything for them; snippets are made from the other fields. Sources come
+exclude (`-word`) anything for them; snippets are made from the other fields. A record under
+embargo, or on an embargoed request, is not searched at all for readers outside the newsroom
+(selectors/visibility.py): the rows are limited before the query is matched, so no word,
+negation or total reveals one. The lists' `?q=` filters match within querysets already limited
+the same way. Sources come
 from documents.visible_sources (sensitive ones for editors only), and a source is also found by
 the text of its document (documents.search_documents), with the page the best match is on.
 
@@ -74,6 +78,7 @@ from requests_tracker.selectors.documents import (
     visible_sources,
     with_snippets,
 )
+from requests_tracker.selectors.visibility import shown_to
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -329,6 +334,9 @@ def _found(group: _Group, query: str, user: Any, document_hits: Sequence[Documen
     rows = group.rows()
     if group.model_name == "county":
         return matching_counties(rows, query)
+    # Before matching: a record under embargo is not there for a reader outside the newsroom,
+    # so it neither matches, nor counts, nor is left out by a `-word` (selectors/visibility.py).
+    rows = shown_to(rows, user)
     if group.model_name == "source":
         return matching_sources(rows, query, user, document_hits=document_hits)
     return _matching(rows, query, user)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from requests_tracker import permissions
 from requests_tracker.models import (
     Campaign,
     County,
@@ -18,6 +20,7 @@ from requests_tracker.models import (
     PressAnswer,
     ReportedFigure,
 )
+from requests_tracker.selectors.visibility import published
 
 
 def policies_of_county(county: County) -> QuerySet[Policy]:
@@ -40,12 +43,12 @@ def press_answers_about(
     data_request: DataRequest | None = None,
     county: County | None = None,
     jurisdiction: Jurisdiction | None = None,
+    reader: Any = None,
 ) -> QuerySet[PressAnswer]:
     """What the press was told about a campaign, a request, or a county (its requests and the
-    jurisdictions in it)."""
-    answers = PressAnswer.objects.select_related("jurisdiction", "person").prefetch_related(
-        "sources"
-    )
+    jurisdictions in it), as `reader` may see it (press_answers_shown_to)."""
+    answers = press_answers_shown_to(reader).select_related("jurisdiction", "person")
+    answers = answers.prefetch_related("sources")
     if campaign is not None:
         condition = Q(campaign=campaign) | Q(request__campaign=campaign)
     elif data_request is not None:
@@ -57,19 +60,26 @@ def press_answers_about(
     return answers.filter(condition).order_by("answered_on", "id")
 
 
+def press_answers_shown_to(reader: Any) -> QuerySet[PressAnswer]:
+    """Press answers; one about a request held back (embargoed) only for the newsroom."""
+    if permissions.can_see_embargoed(reader):
+        return PressAnswer.objects.all()
+    return PressAnswer.objects.exclude(request__embargoed=True)
+
+
 CAMPAIGN_CHART_POINTS = 24
 """Bars per metric on a campaign's page: its latest reported periods."""
 
 
 def figures_of_campaign(campaign: Campaign) -> list[ReportedFigure]:
-    """Figures for the campaign's counties and for their states (statewide ones), the latest
-    CAMPAIGN_CHART_POINTS periods of each metric."""
+    """Published figures for the campaign's counties and for their states (statewide ones),
+    the latest CAMPAIGN_CHART_POINTS periods of each metric (its charts, like its other counts,
+    are the same for every reader)."""
     counties = campaign.requests.values("county_id")
     states = County.objects.filter(pk__in=counties).values("state")
     figures = (
-        ReportedFigure.objects.filter(
-            Q(county__in=counties) | Q(scope=ReportedFigure.Scope.STATE, state__in=states)
-        )
+        published(ReportedFigure.objects.all())
+        .filter(Q(county__in=counties) | Q(scope=ReportedFigure.Scope.STATE, state__in=states))
         .select_related("metric", "county")
         .order_by("metric_id", "-period_start", "id")
     )

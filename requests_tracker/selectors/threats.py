@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 
 from requests_tracker.models import Campaign, DataRequest, Threat
+from requests_tracker.selectors.visibility import shown_to
 
 
 def _shown(threats, today: dt.date) -> list[Threat]:  # noqa: ANN001
@@ -17,14 +19,14 @@ def _shown(threats, today: dt.date) -> list[Threat]:  # noqa: ANN001
     return rows
 
 
-def threats_of_campaign(campaign: Campaign, today: dt.date) -> list[Threat]:
+def threats_of_campaign(campaign: Campaign, today: dt.date, reader: Any) -> list[Threat]:
     """Threats made in the campaign's letter and to any one of its requests."""
     scope = Q(campaign=campaign) | Q(request__campaign=campaign)
-    return _shown(Threat.objects.filter(scope), today)
+    return _shown(shown_to(Threat.objects.filter(scope), reader), today)
 
 
-def threats_of_request(data_request: DataRequest, today: dt.date) -> list[Threat]:
+def threats_of_request(data_request: DataRequest, today: dt.date, reader: Any) -> list[Threat]:
     scope = Q(request=data_request)
     if data_request.campaign_id:
         scope |= Q(campaign_id=data_request.campaign_id)
-    return _shown(Threat.objects.filter(scope), today)
+    return _shown(shown_to(Threat.objects.filter(scope), reader), today)

@@ -6,14 +6,14 @@ overdue flag through workflow.py, record Activity, and on commit wake the worker
 Activity out to webhooks. Validation errors are django.core.exceptions.ValidationError keyed by
 field, so every entry point can show "which field, and why".
 
-Modules, by the record each one writes: requests (requests and campaigns), responses,
-escalations, sources, figures, watches, webhook_subscriptions, webhooks (delivery), digests,
-overdue, imports (spreadsheet rows, through the services above), releases (open data); and the
-helpers they share: activity (Activity and its sentences), locks (the request lock), clock
-(the newsroom's day), validation (errors per field), work_queue (tasks queued on commit), status
-(refresh_request_status), editing (model_update), corrections (the public note an edit may
-carry). Each write module declares the fields its services accept (RESPONSE_FIELDS, ...); forms
-and serializers are built from those lists.
+Modules, by the record each one writes: requests (requests and campaigns), responses, escalations,
+sources, figures, embargo (holding records back and lifting them), watches, webhook_subscriptions,
+webhooks (delivery), digests, overdue, imports (spreadsheet rows, through the services above),
+releases (open data); and the helpers they share: activity (Activity and its sentences), locks (the
+request lock), clock (the newsroom's day), validation (errors per field), work_queue (tasks queued
+on commit), status (refresh_request_status), editing (model_update), corrections (the public note
+an edit may carry). Each write module declares the fields its services accept (RESPONSE_FIELDS,
+...); forms and serializers are built from those lists.
 Import services from here: `from requests_tracker import services; services.log_response(...)`.
 """
 
@@ -21,6 +21,13 @@ from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import record_correction
 from requests_tracker.services.digests import DigestResult, send_digests
 from requests_tracker.services.editing import in_model_order
+from requests_tracker.services.embargo import (
+    EmbargoTerms,
+    lift_due_embargoes,
+    lift_embargo,
+    remind_of_ending_embargoes,
+    set_embargo,
+)
 from requests_tracker.services.escalations import (
     ESCALATION_FIELDS,
     delete_escalation,
@@ -83,6 +90,11 @@ from requests_tracker.services.webhooks import (
 )
 
 __all__ = [
+    "EmbargoTerms",
+    "lift_due_embargoes",
+    "lift_embargo",
+    "set_embargo",
+    "remind_of_ending_embargoes",
     "AGENCY_FIELDS",
     "CAMPAIGN_EDITABLE_FIELDS",
     "CAMPAIGN_FIELDS",

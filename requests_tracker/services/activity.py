@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,6 +25,7 @@ from requests_tracker.models import (
     Campaign,
     County,
     DataRequest,
+    Embargoable,
     Escalation,
     Response,
 )
@@ -120,15 +122,24 @@ def record_activity(
     actor: User | None = None,
     data: dict[str, Any] | None = None,
     occurred_on: dt.date | None = None,
+    about: Iterable[Embargoable] = (),
 ) -> Activity:
     """Append one event to the timeline; a request's county and campaign are filled in from it.
 
     `occurred_on` is the day the event happened (default: today in TIME_ZONE, right for edits).
+    An event about a record under embargo (the request, response or escalation given, or one of
+    `about`: a threat, figure or source) is held (`held_for`): only the newsroom sees it until
+    the last of them lifts (services/embargo.py).
     Side effect: on commit, the worker that fans new Activity out to webhooks is woken.
     """
     if data_request is not None:
         county = county or data_request.county
         campaign = campaign or data_request.campaign
+    held_for = [
+        record.embargo_key
+        for record in (data_request, response, escalation, *about)
+        if record is not None and record.embargoed
+    ]
     activity = Activity.objects.create(
         verb=verb,
         summary=summary[:SUMMARY_MAX_LENGTH],
@@ -140,6 +151,8 @@ def record_activity(
         actor=actor_or_none(actor),
         data=data or {},
         occurred_on=occurred_on or local_today(),
+        embargoed=bool(held_for),
+        held_for=held_for,
     )
     announce_on_commit()
     return activity

@@ -1,5 +1,6 @@
 """Bulk actions on a campaign's requests: the same escalation filed against every county DOJ sent
-it to, one source cited on all of them, one extension logged, follow or unfollow them all.
+it to, one source cited on all of them, one extension logged, follow or unfollow them all, hold
+them back (embargo) or lift their embargo.
 
 Each row goes through the service a single write uses (file_escalation, cite_source,
 log_response, watch), all rows in one transaction. A row a rule refuses is left out with its
@@ -23,6 +24,7 @@ from requests_tracker.choices import ActivityVerb, EscalationKind, EscalationSta
 from requests_tracker.models import Campaign, DataRequest, Escalation, Source, Watch
 from requests_tracker.services.activity import User, record_activity, sentence
 from requests_tracker.services.clock import local_today
+from requests_tracker.services.embargo import lift_embargo, set_embargo
 from requests_tracker.services.escalations import file_escalation
 from requests_tracker.services.responses import log_response
 from requests_tracker.services.sources import cite_source
@@ -38,6 +40,8 @@ ACTIONS = {
     "log_extension": "Log an extension granted",
     "follow": "Follow",
     "unfollow": "Stop following",
+    "set_embargo": "Hold back (embargo)",
+    "lift_embargo": "Lift the embargo",
 }
 """What can be done to many requests at once: the form's and the API's `action`."""
 
@@ -45,11 +49,13 @@ ACTION_REQUIRED: dict[str, tuple[str, ...]] = {
     "file_escalation": ("kind", "issued_on"),
     "cite_source": ("source",),
     "log_extension": ("new_due_on",),
+    "set_embargo": ("embargo_reason",),
 }
 """The fields an action cannot do without (forms and the API say so next to the field)."""
 
 RECORDED_ACTIONS = ("file_escalation", "cite_source", "log_extension")
-"""Actions recorded in the activity (who follows what is nobody else's business)."""
+"""Actions recorded in the activity (who follows what is nobody else's business, and an embargo
+is the newsroom's: each request's own events are held or released by it)."""
 
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "file_escalation": ("kind", "issued_on", "due_on", "summary"),
@@ -57,6 +63,8 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "log_extension": ("received_on", "new_due_on", "summary"),
     "follow": ("frequency",),
     "unfollow": (),
+    "set_embargo": ("embargo_until", "embargo_reason"),
+    "lift_embargo": (),
 }
 """The fields each action takes (the same names as its single-write service's)."""
 
@@ -252,12 +260,37 @@ def _unfollow(
     return "no longer followed"
 
 
+def _set_embargo(
+    data_request: DataRequest, fields: dict[str, Any], actor: User | None, today: dt.date
+) -> str:
+    until = fields.get("embargo_until")
+    set_embargo(
+        record=data_request,
+        until=until,
+        reason=fields.get("embargo_reason") or "",
+        actor=actor,
+        today=today,
+    )
+    return f"held until {until.isoformat()}" if until else "held until lifted"
+
+
+def _lift_embargo(
+    data_request: DataRequest, fields: dict[str, Any], actor: User | None, today: dt.date
+) -> str:
+    if not data_request.embargoed:
+        raise ValidationError({"__all__": "This request is not under embargo."})
+    lift_embargo(record=data_request, actor=actor, today=today)
+    return "published"
+
+
 _WRITES: dict[str, Callable[..., str]] = {
     "file_escalation": _file_escalation,
     "cite_source": _cite_source,
     "log_extension": _log_extension,
     "follow": _follow,
     "unfollow": _unfollow,
+    "set_embargo": _set_embargo,
+    "lift_embargo": _lift_embargo,
 }
 
 

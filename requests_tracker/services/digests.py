@@ -109,7 +109,8 @@ def _send_digest_to(user_id: int, *, frequency: str, cutoff: dt.datetime) -> int
             return 0
         user = due[0].user
         candidates = list(
-            Activity.objects.filter(_unsent(due), created_at__lte=cutoff)
+            # Events held by an embargo wait: watchers are told when it lifts (services/embargo.py).
+            Activity.objects.filter(_unsent(due), created_at__lte=cutoff, embargoed=False)
             .select_related("county", "request", "campaign")
             .order_by("created_at", "id")
         )

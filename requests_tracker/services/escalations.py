@@ -16,6 +16,7 @@ from requests_tracker.services.activity import User, actor_or_none, record_activ
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.locks import lock_request
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
@@ -52,13 +53,17 @@ def file_escalation(
     new_sources: Iterable[Mapping[str, Any]] = (),
     actor: User | None = None,
     today: dt.date | None = None,
+    embargo: EmbargoTerms | None = None,
 ) -> Escalation:
     """Record DOJ's next step on a request (letter, subpoena, suit, order); the request follows.
 
     `new_sources` work as in log_response: added after the escalation is checked, in the same
-    transaction, their errors keyed `source_<field>`.
+    transaction, their errors keyed `source_<field>`. With `embargo`, it is held as a response
+    is (log_response).
     """
     today = today or local_today()
+    if embargo is not None:
+        check_terms(embargo, actor=actor)
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         escalation = Escalation(
@@ -76,6 +81,8 @@ def file_escalation(
         _validate_escalation(escalation, data_request, today)
         sources = [*sources, *add_new_sources(new_sources, actor=actor)]
         escalation.overdue_since = workflow.escalation_overdue_since(status, due_on, today)
+        if embargo is not None:
+            place_embargo(escalation, embargo, actor=actor)
         escalation.save()
         escalation.sources.set(sources)
         record_activity(

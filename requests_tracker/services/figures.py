@@ -14,6 +14,7 @@ from requests_tracker.models import County, Metric, Person, ReportedFigure, Sour
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.validation import raise_with_model_errors
 
 logger = logging.getLogger(__name__)
@@ -73,13 +74,17 @@ def record_figure(
     note: str = "",
     uncertain: bool = False,
     actor: User | None = None,
+    embargo: EmbargoTerms | None = None,
 ) -> ReportedFigure:
     """Record a number an official reported, for a county (give `county`), a state (give
     `state`) or the nation (neither), with its period and source. A figure that `corrects`
-    another must count the same metric for the same place and period."""
+    another must count the same metric for the same place and period. With `embargo`, held
+    (services/embargo.py)."""
     scope = scope or _scope_of(county, state)
     if county is not None:
         state = state or county.state
+    if embargo is not None:
+        check_terms(embargo, actor=actor)
     with transaction.atomic():
         figure = ReportedFigure(
             metric=metric,
@@ -99,6 +104,8 @@ def record_figure(
             logged_by=actor_or_none(actor),
         )
         raise_with_model_errors(figure, _correction_errors(figure))
+        if embargo is not None:
+            place_embargo(figure, embargo, actor=actor)
         figure.save()
         record_activity(
             ActivityVerb.FIGURE_RECORDED,
@@ -112,6 +119,7 @@ def record_figure(
             county=county,
             actor=actor,
             data={"figure_id": figure.pk},
+            about=[figure, figure.source],
         )
     return figure
 

@@ -183,7 +183,8 @@ class _Changes:
 
 
 def _changes(kind: _Flaggable, today: dt.date) -> _Changes:
-    rows = kind.model.objects.all()
+    # Records under embargo wait: lifting one re-derives its flag and writes the event then.
+    rows = kind.model.objects.filter(kind.model.published())
     return _Changes(
         newly_overdue=rows.filter(kind.overdue_on(today), overdue_since__isnull=True),
         cleared=rows.filter(~kind.overdue_on(today), overdue_since__isnull=False),

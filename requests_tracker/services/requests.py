@@ -26,6 +26,7 @@ from requests_tracker.services.activity import (
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.locks import lock_request
 from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
 from requests_tracker.services.validation import FUTURE_ISSUE_DATE
@@ -116,9 +117,13 @@ def issue_request(
     sources: Iterable[Source] = (),
     actor: User | None = None,
     today: dt.date | None = None,
+    embargo: EmbargoTerms | None = None,
 ) -> DataRequest:
-    """Record that `issuing_agency` asked `county` for data; flags it overdue at once if late."""
+    """Record that `issuing_agency` asked `county` for data; flags it overdue at once if late.
+    With `embargo`, the request and everything on it are held (services/embargo.py)."""
     today = today or local_today()
+    if embargo is not None:
+        check_terms(embargo, actor=actor)
     # Before the deadline: counting days from a future date can run past the calendar.
     _check_issue_date(issued_on, today)
     deadline = resolve_deadline(
@@ -144,6 +149,8 @@ def issue_request(
             actor=actor,
         )
         data_request.full_clean()
+        if embargo is not None:
+            place_embargo(data_request, embargo, actor=actor)
         data_request.save()
         data_request.sources.set(sources)
         record_activity(

@@ -21,6 +21,7 @@ from requests_tracker.services.activity import (
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
+from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.locks import lock_request
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
@@ -67,6 +68,7 @@ def log_response(
     new_sources: Iterable[Mapping[str, Any]] = (),
     actor: User | None = None,
     today: dt.date | None = None,
+    embargo: EmbargoTerms | None = None,
 ) -> Response:
     """Log a county's answer and re-derive the request's status in the same transaction.
 
@@ -76,8 +78,12 @@ def log_response(
     `new_sources` are sources typed beside the answer (add_source's arguments): they are added
     and cited in the same transaction, after the answer itself is checked, so a refused answer
     stores no file; their errors are keyed `source_<field>`.
+    With `embargo`, the answer is held (services/embargo.py): its event is held, and it does
+    not count towards the request's status or due date until the embargo lifts.
     """
     today = today or local_today()
+    if embargo is not None:
+        check_terms(embargo, actor=actor)
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         response = Response(
@@ -97,6 +103,8 @@ def log_response(
             logged_by=actor_or_none(actor),
         )
         _validate_response(response, data_request, today)
+        if embargo is not None:
+            place_embargo(response, embargo, actor=actor)
         sources = [*sources, *add_new_sources(new_sources, actor=actor)]
         response.save()
         response.sources.set(sources)
@@ -114,7 +122,7 @@ def log_response(
             data={"kind": kind, "received_on": received_on.isoformat()},
             occurred_on=received_on,
         )
-        _follow_extensions(data_request, changed=response, actor=actor)
+        follow_extensions(data_request, changed=response, actor=actor)
         refresh_request_status(data_request, today=today, actor=actor, occurred_on=received_on)
     return response
 
@@ -161,7 +169,7 @@ def update_response(
             data={"fields": changed},
         )
         extension_changed = bool({"kind", "new_due_on", "received_on"} & set(changed))
-        _follow_extensions(
+        follow_extensions(
             data_request,
             changed=response if extension_changed else None,
             was_governing=was_governing,
@@ -198,7 +206,7 @@ def delete_response(
             actor=actor,
             data=data,
         )
-        _follow_extensions(data_request, was_governing=was_governing, actor=actor)
+        follow_extensions(data_request, was_governing=was_governing, actor=actor)
         refresh_request_status(data_request, today=today, actor=actor)
 
 
@@ -240,7 +248,7 @@ def _sets_due_date(response: Response, data_request: DataRequest) -> bool:
     )
 
 
-def _follow_extensions(
+def follow_extensions(
     data_request: DataRequest,
     *,
     actor: User | None,
@@ -253,10 +261,11 @@ def _follow_extensions(
     older letter late does not pull the date back. When the extension the due date came from is
     deleted or corrected into something else, the date goes to the latest remaining extension,
     or back to the deadline the first extension moved (kept on the row as `original_due_on`,
-    `original_due_basis` and `original_due_rule`, and emptied once restored).
+    `original_due_basis` and `original_due_rule`, and emptied once restored). An extension under
+    embargo is not in effect: it moves the due date when it lifts (lift_embargo calls this).
     """
     latest = (
-        data_request.responses.filter(kind=ResponseKind.EXTENSION_GRANTED)
+        data_request.responses.filter(kind=ResponseKind.EXTENSION_GRANTED, embargoed=False)
         .order_by("-received_on", "-pk")
         .first()
     )

@@ -238,6 +238,7 @@ def cite_source(
             escalation=record if isinstance(record, Escalation) else None,
             actor=actor,
             data=source_event_data(source),
+            about=[source],
         )
     return True
 
@@ -260,6 +261,7 @@ def uncite_source(
             campaign=record if isinstance(record, Campaign) else None,
             actor=actor,
             data=source_event_data(source),
+            about=[source],
         )
     return True
 

@@ -26,15 +26,20 @@ def refresh_request_status(
 
     A transition happened on `occurred_on`, the date of the event that caused it (an answer's
     received date, an escalation's issue date; default today); becoming overdue happens on the
-    first overdue day."""
+    first overdue day.
+
+    Only published responses and escalations count: one under embargo is not in effect until it
+    lifts (services/embargo.py), so what readers see of the request never moves before then."""
     occurred_on = occurred_on or today
     responses = [
         workflow.ResponseFact(kind, received_on, pk)
-        for pk, kind, received_on in data_request.responses.values_list("pk", "kind", "received_on")
+        for pk, kind, received_on in data_request.responses.filter(embargoed=False).values_list(
+            "pk", "kind", "received_on"
+        )
     ]
     escalations = [
         workflow.EscalationFact(status, issued_on, pk)
-        for pk, status, issued_on in data_request.escalations.values_list(
+        for pk, status, issued_on in data_request.escalations.filter(embargoed=False).values_list(
             "pk", "status", "issued_on"
         )
     ]

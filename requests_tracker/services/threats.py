@@ -13,6 +13,7 @@ from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import Campaign, DataRequest, Escalation, Source, Threat
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.clock import local_today
+from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.validation import raise_with_model_errors
 
 THREAT_FIELDS = ("kind", "threatened_on", "threatened_by", "condition", "summary")
@@ -31,9 +32,13 @@ def record_threat(
     sources: Iterable[Source] = (),
     actor: User | None = None,
     today: dt.date | None = None,
+    embargo: EmbargoTerms | None = None,
 ) -> Threat:
-    """Record a threat made to a campaign's counties (or to one request's county)."""
+    """Record a threat made to a campaign's counties (or to one request's county); with
+    `embargo`, held (services/embargo.py)."""
     today = today or local_today()
+    if embargo is not None:
+        check_terms(embargo, actor=actor)
     with transaction.atomic():
         threat = Threat(
             campaign=campaign,
@@ -51,6 +56,8 @@ def record_threat(
         if threatened_on and threatened_on > today:
             errors["threatened_on"] = "A threat cannot be dated after today."
         raise_with_model_errors(threat, errors)
+        if embargo is not None:
+            place_embargo(threat, embargo, actor=actor)
         threat.save()
         threat.sources.set(list(sources))
         record_activity(
@@ -65,8 +72,9 @@ def record_threat(
             data_request=data_request,
             campaign=campaign,
             actor=actor,
-            data={"kind": kind, "threatened_on": threatened_on.isoformat()},
+            data={"kind": kind, "threatened_on": threatened_on.isoformat(), "threat": threat.pk},
             occurred_on=threatened_on,
+            about=[threat],
         )
     return threat
 
@@ -106,6 +114,7 @@ def carry_out_threat(*, threat: Threat, escalation: Escalation, actor: User | No
             actor=actor,
             data={"threat": threat.pk},
             occurred_on=escalation.issued_on,
+            about=[threat],
         )
     return threat
 

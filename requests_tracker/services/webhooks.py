@@ -87,7 +87,8 @@ def fan_out_activity(*, now: dt.datetime | None = None) -> list[int]:
 
     A subscription gets Activity recorded since it was created (and within FANOUT_LOOKBACK) whose
     verb is in its `event_types` (empty means every verb), except events about sensitive
-    sources, which never leave the newsroom. Safe to run any number of times and
+    sources, which never leave the newsroom, and events held by an embargo, which are offered
+    when it lifts. Safe to run any number of times and
     concurrently: the (subscription, activity) pair is unique. Returns the ids of the deliveries
     that have never been tried, for the caller to queue.
     """
@@ -107,6 +108,8 @@ def fan_out_activity(*, now: dt.datetime | None = None) -> list[int]:
             )
             .exclude(Exists(offered))
             .exclude(about_sensitive_source())
+            # Held by an embargo: offered when it lifts, as a new event (services/embargo.py).
+            .filter(embargoed=False)
         )
         if subscription.event_types:
             activities = activities.filter(verb__in=subscription.event_types)

@@ -61,6 +61,13 @@ class BulkForm(forms.Form):
     summary = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    embargo_reason = forms.CharField(required=False, max_length=500, label="Why")
+    embargo_until = forms.DateTimeField(
+        required=False,
+        label="Until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the newsroom's time zone; empty: until lifted by hand.",
+    )
 
     def __init__(self, *args: Any, campaign: Campaign, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

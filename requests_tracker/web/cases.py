@@ -27,7 +27,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "entries": list(case_selectors.docket(case, request.user)),
-            "requests": list(case_selectors.case_requests(case)),
+            "requests": list(case_selectors.case_requests(case, request.user)),
             "sources": documents.sources_shown_to(case.sources.all(), request.user),
         },
     )

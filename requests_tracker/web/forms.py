@@ -208,6 +208,36 @@ class SourceFields(forms.Form):
         ]
 
 
+class EmbargoFields(forms.Form):
+    """Hold a record back as it is written: a reason holds it, until the time given or, without
+    one, until it is lifted by hand (services/embargo.py)."""
+
+    embargo_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Hold back (embargo): why",
+        help_text="Leave empty to publish at once. Held records are seen by journalists and "
+        "editors only.",
+    )
+    embargo_until = forms.DateTimeField(
+        required=False,
+        label="Hold until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the newsroom's time zone; empty: until lifted by hand.",
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        arguments = super().service_arguments()
+        arguments["embargo"] = self.embargo_terms()
+        return arguments
+
+    def embargo_terms(self) -> services.EmbargoTerms | None:
+        reason = (self.cleaned_data.get("embargo_reason") or "").strip()
+        if not reason and not self.cleaned_data.get("embargo_until"):
+            return None
+        return services.EmbargoTerms(self.cleaned_data.get("embargo_until"), reason)
+
+
 class EntryForm(forms.ModelForm):
     """An entry built from its model, limited to the fields its service accepts.
 
@@ -228,7 +258,7 @@ class EntryForm(forms.ModelForm):
         return arguments
 
 
-class ResponseForm(SourceFields, EntryForm):
+class ResponseForm(SourceFields, EmbargoFields, EntryForm):
     """A county's answer to one request (services.log_response)."""
 
     categories_provided = forms.MultipleChoiceField(
@@ -273,7 +303,7 @@ class ResponseForm(SourceFields, EntryForm):
         ]
 
 
-class EscalationForm(SourceFields, EntryForm):
+class EscalationForm(SourceFields, EmbargoFields, EntryForm):
     """DOJ's next step on one request (services.file_escalation)."""
 
     class Meta:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 from requests_tracker import permissions, selectors
 from requests_tracker.models import Correction, DataRequest, Escalation, ReportedFigure, Response
 from requests_tracker.presentation.feeds import FEED_ENTRIES, TrackerFeed
-from requests_tracker.selectors import documents, history
+from requests_tracker.selectors import documents, history, visibility
 from requests_tracker.web.views import reader_required
 
 CORRECTIONS_PER_PAGE = 50
@@ -45,7 +45,7 @@ HISTORIES: dict[str, Callable[[], QuerySet]] = {
 @reader_required
 def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The versions of one request, response, escalation or figure (selectors/history.py)."""
-    record = get_object_or_404(HISTORIES[kind](), pk=pk)
+    record = get_object_or_404(visibility.shown_to(HISTORIES[kind](), request.user), pk=pk)
     return render(
         request,
         "tracker/history.html",
@@ -61,7 +61,9 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_safe
 @reader_required
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    figure = get_object_or_404(selectors.reported_figures(), pk=pk)
+    figure = get_object_or_404(
+        visibility.shown_to(selectors.reported_figures(), request.user), pk=pk
+    )
     visible = documents.visible_sources(request.user).filter(pk=figure.source_id).exists()
     return render(
         request,
@@ -81,7 +83,9 @@ def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @reader_required
 def correction_list(request: HttpRequest) -> HttpResponse:
-    corrections = Correction.objects.select_related("made_by").order_by("-created_at", "-id")
+    corrections = visibility.shown_to(
+        Correction.objects.select_related("made_by"), request.user
+    ).order_by("-created_at", "-id")
     page = Paginator(corrections, CORRECTIONS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = history.corrections_shown_to(page.object_list, request.user)
     return render(
@@ -108,7 +112,8 @@ class CorrectionsFeed(TrackerFeed):
         return reverse("web:correction_list")
 
     def items(self, obj: None) -> list[Correction]:
-        latest = Correction.objects.order_by("-created_at", "-id")[:FEED_ENTRIES]
+        corrections = visibility.shown_to(Correction.objects.all(), self.reader)
+        latest = corrections.order_by("-created_at", "-id")[:FEED_ENTRIES]
         return history.corrections_shown_to(latest, self.reader)
 
     def item_title(self, item: Correction) -> str:

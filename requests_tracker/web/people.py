@@ -12,6 +12,7 @@ from requests_tracker.models import Jurisdiction, Person, ReportedFigure
 from requests_tracker.presentation import charts
 from requests_tracker.selectors import cases as case_selectors
 from requests_tracker.selectors import documents, story
+from requests_tracker.selectors.visibility import shown_to
 from requests_tracker.web.views import page, reader_required
 
 
@@ -28,12 +29,17 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "roles": [
                 (role, documents.sources_shown_to([role.source], request.user)) for role in roles
             ],
-            "responses": person.responses.select_related("request__county").order_by("received_on"),
-            "figures": person.figures.select_related("metric", "county").order_by("period_start"),
-            "threats": person.threats.order_by("threatened_on"),
-            "press_answers": person.press_answers.prefetch_related("sources").order_by(
-                "answered_on"
-            ),
+            "responses": shown_to(person.responses.all(), request.user)
+            .select_related("request__county")
+            .order_by("received_on"),
+            "figures": shown_to(person.figures.all(), request.user)
+            .select_related("metric", "county")
+            .order_by("period_start"),
+            "threats": shown_to(person.threats.all(), request.user).order_by("threatened_on"),
+            "press_answers": story.press_answers_shown_to(request.user)
+            .filter(person=person)
+            .prefetch_related("sources")
+            .order_by("answered_on"),
             "cases": case_selectors.cases().filter(people=person),
         },
     )
@@ -52,7 +58,8 @@ def jurisdiction_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if jurisdiction.level in (Jurisdiction.Level.STATE, Jurisdiction.Level.NATION):
         scope = jurisdiction.level
         figures = ReportedFigure.objects.filter(scope=scope, state=jurisdiction.state)
-    figures = list(figures.select_related("metric", "source").order_by("metric__name"))
+    figures = shown_to(figures, request.user).select_related("metric", "source")
+    figures = list(figures.order_by("metric__name"))
     return page(
         request,
         "tracker/jurisdiction_detail.html",
@@ -63,7 +70,9 @@ def jurisdiction_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "cases": case_selectors.cases().filter(parties_in__jurisdiction=jurisdiction),
             "officials": jurisdiction.officials.select_related("person").order_by("-started_on"),
-            "press_answers": story.press_answers_about(jurisdiction=jurisdiction),
+            "press_answers": story.press_answers_about(
+                jurisdiction=jurisdiction, reader=request.user
+            ),
             "figure_charts": charts.metric_charts(story.series_of(figures)),
         },
     )

@@ -55,7 +55,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "preview": documents.first_lines(source),
-            "citations": documents.citations_of(source),
+            "citations": documents.citations_of(source, request.user),
             "can_see_internal": permissions.can_see_internal(request.user),
         },
     )

@@ -15,6 +15,7 @@ from requests_tracker.web import (
     bulk,
     campaigns,
     cases,
+    embargo,
     grounds,
     history,
     inbox,
@@ -46,6 +47,10 @@ urlpatterns = [
         for kind in history.HISTORIES
     ),
     path("figures/<int:pk>/", history.figure_detail, name="figure_detail"),
+    path("embargo/<str:kind>/<int:pk>/", embargo.hold, name="embargo_hold"),
+    path("embargo/<str:kind>/<int:pk>/lift/", embargo.lift, name="embargo_lift"),
+    path("embargo/<str:kind>/<int:pk>/preview/", embargo.make_preview_link, name="embargo_link"),
+    path("preview/<str:token>/", embargo.preview, name="embargo_preview"),
     path("corrections/", history.correction_list, name="correction_list"),
     path("corrections/feed.atom", history.CorrectionsFeed(), name="corrections_feed"),
     path("search/", search.search_page, name="search"),

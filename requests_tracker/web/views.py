@@ -39,7 +39,7 @@ from requests_tracker.mail.addresses import reply_address
 from requests_tracker.models import County, DataRequest
 from requests_tracker.presentation import charts
 from requests_tracker.selectors import cases as case_selectors
-from requests_tracker.selectors import documents, history, search, story
+from requests_tracker.selectors import documents, history, search, story, visibility
 from requests_tracker.selectors import threats as threat_selectors
 from requests_tracker.selectors.lists import request_rows
 from requests_tracker.web import tables
@@ -164,7 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         prefix="overdue_",
         anchor="overdue-heading",
     )
-    overdue = tables.sorted_requests(selectors.overdue_requests(), overdue_sort)
+    overdue = tables.sorted_requests(selectors.overdue_requests(request.user), overdue_sort)
     county_sort = tables.county_sort(
         request.GET,
         prefix="counties_",
@@ -248,13 +248,17 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
     county = get_object_or_404(selectors.county_tallies(), fips=fips)
     today = services.local_today()
     sort = tables.request_sort(request.GET, anchor="requests-heading", hidden=["county"])
-    requests = tables.sorted_requests(selectors.data_requests().filter(county=county), sort)
+    requests = tables.sorted_requests(
+        selectors.data_requests(reader=request.user).filter(county=county), sort
+    )
     figures = list(
-        selectors.reported_figures().filter(county=county).order_by("metric__name", "-period_start")
+        visibility.shown_to(selectors.reported_figures(), request.user)
+        .filter(county=county)
+        .order_by("metric__name", "-period_start")
     )
     for figure in figures:
         figure.sources_list = [figure.source]
-    press_answers = story.press_answers_about(county=county)
+    press_answers = story.press_answers_about(county=county, reader=request.user)
     return page(
         request,
         "tracker/county_detail.html",
@@ -294,7 +298,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     searching = bool(form.api_filters().get("q"))
     sort = tables.request_sort(request.GET, default="" if searching else "issued_on")
-    requests = request_rows().order_by("-issued_on", "-id")
+    requests = request_rows(request.user).order_by("-issued_on", "-id")
     ordering = tables.api_ordering(sort) if sort.chosen else ""
     requests = form.filter(requests, request=request, ordering=ordering)
     status, cursor_error = 200, ""
@@ -329,7 +333,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A campaign, its figures and charts (over all its counties), and its counties side by
     side, CAMPAIGN_ROWS_PER_PAGE at a time (web/comparison.py)."""
     campaign = get_object_or_404(selectors.campaign_tallies(), pk=pk)
-    threats = threat_selectors.threats_of_campaign(campaign, services.local_today())
+    threats = threat_selectors.threats_of_campaign(campaign, services.local_today(), request.user)
     sort = comparison_sort(request.GET)
     today = services.local_today()
     status, cursor_error = 200, ""
@@ -374,7 +378,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": case_selectors.cases_of_campaign(campaign),
             "threats": threats,
             "threats_pending": sum(1 for threat in threats if not threat.carried_out),
-            "press_answers": story.press_answers_about(campaign=campaign),
+            "press_answers": story.press_answers_about(campaign=campaign, reader=request.user),
             # Called by the template only when its kept block is computed again.
             "figure_charts": lambda: charts.metric_charts(
                 story.series_of(story.figures_of_campaign(campaign)), with_place=True
@@ -424,7 +428,9 @@ def _request_page(
 ) -> HttpResponse:
     """The request's facts, its responses and escalations, its timeline and (for journalists and
     editors) the three forms; a form passed in is one that failed and is shown with its errors."""
-    data_request = get_object_or_404(selectors.data_requests(with_timeline=True), pk=pk)
+    data_request = get_object_or_404(
+        selectors.data_requests(with_timeline=True, reader=request.user), pk=pk
+    )
     today = services.local_today()
     data_request.days_overdue = selectors.days_overdue(data_request, today=today)
     responses = list(data_request.responses.all())
@@ -445,8 +451,8 @@ def _request_page(
             )
         ),
         "cases": case_selectors.cases_of_request(data_request),
-        "threats": threat_selectors.threats_of_request(data_request, today),
-        "press_answers": story.press_answers_about(data_request=data_request),
+        "threats": threat_selectors.threats_of_request(data_request, today, request.user),
+        "press_answers": story.press_answers_about(data_request=data_request, reader=request.user),
         **follow_context(request, "request", data_request),
     }
     failed = any(form is not None for form in (response_form, escalation_form, source_form))

@@ -59,3 +59,41 @@ def test_only_editors_and_clear_errors(campaign, journalist_client, editor_clien
     assert stray.status_code == 400
     assert stray.json()["error"]["fields"]["kind"] == ["Not a field of this action."]
     assert not Escalation.objects.exists()
+
+
+def test_holding_and_lifting_a_campaigns_requests_answers_row_by_row(
+    campaign, editor_client, anonymous_client, settings
+):
+    settings.TRACKER_PUBLIC = True
+    url = f"/api/v1/campaigns/{campaign.pk}/bulk/"
+    ids = list(campaign.requests.values_list("pk", flat=True))
+    past = {"action": "set_embargo", "requests": ids, "embargo_reason": "Series runs Sunday"}
+    refused = editor_client.post(url, {**past, "embargo_until": "2020-01-01T09:00:00Z"})
+    assert refused.json()["done"] == 0
+    assert all("embargo_until" in row["errors"] for row in refused.json()["rows"])
+
+    held = editor_client.post(url, {**past, "embargo_until": "2099-01-01T09:00:00Z"}, format="json")
+    assert held.status_code == 200, held.content
+    assert held.json()["done"] == 2
+    assert anonymous_client.get("/api/v1/requests/").json()["results"] == []
+    assert editor_client.get("/api/v1/requests/").json()["results"][0]["embargoed"] is True
+
+    lifted = editor_client.post(url, {"action": "lift_embargo", "requests": ids}, format="json")
+    assert [row["ok"] for row in lifted.json()["rows"]] == [True, True]
+    again = editor_client.post(url, {"action": "lift_embargo", "requests": ids}, format="json")
+    assert again.json()["done"] == 0
+    assert len(anonymous_client.get("/api/v1/requests/").json()["results"]) == 2
+
+
+def test_the_embargo_action_holds_and_lifts_one_record(campaign, editor_client, viewer_client):
+    request_id = campaign.requests.values_list("pk", flat=True).first()
+    url = f"/api/v1/requests/{request_id}/embargo/"
+    body = {"until": "2099-01-01T09:00:00Z", "reason": "Legal review"}
+    assert viewer_client.post(url, body, format="json").status_code == 403
+    held = editor_client.post(url, body, format="json")
+    assert held.status_code == 200 and held.json()["embargo_reason"] == "Legal review"
+    assert viewer_client.get(f"/api/v1/requests/{request_id}/").status_code == 404
+    assert viewer_client.delete(url).status_code == 403
+    lifted = editor_client.delete(url)
+    assert lifted.status_code == 200 and lifted.json()["embargoed"] is False
+    assert viewer_client.get(f"/api/v1/requests/{request_id}/").status_code == 200

@@ -142,3 +142,46 @@ def test_write_succeeds_with_the_broker_down_and_its_webhook_goes_out_later(
     [hook] = hooks
     assert documented_verify()(SECRET, hook.headers["X-Tracker-Signature"], hook.body)
     assert json.loads(hook.body)["activity"]["request_id"] == request.pk
+
+
+def test_beat_lifts_an_embargo_on_time_and_its_webhook_goes_out_then(celery_processes):
+    from django.utils import timezone
+
+    from requests_tracker import services
+    from requests_tracker.models import Response, ResponseKind
+    from tests.factories import UserFactory
+
+    journalist = UserFactory(username="reporter", role="journalist")
+    with Receiver() as receiver:
+        WebhookSubscription.objects.create(
+            url=receiver.url, secret=SECRET, event_types=[ActivityVerb.RESPONSE_LOGGED]
+        )
+        celery_processes.start_worker()
+        celery_processes.start_beat(EMBARGO_LIFT_SECONDS="1")
+        request = make_request(county=CountyFactory(name="Fresno County", fips="06019"))
+        until = timezone.now() + dt.timedelta(seconds=6)
+        response = services.log_response(
+            data_request=request,
+            kind=ResponseKind.DECLINED,
+            received_on=dt.date(2025, 8, 1),
+            actor=journalist,
+            embargo=services.EmbargoTerms(until, "Story runs at six"),
+        )
+
+        time.sleep(3)  # the worker and beat are at work; the embargo still holds
+        assert receiver.wait_for(1, timeout=0.1) == []
+        assert Response.objects.get(pk=response.pk).embargoed
+
+        hooks = receiver.wait_for(1, timeout=30)
+        assert len(hooks) == 1, celery_processes.logs()
+
+    assert timezone.now() >= until
+    assert not Response.objects.get(pk=response.pk).embargoed
+    payload = json.loads(hooks[0].body)
+    assert payload["event"] == ActivityVerb.RESPONSE_LOGGED
+    assert payload["activity"]["response_id"] == response.pk
+    assert payload["activity"]["data"]["received_on"] == "2025-08-01"
+    assert dt.datetime.fromisoformat(payload["activity"]["created_at"]) >= until
+    request.refresh_from_db()
+    assert request.status == "declined"
+    assert "lift_embargoes_task" in celery_processes.logs()

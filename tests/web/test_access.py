@@ -120,8 +120,8 @@ def test_forms_are_refused_without_the_csrf_token(answered, journalist):
 
 def test_every_form_on_the_page_carries_a_csrf_token(answered, journalist_browser):
     page = journalist_browser.get(f"/requests/{answered.request.pk}/").content.decode()
-    # Response, escalation, source, watch, and log out.
-    assert page.count('method="post"') == page.count("csrfmiddlewaretoken") == 5
+    # Response, escalation, source, watch, log out, and holding back the request and its answer.
+    assert page.count('method="post"') == page.count("csrfmiddlewaretoken") == 7
 
 
 def test_the_login_page_uses_the_site_layout_and_logging_out_takes_a_post(

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from requests_tracker import selectors, services
 from requests_tracker.services import courts as court_services
+from requests_tracker.web.embargo import preview_token
 from tests.factories import AgencyFactory, CountyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,9 @@ NOT_PAGES = {
     "web:embed_campaign_map",
     "web:source_file",
     "courtlistener_webhook",
+    "web:embargo_hold",
+    "web:embargo_lift",
+    "web:embargo_link",
 }
 
 
@@ -136,6 +140,10 @@ def concrete_url(name: str, newsroom: dict, user) -> str:  # noqa: ANN001
         kwargs["slug"] = "sb-54"
     if "<str:secret>" in pattern:
         kwargs["secret"] = "not-the-secret"
+    if "<str:kind>" in pattern:
+        kwargs["kind"] = "request"
+    if "<str:token>" in pattern:
+        kwargs["token"] = preview_token("request", newsroom["request"].pk)
     if "(?P<token>" in pattern:
         kwargs["token"] = selectors.private_feed_token(user)
     if name == "password_reset_confirm":

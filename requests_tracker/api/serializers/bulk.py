@@ -44,6 +44,14 @@ class BulkActionSerializer(WriteSerializer):
         required=False, help_text="log_extension: when it was granted (default today)."
     )
     new_due_on = serializers.DateField(required=False, help_text="log_extension: the new date.")
+    embargo_until = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="set_embargo: when it lifts by itself (null or omitted: when lifted by hand).",
+    )
+    embargo_reason = serializers.CharField(
+        required=False, max_length=500, help_text="set_embargo: why the requests are held."
+    )
     frequency = serializers.ChoiceField(
         choices=Watch.Frequency.choices, required=False, help_text="follow: digest frequency."
     )

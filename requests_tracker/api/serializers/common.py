@@ -30,6 +30,10 @@ NEWSROOM_ONLY_FIELDS = ("internal_note", "created_by", "logged_by", "actor", "ve
 EDITORS_ONLY_FIELDS = ("sensitive",)
 """Shown to editors only (permissions.can_see_sensitive)."""
 
+EMBARGO_READ_FIELDS = ("embargoed", "embargo_until", "embargo_reason")
+"""Shown to journalists and editors only (permissions.can_see_embargoed): nobody else ever meets
+a record under embargo, so for them the fields would say nothing."""
+
 DERIVED_FIELDS = {
     "status": "Derived from the responses and escalations; log one of those instead.",
     "overdue_since": "Derived from the due date and the status.",
@@ -44,8 +48,8 @@ MAX_NAMED_KEYS = 5
 
 
 class NewsroomOnlyFieldsMixin:
-    """Drops NEWSROOM_ONLY_FIELDS when the reader may not see them, and EDITORS_ONLY_FIELDS
-    for anyone but editors."""
+    """Drops NEWSROOM_ONLY_FIELDS when the reader may not see them, EDITORS_ONLY_FIELDS for
+    anyone but editors, and EMBARGO_READ_FIELDS for anyone but journalists and editors."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -55,6 +59,9 @@ class NewsroomOnlyFieldsMixin:
                 fields.pop(name, None)
         if request is not None and not permissions.can_see_sensitive(request.user):
             for name in EDITORS_ONLY_FIELDS:
+                fields.pop(name, None)
+        if request is not None and not permissions.can_see_embargoed(request.user):
+            for name in EMBARGO_READ_FIELDS:
                 fields.pop(name, None)
         return fields
 

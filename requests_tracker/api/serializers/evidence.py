@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from requests_tracker import services
 from requests_tracker.api.serializers.common import (
+    EMBARGO_READ_FIELDS,
     CountyBriefSerializer,
     FipsField,
     IdListField,
@@ -71,6 +72,7 @@ class SourceSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSerializer):
             "page_count",
             "extraction_status",
             "sensitive",
+            *EMBARGO_READ_FIELDS,
             "publisher",
             "published_on",
             "kind",
@@ -177,6 +179,7 @@ class ReportedFigureSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSeriali
             *services.FIGURE_FIELDS,
             "metric_name",
             "unit",
+            *EMBARGO_READ_FIELDS,
             "logged_by",
             "created_at",
             "updated_at",

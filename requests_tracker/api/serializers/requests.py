@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from requests_tracker import permissions, selectors, services, workflow
 from requests_tracker.api.serializers.common import (
+    EMBARGO_READ_FIELDS,
     AgencyBriefSerializer,
     CampaignBriefSerializer,
     CountyBriefSerializer,
@@ -56,7 +57,15 @@ class EntrySerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.Model
 
     @staticmethod
     def entry_fields(*own: str) -> list[str]:
-        return ["id", "request", "county", "request_status", *own, *ENTRY_TAIL]
+        return [
+            "id",
+            "request",
+            "county",
+            "request_status",
+            *own,
+            *EMBARGO_READ_FIELDS,
+            *ENTRY_TAIL,
+        ]
 
 
 ENTRY_TAIL = ("sources", "unsourced", "logged_by", "created_at", "updated_at")
@@ -167,6 +176,7 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
             "days_overdue",
             "latest_response_kind",
             "latest_response_on",
+            *EMBARGO_READ_FIELDS,
             "sources",
             "unsourced",
             "created_by",
@@ -284,12 +294,14 @@ class CampaignUpdateSerializer(ServiceInputSerializer):
 
 
 class _CitedSource:
-    # A cited source as documents.sources_shown_to reads it (pk, sensitive), with its row.
-    __slots__ = ("pk", "row", "sensitive")
+    # A cited source as documents.sources_shown_to reads it (pk, sensitive, embargoed), with its
+    # row.
+    __slots__ = ("embargoed", "pk", "row", "sensitive")
 
-    def __init__(self, pk: int, sensitive: bool, row: dict[str, Any]) -> None:
+    def __init__(self, pk: int, sensitive: bool, embargoed: bool, row: dict[str, Any]) -> None:
         self.pk = pk
         self.sensitive = sensitive
+        self.embargoed = embargoed
         self.row = row
 
 
@@ -316,7 +328,7 @@ def _writer_of(field: serializers.Field) -> Callable[[Any, Any], Any]:
         return _date
     if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.JSONField):
         return _as_is
-    if isinstance(field, serializers.IntegerField):
+    if isinstance(field, serializers.IntegerField | serializers.BooleanField):
         return _as_is
     raise ImproperlyConfigured(f"No plain writer for {type(field).__name__}.")
 
@@ -335,12 +347,16 @@ class DataRequestRows:
     tests/api/test_request_list_rows.py compares the two for every role.
     """
 
-    _plans: ClassVar[dict[tuple[bool, bool], tuple[list[str], list[tuple[str, Any]]]]] = {}
+    _plans: ClassVar[dict[tuple[bool, bool, bool], tuple[list[str], list[tuple[str, Any]]]]] = {}
 
     def __init__(self, *, reader: Any, today: dt.date) -> None:
         self.reader = reader
         self.today = today
-        key = (permissions.can_see_internal(reader), permissions.can_see_sensitive(reader))
+        key = (
+            permissions.can_see_internal(reader),
+            permissions.can_see_sensitive(reader),
+            permissions.can_see_embargoed(reader),
+        )
         if key not in self._plans:
             self._plans[key] = self._plan(reader)
         self.columns, self.cells = self._plans[key]
@@ -380,13 +396,18 @@ class DataRequestRows:
             return {}
         through = DataRequest.sources.through.objects.filter(datarequest_id__in=ids)
         found: dict[int, list[_CitedSource]] = {}
-        for request_id, sensitive, *values in through.order_by("source_id").values_list(
-            "datarequest_id", "source__sensitive", *(f"source__{c}" for c in SOURCE_COLUMNS)
+        for request_id, sensitive, embargoed, *values in through.order_by("source_id").values_list(
+            "datarequest_id",
+            "source__sensitive",
+            "source__embargoed",
+            *(f"source__{c}" for c in SOURCE_COLUMNS),
         ):
             row = dict(zip(SOURCE_COLUMNS, values, strict=True))
             row["published_on"] = _date(row["published_on"])
             row["withheld"] = False
-            found.setdefault(request_id, []).append(_CitedSource(row["id"], sensitive, row))
+            found.setdefault(request_id, []).append(
+                _CitedSource(row["id"], sensitive, embargoed, row)
+            )
         return {
             request_id: [
                 source.row

@@ -30,6 +30,7 @@ from requests_tracker.api.pagination import PageNumberPagination
 from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.renderers import CSVRenderer, OrjsonRenderer
 from requests_tracker.exchange.csv_export import Snapshot, csv_lines
+from requests_tracker.selectors import visibility
 
 CSV_CHUNK_ROWS = 2000
 """Rows read from the database cursor at a time (and prefetched for, in one query each)."""
@@ -93,7 +94,10 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
         return context
 
     def get_queryset(self) -> QuerySet:
-        return self.base_queryset().order_by(*self.default_ordering)
+        # Records under embargo exist for journalists and editors only: for anyone else they
+        # are in no list, no CSV, and their address answers 404 (selectors/visibility.py).
+        shown = visibility.shown_to(self.base_queryset(), self.request.user)
+        return shown.order_by(*self.default_ordering)
 
     def get_paginated_response(self, data: Any) -> Response:
         return conditional_answer(self.request, super().get_paginated_response(data).data)

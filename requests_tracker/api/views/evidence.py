@@ -24,6 +24,7 @@ from requests_tracker.api.views.base import (
     UpdateAction,
     etag_for,
 )
+from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.lists import filters
 from requests_tracker.selectors import documents
 
@@ -45,7 +46,9 @@ from requests_tracker.selectors import documents
     create_examples=schema.SOURCE_EXAMPLES,
     create_may_return_existing=True,
 )
-class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, TrackerViewSet):
+class SourceViewSet(
+    EmbargoAction, ListAction, RetrieveAction, CreateAction, UpdateAction, TrackerViewSet
+):
     serializer_class = serializers.SourceSerializer
     write_serializers = {
         "create": serializers.SourceCreateSerializer,
@@ -84,7 +87,9 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
     def base_queryset(self) -> QuerySet:
         # A sensitive source exists for editors only: for anyone else it is in no list, no CSV,
         # and its address answers 404 like an id never used.
-        return documents.visible_sources(self.request.user, selectors.sources_on_file())
+        return documents.visible_sources(
+            self.request.user, selectors.sources_on_file(self.request.user)
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = self.get_serializer(data=request.data)
@@ -141,7 +146,9 @@ class SourceViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Trac
     read=serializers.ReportedFigureSerializer,
     create_request=serializers.ReportedFigureCreateSerializer,
 )
-class ReportedFigureViewSet(ListAction, RetrieveAction, CreateAction, TrackerViewSet):
+class ReportedFigureViewSet(
+    EmbargoAction, ListAction, RetrieveAction, CreateAction, TrackerViewSet
+):
     serializer_class = serializers.ReportedFigureSerializer
     write_serializers = {"create": serializers.ReportedFigureCreateSerializer}
     filterset_class = filters.ReportedFigureFilter

@@ -24,6 +24,7 @@ from requests_tracker.api.views.base import (
     TrackerViewSet,
     UpdateAction,
 )
+from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.api.views.places import STATUS_COLUMNS
 from requests_tracker.lists import filters
 from requests_tracker.services import bulk as bulk_actions
@@ -134,7 +135,13 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     create_examples=schema.REQUEST_EXAMPLES,
 )
 class DataRequestViewSet(
-    ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
+    EmbargoAction,
+    ListAction,
+    RetrieveAction,
+    CreateAction,
+    UpdateAction,
+    DestroyAction,
+    TrackerViewSet,
 ):
     serializer_class = serializers.DataRequestSerializer
     detail_serializer_class = serializers.DataRequestDetailSerializer
@@ -175,7 +182,9 @@ class DataRequestViewSet(
     ]
 
     def base_queryset(self) -> QuerySet:
-        return selectors.data_requests(with_timeline=self.action != "list")
+        return selectors.data_requests(
+            with_timeline=self.action != "list", reader=self.request.user
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         # JSON pages are written from plain rows (serializers.DataRequestRows: the same fields);
@@ -217,7 +226,13 @@ class DataRequestViewSet(
     create_examples=schema.RESPONSE_EXAMPLES,
 )
 class ResponseViewSet(
-    ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
+    EmbargoAction,
+    ListAction,
+    RetrieveAction,
+    CreateAction,
+    UpdateAction,
+    DestroyAction,
+    TrackerViewSet,
 ):
     serializer_class = serializers.ResponseSerializer
     write_serializers = {
@@ -272,7 +287,13 @@ class ResponseViewSet(
     update_request=serializers.EscalationUpdateSerializer,
 )
 class EscalationViewSet(
-    ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
+    EmbargoAction,
+    ListAction,
+    RetrieveAction,
+    CreateAction,
+    UpdateAction,
+    DestroyAction,
+    TrackerViewSet,
 ):
     serializer_class = serializers.EscalationSerializer
     write_serializers = {

@@ -10,7 +10,8 @@ from django.db.models import Prefetch, QuerySet
 from requests_tracker.api import schema, serializers
 from requests_tracker.api.views.base import ListAction, RetrieveAction, TrackerViewSet
 from requests_tracker.lists import story_filters
-from requests_tracker.models import Jurisdiction, Metric, Person, Policy, PressAnswer, Role
+from requests_tracker.models import Jurisdiction, Metric, Person, Policy, Role
+from requests_tracker.selectors import story
 
 
 @schema.documented(
@@ -140,6 +141,8 @@ class PressAnswerViewSet(ListAction, RetrieveAction, TrackerViewSet):
     ]
 
     def base_queryset(self) -> QuerySet:
-        return PressAnswer.objects.select_related(
-            "jurisdiction__county", "person", "logged_by"
-        ).prefetch_related("sources")
+        return (
+            story.press_answers_shown_to(self.request.user)
+            .select_related("jurisdiction__county", "person", "logged_by")
+            .prefetch_related("sources")
+        )

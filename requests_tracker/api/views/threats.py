@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from requests_tracker.api import schema, serializers
 from requests_tracker.api.views.base import ListAction, RetrieveAction, TrackerViewSet
+from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.lists import case_filters
 from requests_tracker.models import Threat
 
@@ -17,7 +18,7 @@ from requests_tracker.models import Threat
     retrieve="One threat.",
     read=serializers.ThreatSerializer,
 )
-class ThreatViewSet(ListAction, RetrieveAction, TrackerViewSet):
+class ThreatViewSet(EmbargoAction, ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.ThreatSerializer
     filterset_class = case_filters.ThreatFilter
     lookup_value_regex = r"\d+"

@@ -48,6 +48,7 @@ from requests_tracker.models import (
 )
 from requests_tracker.presentation.links import absolute_url
 from requests_tracker.selectors.history import corrections_shown_to
+from requests_tracker.selectors.visibility import published
 
 SOURCE_EVENTS = (ActivityVerb.SOURCE_ADDED, ActivityVerb.SOURCE_REMOVED)
 COMPUTED = ""
@@ -55,8 +56,9 @@ COMPUTED = ""
 
 
 def public_sources() -> QuerySet[Source]:
-    """The sources an anonymous reader of a public instance may know exist: none sensitive."""
-    return Source.objects.filter(sensitive=False)
+    """The sources an anonymous reader of a public instance may know exist: none sensitive, none
+    under embargo."""
+    return Source.objects.filter(sensitive=False, embargoed=False)
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,8 @@ def links(
 
 
 def citations(record: str, model: type[Model], resource: str) -> Resource:
-    """The public sources each record of `model` cites (its link table, sensitive ones out)."""
+    """The public sources each published record of `model` cites (its link table, sensitive and
+    embargoed ones out)."""
     through = model.sources.through
     record_id = f"{model._meta.model_name}_id"  # the link table's column (datarequest_id)
     return Resource(
@@ -237,9 +240,9 @@ def citations(record: str, model: type[Model], resource: str) -> Resource:
             Column(f"{record}_id", "integer", f"The {record}.", required=True, read=record_id),
             Column("source_id", "integer", "The source.", required=True),
         ),
-        lambda: through.objects.filter(source__in=public_sources()).order_by(
-            record_id, "source_id"
-        ),
+        lambda: through.objects.filter(
+            source__in=public_sources(), **{f"{record_id}__in": published(model.objects.all())}
+        ).order_by(record_id, "source_id"),
         primary_key=(f"{record}_id", "source_id"),
         foreign_keys=((f"{record}_id", resource, "id"), SOURCE_KEY),
     )
@@ -325,7 +328,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("overdue_since", "date", "The first day past the deadline, while overdue."),
             PAGE,
         ),
-        lambda: DataRequest.objects.order_by("pk"),
+        lambda: published(DataRequest.objects.order_by("pk")),
         page_of("web:request_detail"),
         foreign_keys=(COUNTY_KEY, ("campaign_id", "campaigns", "id"), AGENCY_KEY),
     ),
@@ -352,7 +355,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             SUMMARY,
             Column("quotation", "string", "A short quotation of the answer."),
         ),
-        lambda: Response.objects.order_by("pk"),
+        lambda: published(Response.objects.order_by("pk")),
         foreign_keys=(
             REQUEST_KEY,
             ("responding_agency_id", "agencies", "id"),
@@ -376,7 +379,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("overdue_since", "date", "The first day past its due date, while overdue."),
             SUMMARY,
         ),
-        lambda: Escalation.objects.order_by("pk"),
+        lambda: published(Escalation.objects.order_by("pk")),
         foreign_keys=(REQUEST_KEY, ("follows_id", "escalations", "id")),
     ),
     Resource(
@@ -404,7 +407,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("uncertain", "boolean", "Reported but not confirmed from a primary source."),
             Column("source_id", "integer", "Its source (empty: not released)."),
         ),
-        lambda: ReportedFigure.objects.order_by("pk"),
+        lambda: published(ReportedFigure.objects.order_by("pk")),
         withhold_private_source,
         foreign_keys=(
             ("metric", "metrics", "slug"),
@@ -473,7 +476,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             ),
             SUMMARY,
         ),
-        lambda: Threat.objects.order_by("pk"),
+        lambda: published(Threat.objects.order_by("pk")),
         foreign_keys=(
             ("campaign_id", "campaigns", "id"),
             REQUEST_KEY,
@@ -544,7 +547,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("escalation_id", "integer", "The escalation."),
             Column("summary", "string", "The event in one line.", required=True),
         ),
-        lambda: Activity.objects.order_by("created_at", "pk"),
+        lambda: published(Activity.objects.order_by("created_at", "pk")),
         _event,
         also_read=("data",),
         foreign_keys=(
@@ -572,7 +575,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("note", "string", "The correction note.", required=True),
             Column("changes", "string", "What changed: a JSON list of {label, from, to}."),
         ),
-        lambda: Correction.objects.order_by("created_at", "pk"),
+        lambda: published(Correction.objects.order_by("created_at", "pk")),
         _correction,
         foreign_keys=(
             COUNTY_KEY,
