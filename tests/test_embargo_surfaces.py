@@ -27,11 +27,13 @@ from requests_tracker.models import (
     Activity,
     ActivityVerb,
     DataRequest,
+    LegalGround,
     ResponseKind,
     WebhookDelivery,
     WebhookSubscription,
 )
 from requests_tracker.selectors import campaigns, maps
+from requests_tracker.services import courts, grounds
 from tests.factories import CountyFactory, letters_of_july_17
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +255,34 @@ def test_the_editors_buttons_lift_and_hold_from_the_page(held, editor, viewer):
     assert request.embargoed and request.embargo_until == UNTIL
     assert web(viewer).get(request.get_absolute_url()).status_code == 404
     assert web(viewer).post(f"/embargo/request/{request.pk}/lift/").status_code == 404
+
+
+def test_cases_and_legal_grounds_name_the_held_answer_to_the_newsroom_only(
+    held, viewer, journalist, editor
+):
+    campaign, request, response = held
+    sb54 = LegalGround.objects.create(slug="sb-54", name="SB 54", citation="7284", level="state")
+    grounds.cite_ground(ground=sb54, records=[response, request], actor=None)
+    case = courts.open_case(
+        title="In re a subpoena",
+        court="A district court",
+        docket_number="2:25-mc-1",
+        filed_on=dt.date(2025, 8, 2),
+        requests=[request],
+    )
+    for name, user in readers(viewer):
+        shown = api(user).get(f"/api/v1/legal-grounds/{sb54.pk}/").json()
+        assert shown["responses"] == [], name
+        page = text(web(user).get("/grounds/sb-54/"))
+        assert WORD not in page and "declined" not in page.lower(), name
+        assert web(user).get("/grounds/").status_code == 200
+    assert api(journalist).get(f"/api/v1/legal-grounds/{sb54.pk}/").json()["responses"] == [
+        response.pk
+    ]
+    assert api(viewer).get(f"/api/v1/cases/{case.pk}/").json()["requests"] == [request.pk]
+
+    with time_machine.travel(HELD_AT, tick=False):
+        services.set_embargo(record=request, until=UNTIL, reason="Story runs", actor=editor)
+    assert api(viewer).get(f"/api/v1/cases/{case.pk}/").json()["requests"] == []
+    assert api(journalist).get(f"/api/v1/cases/{case.pk}/").json()["requests"] == [request.pk]
+    assert api(viewer).get(f"/api/v1/legal-grounds/{sb54.pk}/").json()["requests"] == []

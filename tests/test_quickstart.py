@@ -150,7 +150,8 @@ def test_a_new_user_gets_the_app_on_embedded_postgresql_and_commands_beside_it_j
         if process.poll() is None:
             process.kill()
     assert not any(running(pid) for pid in watched), "web, worker, beat and PostgreSQL stopped"
-    assert elapsed < STOP_WITHIN_SECONDS + 2, f"took {elapsed:.1f} s to stop"
+    # A busy machine adds seconds; a process that does not stop is still there at 15 s.
+    assert elapsed < STOP_WITHIN_SECONDS + 5, f"took {elapsed:.1f} s to stop"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

@@ -23,5 +23,5 @@ def ground_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return page(
         request,
         "tracker/ground_detail.html",
-        {"ground": ground, **ground_selectors.citing(ground)},
+        {"ground": ground, **ground_selectors.citing(ground, request.user)},
     )

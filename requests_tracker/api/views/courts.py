@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from requests_tracker.api import schema, serializers
 from requests_tracker.api.views.base import ListAction, RetrieveAction, TrackerViewSet
 from requests_tracker.lists import case_filters
-from requests_tracker.models import DocketEntry
+from requests_tracker.models import DataRequest, DocketEntry, Escalation
 from requests_tracker.selectors import cases as case_selectors
 from requests_tracker.selectors import documents
+from requests_tracker.selectors.visibility import shown_to
 
 
 @schema.documented(
@@ -40,7 +41,12 @@ class CaseViewSet(ListAction, RetrieveAction, TrackerViewSet):
     ]
 
     def base_queryset(self) -> QuerySet:
-        return case_selectors.cases().prefetch_related("requests", "escalations")
+        # The ids of requests and escalations held back are listed for the newsroom only.
+        reader = self.request.user
+        return case_selectors.cases().prefetch_related(
+            Prefetch("requests", queryset=shown_to(DataRequest.objects.all(), reader)),
+            Prefetch("escalations", queryset=shown_to(Escalation.objects.all(), reader)),
+        )
 
 
 @schema.documented(

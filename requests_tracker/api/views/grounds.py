@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from requests_tracker.api import schema, serializers
 from requests_tracker.api.views.base import ListAction, RetrieveAction, TrackerViewSet
 from requests_tracker.lists import case_filters
-from requests_tracker.models import LegalGround
+from requests_tracker.models import DataRequest, Escalation, LegalGround, Response
+from requests_tracker.selectors.visibility import shown_to
 
 
 @schema.documented(
@@ -32,6 +33,12 @@ class LegalGroundViewSet(ListAction, RetrieveAction, TrackerViewSet):
     ]
 
     def base_queryset(self) -> QuerySet:
+        # The ids of records held back are listed for the newsroom only.
+        reader = self.request.user
         return LegalGround.objects.prefetch_related(
-            "campaigns", "requests", "responses", "escalations", "cases"
+            "campaigns",
+            Prefetch("requests", queryset=shown_to(DataRequest.objects.all(), reader)),
+            Prefetch("responses", queryset=shown_to(Response.objects.all(), reader)),
+            Prefetch("escalations", queryset=shown_to(Escalation.objects.all(), reader)),
+            "cases",
         )
