@@ -22,12 +22,12 @@ from requests_tracker.services.corrections import record_correction
 from requests_tracker.services.digests import DigestResult, send_digests
 from requests_tracker.services.editing import in_model_order
 from requests_tracker.services.embargo import (
-    EmbargoTerms,
     lift_due_embargoes,
     lift_embargo,
     remind_of_ending_embargoes,
     set_embargo,
 )
+from requests_tracker.services.embargo_terms import EmbargoTerms
 from requests_tracker.services.escalations import (
     ESCALATION_FIELDS,
     delete_escalation,

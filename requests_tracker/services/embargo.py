@@ -1,9 +1,9 @@
 """Embargo: holding a record back until a time (or until an editor releases it), and lifting it.
 
-- `EmbargoTerms` are what a writer gives: until when (None: until released by hand) and why.
-  log_response, file_escalation, add_source, record_figure, record_threat and create_request
-  take them (`embargo=`), so a record can be held from the moment it is written and nothing
-  about it ever leaves the newsroom before the lift.
+- `EmbargoTerms` (services/embargo_terms.py) are what a writer gives: until when (None: until
+  released by hand) and why. log_response, file_escalation, record_figure, record_threat and
+  issue_request take them (`embargo=`), so a record can be held from the moment it is written
+  and nothing about it ever leaves the newsroom before the lift.
 - `set_embargo` holds a record already on file; `lift_embargo` releases one (the editor's button,
   the API, a bulk action); `lift_due_embargoes` releases every embargo whose time has come (the
   beat job `lift-embargoes`, every minute).
@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -48,9 +47,11 @@ from requests_tracker.models import (
     Threat,
 )
 from requests_tracker.presentation.links import absolute_url
-from requests_tracker.services.activity import User, actor_or_none
+from requests_tracker.services.activity import User
 from requests_tracker.services.clock import local_today
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.locks import lock_request
+from requests_tracker.services.responses import follow_extensions
 from requests_tracker.services.status import refresh_request_status
 
 logger = logging.getLogger(__name__)
@@ -65,46 +66,6 @@ EMBARGOABLE: tuple[type[Embargoable], ...] = (
 )
 """Every kind of record that can be held, in the order the lift job releases them (a request
 before what hangs on it)."""
-
-REASON_MAX_LENGTH = Embargoable._meta.get_field("embargo_reason").max_length
-
-
-@dataclass(frozen=True)
-class EmbargoTerms:
-    """Until when a record is held (None: until released by hand) and why."""
-
-    until: dt.datetime | None
-    reason: str
-
-
-def check_terms(terms: EmbargoTerms, *, actor: User | None, now: dt.datetime | None = None) -> None:
-    """Refuse terms a writer may not give: an embargo needs a journalist or an editor, a reason,
-    and a time still to come."""
-    if not permissions.can_see_embargoed(actor):
-        raise PermissionDenied("Only journalists and editors may embargo a record.")
-    errors: dict[str, str] = {}
-    if not terms.reason.strip():
-        errors["embargo_reason"] = "Say why the record is held."
-    elif len(terms.reason) > REASON_MAX_LENGTH:
-        errors["embargo_reason"] = f"At most {REASON_MAX_LENGTH} characters."
-    if terms.until is not None:
-        if timezone.is_naive(terms.until):
-            errors["embargo_until"] = "Give the time with its time zone."
-        elif terms.until <= (now or timezone.now()):
-            errors["embargo_until"] = "An embargo ends in the future."
-    if errors:
-        raise ValidationError(errors)
-
-
-def place_embargo(record: Embargoable, terms: EmbargoTerms, *, actor: User | None) -> None:
-    """Write the terms on `record` (in memory; the caller saves it): for services creating a
-    record under embargo, after check_terms."""
-    record.embargoed = True
-    record.embargo_until = terms.until
-    record.embargo_reason = terms.reason.strip()
-    record.embargo_set_by = actor_or_none(actor)
-    record.embargo_set_at = timezone.now()
-    record.embargo_reminder_sent_at = None
 
 
 def set_embargo(
@@ -311,9 +272,6 @@ def _take_effect(
     record: Embargoable, data_request: DataRequest, *, actor: User | None, today: dt.date
 ) -> None:
     """What a published response or escalation changes on its request, now."""
-    # Imported here: services/responses.py takes embargo terms from this module.
-    from requests_tracker.services.responses import follow_extensions
-
     if isinstance(record, Response):
         follow_extensions(data_request, changed=record, actor=actor)
         refresh_request_status(
@@ -327,9 +285,6 @@ def _take_effect(
 
 __all__ = [
     "EMBARGOABLE",
-    "EmbargoTerms",
-    "check_terms",
-    "place_embargo",
     "set_embargo",
     "lift_embargo",
     "lift_due_embargoes",

@@ -16,7 +16,7 @@ from requests_tracker.services.activity import User, actor_or_none, record_activ
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.locks import lock_request
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status

@@ -14,7 +14,7 @@ from requests_tracker.models import County, Metric, Person, ReportedFigure, Sour
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.corrections import record_correction, snapshot
 from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.validation import raise_with_model_errors
 
 logger = logging.getLogger(__name__)

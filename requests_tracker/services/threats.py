@@ -13,7 +13,7 @@ from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import Campaign, DataRequest, Escalation, Source, Threat
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.clock import local_today
-from requests_tracker.services.embargo import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
 from requests_tracker.services.validation import raise_with_model_errors
 
 THREAT_FIELDS = ("kind", "threatened_on", "threatened_by", "condition", "summary")

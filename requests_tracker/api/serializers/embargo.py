@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from requests_tracker.api.serializers.common import WriteSerializer
-from requests_tracker.services.embargo import REASON_MAX_LENGTH
+from requests_tracker.services.embargo_terms import REASON_MAX_LENGTH
 
 
 class EmbargoSerializer(WriteSerializer):
