@@ -26,7 +26,7 @@ from rest_framework.serializers import BaseSerializer
 
 from requests_tracker import services
 from requests_tracker.api.errors import PreconditionFailed
-from requests_tracker.api.pagination import PageNumberPagination
+from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.renderers import CSVRenderer, OrjsonRenderer
 from requests_tracker.exchange.csv_export import Snapshot, csv_lines
@@ -72,7 +72,7 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     renderer_classes = [OrjsonRenderer, CSVRenderer]
     parser_classes = [BoundedJSONParser]
     filter_backends = [DjangoFilterBackend]
-    pagination_class = PageNumberPagination
+    pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     write_serializers: ClassVar[dict[str, type[BaseSerializer]]] = {}
     csv_columns: ClassVar[list[tuple[str, str]]] = []

@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from requests_tracker import permissions, selectors, services
 from requests_tracker.api import exports, schema, serializers
-from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.api.views.base import (
     CSV_CHUNK_ROWS,
@@ -143,7 +142,6 @@ class DataRequestViewSet(
         "partial_update": serializers.DataRequestUpdateSerializer,
     }
     filterset_class = filters.RequestFilter
-    pagination_class = KeysetPagination
     lookup_value_regex = r"\d+"
     default_ordering = ("-issued_on", "-id")
     csv_filename = "requests"
