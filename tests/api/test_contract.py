@@ -5,11 +5,13 @@ types, and stored addresses that pass the schema's `format: uri`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import jsonschema_rs
 import pytest
 
+from requests_tracker import services
 from requests_tracker.models import Source
 
 
@@ -77,13 +79,46 @@ def test_the_schema_says_lists_are_sent_repeated_or_comma_separated(openapi):
     assert county["schema"]["items"]["pattern"] == "^(?:[0-9]{5})$"
 
 
+def test_filters_by_id_take_several_ids_repeated_or_comma_separated(
+    california, journalist, viewer_client
+):
+    san_diego = california.other_request
+    services.log_response(
+        data_request=san_diego,
+        kind="acknowledged",
+        received_on=dt.date(2025, 9, 12),
+        actor=journalist,
+        today=dt.date(2025, 9, 15),
+    )
+    both = f"{california.request.pk},{san_diego.pk}"
+    comma = viewer_client.get("/api/v1/responses/", {"request": both})
+    repeated = viewer_client.get(
+        f"/api/v1/responses/?request={california.request.pk}&request={san_diego.pk}"
+    )
+    # One response on each request; before, `request` took one id (a list was a 400).
+    assert len(ids(comma)) == 2
+    assert ids(repeated) == ids(comma)
+    one = viewer_client.get("/api/v1/responses/", {"request": san_diego.pk})
+    assert len(ids(one)) == 1
+    refused = viewer_client.get("/api/v1/responses/", {"request": f"{san_diego.pk},0"})
+    assert refused.status_code == 400 and "request" in refused.json()["error"]["fields"]
+
+
+def test_every_id_filter_says_it_takes_a_list_of_ids(openapi):
+    for path, operations in openapi["paths"].items():
+        for item in operations.get("get", {}).get("parameters", []):
+            if item["name"] in ("request", "campaign", "case", "source", "issuing_agency"):
+                assert item["schema"]["type"] == "array", (path, item["name"])
+                assert item["schema"]["items"]["minimum"] == 1, (path, item["name"])
+
+
 # --- Constraints ---------------------------------------------------------------------------------
 
 
 def test_the_schema_states_the_bounds_the_server_applies(openapi, viewer_client, newsroom):
     assert parameter(openapi, "/api/v1/requests/", "page_size")["schema"]["maximum"] == 200
     assert viewer_client.get("/api/v1/requests/", {"page_size": 201}).status_code == 400
-    campaign = parameter(openapi, "/api/v1/requests/", "campaign")["schema"]
+    campaign = parameter(openapi, "/api/v1/requests/", "campaign")["schema"]["items"]
     assert campaign["minimum"] == 1
     assert viewer_client.get("/api/v1/requests/", {"campaign": 0}).status_code == 400
     overdue = parameter(openapi, "/api/v1/requests/", "overdue")["schema"]
@@ -147,6 +182,76 @@ def test_no_component_is_called_response(openapi):
     assert create["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/CountyResponse"
     }
+
+
+# --- Types a generated client can use ----------------------------------------------------------
+
+MOMENT = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+}
+MOMENT_FORMAT = jsonschema_rs.validator_for(MOMENT, validate_formats=True)
+
+
+def test_times_categories_and_orderings_have_types_a_generated_client_can_use(openapi):
+    # Before: times were `{"type": "string", "anyOf": [{"format": ...}]}` and categories a
+    # JSONField, both `Any` in a generated client; orderings an enum of "-received_on" & co.
+    for path, name in [
+        ("/api/v1/requests/", "updated_since"),
+        ("/api/v1/activity/", "since"),
+        ("/api/v1/docket-entries/", "recorded_since"),
+    ]:
+        assert parameter(openapi, path, name)["schema"] == MOMENT, (path, name)
+    schemas = openapi["components"]["schemas"]
+    for component, field in [
+        ("DataRequest", "data_sought"),
+        ("DataRequestDetail", "data_sought"),
+        ("Campaign", "data_sought"),
+        ("CountyResponse", "categories_provided"),
+    ]:
+        shape = schemas[component]["properties"][field]
+        assert shape["type"] == "array", (component, field)
+        assert shape["items"] == {"$ref": "#/components/schemas/DataCategoryEnum"}
+    ordering = parameter(openapi, "/api/v1/responses/", "ordering")
+    assert ordering["schema"]["items"] == {
+        "type": "string",
+        "pattern": "^-?(?:received_on|created_at|updated_at)$",
+    }
+    assert "`received_on`" in ordering["description"]
+
+
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        ("2025-08-01T09:30:00-07:00", 200),
+        ("2025-08-01T16:30:00.25Z", 200),
+        ("2025-08-01t16:30:00z", 200),
+        ("2025-08-01", 200),
+        ("2016-12-31T15:59:60-08:00", 200),  # a leap second: 23:59:60 in UTC
+        ("0000-01-01T00:00:00Z", 200),  # year 0, which the format allows: the earliest time
+        ("0000-02-29", 200),
+        ("2025-08-01T09:30:00", 400),  # no offset
+        ("2025-08-01 16:30:00Z", 400),
+        ("2025-08-01T16:30Z", 400),
+        ("2025-08-01T12:00:60Z", 400),
+        ("2025-08-01T09:30:00+24:00", 400),
+        ("2025-02-29", 400),
+        (" 2025-08-01", 400),
+        ("20250801", 400),
+    ],
+)
+def test_a_time_is_read_exactly_as_the_schemas_formats_say(since, status, viewer_client):
+    assert MOMENT_FORMAT.is_valid(since) is (status == 200)
+    answer = viewer_client.get("/api/v1/activity/", {"since": since})
+    assert answer.status_code == status, answer.content[:300]
+    if status == 400:
+        assert "since" in answer.json()["error"]["fields"]
+
+
+def test_a_leap_second_and_year_0_read_as_the_moments_they_name(newsroom, viewer_client):
+    everything = ids(viewer_client.get("/api/v1/activity/", {"page_size": 200}))
+    assert ids(viewer_client.get("/api/v1/activity/", {"since": "0000-01-01"})) == everything
+    later = viewer_client.get("/api/v1/requests/", {"updated_since": "2998-12-31T23:59:60Z"})
+    assert ids(later) == []
 
 
 # --- Addresses -----------------------------------------------------------------------------------

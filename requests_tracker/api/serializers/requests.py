@@ -77,6 +77,9 @@ class ResponseSerializer(EntrySerializer):
     )
     request_due_on = serializers.DateField(source="request.due_on", read_only=True)
     responding_agency = AgencyBriefSerializer(read_only=True, allow_null=True)
+    categories_provided = categories_field(
+        "What the county handed over: a subset of what the request sought.", read_only=True
+    )
 
     class Meta:
         model = Response
@@ -151,6 +154,7 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
         choices=ResponseKind.choices, read_only=True, allow_null=True
     )
     latest_response_on = serializers.DateField(read_only=True, allow_null=True)
+    data_sought = categories_field("What DOJ asked for.", read_only=True)
     sources = SourceBriefSerializer(many=True, read_only=True)
     unsourced = serializers.SerializerMethodField()
     created_by = username_field("created_by")
@@ -234,6 +238,7 @@ class DataRequestUpdateSerializer(ServiceInputSerializer):
 
 class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
     issuing_agency = AgencyBriefSerializer(read_only=True)
+    data_sought = categories_field("What DOJ asked for.", read_only=True)
     sources = SourceBriefSerializer(many=True, read_only=True)
     unsourced = serializers.SerializerMethodField()
     requests = RequestCountsSerializer(source="*", read_only=True)
@@ -314,7 +319,13 @@ def _writer_of(field: serializers.Field) -> Callable[[Any, Any], Any]:
         return _moment
     if isinstance(field, serializers.DateField):
         return _date
-    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.JSONField):
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.JSONField
+        | serializers.ListField,
+    ):
         return _as_is
     if isinstance(field, serializers.IntegerField):
         return _as_is
