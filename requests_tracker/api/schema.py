@@ -76,6 +76,12 @@ SEVERAL_VALUES = (
 )
 EMPTY_VALUE = "An empty value is the same as leaving the parameter out."
 
+CSV_LIST = (
+    "Every row of the list that matches the filters (not one page), in the list's order, as a "
+    'spreadsheet: CSV with human column names, lists inside a cell joined with "; ". The cells '
+    "are the JSON list's, for the same reader. `X-Row-Count` says how many rows the file holds."
+)
+
 ETAG_HEADER = {
     "ETag": {"schema": {"type": "string"}, "description": "Version of this representation."}
 }
@@ -162,29 +168,24 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             parameters = operation.setdefault("parameters", [])
             ok = responses.get("200", {})
             content = ok.get("content", {})
-            if "text/csv" in content:
-                content["text/csv"] = {
-                    "schema": {
-                        "type": "string",
-                        "description": "Every row matching the filters (not one page), with "
-                        "human column names.",
-                    }
-                }
+            is_csv = path.endswith(".csv")
+            is_list = operation.get("operationId", "").endswith("_list")
+            if is_csv:
+                # `<list>.csv`: its own operation, named and grouped with its list, so a
+                # generated client reads its text (a list's 200 is always JSON).
+                name = path.rsplit("/", 1)[-1].removesuffix(".csv")
+                operation["operationId"] = f"{name.replace('-', '_')}_csv"
+                operation["tags"] = [name]
+            elif is_list:
+                # The list's `?format=csv` and `Accept: text/csv` still answer CSV for older
+                # clients, but the schema offers CSV at `<list>.csv` only.
+                content.pop("text/csv", None)
                 parameters[:] = [p for p in parameters if p.get("name") != "format"]
-                parameters.append(
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "required": False,
-                        "description": "`csv` for a spreadsheet (same as Accept: text/csv).",
-                        "schema": {"type": "string", "enum": ["json", "csv"]},
-                    }
-                )
             for parameter in parameters:
                 if parameter.get("in") == "query":
                     exact_query_parameter(parameter)
-            # A record, or a page of a list (the lists are the operations that offer CSV).
-            if method == "get" and (is_detail or "text/csv" in content):
+            # A record, or a page of a list.
+            if method == "get" and (is_detail or is_list):
                 parameters.append(
                     {
                         "name": "If-None-Match",
@@ -206,7 +207,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
                     }
                 )
             for code in ("200", "201"):
-                if code in responses and "content" in responses[code]:
+                if code in responses and "content" in responses[code] and not is_csv:
                     responses[code].setdefault("headers", {}).update(ETAG_HEADER)
             if method == "get" and "webhooks" not in path and operation.get("security"):
                 # Public instances (TRACKER_PUBLIC=true) answer reads without credentials.

@@ -46,8 +46,11 @@ def test_the_schema_describes_every_endpoint_with_its_filters_and_errors(openapi
     ]:
         assert f"/api/v1/{name}/" in paths, name
         listing = paths[f"/api/v1/{name}/"]["get"]
-        assert "text/csv" in listing["responses"]["200"]["content"], name
+        assert list(listing["responses"]["200"]["content"]) == ["application/json"], name
         assert {"401", "403", "429"} <= set(listing["responses"]), name
+        export = paths[f"/api/v1/{name}.csv"]["get"]
+        assert list(export["responses"]["200"]["content"]) == ["text/csv"], name
+        assert export["operationId"] == f"{name}_csv" and export["tags"] == [name]
     assert "/api/v1/stats/" in paths and "/api/v1/counties/{fips}/" in paths
     request_filters = {p["name"] for p in paths["/api/v1/requests/"]["get"]["parameters"]}
     assert {
@@ -64,8 +67,10 @@ def test_the_schema_describes_every_endpoint_with_its_filters_and_errors(openapi
         "ordering",
         "cursor",
         "page_size",
-        "format",
     } <= request_filters
+    assert "format" not in request_filters  # CSV is requests.csv, its own operation
+    export_filters = {p["name"] for p in paths["/api/v1/requests.csv"]["get"]["parameters"]}
+    assert export_filters == request_filters - {"cursor", "page_size", "If-None-Match"}
     create = paths["/api/v1/responses/"]["post"]
     assert create["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"

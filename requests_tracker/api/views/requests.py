@@ -16,6 +16,7 @@ from requests_tracker.api import exports, schema, serializers
 from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.api.views.base import (
     CSV_CHUNK_ROWS,
+    LIST_ACTIONS,
     CreateAction,
     DestroyAction,
     ListAction,
@@ -120,8 +121,8 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
 
 
 @schema.documented(
-    list="Every request: who was asked for what, by when, and where it stands. Cursor-paged; "
-    "add `format=csv` for every matching row as a spreadsheet.",
+    list="Every request: who was asked for what, by when, and where it stands. Every matching "
+    "row as a spreadsheet: `requests.csv`.",
     retrieve="One request with its responses and escalations (its timeline).",
     create="Record a request DOJ sent to one county (journalists).",
     update="Correct a request's facts (its author or an editor). A due-date change is recorded.",
@@ -173,7 +174,7 @@ class DataRequestViewSet(
     ]
 
     def base_queryset(self) -> QuerySet:
-        return selectors.data_requests(with_timeline=self.action != "list")
+        return selectors.data_requests(with_timeline=self.action not in LIST_ACTIONS)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         # JSON pages are written from plain rows (serializers.DataRequestRows: the same fields);
