@@ -8,9 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 
-from requests_tracker.api.serializers import NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers import EXPANDED_ONLY_FIELDS, NEWSROOM_ONLY_FIELDS
 from requests_tracker.api.serializers.common import MAX_RELATED_IDS
 from requests_tracker.lists.filters import MAX_LIST_VALUES
 
@@ -99,13 +104,16 @@ def documented(
     create_response: Any = None,
     update_request: Any = None,
     list_examples: Sequence[OpenApiExample] = (),
+    list_parameters: Sequence[OpenApiParameter] = (),
     create_examples: Sequence[OpenApiExample] = (),
     create_may_return_existing: bool = False,
 ) -> Callable[[type], type]:
     """extend_schema_view for a resource: descriptions, and the separate write serializers."""
     actions: dict[str, Any] = {}
     if list:
-        actions["list"] = extend_schema(description=list, examples=[*list_examples])
+        actions["list"] = extend_schema(
+            description=list, examples=[*list_examples], parameters=[*list_parameters]
+        )
     if retrieve:
         actions["retrieve"] = extend_schema(description=retrieve)
     if create:
@@ -141,9 +149,14 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
         if "$ref" in media.get("schema", {})
     }
     for name, schema in components["schemas"].items():
-        # Anonymous readers of a public instance do not get these fields at all.
+        # Anonymous readers of a public instance do not get these fields at all; others come
+        # only when asked for.
         if "required" in schema:
-            schema["required"] = [n for n in schema["required"] if n not in NEWSROOM_ONLY_FIELDS]
+            schema["required"] = [
+                n
+                for n in schema["required"]
+                if n not in NEWSROOM_ONLY_FIELDS and n not in EXPANDED_ONLY_FIELDS
+            ]
             if not schema["required"]:
                 del schema["required"]
         if name in bodies and schema.get("type") == "object":

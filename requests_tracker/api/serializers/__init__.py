@@ -8,7 +8,7 @@ newsroom member.
 """
 
 from requests_tracker.api.serializers.bulk import BulkActionSerializer, BulkResultSerializer
-from requests_tracker.api.serializers.common import NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers.common import EXPANDED_ONLY_FIELDS, NEWSROOM_ONLY_FIELDS
 from requests_tracker.api.serializers.courts import CaseSerializer, DocketEntrySerializer
 from requests_tracker.api.serializers.evidence import (
     CITATION_KEYS,
@@ -39,6 +39,7 @@ from requests_tracker.api.serializers.requests import (
     DataRequestCreateSerializer,
     DataRequestDetailSerializer,
     DataRequestRows,
+    DataRequestRowSerializer,
     DataRequestSerializer,
     DataRequestUpdateSerializer,
     EscalationCreateSerializer,
@@ -56,6 +57,7 @@ __all__ = [
     "BulkActionSerializer",
     "BulkResultSerializer",
     "CITATION_KEYS",
+    "EXPANDED_ONLY_FIELDS",
     "NEWSROOM_ONLY_FIELDS",
     "ActivitySerializer",
     "AgencyCreateSerializer",
@@ -68,6 +70,7 @@ __all__ = [
     "CountySerializer",
     "DataRequestCreateSerializer",
     "DataRequestDetailSerializer",
+    "DataRequestRowSerializer",
     "DataRequestRows",
     "DataRequestSerializer",
     "DataRequestUpdateSerializer",

@@ -27,6 +27,9 @@ from requests_tracker.selectors import documents
 NEWSROOM_ONLY_FIELDS = ("internal_note", "created_by", "logged_by", "actor", "verified_by")
 """Shown to newsroom members only (permissions.can_see_internal); never to anonymous readers."""
 
+EXPANDED_ONLY_FIELDS = ("latest_response",)
+"""Present only when the client asks for them (`expand=`)."""
+
 EDITORS_ONLY_FIELDS = ("sensitive",)
 """Shown to editors only (permissions.can_see_sensitive)."""
 

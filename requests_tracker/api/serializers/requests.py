@@ -183,6 +183,23 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
         return selectors.days_overdue(record, today=today)
 
 
+@extend_schema_serializer(component_name="DataRequest")
+class DataRequestRowSerializer(DataRequestSerializer):
+    """A row of the request list as the schema describes it: with `expand=latest_response`, the
+    request's latest response in full besides its kind and date (views/requests.py adds it to
+    the rows DataRequestRows writes)."""
+
+    latest_response = ResponseSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="With `expand=latest_response` only: the county's most recent answer (the one "
+        "`latest_response_kind` names), as responses/ shows it; null when there is none.",
+    )
+
+    class Meta(DataRequestSerializer.Meta):
+        fields = [*DataRequestSerializer.Meta.fields, "latest_response"]
+
+
 class DataRequestDetailSerializer(DataRequestSerializer):
     responses = ResponseSerializer(many=True, read_only=True)
     escalations = EscalationSerializer(many=True, read_only=True)

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +28,29 @@ from requests_tracker.api.views.base import (
 from requests_tracker.api.views.places import STATUS_COLUMNS
 from requests_tracker.lists import filters
 from requests_tracker.services import bulk as bulk_actions
+
+EXPANSIONS = ("latest_response",)
+"""What a request row may embed on request (`expand=`): its latest response, in full."""
+
+EXPAND_PARAMETER = OpenApiParameter(
+    "expand",
+    {"type": "array", "items": {"type": "string", "pattern": f"^(?:{'|'.join(EXPANSIONS)})$"}},
+    style="form",
+    explode=True,
+    description="`latest_response`: embed each request's latest response in full (as "
+    "responses/ shows it), at the same cost for any page size.",
+)
+
+
+def expansions(request: Request) -> set[str]:
+    """The records embedded on request: `expand=latest_response` (several comma-separated or
+    repeated, as every list parameter); anything else is a 400 naming `expand`."""
+    given = filters.CommaOrRepeatedWidget().value_from_datadict(request.query_params, {}, "expand")
+    unknown = [item for item in given or [] if item not in EXPANSIONS]
+    if unknown:
+        offered = ", ".join(f"`{name}`" for name in EXPANSIONS)
+        raise ValidationError({"expand": [f"Give {offered} (or leave it out)."]})
+    return set(given or [])
 
 
 def _may_manage_campaign(user: Any, campaign: Any) -> bool:
@@ -131,12 +155,13 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     create_request=serializers.DataRequestCreateSerializer,
     update_request=serializers.DataRequestUpdateSerializer,
     list_examples=schema.REQUEST_LIST_EXAMPLES,
+    list_parameters=[EXPAND_PARAMETER],
     create_examples=schema.REQUEST_EXAMPLES,
 )
 class DataRequestViewSet(
     ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
 ):
-    serializer_class = serializers.DataRequestSerializer
+    serializer_class = serializers.DataRequestRowSerializer
     detail_serializer_class = serializers.DataRequestDetailSerializer
     write_serializers = {
         "create": serializers.DataRequestCreateSerializer,
@@ -181,9 +206,22 @@ class DataRequestViewSet(
         # CSV goes the common way.
         if isinstance(request.accepted_renderer, CSVRenderer):
             return super().list(request, *args, **kwargs)
+        expand = expansions(request)
         rows = serializers.DataRequestRows(reader=request.user, today=services.local_today())
-        page = self.paginate_queryset(rows.select(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(rows.represent(page))
+        page = rows.represent(
+            self.paginate_queryset(rows.select(self.filter_queryset(self.get_queryset())))
+        )
+        if "latest_response" in expand:
+            latest = selectors.latest_responses(row["id"] for row in page)
+            context = self.get_serializer_context()
+            for row in page:
+                found = latest.get(row["id"])
+                row["latest_response"] = (
+                    None
+                    if found is None
+                    else serializers.ResponseSerializer(found, context=context).data
+                )
+        return self.get_paginated_response(page)
 
     def csv_rows(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
         return exports.request_rows(
