@@ -185,9 +185,11 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
 
 @extend_schema_serializer(component_name="DataRequest")
 class DataRequestRowSerializer(DataRequestSerializer):
-    """A row of the request list as the schema describes it: with `expand=latest_response`, the
-    request's latest response in full besides its kind and date (views/requests.py adds it to
-    the rows DataRequestRows writes)."""
+    """A request as the list shows it; with `expand=latest_response`, also its latest response
+    in full."""
+
+    # The schema's description of a row: views/requests.py adds `latest_response` to the rows
+    # DataRequestRows writes.
 
     latest_response = ResponseSerializer(
         read_only=True,
