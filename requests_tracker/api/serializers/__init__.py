@@ -18,6 +18,7 @@ from requests_tracker.api.serializers.evidence import (
     SourceCreateSerializer,
     SourceSerializer,
     SourceUpdateSerializer,
+    SourceUploadSerializer,
 )
 from requests_tracker.api.serializers.feeds import (
     ActivitySerializer,
@@ -86,6 +87,7 @@ __all__ = [
     "SourceCreateSerializer",
     "SourceSerializer",
     "SourceUpdateSerializer",
+    "SourceUploadSerializer",
     "StatsSerializer",
     "WebhookSubscriptionCreatedSerializer",
     "WebhookSubscriptionSerializer",

@@ -96,6 +96,7 @@ class ResponseUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = Response
         fields = services.RESPONSE_FIELDS
+        up_to_today = ("received_on",)
         extra_kwargs = {"new_due_on": {"help_text": "The new deadline, for an extension."}}
 
 
@@ -125,6 +126,7 @@ class EscalationUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = Escalation
         fields = services.ESCALATION_FIELDS
+        up_to_today = ("issued_on",)
         extra_kwargs = {
             "follows": {"help_text": "The escalation on the same request this one builds on."}
         }
@@ -237,6 +239,7 @@ class DataRequestCreateSerializer(LetterInputSerializer):
     class Meta:
         model = DataRequest
         fields = services.REQUEST_FIELDS
+        up_to_today = ("issued_on",)
         extra_kwargs = {
             **LETTER_INPUT,
             "sources": {"help_text": "Sources for this request (the letter), by id."},
@@ -249,7 +252,9 @@ class DataRequestUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = DataRequest
         fields = services.in_model_order(DataRequest, services.REQUEST_EDITABLE_FIELDS)
-        extra_kwargs = {"due_rule": LETTER_INPUT["due_rule"]}
+        up_to_today = ("issued_on",)
+        # A request on file always shows why its due date is what it is: not blank here.
+        extra_kwargs = {"due_rule": {"required": False}}
 
 
 # --- Campaigns --------------------------------------------------------------------------------
@@ -292,6 +297,7 @@ class CampaignCreateSerializer(LetterInputSerializer):
     class Meta:
         model = Campaign
         fields = services.CAMPAIGN_FIELDS
+        up_to_today = ("issued_on",)
         extra_kwargs = {
             **LETTER_INPUT,
             "sources": {"help_text": "Sources for the campaign (the letter), by id."},

@@ -250,9 +250,11 @@ class CreateAction:
 class UpdateAction:
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        self.check_if_match(request, instance)
+        # A body that cannot be read is a 400 whatever version it was meant for: the client
+        # learns what to mend before it reads the record again.
         incoming = self.get_serializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
+        self.check_if_match(request, instance)
         if incoming.validated_data:
             instance = self.perform_service_update(instance, dict(incoming.validated_data))
         data = self.representation(self.read_back(instance))
