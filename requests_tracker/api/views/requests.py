@@ -213,14 +213,12 @@ class DataRequestViewSet(
         )
         if "latest_response" in expand:
             latest = selectors.latest_responses(row["id"] for row in page)
-            context = self.get_serializer_context()
+            shown = serializers.ResponseSerializer(
+                list(latest.values()), many=True, context=self.get_serializer_context()
+            ).data
+            by_request = dict(zip(latest, shown, strict=True))
             for row in page:
-                found = latest.get(row["id"])
-                row["latest_response"] = (
-                    None
-                    if found is None
-                    else serializers.ResponseSerializer(found, context=context).data
-                )
+                row["latest_response"] = by_request.get(row["id"])
         return self.get_paginated_response(page)
 
     def csv_rows(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
