@@ -358,7 +358,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "requests_tracker.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "requests_tracker.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "requests_tracker.api.errors.exception_handler",

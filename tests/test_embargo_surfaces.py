@@ -286,3 +286,12 @@ def test_cases_and_legal_grounds_name_the_held_answer_to_the_newsroom_only(
     assert api(viewer).get(f"/api/v1/cases/{case.pk}/").json()["requests"] == []
     assert api(journalist).get(f"/api/v1/cases/{case.pk}/").json()["requests"] == [request.pk]
     assert api(viewer).get(f"/api/v1/legal-grounds/{sb54.pk}/").json()["requests"] == []
+
+
+def test_a_requests_embedded_latest_response_is_the_one_in_effect(held, viewer, journalist):
+    campaign, request, response = held
+    for name, user in [*readers(viewer), ("journalist", journalist)]:
+        rows = api(user).get("/api/v1/requests/", {"expand": "latest_response"}).json()
+        [row] = [r for r in rows["results"] if r["id"] == request.pk]
+        # Not in effect until it lifts: no answer yet, for the newsroom too (as the status).
+        assert (row["latest_response_kind"], row["latest_response"]) == (None, None), name

@@ -42,6 +42,15 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class FieldsForbidden(exceptions.PermissionDenied):
+    """403 naming the fields the writer's role may not set, and why (`fields`, as a 400 has)."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        name, reasons = next(iter(fields.items()))
+        super().__init__(detail=f"{name}: {reasons[0]}")
+        self.fields = fields
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This conflicts with a record already on file."
@@ -108,7 +117,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = reasons[0] if first_field == NON_FIELD else f"{first_field}: {reasons[0]}"
         code = "invalid"
     else:
-        fields = {}
+        fields = getattr(exc, "fields", {})
         message = str(getattr(exc, "detail", exc))
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
         code = codes if isinstance(codes, str) else getattr(exc, "default_code", "error")

@@ -1,11 +1,17 @@
-"""Paging: page numbers for short lists, keyset cursors for requests and the changes feed.
+"""Paging: every list is paged by keyset cursor, the same way.
+
+A page answers `next` (the whole address of the following page) and `next_cursor` (the same
+position on its own, to send back as `cursor`, so a generated client passes it to its own call
+instead of cutting it out of an address); both are null on the last page, except on the changes
+feed, which always hands out where to resume. There are no page numbers: `page=2` is a 400.
 
 A keyset cursor remembers the ordering values of the last row a client saw (for example
-(issued_on, id)) and the next page starts strictly after them. Unlike an offset it does not skip or
-repeat rows when records are added or change while a client pages through. Every keyset ordering
-ends with the row id, so positions are unique. Cursors are opaque to clients (base64 of the
-ordering and the position). A cursor that cannot be read, or was made for another ordering,
-points nowhere: 404, as DRF's own cursor paging answers (and as a page number past the end does).
+(issued_on, id)) and the next page starts strictly after them. Unlike an offset it does not skip
+or repeat rows when records are added or change while a client pages through. Every keyset
+ordering ends with the row id, so positions are unique; values that may be null (an
+escalation's due date) sort as PostgreSQL sorts them. Cursors are opaque to clients (base64 of
+the ordering and the position). A cursor that cannot be read, or was made for another ordering,
+points nowhere: 404, as DRF's own cursor paging answers.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ import binascii
 import datetime as dt
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Model, QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -26,12 +33,18 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 
-from requests_tracker.lists.keyset import ordering_of, rows_after
+from requests_tracker.lists.keyset import (
+    field_of,
+    nullable_terms,
+    ordering_of,
+    rows_after,
+    value_at,
+)
 
 MAX_PAGE_SIZE = 200
-
-
-MAX_PAGE = 10**9
+NO_PAGE_NUMBERS = (
+    "Lists are paged by cursor: follow `next`, or send the page's `next_cursor` as `cursor`."
+)
 
 
 def whole_number(request: Request, param: str, default: int, highest: int) -> int:
@@ -60,37 +73,6 @@ def _page_size_parameter(param: str) -> dict[str, Any]:
     }
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def get_page_size(self, request: Request) -> int:
-        return page_size_from(request, self.page_size_query_param, self.page_size)
-
-    def get_page_number(self, request: Request, paginator: Any) -> int | str:
-        # `page=last` is DRF's too; anything else must be a page number (past the end: 404).
-        if request.query_params.get(self.page_query_param) in self.last_page_strings:
-            return "last"
-        return whole_number(request, self.page_query_param, 1, MAX_PAGE)
-
-    def check_query(self, request: Request) -> None:
-        """Refuse a malformed page or page size even where pages do not apply (CSV)."""
-        self.get_page_size(request)
-        self.get_page_number(request, None)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": self.page_query_param,
-                "required": False,
-                "in": "query",
-                "description": "Page number, from 1 (past the last page: 404).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
-            },
-            _page_size_parameter(self.page_size_query_param),
-        ]
-
-
 class KeysetPagination(pagination.BasePagination):
     """Forward-only keyset paging over the queryset's own order_by (which must end with the id)."""
 
@@ -102,6 +84,7 @@ class KeysetPagination(pagination.BasePagination):
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Model] | list[dict[str, Any]]:
+        self.check_query(request)
         self.request = request
         self.page_size = page_size_from(
             request, self.page_size_query_param, api_settings.PAGE_SIZE or 50
@@ -109,47 +92,58 @@ class KeysetPagination(pagination.BasePagination):
         self.ordering = ordering_of(queryset)
         position = self._decode(request.query_params.get(self.cursor_query_param), queryset)
         if position is not None:
-            queryset = queryset.filter(rows_after(self.ordering, position))
+            nullable = nullable_terms(queryset, self.ordering)
+            queryset = queryset.filter(rows_after(self.ordering, position, nullable=nullable))
         rows = list(queryset[: self.page_size + 1])
         self.has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         self.next_position = position
         if rows:
-            last = rows[-1]
-            # Rows are model instances, or dicts from `.values()` (the request list).
-            value_of = last.__getitem__ if isinstance(last, dict) else last.__getattribute__
-            self.next_position = tuple(value_of(term.lstrip("-")) for term in self.ordering)
+            self.next_position = tuple(value_at(rows[-1], t.lstrip("-")) for t in self.ordering)
         return rows
 
-    def get_next_link(self) -> str | None:
+    def next_cursor(self) -> str | None:
         if not self.has_more and not self.always_next:
             return None
+        return self._encode(self.next_position)
+
+    def get_next_link(self) -> str | None:
+        cursor = self.next_cursor()
+        if cursor is None:
+            return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, self._encode(self.next_position))
+        return replace_query_param(url, self.cursor_query_param, cursor)
 
     def get_paginated_response(self, data: Any) -> Response:
-        body: dict[str, Any] = {"next": self.get_next_link()}
+        body: dict[str, Any] = {"next": self.get_next_link(), "next_cursor": self.next_cursor()}
         if self.always_next:
             body["has_more"] = self.has_more
         body["results"] = data
         return Response(body)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        last = (
+            "; keep it to resume later, even when has_more is false."
+            if self.always_next
+            else "; null on the last page."
+        )
         properties: dict[str, Any] = {
             "next": {
                 "type": "string",
                 "format": "uri",
                 "nullable": not self.always_next,
                 "example": "https://tracker.example/api/v1/…/?cursor=eyJvIjpbIi1pZCJdLCJ2IjpbMTJdfQ",
-                "description": "Link to the following page"
-                + (
-                    "; keep it to resume later, even when has_more is false."
-                    if self.always_next
-                    else "; null on the last page."
-                ),
-            }
+                "description": "The address of the following page" + last,
+            },
+            "next_cursor": {
+                "type": "string",
+                "nullable": not self.always_next,
+                "example": "eyJvIjpbIi1pZCJdLCJ2IjpbMTJdfQ",
+                "description": "The following page's position: send it as `cursor` with the "
+                "same filters and ordering (the same page as `next`)" + last,
+            },
         }
-        required = ["next", "results"]
+        required = ["next", "next_cursor", "results"]
         if self.always_next:
             properties["has_more"] = {
                 "type": "boolean",
@@ -166,8 +160,8 @@ class KeysetPagination(pagination.BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position from a previous page's `next` link (any other "
-                "value: 404).",
+                "description": "Where a page starts: the `next_cursor` of the page before (or "
+                "the cursor in its `next` link). Left out, the first page. Any other value: 404.",
                 "schema": {"type": "string"},
             },
             _page_size_parameter(self.page_size_query_param),
@@ -182,8 +176,12 @@ class KeysetPagination(pagination.BasePagination):
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     def check_query(self, request: Request) -> None:
-        """Refuse a malformed page size even where pages do not apply (CSV)."""
+        """Refuse a malformed page size, and a page number (lists are not numbered: a client
+        sending `page=2` would read the first page again and again), even where pages do not
+        apply (CSV)."""
         page_size_from(request, self.page_size_query_param, 1)
+        if request.query_params.get("page"):
+            raise ValidationError({"page": [NO_PAGE_NUMBERS]})
 
     def _decode(self, cursor: str | None, queryset: QuerySet) -> tuple[Any, ...] | None:
         if not cursor:
@@ -205,24 +203,17 @@ class KeysetPagination(pagination.BasePagination):
             raise invalid
         try:
             position = tuple(
-                _field_of(queryset, term.lstrip("-")).to_python(value)
+                None if value is None else field_of(queryset, term.lstrip("-")).to_python(value)
                 for term, value in zip(self.ordering, values, strict=True)
             )
             # Only cursors we made: times are aware, and sent to the database in UTC.
             return tuple(_in_utc(value) for value in position)
-        except (DjangoValidationError, TypeError, ValueError, OverflowError):
+        except (DjangoValidationError, TypeError, ValueError, OverflowError, ArithmeticError):
             raise invalid from None
 
 
 class ActivityFeedPagination(KeysetPagination):
     always_next = True
-
-
-def _field_of(queryset: QuerySet, name: str) -> Field:
-    if name in queryset.query.annotations:
-        return queryset.query.annotations[name].output_field
-    meta = queryset.model._meta
-    return meta.pk if name == "pk" else meta.get_field(name)
 
 
 def _in_utc(value: Any) -> Any:
@@ -236,4 +227,6 @@ def _in_utc(value: Any) -> Any:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     return value

@@ -5,17 +5,50 @@ so no operation is left out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 
-from requests_tracker.api.serializers import NEWSROOM_ONLY_FIELDS
-from requests_tracker.api.serializers.common import MAX_RELATED_IDS
+from requests_tracker.api.serializers import EXPANDED_ONLY_FIELDS, NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers.common import (
+    MAX_RELATED_IDS,
+    CategoriesField,
+    DecimalTextField,
+    UpToTodayDateField,
+)
+from requests_tracker.api.serializers.feeds import WebhookAddressField
 from requests_tracker.lists.filters import MAX_LIST_VALUES
+from requests_tracker.security import webhook_targets
+from requests_tracker.services.clock import local_today
 
 NO_NUL = "^[^\\u0000]*$"
 """Text may hold any character but NUL, which PostgreSQL cannot store (refused with 400)."""
+
+
+def _spaces_class() -> str:
+    """The characters Python's str.strip() (and so DRF's text fields) trims, as a class."""
+    spaces = [code for code in range(0x110000) if chr(code).isspace()]
+    runs: list[list[int]] = []
+    for code in spaces:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(
+        f"\\u{low:04x}" if low == high else f"\\u{low:04x}-\\u{high:04x}" for low, high in runs
+    )
+
+
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_spaces_class()}][^\\u0000]*$"
+"""Text that may not be blank: without NUL, and more than the spaces the server trims."""
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -76,6 +109,12 @@ SEVERAL_VALUES = (
 )
 EMPTY_VALUE = "An empty value is the same as leaving the parameter out."
 
+CSV_LIST = (
+    "Every row of the list that matches the filters (not one page), in the list's order, as a "
+    'spreadsheet: CSV with human column names, lists inside a cell joined with "; ". The cells '
+    "are the JSON list's, for the same reader. `X-Row-Count` says how many rows the file holds."
+)
+
 ETAG_HEADER = {
     "ETag": {"schema": {"type": "string"}, "description": "Version of this representation."}
 }
@@ -93,13 +132,16 @@ def documented(
     create_response: Any = None,
     update_request: Any = None,
     list_examples: Sequence[OpenApiExample] = (),
+    list_parameters: Sequence[OpenApiParameter] = (),
     create_examples: Sequence[OpenApiExample] = (),
     create_may_return_existing: bool = False,
 ) -> Callable[[type], type]:
     """extend_schema_view for a resource: descriptions, and the separate write serializers."""
     actions: dict[str, Any] = {}
     if list:
-        actions["list"] = extend_schema(description=list, examples=[*list_examples])
+        actions["list"] = extend_schema(
+            description=list, examples=[*list_examples], parameters=[*list_parameters]
+        )
     if retrieve:
         actions["retrieve"] = extend_schema(description=retrieve)
     if create:
@@ -126,22 +168,33 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     error_ref = {"$ref": "#/components/schemas/Error"}
-    bodies = {
-        media["schema"]["$ref"].rsplit("/", 1)[-1]
-        for operations in result.get("paths", {}).values()
-        for operation in operations.values()
-        if isinstance(operation, dict)
-        for media in operation.get("requestBody", {}).get("content", {}).values()
-        if "$ref" in media.get("schema", {})
-    }
+    body_media: dict[str, set[str]] = {}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+                if "$ref" in media.get("schema", {}):
+                    name = media["schema"]["$ref"].rsplit("/", 1)[-1]
+                    body_media.setdefault(name, set()).add(media_type)
+    bodies = set(body_media)
     for name, schema in components["schemas"].items():
-        # Anonymous readers of a public instance do not get these fields at all.
+        # Anonymous readers of a public instance do not get these fields at all; others come
+        # only when asked for.
         if "required" in schema:
-            schema["required"] = [n for n in schema["required"] if n not in NEWSROOM_ONLY_FIELDS]
+            schema["required"] = [
+                n
+                for n in schema["required"]
+                if n not in NEWSROOM_ONLY_FIELDS and n not in EXPANDED_ONLY_FIELDS
+            ]
             if not schema["required"]:
                 del schema["required"]
         if name in bodies and schema.get("type") == "object":
             exact_body(schema)
+            if body_media[name] == {"multipart/form-data"}:
+                # A form field is text: it has no null (leave the field out instead).
+                for field in schema.get("properties", {}).values():
+                    field.pop("nullable", None)
 
     for path, operations in result.get("paths", {}).items():
         is_detail = path.rstrip("/").endswith("}")
@@ -162,29 +215,24 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             parameters = operation.setdefault("parameters", [])
             ok = responses.get("200", {})
             content = ok.get("content", {})
-            if "text/csv" in content:
-                content["text/csv"] = {
-                    "schema": {
-                        "type": "string",
-                        "description": "Every row matching the filters (not one page), with "
-                        "human column names.",
-                    }
-                }
+            is_csv = path.endswith(".csv")
+            is_list = operation.get("operationId", "").endswith("_list")
+            if is_csv:
+                # `<list>.csv`: its own operation, named and grouped with its list, so a
+                # generated client reads its text (a list's 200 is always JSON).
+                name = path.rsplit("/", 1)[-1].removesuffix(".csv")
+                operation["operationId"] = f"{name.replace('-', '_')}_csv"
+                operation["tags"] = [name]
+            elif is_list:
+                # The list's `?format=csv` and `Accept: text/csv` still answer CSV for older
+                # clients, but the schema offers CSV at `<list>.csv` only.
+                content.pop("text/csv", None)
                 parameters[:] = [p for p in parameters if p.get("name") != "format"]
-                parameters.append(
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "required": False,
-                        "description": "`csv` for a spreadsheet (same as Accept: text/csv).",
-                        "schema": {"type": "string", "enum": ["json", "csv"]},
-                    }
-                )
             for parameter in parameters:
                 if parameter.get("in") == "query":
                     exact_query_parameter(parameter)
-            # A record, or a page of a list (the lists are the operations that offer CSV).
-            if method == "get" and (is_detail or "text/csv" in content):
+            # A record, or a page of a list.
+            if method == "get" and (is_detail or is_list):
                 parameters.append(
                     {
                         "name": "If-None-Match",
@@ -206,7 +254,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
                     }
                 )
             for code in ("200", "201"):
-                if code in responses and "content" in responses[code]:
+                if code in responses and "content" in responses[code] and not is_csv:
                     responses[code].setdefault("headers", {}).update(ETAG_HEADER)
             if method == "get" and "webhooks" not in path and operation.get("security"):
                 # Public instances (TRACKER_PUBLIC=true) answer reads without credentials.
@@ -241,10 +289,107 @@ def exact_body(schema: dict[str, Any]) -> None:
         if field.get("readOnly"):
             continue
         if field.get("type") == "string" and not {"enum", "format", "pattern"} & set(field):
-            field["pattern"] = NO_NUL
+            # Text that may not be blank must hold more than spaces: the server trims them.
+            field["pattern"] = NOT_BLANK if field.get("minLength", 0) >= 1 else NO_NUL
         items = field.get("items", {})
         if field.get("type") == "array" and items.get("type") == "integer":
             field.setdefault("maxItems", MAX_RELATED_IDS)
+
+
+# --- What drf-spectacular cannot know about our fields --------------------------------------
+
+
+class DistinctCategories(OpenApiSerializerFieldExtension):
+    """Data categories: each at most once."""
+
+    target_class = CategoriesField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "uniqueItems": True}
+
+
+class DatedUpToToday(OpenApiSerializerFieldExtension):
+    """A date no later than today in the tracker's time zone, when the schema is made."""
+
+    target_class = UpToTodayDateField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        today = local_today()
+        return {
+            **schema,
+            "pattern": dates_up_to(today),
+            "description": f"Not after today ({today.isoformat()} when this description was "
+            "made, in the tracker's time zone).",
+        }
+
+
+class DigitsOnlyDecimal(OpenApiSerializerFieldExtension):
+    """A decimal number as DecimalTextField reads it."""
+
+    target_class = DecimalTextField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "pattern": self.target.pattern()}
+
+
+class WebhookAddress(OpenApiSerializerFieldExtension):
+    """A webhook receiver's address: the form webhook_targets accepts."""
+
+    target_class = WebhookAddressField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "pattern": webhook_targets.address_pattern()}
+
+
+MONTH = "(?:0[1-9]|1[0-2])"
+DAY = "(?:0[1-9]|[12][0-9]|3[01])"
+
+
+def dates_up_to(last: dt.date) -> str:
+    """A pattern of the YYYY-MM-DD dates from 0001-01-01 to `last` (with `format: date`, which
+    rules out days a month does not have): an earlier year, or the same year and an earlier
+    month, or the same month and a day no later. For 2025-03-04: years 0001 to 2024 with any
+    month and day, 2025-01 and 2025-02 with any day, and 2025-03-01 to 2025-03-04.
+    """
+    year, month, day = f"{last.year:04d}", f"{last.month:02d}", f"{last.day:02d}"
+    alternatives = []
+    if last.year > 1:
+        earlier = f"{last.year - 1:04d}"
+        alternatives.append(f"{digits_between('0001', earlier)}-{MONTH}-{DAY}")
+    if last.month > 1:
+        alternatives.append(f"{year}-{digits_between('01', f'{last.month - 1:02d}')}-{DAY}")
+    alternatives.append(f"{year}-{month}-{digits_between('01', day)}")
+    return "^(?:" + "|".join(alternatives) + ")$"
+
+
+def digits_between(low: str, high: str) -> str:
+    """A pattern of the digit strings of one length from `low` to `high`: 01 to 14 is
+    `(?:0[1-9]|1[0-4])`, 0001 to 1999 is `(?:0(?:0(?:0[1-9]|[1-9][0-9])|[1-9][0-9]{2})|1[0-9]{3})`.
+    """
+    if not low:
+        return ""
+    if low[0] == high[0]:
+        return low[0] + digits_between(low[1:], high[1:])
+    rest = len(low) - 1
+    lowest, highest = "0" * rest, "9" * rest
+    parts = []
+    first, last = int(low[0]), int(high[0])
+    if low[1:] != lowest:
+        parts.append(low[0] + digits_between(low[1:], highest))
+        first += 1
+    ends_inside = high[1:] != highest
+    if ends_inside:
+        last -= 1
+    if first <= last:
+        span = str(first) if first == last else f"[{first}-{last}]"
+        parts.append(span + ("" if not rest else "[0-9]" if rest == 1 else f"[0-9]{{{rest}}}"))
+    if ends_inside:
+        parts.append(high[0] + digits_between(lowest, high[1:]))
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
 # --- Examples ---------------------------------------------------------------------------------

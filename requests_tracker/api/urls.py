@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, Route
 
 from requests_tracker.api import errors, views
 
@@ -15,7 +15,19 @@ app_name = "api"
 
 
 class TrackerRouter(DefaultRouter):
-    """The router, with stats/ (a single view, not a resource) listed on the API root."""
+    """The router, with stats/ (a single view, not a resource) listed on the API root, and
+    each list's CSV at `<list>.csv` (the `export_csv` action of views/base.py's ListAction)."""
+
+    routes = [
+        Route(
+            url=r"^{prefix}\.csv$",
+            mapping={"get": "export_csv"},
+            name="{basename}-csv",
+            detail=False,
+            initkwargs={"suffix": "CSV"},
+        ),
+        *DefaultRouter.routes,
+    ]
 
     def get_api_root_view(self, api_urls: Any = None) -> Any:
         root = {

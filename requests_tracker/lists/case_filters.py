@@ -8,12 +8,12 @@ from django.db.models import QuerySet
 
 from requests_tracker.lists.filters import (
     ChoiceInFilter,
-    IdFilter,
     MomentFilter,
     TrackerOrderingFilter,
     YesNoFilter,
     date_filter,
     fips_filter,
+    ids_filter,
     search_words,
     state_filter,
 )
@@ -29,10 +29,8 @@ class CaseFilter(django_filters.FilterSet):
     kind = ChoiceInFilter(field_name="kind", choices=Case.Kind.choices, label="Kind(s).")
     state = state_filter("counties__state")
     status = ChoiceInFilter(field_name="status", choices=Case.Status.choices, label="Status(es).")
-    request = IdFilter(field_name="requests", label="Concerns this request.")
-    campaign = IdFilter(
-        field_name="requests__campaign", label="Concerns a request of this campaign."
-    )
+    request = ids_filter("Concerns one of these requests.", "requests")
+    campaign = ids_filter("Concerns a request of one of these campaigns.", "requests__campaign")
     court = django_filters.CharFilter(field_name="court", lookup_expr="icontains")
     filed_after = date_filter("filed_on", "gte", "Filed on or after this date.")
     filed_before = date_filter("filed_on", "lte", "Filed on or before this date.")
@@ -55,7 +53,7 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class DocketEntryFilter(django_filters.FilterSet):
-    case = IdFilter(field_name="case_id", label="Entries of this case.")
+    case = ids_filter("Entries of these cases.", "case_id")
     jurisdiction = fips_filter("case__counties__fips")
     filed_after = date_filter("filed_on", "gte", "Filed on or after this date.")
     filed_before = date_filter("filed_on", "lte", "Filed on or before this date.")
@@ -74,8 +72,8 @@ class DocketEntryFilter(django_filters.FilterSet):
 
 
 class ThreatFilter(django_filters.FilterSet):
-    campaign = IdFilter(field_name="campaign_id", label="Threats made in this campaign's letter.")
-    request = IdFilter(field_name="request_id", label="Threats made to this one request.")
+    campaign = ids_filter("Threats made in these campaigns' letters.", "campaign_id")
+    request = ids_filter("Threats made to one of these requests.", "request_id")
     kind = ChoiceInFilter(field_name="kind", choices=Threat.Kind.choices, label="Kind(s).")
     carried_out = YesNoFilter(
         field_name="carried_out_by", lookup_expr="isnull", exclude=True, label="Carried out."

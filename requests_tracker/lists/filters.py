@@ -44,64 +44,122 @@ MAX_ID = 2**63 - 1
 MAX_LIST_VALUES = 100
 """Values one list parameter may name (there are 8 statuses and 56 states)."""
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
 SEARCH_WORDS_LIMIT = 10
 """Words of a search that count; more would only add conditions to one query."""
 
 
+RFC_3339_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
+"""An RFC 3339 time (`format: date-time`), as the schema's validators read it: with its offset."""
+
+
+def _calendar_date(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None when there is no such day. Year 0 (which `format: date` allows, and
+    Python has not) is before every day there is: it reads as the first one."""
+    try:
+        if year == 0:
+            dt.date(2000, month, day)  # year 0 is a leap year, as 2000 is
+            return dt.date.min
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 class MomentField(forms.Field):
-    """An ISO 8601 time or date; naive values are in settings.TIME_ZONE."""
+    """An RFC 3339 time with its offset, or a date (midnight in settings.TIME_ZONE): exactly
+    what the schema's `format: date-time` and `format: date` allow, no more. A time in year 0
+    reads as the earliest moment there is."""
 
     default_error_messages = {
-        "invalid": "Give an ISO 8601 time (2025-08-01T09:30:00-07:00 or ...Z) or a date "
-        "(2025-08-01).",
+        "invalid": "Give a time with its offset (2025-08-01T09:30:00-07:00 or "
+        "2025-08-01T16:30:00Z) or a date (2025-08-01).",
     }
 
     def to_python(self, value: Any) -> dt.datetime | None:
         if value in (None, ""):
             return None
-        text = str(value).strip()
+        text = str(value)
         # An unescaped "+" in a query string arrives as a space: "…T09:30:00 07:00".
-        text = re.sub(r"(T[\d:.]+) (\d\d(:?\d\d)?)$", r"\1+\2", text)
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if timezone.is_naive(moment):
-            try:
-                moment = timezone.make_aware(moment, timezone.get_default_timezone())
-            except (ValueError, OverflowError):
-                moment = moment.replace(tzinfo=dt.UTC)
+        text = re.sub(r"(T[\d:.]+) (\d\d:\d\d)$", r"\1+\2", text)
+        moment = self._time(text) if len(text) > 10 else self._date(text)
+        if moment is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return moment
+
+    @staticmethod
+    def _date(text: str) -> dt.datetime | None:
+        if not ISO_DATE.fullmatch(text):
+            return None
+        day = _calendar_date(*(int(part) for part in text.split("-")))
+        if day is None:
+            return None
+        if day == dt.date.min:
+            return EARLIEST
+        return timezone.make_aware(
+            dt.datetime.combine(day, dt.time()), timezone.get_default_timezone()
+        ).astimezone(dt.UTC)
+
+    @staticmethod
+    def _time(text: str) -> dt.datetime | None:
+        found = RFC_3339_TIME.fullmatch(text)
+        if found is None:
+            return None
+        year, month, day, hour, minute, second = (int(part) for part in found.groups()[:6])
+        fraction, utc, sign, offset_hours, offset_minutes = found.groups()[6:]
+        offset = 0 if utc else int(offset_hours) * 60 + int(offset_minutes)
+        offset = -offset if sign == "-" else offset
+        date = _calendar_date(year, month, day)
+        if (
+            date is None
+            or hour > 23
+            or minute > 59
+            or second > 60
+            or (not utc and (int(offset_hours) > 23 or int(offset_minutes) > 59))
+        ):
+            return None
+        # A leap second is 23:59:60 in UTC (the schema's rule): read as the second after.
+        leap = second == 60
+        if leap and (hour * 60 + minute - offset) % (24 * 60) != 23 * 60 + 59:
+            return None
+        if date == dt.date.min:
+            return EARLIEST
+        zone = dt.timezone(dt.timedelta(minutes=offset))
+        microseconds = int((fraction or "0")[:6].ljust(6, "0"))
+        moment = dt.datetime(
+            year, month, day, hour, minute, second - leap, microseconds, tzinfo=zone
+        )
         # In UTC: the database refuses some offsets Python allows (+19:15). A valid time that
         # falls outside Python's years once converted (0001-01-01T00:00+01:00) is the earliest
         # or latest moment there is: nothing was recorded before or after it either way.
         try:
-            return moment.astimezone(dt.UTC)
+            return moment.astimezone(dt.UTC) + dt.timedelta(seconds=leap)
         except OverflowError:
-            if moment.year == dt.MINYEAR:
-                return dt.datetime.min.replace(tzinfo=dt.UTC)
-            return dt.datetime.max.replace(tzinfo=dt.UTC)
+            return EARLIEST if moment.year == dt.MINYEAR else LATEST
 
 
 class IsoDateField(forms.DateField):
-    """A date written YYYY-MM-DD, nothing else (the schema's `format: date`)."""
+    """A date written YYYY-MM-DD, nothing else (the schema's `format: date`; year 0, which the
+    format allows, is the first day there is)."""
 
     def to_python(self, value: Any) -> dt.date | None:
         if value in (None, ""):
             return None
-        text = str(value).strip()
-        try:
-            if not ISO_DATE.fullmatch(text):
-                raise ValueError(text)
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise forms.ValidationError("Give a date as YYYY-MM-DD.", code="invalid") from None
+        text = str(value)
+        day = _calendar_date(*map(int, text.split("-"))) if ISO_DATE.fullmatch(text) else None
+        if day is None:
+            raise forms.ValidationError("Give a date as YYYY-MM-DD.", code="invalid")
+        return day
 
 
 @extend_schema_field(
     {
-        "type": "string",
-        "description": "An ISO 8601 time (2025-08-01T09:30:00-07:00) or a date (2025-08-01).",
-        "anyOf": [{"format": "date-time"}, {"format": "date"}],
+        "description": "A time with its offset (2025-08-01T09:30:00-07:00) or a date "
+        "(2025-08-01, from midnight in the tracker's time zone).",
+        "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}],
     }
 )
 class MomentFilter(django_filters.Filter):
@@ -138,16 +196,6 @@ class IdField(forms.IntegerField):
         if not (text.isascii() and text.isdigit()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)
-
-
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
-class IdFilter(django_filters.NumberFilter):
-    field_class = IdField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class CommaOrRepeatedWidget(django_filters.widgets.BaseCSVWidget):
@@ -212,6 +260,25 @@ class CodeInFilter(ListFilter, django_filters.CharFilter):
         return super().filter(qs, value)
 
 
+class IdInFilter(ListFilter, django_filters.NumberFilter):
+    """Records by id: `request=12`, `request=12,31` or `request=12&request=31`; each a whole
+    number from 1 (digits only)."""
+
+    field_class = IdField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        set_override(self, "field", {**schema, "description": self.label})
+
+
+def ids_filter(label: str, field_name: str | None = None, **kwargs: Any) -> IdInFilter:
+    """A filter by one or several ids of a kind of record."""
+    return IdInFilter(field_name=field_name, label=label, lookup_expr="in", **kwargs)
+
+
 def fips_filter(field_name: str) -> CodeInFilter:
     return CodeInFilter(
         field_name=field_name,
@@ -243,8 +310,14 @@ class TrackerOrderingFilter(django_filters.OrderingFilter):
 
     def __init__(self, *args: Any, inverted: tuple[str, ...] = (), **kwargs: Any) -> None:
         self.inverted = set(inverted)
-        kwargs.setdefault("help_text", "Sort by these fields; prefix with - for descending.")
         super().__init__(*args, **kwargs)
+        names = ", ".join(f"`{name}`" for name in self.param_map)
+        # Plain strings with a pattern, not an enum: a generated client takes "-received_on"
+        # as written (an enum's members would be VALUE_0, VALUE_1, ... and refuse a string).
+        choices = "|".join(re.escape(name) for name in self.param_map)
+        schema = {"type": "string", "pattern": rf"^-?(?:{choices})$"}
+        schema["description"] = f"Sort by {names}; prefix a name with - for descending."
+        set_override(self, "field", schema)
 
     def get_ordering_value(self, param: str) -> str:
         descending = param.startswith("-")
@@ -310,7 +383,7 @@ SEARCH_LABEL = (
 class RequestFilter(FullTextSearch, django_filters.FilterSet):
     state = state_filter("county__state")
     county = fips_filter("county__fips")
-    campaign = IdFilter(field_name="campaign_id", label="Campaign id.")
+    campaign = ids_filter("Campaign id(s).", "campaign_id")
     status = ChoiceInFilter(
         field_name="status", choices=RequestStatus.choices, label="Status(es), comma-separated."
     )
@@ -350,10 +423,10 @@ class RequestFilter(FullTextSearch, django_filters.FilterSet):
 
 
 class ResponseFilter(FullTextSearch, django_filters.FilterSet):
-    request = IdFilter(field_name="request_id", label="Request id.")
+    request = ids_filter("Request id(s).", "request_id")
     state = state_filter("request__county__state")
     county = fips_filter("request__county__fips")
-    campaign = IdFilter(field_name="request__campaign_id", label="Campaign id.")
+    campaign = ids_filter("Campaign id(s).", "request__campaign_id")
     kind = ChoiceInFilter(field_name="kind", choices=ResponseKind.choices, label="Kind(s).")
     ground = django_filters.CharFilter(
         field_name="legal_grounds__slug", label="Cites this legal ground (its slug, e.g. sb-54)."
@@ -377,10 +450,10 @@ class ResponseFilter(FullTextSearch, django_filters.FilterSet):
 
 
 class EscalationFilter(FullTextSearch, django_filters.FilterSet):
-    request = IdFilter(field_name="request_id", label="Request id.")
+    request = ids_filter("Request id(s).", "request_id")
     state = state_filter("request__county__state")
     county = fips_filter("request__county__fips")
-    campaign = IdFilter(field_name="request__campaign_id", label="Campaign id.")
+    campaign = ids_filter("Campaign id(s).", "request__campaign_id")
     kind = ChoiceInFilter(field_name="kind", choices=EscalationKind.choices, label="Kind(s).")
     status = ChoiceInFilter(
         field_name="status", choices=EscalationStatus.choices, label="Status(es)."
@@ -413,10 +486,10 @@ class SourceFilter(FullTextSearch, django_filters.FilterSet):
     verified = YesNoFilter(
         field_name="verified_on", lookup_expr="isnull", exclude=True, label="Checked by us."
     )
-    request = IdFilter(method="cited_on", label="Cited on this request.")
-    response = IdFilter(method="cited_on", label="Cited on this response.")
-    escalation = IdFilter(method="cited_on", label="Cited on this escalation.")
-    campaign = IdFilter(method="cited_on", label="Cited on this campaign.")
+    request = ids_filter("Cited on one of these requests.", method="cited_on")
+    response = ids_filter("Cited on one of these responses.", method="cited_on")
+    escalation = ids_filter("Cited on one of these escalations.", method="cited_on")
+    campaign = ids_filter("Cited on one of these campaigns.", method="cited_on")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     q = search_filter(
         SEARCH_LABEL + "Searched: the title first, then the publisher, and the text of the "
@@ -430,12 +503,14 @@ class SourceFilter(FullTextSearch, django_filters.FilterSet):
         model = Source
         fields: list[str] = []
 
-    def cited_on(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def cited_on(self, queryset: QuerySet, name: str, value: list[int] | None) -> QuerySet:
+        if not value:
+            return queryset
         through = {
-            "request": Source.requests.through.objects.filter(datarequest_id=value),
-            "response": Source.responses.through.objects.filter(response_id=value),
-            "escalation": Source.escalations.through.objects.filter(escalation_id=value),
-            "campaign": Source.campaigns.through.objects.filter(campaign_id=value),
+            "request": Source.requests.through.objects.filter(datarequest_id__in=value),
+            "response": Source.responses.through.objects.filter(response_id__in=value),
+            "escalation": Source.escalations.through.objects.filter(escalation_id__in=value),
+            "campaign": Source.campaigns.through.objects.filter(campaign_id__in=value),
         }[name]
         return queryset.filter(Exists(through.filter(source_id=OuterRef("pk"))))
 
@@ -449,7 +524,7 @@ class ReportedFigureFilter(django_filters.FilterSet):
     scope = ChoiceInFilter(
         field_name="scope", choices=ReportedFigure.Scope.choices, label="Scope(s)."
     )
-    source = IdFilter(field_name="source_id", label="Source id.")
+    source = ids_filter("Source id(s).", "source_id")
     period_after = date_filter("period_end", "gte", "Periods ending on or after this date.")
     period_before = date_filter("period_start", "lte", "Periods starting on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
@@ -509,7 +584,7 @@ class CountyFilter(FullTextSearch, django_filters.FilterSet):
 
 
 class CampaignFilter(django_filters.FilterSet):
-    issuing_agency = IdFilter(field_name="issuing_agency_id", label="Agency id.")
+    issuing_agency = ids_filter("Agency id(s).", "issuing_agency_id")
     state = state_filter("state", method="sent_to_state")
     issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
     issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
@@ -555,8 +630,8 @@ class ActivityFilter(django_filters.FilterSet):
     verb = ChoiceInFilter(field_name="verb", choices=ActivityVerb.choices, label="Verb(s).")
     state = state_filter("county__state")
     county = fips_filter("county__fips")
-    request = IdFilter(field_name="request_id", label="Request id.")
-    campaign = IdFilter(field_name="campaign_id", label="Campaign id.")
+    request = ids_filter("Request id(s).", "request_id")
+    campaign = ids_filter("Campaign id(s).", "campaign_id")
 
     class Meta:
         model = Activity

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Q, QuerySet
 
 SALT = "requests_tracker.web.keyset"
 MAX_CURSOR_LENGTH = 1000
@@ -213,14 +213,78 @@ def ordering_of(queryset: QuerySet) -> list[str]:
     return terms
 
 
-def rows_after(ordering: Sequence[str], position: Sequence[Any]) -> Q:
+def rows_after(
+    ordering: Sequence[str], position: Sequence[Any], *, nullable: Collection[str] = ()
+) -> Q:
     """Rows strictly after `position` in `ordering` (terms as in order_by): (a > x) or
-    (a = x and b > y) or ..."""
+    (a = x and b > y) or ...
+
+    Terms named in `nullable` may hold null, which PostgreSQL sorts after every value going
+    up and before every value going down (its default): after x going up come the larger
+    values and the nulls; after a null going down come all the values."""
     alternatives = []
     equal = Q()
     for term, value in zip(ordering, position, strict=True):
         name = term.lstrip("-")
-        lookup = "lt" if term.startswith("-") else "gt"
-        alternatives.append(equal & Q(**{f"{name}__{lookup}": value}))
-        equal &= Q(**{name: value})
+        descending = term.startswith("-")
+        may_be_null = name in nullable
+        if value is None:
+            after = Q(**{f"{name}__isnull": False}) if descending else None
+            same = Q(**{f"{name}__isnull": True})
+        else:
+            after = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            if may_be_null and not descending:
+                after |= Q(**{f"{name}__isnull": True})
+            same = Q(**{name: value})
+        if after is not None:
+            alternatives.append(equal & after)
+        equal &= same
+    if not alternatives:
+        return Q(pk__in=[])
     return functools.reduce(operator.or_, alternatives)
+
+
+def field_of(queryset: QuerySet, name: str) -> Field:
+    """The model field (or annotation's output field) an ordering name reads, following
+    relations (`county__state`)."""
+    if name in queryset.query.annotations:
+        return queryset.query.annotations[name].output_field
+    model = queryset.model
+    *path, last = name.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model
+    return model._meta.pk if last == "pk" else model._meta.get_field(last)
+
+
+def nullable_terms(queryset: QuerySet, ordering: Sequence[str]) -> set[str]:
+    """The ordering names whose value may be null: a nullable field, one reached through a
+    nullable relation, or an annotation (whose nulls the database decides)."""
+    found = set()
+    for term in ordering:
+        name = term.lstrip("-")
+        if name in queryset.query.annotations:
+            found.add(name)
+            continue
+        model = queryset.model
+        *path, last = name.split("__")
+        for part in path:
+            relation = model._meta.get_field(part)
+            if relation.null:
+                found.add(name)
+            model = relation.related_model
+        if last != "pk" and model._meta.get_field(last).null:
+            found.add(name)
+    return found
+
+
+def value_at(row: Any, name: str) -> Any:
+    """A row's value for an ordering name: a key of a `.values()` dict, else an attribute,
+    following relations (`county__state`; null once a relation is empty)."""
+    if isinstance(row, dict):
+        return row[name]
+    value = row
+    for part in name.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, part)
+    return value

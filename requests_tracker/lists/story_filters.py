@@ -7,10 +7,10 @@ from django.db.models import Q, QuerySet
 
 from requests_tracker.lists.filters import (
     ChoiceInFilter,
-    IdFilter,
     TrackerOrderingFilter,
     date_filter,
     fips_filter,
+    ids_filter,
     search_words,
     state_filter,
 )
@@ -76,8 +76,8 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class PressAnswerFilter(django_filters.FilterSet):
-    campaign = IdFilter(field_name="campaign_id", label="About this campaign.")
-    request = IdFilter(field_name="request_id", label="About this request.")
+    campaign = ids_filter("About one of these campaigns.", "campaign_id")
+    request = ids_filter("About one of these requests.", "request_id")
     jurisdiction = django_filters.CharFilter(
         field_name="jurisdiction__slug", label="Asked of this jurisdiction (its slug)."
     )

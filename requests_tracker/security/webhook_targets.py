@@ -273,6 +273,14 @@ def resolve(target: WebhookTarget) -> list[IPAddress]:
     return checked
 
 
+def address_pattern() -> str:
+    """parse_target's rules of form as a pattern, for the API's schema (beside `format: uri`):
+    an allowed scheme (any case), no user name or password, a host. What the host resolves to
+    is beyond a pattern: checked when a subscription is saved, and again at each delivery."""
+    scheme = "[hH][tT][tT][pP][sS]" + ("?" if settings.WEBHOOK_ALLOW_HTTP else "")
+    return rf"^{scheme}://[^/?#@:][^/?#@]*(?:[/?#].*)?$"
+
+
 def validate_subscription_url(url: str) -> None:
     """Raise ValidationError({"url": ...}) when `url` may not receive webhooks.
 

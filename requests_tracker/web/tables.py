@@ -136,4 +136,4 @@ def requests_csv_url(filters: Mapping[str, Any], ordering: str) -> str:
     query = {name: value for name, value in filters.items() if value}
     if ordering:
         query["ordering"] = ordering
-    return f"{reverse('api:request-list')}?{urlencode({**query, 'format': 'csv'})}"
+    return f"{reverse('api:request-csv')}?{urlencode(query)}"

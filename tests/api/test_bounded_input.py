@@ -146,7 +146,7 @@ def test_a_campaigns_counties_are_looked_up_in_one_query(newsroom, editor_client
     with CaptureQueriesContext(connection) as queries:
         response = editor_client.post("/api/v1/campaigns/", body)
     error = assert_error_shape(response, 400, "invalid")
-    assert error["fields"] == {"counties.40": ["No county has FIPS code 99999."]}
+    assert error["fields"] == {"counties": ["No county has FIPS code 99999."]}
     lookups = [q for q in queries.captured_queries if 'FROM "requests_tracker_county"' in q["sql"]]
     assert len(lookups) == 1
 

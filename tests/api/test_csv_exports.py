@@ -55,6 +55,34 @@ def csv_text(response) -> str:
     return b"".join(response.streaming_content).decode()
 
 
+def csv_address(path: str) -> str:
+    """Where a list's CSV is: `/api/v1/requests/` → `/api/v1/requests.csv`."""
+    return path.rstrip("/") + ".csv"
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_lists_csv_is_its_own_address_and_the_older_ways_give_the_same_file(
+    cited_newsroom, editor_client, path
+):
+    documented = csv_text(editor_client.get(csv_address(path), {"ordering": ""}))
+    assert documented.count("\n") >= 2
+    assert csv_text(editor_client.get(path, {"format": "csv"})) == documented
+    assert csv_text(editor_client.get(path, HTTP_ACCEPT="text/csv")) == documented
+    # JSON is the list's; the CSV address answers only CSV (and its errors in JSON).
+    refused = editor_client.get(csv_address(path), HTTP_ACCEPT="application/json")
+    assert refused.status_code == 406 and refused.json()["error"]["code"] == "not_acceptable"
+
+
+def test_the_csv_address_takes_the_lists_filters_and_ordering(cited_newsroom, editor_client):
+    text = csv_text(
+        editor_client.get("/api/v1/requests.csv", {"state": "CA", "ordering": "-days_overdue"})
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["State"] for row in rows} == {"CA"} and len(rows) == 2
+    refused = editor_client.get("/api/v1/requests.csv", {"state": "California"})
+    assert refused.status_code == 400 and "state" in refused.json()["error"]["fields"]
+
+
 @pytest.mark.parametrize("path", LISTS)
 @pytest.mark.parametrize("reader", ["editor", "viewer", "anonymous"])
 def test_every_csv_is_its_json_rows_cell_by_cell_for_every_reader(
@@ -62,7 +90,7 @@ def test_every_csv_is_its_json_rows_cell_by_cell_for_every_reader(
 ):
     client = APIClient() if reader == "anonymous" else signed_in(request.getfixturevalue(reader))
     listing = client.get(path, {"page_size": 2})
-    exported = client.get(path, {"format": "csv"})
+    exported = client.get(csv_address(path))
     assert exported.status_code == listing.status_code
     if listing.status_code != 200:
         return

@@ -48,7 +48,7 @@ def run(block: str, *, cwd: Path, env: dict[str, str]) -> str:
 def test_the_docs_show_the_three_jobs():
     blocks = examples()
     assert len(blocks) == 6
-    assert any("format=csv" in block and "state=CA" in block for block in blocks)
+    assert any("requests.csv?" in block and "state=CA" in block for block in blocks)
     assert any("activity.next" in block for block in blocks)
     assert any("/api/v1/responses/" in block and "sources" in block for block in blocks)
 

@@ -1,22 +1,27 @@
 """A client generated from the live schema by openapi-python-client (what an outside data desk
-would do) works against the API: it lists California requests filtered by two statuses (sent
-the way generated clients send arrays, `status=a&status=b`) and gets the same rows as the comma
-form, and it creates a response and reads the answer back without an exception.
+would do) works against the API with its own calls only: it lists California requests filtered
+by two statuses (sent the way generated clients send arrays, `status=a&status=b`) and gets the
+same rows as the comma form; creates a response and reads the answer back; pulls every
+California request with its latest response and syncs the changes since a time, page by page,
+passing each page's `next_cursor` to the next call (no address taken apart); downloads a CSV;
+and passes orderings, several ids and times as plain Python values.
 
 The client is generated into a temporary folder on every run, from /api/schema/ as served.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import importlib
+import inspect
+import io
 import json
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -131,41 +136,53 @@ def test_a_generated_client_creates_a_response_and_reads_the_answer(
     assert [source.id for source in created.sources] == [california.source.pk]
 
 
-def cursor_of(next_link) -> str | None:  # noqa: ANN001
-    """The cursor a generated page's `next` link carries (None on the last page)."""
-    if not isinstance(next_link, str) or not next_link:
-        return None
-    return parse_qs(urlsplit(next_link).query).get("cursor", [None])[0]
+def generated(name: str):
+    """A module of the generated package: `api.requests.requests_list`, `models`, ..."""
+    return importlib.import_module(f"{PACKAGE}.{name}")
 
 
 def test_a_generated_client_pulls_every_california_request_and_syncs_changes_since_a_time(
     generated_client, live_server, california, viewer, journalist
 ):
     """Job 1 and Job 2 of docs/api.md with generated calls only: every California request with
-    its latest response, two to a page; then the events since a time, and a later pull that
-    returns only the new event."""
-    requests_list = importlib.import_module(f"{PACKAGE}.api.requests.requests_list")
-    activity_list = importlib.import_module(f"{PACKAGE}.api.activity.activity_list")
+    its latest response, two to a page, most overdue first; then the events since a time, and a
+    later pull that returns only the new event."""
+    requests_list = generated("api.requests.requests_list")
+    activity_list = generated("api.activity.activity_list")
+    unset = generated_client.types.UNSET
     client = authenticated(generated_client, live_server, viewer)
 
-    pulled, cursor = {}, None
+    pulled, cursor, pages = {}, unset, 0
     while True:
-        page = requests_list.sync(client=client, state=["CA"], page_size=2, cursor=cursor)
+        page = requests_list.sync(
+            client=client,
+            state=["CA"],
+            ordering=["-days_overdue", "county"],
+            expand=["latest_response"],
+            page_size=2,
+            cursor=cursor,
+        )
+        pages += 1
         for row in page.results:
-            pulled[row.county.fips] = (row.status, row.latest_response_kind)
-        cursor = cursor_of(page.next_)
-        if cursor is None:
+            pulled[row.county.fips] = (row.status, row.latest_response)
+        if page.next_cursor is None:
             break
+        cursor = page.next_cursor
+    assert pages == 2
     assert set(pulled) == {"06037", "06073", "06065", "06019"}  # not Cook County
-    assert pulled["06037"] == ("declined", "declined")
-    assert pulled["06065"][1] in (None, generated_client.types.UNSET)
+    status, latest = pulled["06037"]
+    assert status == "declined"
+    assert latest.kind == "declined" and latest.received_on == dt.date(2025, 8, 1)
+    assert latest.quotation == "We don't ask about immigration status."
+    assert [source.id for source in latest.sources] == [california.source.pk]
+    assert pulled["06065"][1] is None  # Riverside has not answered
 
     since = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
-    events, cursor = [], None
+    events, cursor = [], unset
     while True:
         page = activity_list.sync(client=client, since=since, page_size=50, cursor=cursor)
         events += page.results
-        cursor = cursor_of(page.next_)
+        cursor = page.next_cursor  # where to resume, even when caught up
         if not page.has_more:
             break
     assert events and len({event.id for event in events}) == len(events)
@@ -186,3 +203,57 @@ def test_a_generated_client_pulls_every_california_request_and_syncs_changes_sin
         time.sleep(0.3)
     assert "response_logged" in new
     assert not {event.id for event in later.results} & {event.id for event in events}
+
+    changed = requests_list.sync(
+        client=client, updated_since=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    )
+    assert california.other_request.pk in {row.id for row in changed.results}
+
+
+def test_a_generated_client_downloads_a_list_as_csv(
+    generated_client, live_server, california, viewer
+):
+    requests_csv = generated("api.requests.requests_csv")
+    requests_list = generated("api.requests.requests_list")
+    client = authenticated(generated_client, live_server, viewer)
+
+    sheet = requests_csv.sync(client=client, state=["CA"], ordering=["-days_overdue"])
+
+    # Before, the list offered `format_=csv` and its call raised JSONDecodeError (every 200 was
+    # read as JSON); now the list is JSON only and the CSV has its own call, read as text.
+    rows = list(csv.DictReader(io.StringIO(sheet)))
+    assert len(rows) == 4 and {row["State"] for row in rows} == {"CA"}
+    assert "format_" not in inspect.signature(requests_list.sync).parameters
+
+
+def test_a_generated_client_takes_plain_orderings_several_ids_and_typed_values(
+    generated_client, live_server, california, journalist
+):
+    responses_list = generated("api.responses.responses_list")
+    models = generated("models")
+    client = authenticated(generated_client, live_server, journalist)
+    services.log_response(
+        data_request=california.other_request,
+        kind="partial",
+        categories_provided=["charges"],
+        received_on=dt.date(2025, 9, 12),
+        actor=journalist,
+        today=dt.date(2025, 9, 15),
+    )
+
+    page = responses_list.sync(
+        client=client,
+        request=[california.request.pk, california.other_request.pk],
+        ordering=["-received_on"],
+        updated_since=dt.date(2025, 1, 1),
+    )
+
+    assert [row.received_on for row in page.results] == [
+        dt.date(2025, 9, 12),
+        dt.date(2025, 8, 1),
+    ]
+    assert page.results[0].categories_provided == [models.DataCategoryEnum.CHARGES]
+    request = generated("api.requests.requests_retrieve").sync(
+        client=client, id=california.request.pk
+    )
+    assert all(isinstance(item, models.DataCategoryEnum) for item in request.data_sought)

@@ -219,3 +219,25 @@ def test_a_csv_request_with_a_bad_filter_gets_its_error_as_json(newsroom, viewer
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert list(response.json()["error"]["fields"]) == ["status"]
+
+
+def test_a_request_row_embeds_its_latest_response_when_asked(
+    newsroom, spread, journalist, viewer_client
+):
+    later = services.log_response(
+        data_request=newsroom.request,
+        kind="public_statement",
+        received_on=dt.date(2025, 8, 20),
+        actor=journalist,
+        today=TODAY,
+    )
+    rows = viewer_client.get("/api/v1/requests/", {"expand": "latest_response"}).json()["results"]
+    by_id = {row["id"]: row for row in rows}
+    shown = viewer_client.get(f"/api/v1/responses/{later.pk}/").json()
+    assert by_id[newsroom.request.pk]["latest_response"] == shown
+    assert by_id[newsroom.request.pk]["latest_response_kind"] == "public_statement"
+    assert by_id[spread["il"].pk]["latest_response"] is None
+    plain = viewer_client.get("/api/v1/requests/").json()["results"]
+    assert all("latest_response" not in row for row in plain)
+    refused = viewer_client.get("/api/v1/requests/", {"expand": "latest_response,sources"})
+    assert refused.status_code == 400 and "expand" in refused.json()["error"]["fields"]

@@ -145,3 +145,15 @@ def test_a_list_costs_the_same_queries_for_one_row_as_for_two_hundred(
     assert rows_one == 1
     assert rows_many > 3, "the bigger page must really hold several rows"
     assert one == many
+
+
+def test_requests_with_their_latest_responses_cost_the_same_for_one_row_as_for_many(
+    busy_newsroom, editor_client
+):
+    answered = "status=escalated"  # each has a response, then an escalation
+    query = f"{answered}&expand=latest_response"
+    one, rows_one = queries_for(editor_client, f"/api/v1/requests/?page_size=1&{query}")
+    many, rows_many = queries_for(editor_client, f"/api/v1/requests/?page_size=200&{query}")
+    plain, _ = queries_for(editor_client, f"/api/v1/requests/?page_size=200&{answered}")
+    assert rows_one == 1 and rows_many > 3
+    assert one == many == plain + 2  # the latest responses, and their sources

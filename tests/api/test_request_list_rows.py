@@ -147,7 +147,7 @@ def test_a_page_without_rows_needs_no_sources_query(
 ):
     with django_assert_num_queries(3):
         response = editor_client.get("/api/v1/requests/?state=NY")
-    assert response.json() == {"next": None, "results": []}
+    assert response.json() == {"next": None, "next_cursor": None, "results": []}
 
 
 def test_a_source_kind_left_empty_reads_as_empty(varied, editor_client):

@@ -83,8 +83,10 @@ def test_a_real_pdf_is_accepted_with_its_document_fields_and_read_after_commit(
 
 
 def test_a_journalist_may_not_mark_a_source_sensitive(journalist_client, editor_client, media):
+    # 403, as any refusal by role: the request is well formed, the role may not make it.
     response = upload_source(journalist_client, "roster.pdf", text_pdf(["Roster"]), sensitive=True)
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
     assert response.json()["error"]["fields"] == {"sensitive": [SENSITIVE_EDITORS_ONLY]}
     assert not Source.objects.exists() and files_under(media) == []
 
@@ -92,8 +94,12 @@ def test_a_journalist_may_not_mark_a_source_sensitive(journalist_client, editor_
     refused = journalist_client.patch(
         f"/api/v1/sources/{mine['id']}/", {"sensitive": True}, format="json"
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 403
     assert refused.json()["error"]["fields"] == {"sensitive": [SENSITIVE_EDITORS_ONLY]}
+    unchanged = journalist_client.patch(
+        f"/api/v1/sources/{mine['id']}/", {"sensitive": False, "title": "Letter"}, format="json"
+    )
+    assert unchanged.status_code == 200
 
 
 def test_an_editor_marks_a_source_sensitive_and_only_editors_see_the_field(

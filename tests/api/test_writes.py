@@ -189,9 +189,24 @@ def test_a_source_uploaded_as_a_file_is_stored_with_its_sha256(
 
 
 def test_a_source_needs_an_address_or_a_file(journalist_client, newsroom):
+    # As the schema says: JSON brings the address, multipart/form-data the file.
     response = journalist_client.post("/api/v1/sources/", {"title": "Hearsay"}, format="json")
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"url"}
+    blank = journalist_client.post(
+        "/api/v1/sources/", {"title": "Hearsay", "url": ""}, format="json"
+    )
+    assert set(blank.json()["error"]["fields"]) == {"url"}
+    no_file = journalist_client.post(
+        "/api/v1/sources/",
+        {"title": "Hearsay", "url": "https://news.example/hearsay"},
+        format="multipart",
+    )
+    assert no_file.status_code == 400 and set(no_file.json()["error"]["fields"]) == {"file"}
+    in_json = journalist_client.post(
+        "/api/v1/sources/", {"title": "Hearsay", "file": "letter.pdf"}, format="json"
+    )
+    assert in_json.status_code == 400 and "file" in in_json.json()["error"]["fields"]
 
 
 def test_adding_a_source_already_on_file_reuses_it(newsroom, journalist_client):

@@ -8,7 +8,7 @@ newsroom member.
 """
 
 from requests_tracker.api.serializers.bulk import BulkActionSerializer, BulkResultSerializer
-from requests_tracker.api.serializers.common import NEWSROOM_ONLY_FIELDS
+from requests_tracker.api.serializers.common import EXPANDED_ONLY_FIELDS, NEWSROOM_ONLY_FIELDS
 from requests_tracker.api.serializers.courts import CaseSerializer, DocketEntrySerializer
 from requests_tracker.api.serializers.evidence import (
     CITATION_KEYS,
@@ -18,6 +18,7 @@ from requests_tracker.api.serializers.evidence import (
     SourceCreateSerializer,
     SourceSerializer,
     SourceUpdateSerializer,
+    SourceUploadSerializer,
 )
 from requests_tracker.api.serializers.feeds import (
     ActivitySerializer,
@@ -39,6 +40,7 @@ from requests_tracker.api.serializers.requests import (
     DataRequestCreateSerializer,
     DataRequestDetailSerializer,
     DataRequestRows,
+    DataRequestRowSerializer,
     DataRequestSerializer,
     DataRequestUpdateSerializer,
     EscalationCreateSerializer,
@@ -68,6 +70,7 @@ __all__ = [
     "BulkActionSerializer",
     "BulkResultSerializer",
     "CITATION_KEYS",
+    "EXPANDED_ONLY_FIELDS",
     "NEWSROOM_ONLY_FIELDS",
     "ActivitySerializer",
     "AgencyCreateSerializer",
@@ -80,6 +83,7 @@ __all__ = [
     "CountySerializer",
     "DataRequestCreateSerializer",
     "DataRequestDetailSerializer",
+    "DataRequestRowSerializer",
     "DataRequestRows",
     "DataRequestSerializer",
     "DataRequestUpdateSerializer",
@@ -95,6 +99,7 @@ __all__ = [
     "SourceCreateSerializer",
     "SourceSerializer",
     "SourceUpdateSerializer",
+    "SourceUploadSerializer",
     "StatsSerializer",
     "WebhookSubscriptionCreatedSerializer",
     "WebhookSubscriptionSerializer",

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from requests_tracker.api.serializers.common import WriteSerializer
+from requests_tracker.api.serializers.common import VisibleRelatedField, WriteSerializer
 from requests_tracker.choices import EscalationKind
 from requests_tracker.models import DataRequest, Source, Watch
 from requests_tracker.services import bulk
@@ -37,7 +37,7 @@ class BulkActionSerializer(WriteSerializer):
     due_on = serializers.DateField(
         required=False, allow_null=True, help_text="file_escalation: its return date."
     )
-    source = serializers.PrimaryKeyRelatedField(
+    source = VisibleRelatedField(
         queryset=Source.objects.all(), required=False, help_text="cite_source: the source's id."
     )
     received_on = serializers.DateField(

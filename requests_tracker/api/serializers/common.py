@@ -9,10 +9,12 @@ through the API's one error handler (api/errors.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Manager
 from django.http import QueryDict
@@ -20,12 +22,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import relations, serializers
 
 from requests_tracker import permissions, selectors
+from requests_tracker.lists.filters import MAX_ID
 from requests_tracker.models import Agency, Campaign, County, DataCategory, Source
 from requests_tracker.models.fields import LongTextField, TextLengthValidator
 from requests_tracker.selectors import documents
 
 NEWSROOM_ONLY_FIELDS = ("internal_note", "created_by", "logged_by", "actor", "verified_by")
 """Shown to newsroom members only (permissions.can_see_internal); never to anonymous readers."""
+
+EXPANDED_ONLY_FIELDS = ("latest_response",)
+"""Present only when the client asks for them (`expand=`)."""
 
 EDITORS_ONLY_FIELDS = ("sensitive",)
 """Shown to editors only (permissions.can_see_sensitive)."""
@@ -72,6 +78,7 @@ def reader_of(serializer: serializers.Field) -> Any:
     return getattr(request, "user", None)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A related record by id. A source the writer may not see (a sensitive one, for anyone but
     an editor) is refused exactly as an id that does not exist, so it cannot be probed."""
@@ -122,6 +129,8 @@ class FipsListField(serializers.ListField):
     looked up in one query (a campaign may go to thousands of counties)."""
 
     def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("allow_empty") is False:
+            kwargs.setdefault("min_length", 1)  # so the schema says minItems
         super().__init__(child=FipsField(), **kwargs)
 
     def to_internal_value(self, data: Any) -> list[County]:
@@ -133,23 +142,29 @@ class FipsListField(serializers.ListField):
             self.fail("max_length", max_length=self.max_length)
         invalid = FipsField.default_error_messages["invalid"]
         errors = {i: [invalid] for i, code in enumerate(data) if not FipsField.well_formed(code)}
-        if not errors:
-            found = County.objects.in_bulk(list(data), field_name="fips")
-            errors = {
-                i: [f"No county has FIPS code {code}."]
-                for i, code in enumerate(data)
-                if code not in found
-            }
         if errors:
             raise serializers.ValidationError(errors)
+        found = County.objects.in_bulk(list(data), field_name="fips")
+        unknown = list(dict.fromkeys(code for code in data if code not in found))
+        if unknown:
+            # One reason for the whole list, however many codes are unknown: a letter to 4,000
+            # counties with 300 typos is told in a line, not in 300 fields.
+            raise serializers.ValidationError(unknown_counties(unknown))
         return [found[code] for code in data]
 
 
-def ids_field(queryset: Any, help_text: str) -> serializers.PrimaryKeyRelatedField:
+def unknown_counties(codes: list[str], shown: int = 10) -> str:
+    """ "No county has FIPS code 99999." or "... codes 99998, 99999 and 3 more." """
+    if len(codes) == 1:
+        return f"No county has FIPS code {codes[0]}."
+    listed = ", ".join(codes[:shown])
+    more = f" and {len(codes) - shown:,} more" if len(codes) > shown else ""
+    return f"No county has FIPS codes {listed}{more}."
+
+
+def ids_field(queryset: Any, help_text: str) -> Any:
     """An optional list of records by id (at most MAX_RELATED_IDS)."""
-    return serializers.PrimaryKeyRelatedField(
-        queryset=queryset, many=True, required=False, help_text=help_text
-    )
+    return VisibleRelatedField(queryset=queryset, many=True, required=False, help_text=help_text)
 
 
 # The JSON types each kind of input field takes, so `"is_active": 0`, `"sources": {}` or
@@ -190,6 +205,20 @@ def json_type_error(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
+def text_too_long(field: serializers.Field, value: Any) -> str | None:
+    """Why text is longer than its field allows, counted as sent (the schema's `maxLength`),
+    before the field trims the spaces at its ends; or None."""
+    if not (isinstance(field, serializers.CharField) and isinstance(value, str)):
+        return None
+    for validator in field.validators:
+        if isinstance(validator, MaxLengthValidator):
+            try:
+                validator(value)
+            except DjangoValidationError as error:
+                return error.messages[0]
+    return None
+
+
 def list_limit(field: serializers.Field) -> int | None:
     if isinstance(field, relations.ManyRelatedField):
         return MAX_RELATED_IDS
@@ -198,14 +227,48 @@ def list_limit(field: serializers.Field) -> int | None:
     return None
 
 
-def categories_field(help_text: str, **kwargs: Any) -> serializers.ListField:
-    """A list of data categories (stored as JSON, so the model cannot type it for us)."""
-    return serializers.ListField(
+class CategoriesField(serializers.ListField):
+    """Data categories, each at most once (the model's validator refuses one listed twice; the
+    schema says `uniqueItems`: api/schema.py)."""
+
+
+def categories_field(help_text: str, **kwargs: Any) -> CategoriesField:
+    """A list of data categories (stored as JSON, so the model cannot type it for us); one that
+    may not be empty says `minItems: 1`."""
+    if kwargs.get("allow_empty") is False:
+        kwargs.setdefault("min_length", 1)
+    return CategoriesField(
         child=serializers.ChoiceField(choices=DataCategory.choices),
         help_text=help_text,
         max_length=len(DataCategory.values),
         **kwargs,
     )
+
+
+class UpToTodayDateField(serializers.DateField):
+    """A date the service refuses after today (in the tracker's time zone): an issue date, the
+    day an answer came. The schema states the bound as a pattern made with the schema itself
+    (api/schema.py), since JSON Schema has no maximum for dates."""
+
+
+class DecimalTextField(serializers.DecimalField):
+    """A decimal number written as the schema's pattern says, digits only: `995`, `-12.5`,
+    `1000.25` (not `1e3`, `+5`, ` 5`, `.5` or other scripts' digits, which Python's Decimal
+    would read)."""
+
+    default_error_messages = {
+        **serializers.DecimalField.default_error_messages,
+        "invalid": "Give a number written with digits, e.g. 995 or 12.5.",
+    }
+
+    def pattern(self) -> str:
+        whole = self.max_digits - self.decimal_places
+        return rf"^-?[0-9]{{1,{whole}}}(?:\.[0-9]{{1,{self.decimal_places}}})?$"
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and not re.fullmatch(self.pattern(), data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class TextLimit(MaxLengthValidator):
@@ -257,6 +320,8 @@ class RefusesUnknownFields:
             too_long = isinstance(value, list | tuple) and limit is not None and len(value) > limit
             if reason is None and too_long:
                 reason = f"Give at most {limit:,} items (this list has {len(value):,})."
+            if reason is None:
+                reason = text_too_long(field, value)
             if reason:
                 errors[name] = [reason]
         return errors
@@ -282,6 +347,10 @@ class ServiceInputSerializer(RefusesUnknownFields, serializers.ModelSerializer):
 
     def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
         field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name in getattr(self.Meta, "up_to_today", ()):
+            field_class = UpToTodayDateField
+        if field_class is serializers.DecimalField:
+            field_class = DecimalTextField
         if isinstance(model_field, LongTextField):
             others = [
                 v for v in kwargs.get("validators", []) if not isinstance(v, TextLengthValidator)

@@ -113,10 +113,9 @@ class CiteOnSerializer(WriteSerializer):
         return [record for key in CITATION_KEYS for record in self.validated_data.get(key, [])]
 
 
-class SourceCreateSerializer(ServiceInputSerializer, CiteOnSerializer):
-    """A source: its address and/or an uploaded copy, and the records to cite it on."""
-
-    # Whether it has an address or a file is the model's rule, checked as the service saves it.
+class SourceUploadSerializer(ServiceInputSerializer, CiteOnSerializer):
+    """A source as an uploaded copy of the document (multipart/form-data), with its details and
+    the records to cite it on; an address beside it is optional."""
 
     class Meta:
         model = Source
@@ -125,17 +124,29 @@ class SourceCreateSerializer(ServiceInputSerializer, CiteOnSerializer):
             # Left out, the model's default kind applies: say which.
             "kind": {"default": Source._meta.get_field("kind").default},
             "file": {
-                "allow_null": True,
+                "required": True,
                 "allow_empty_file": False,
                 # Storage shortens a long file name; it is no reason to refuse the document.
                 "max_length": None,
-                "help_text": "An uploaded copy of the document (multipart/form-data): PDF, PNG, "
-                "JPEG, TIFF, plain text, CSV, DOCX or XLSX, judged by its bytes, at most "
-                "SOURCE_MAX_UPLOAD_MB (25 MB by default); stored with its SHA-256.",
+                "help_text": "The document: PDF, PNG, JPEG, TIFF, plain text, CSV, DOCX or XLSX, "
+                "judged by its bytes, at most SOURCE_MAX_UPLOAD_MB (25 MB by default); stored "
+                "with its SHA-256.",
             },
             "sensitive": {
                 "help_text": "Editors only: the source may hold personal data of people in custody."
             },
+        }
+
+
+class SourceCreateSerializer(SourceUploadSerializer):
+    """A source by its address (JSON), with its details and the records to cite it on. A copy of
+    the document is sent as multipart/form-data instead."""
+
+    class Meta(SourceUploadSerializer.Meta):
+        fields = tuple(name for name in SourceUploadSerializer.Meta.fields if name != "file")
+        extra_kwargs = {
+            **SourceUploadSerializer.Meta.extra_kwargs,
+            "url": {"required": True, "allow_blank": False},
         }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from requests_tracker import services
@@ -120,6 +122,10 @@ class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
         fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
 
 
+class WebhookAddressField(serializers.URLField):
+    """A receiver's address; the schema states the form webhook_targets checks (api/schema.py)."""
+
+
 class WebhookSubscriptionWriteSerializer(ServiceInputSerializer):
     event_types = event_types_field(
         required=False,
@@ -134,6 +140,14 @@ class WebhookSubscriptionWriteSerializer(ServiceInputSerializer):
             "secret": {
                 "required": False,
                 "min_length": 16,
+                # Used as sent: a secret's spaces are part of it.
+                "trim_whitespace": False,
                 "help_text": "Shared secret for the signature; one is generated when left out.",
             }
         }
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name == "url":
+            field_class = WebhookAddressField
+        return field_class, kwargs

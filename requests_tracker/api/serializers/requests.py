@@ -86,6 +86,9 @@ class ResponseSerializer(EntrySerializer):
     )
     request_due_on = serializers.DateField(source="request.due_on", read_only=True)
     responding_agency = AgencyBriefSerializer(read_only=True, allow_null=True)
+    categories_provided = categories_field(
+        "What the county handed over: a subset of what the request sought.", read_only=True
+    )
 
     class Meta:
         model = Response
@@ -102,6 +105,7 @@ class ResponseUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = Response
         fields = services.RESPONSE_FIELDS
+        up_to_today = ("received_on",)
         extra_kwargs = {"new_due_on": {"help_text": "The new deadline, for an extension."}}
 
 
@@ -131,6 +135,7 @@ class EscalationUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = Escalation
         fields = services.ESCALATION_FIELDS
+        up_to_today = ("issued_on",)
         extra_kwargs = {
             "follows": {"help_text": "The escalation on the same request this one builds on."}
         }
@@ -160,6 +165,7 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
         choices=ResponseKind.choices, read_only=True, allow_null=True
     )
     latest_response_on = serializers.DateField(read_only=True, allow_null=True)
+    data_sought = categories_field("What DOJ asked for.", read_only=True)
     sources = SourceBriefSerializer(many=True, read_only=True)
     unsourced = serializers.SerializerMethodField()
     created_by = username_field("created_by")
@@ -187,6 +193,25 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
     def get_days_overdue(self, record: DataRequest) -> int:
         today = self.context.get("today") or services.local_today()
         return selectors.days_overdue(record, today=today)
+
+
+@extend_schema_serializer(component_name="DataRequest")
+class DataRequestRowSerializer(DataRequestSerializer):
+    """A request as the list shows it; with `expand=latest_response`, also its latest response
+    in full."""
+
+    # The schema's description of a row: views/requests.py adds `latest_response` to the rows
+    # DataRequestRows writes.
+
+    latest_response = ResponseSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="With `expand=latest_response` only: the county's most recent answer (the one "
+        "`latest_response_kind` names), as responses/ shows it; null when there is none.",
+    )
+
+    class Meta(DataRequestSerializer.Meta):
+        fields = [*DataRequestSerializer.Meta.fields, "latest_response"]
 
 
 class DataRequestDetailSerializer(DataRequestSerializer):
@@ -224,6 +249,7 @@ class DataRequestCreateSerializer(LetterInputSerializer):
     class Meta:
         model = DataRequest
         fields = services.REQUEST_FIELDS
+        up_to_today = ("issued_on",)
         extra_kwargs = {
             **LETTER_INPUT,
             "sources": {"help_text": "Sources for this request (the letter), by id."},
@@ -236,7 +262,9 @@ class DataRequestUpdateSerializer(ServiceInputSerializer):
     class Meta:
         model = DataRequest
         fields = services.in_model_order(DataRequest, services.REQUEST_EDITABLE_FIELDS)
-        extra_kwargs = {"due_rule": LETTER_INPUT["due_rule"]}
+        up_to_today = ("issued_on",)
+        # A request on file always shows why its due date is what it is: not blank here.
+        extra_kwargs = {"due_rule": {"required": False}}
 
 
 # --- Campaigns --------------------------------------------------------------------------------
@@ -244,6 +272,7 @@ class DataRequestUpdateSerializer(ServiceInputSerializer):
 
 class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
     issuing_agency = AgencyBriefSerializer(read_only=True)
+    data_sought = categories_field("What DOJ asked for.", read_only=True)
     sources = SourceBriefSerializer(many=True, read_only=True)
     unsourced = serializers.SerializerMethodField()
     requests = RequestCountsSerializer(source="*", read_only=True)
@@ -278,6 +307,7 @@ class CampaignCreateSerializer(LetterInputSerializer):
     class Meta:
         model = Campaign
         fields = services.CAMPAIGN_FIELDS
+        up_to_today = ("issued_on",)
         extra_kwargs = {
             **LETTER_INPUT,
             "sources": {"help_text": "Sources for the campaign (the letter), by id."},
@@ -326,7 +356,13 @@ def _writer_of(field: serializers.Field) -> Callable[[Any, Any], Any]:
         return _moment
     if isinstance(field, serializers.DateField):
         return _date
-    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.JSONField):
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.JSONField
+        | serializers.ListField,
+    ):
         return _as_is
     if isinstance(field, serializers.IntegerField | serializers.BooleanField):
         return _as_is

@@ -19,14 +19,17 @@ from django.db.models import Model, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from requests_tracker import services
+from requests_tracker.api import schema
 from requests_tracker.api.errors import PreconditionFailed
-from requests_tracker.api.pagination import PageNumberPagination
+from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.renderers import CSVRenderer, OrjsonRenderer
 from requests_tracker.exchange.csv_export import Snapshot, csv_lines
@@ -34,6 +37,8 @@ from requests_tracker.selectors import visibility
 
 CSV_CHUNK_ROWS = 2000
 """Rows read from the database cursor at a time (and prefetched for, in one query each)."""
+LIST_ACTIONS = ("list", "export_csv")
+"""The actions that read a list: a page of JSON, or every row as CSV."""
 
 
 _ENCODER = DjangoJSONEncoder()
@@ -73,7 +78,7 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     renderer_classes = [OrjsonRenderer, CSVRenderer]
     parser_classes = [BoundedJSONParser]
     filter_backends = [DjangoFilterBackend]
-    pagination_class = PageNumberPagination
+    pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     write_serializers: ClassVar[dict[str, type[BaseSerializer]]] = {}
     csv_columns: ClassVar[list[tuple[str, str]]] = []
@@ -84,7 +89,10 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     # --- plumbing -----------------------------------------------------------------------------
 
     def get_renderers(self) -> list[Any]:
-        if getattr(self, "action", None) == "list":
+        action = getattr(self, "action", None)
+        if action == "export_csv":
+            return [CSVRenderer()]
+        if action == "list":
             return super().get_renderers()
         return [OrjsonRenderer()]
 
@@ -106,8 +114,8 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
         raise NotImplementedError
 
     def handle_exception(self, exc: Exception) -> Response:
-        # Errors are JSON even when the client asked for CSV.
-        if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+        # Errors are JSON even when the client asked for CSV (or for what is not offered).
+        if not isinstance(getattr(self.request, "accepted_renderer", None), OrjsonRenderer):
             self.request.accepted_renderer = OrjsonRenderer()
             self.request.accepted_media_type = OrjsonRenderer.media_type
         return super().handle_exception(exc)
@@ -171,16 +179,48 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
 # The actions a resource offers, one mixin each: the router exposes only the methods present.
 
 
+ROW_COUNT_HEADER = OpenApiParameter(
+    "X-Row-Count",
+    int,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description="Rows in the file (the header line not counted): fewer in the body means it "
+    "was cut off on the way.",
+)
+
+
 class ListAction:
+    """A list (JSON, a page at a time) and the same list as CSV at `<list>.csv`: every row
+    matching the filters, in the list's order. `?format=csv` or `Accept: text/csv` on the list
+    give the same file (the older way, kept for existing clients; the schema documents `.csv`,
+    so a generated client reads JSON from the one and text from the other)."""
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        queryset = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CSVRenderer):
-            if self.paginator is not None:
-                self.paginator.check_query(request)
-            return self.csv_response(queryset)
+            return self.export_csv(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="The list as CSV",
+        description=schema.CSV_LIST,
+        filters=True,
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                response=OpenApiTypes.STR,
+                description="Every row matching the filters (not one page), in the list's "
+                "order, with human column names.",
+            )
+        },
+        parameters=[ROW_COUNT_HEADER],
+    )
+    def export_csv(self, request: Request, *args: Any, **kwargs: Any) -> StreamingHttpResponse:
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.paginator is not None:
+            self.paginator.check_query(request)
+        return self.csv_response(queryset)
 
 
 def conditional_answer(request: Request, data: Any) -> Response:
@@ -214,9 +254,11 @@ class CreateAction:
 class UpdateAction:
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        self.check_if_match(request, instance)
+        # A body that cannot be read is a 400 whatever version it was meant for: the client
+        # learns what to mend before it reads the record again.
         incoming = self.get_serializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
+        self.check_if_match(request, instance)
         if incoming.validated_data:
             instance = self.perform_service_update(instance, dict(incoming.validated_data))
         data = self.representation(self.read_back(instance))

@@ -13,8 +13,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from requests_tracker import selectors, services
+from requests_tracker import permissions, selectors, services
 from requests_tracker.api import schema, serializers
+from requests_tracker.api.errors import FieldsForbidden
 from requests_tracker.api.parsers import BoundedJSONParser
 from requests_tracker.api.views.base import (
     CreateAction,
@@ -27,6 +28,7 @@ from requests_tracker.api.views.base import (
 from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.lists import filters
 from requests_tracker.selectors import documents
+from requests_tracker.services.sources import SENSITIVE_EDITORS_ONLY
 
 
 @schema.documented(
@@ -41,7 +43,10 @@ from requests_tracker.selectors import documents
     update="Correct a source's details (who added it, or an editor). Sending `verified_on` "
     "records you as who checked it.",
     read=serializers.SourceSerializer,
-    create_request=serializers.SourceCreateSerializer,
+    create_request={
+        "application/json": serializers.SourceCreateSerializer,
+        "multipart/form-data": serializers.SourceUploadSerializer,
+    },
     update_request=serializers.SourceUpdateSerializer,
     create_examples=schema.SOURCE_EXAMPLES,
     create_may_return_existing=True,
@@ -91,10 +96,17 @@ class SourceViewSet(
             self.request.user, selectors.sources_on_file(self.request.user)
         )
 
+    def get_serializer_class(self) -> Any:
+        if self.action == "create" and self.request.content_type.startswith("multipart/"):
+            return serializers.SourceUploadSerializer
+        return super().get_serializer_class()
+
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
+        if data.get("sensitive"):
+            self.check_may_mark_sensitive()
         # The service reuses only a source the writer may see (add_source).
         reused = bool(
             data.get("url")
@@ -113,7 +125,15 @@ class SourceViewSet(
         cite_on = [record for key in serializers.CITATION_KEYS for record in data.pop(key, [])]
         return services.add_source(cite_on=cite_on, actor=self.actor(), **data)
 
+    def check_may_mark_sensitive(self) -> None:
+        """Only editors may set or clear `sensitive`: for anyone else a 403 naming the field
+        (their role, not their input, is what is refused)."""
+        if not permissions.can_see_sensitive(self.request.user):
+            raise FieldsForbidden({"sensitive": [SENSITIVE_EDITORS_ONLY]})
+
     def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        if "sensitive" in data and data["sensitive"] != instance.sensitive:
+            self.check_may_mark_sensitive()
         if "verified_on" in data:
             data["verified_by"] = self.actor() if data["verified_on"] else None
         return services.update_source(source=instance, actor=self.actor(), **data)

@@ -16,6 +16,7 @@ from requests_tracker.api import schema, serializers
 from requests_tracker.api.pagination import ActivityFeedPagination
 from requests_tracker.api.renderers import OrjsonRenderer
 from requests_tracker.api.views.base import (
+    LIST_ACTIONS,
     CreateAction,
     DestroyAction,
     ListAction,
@@ -66,7 +67,7 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
         # Schema generation inspects the view without a database; the cut-off is a live read.
-        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+        if self.action in LIST_ACTIONS and not getattr(self, "swagger_fake_view", False):
             queryset = queryset.filter(created_at__lt=selectors.activity_settled_before())
         return queryset
 

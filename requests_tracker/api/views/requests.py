@@ -6,17 +6,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from requests_tracker import permissions, selectors, services
 from requests_tracker.api import exports, schema, serializers
-from requests_tracker.api.pagination import KeysetPagination
 from requests_tracker.api.renderers import CSVRenderer
 from requests_tracker.api.views.base import (
     CSV_CHUNK_ROWS,
+    LIST_ACTIONS,
     CreateAction,
     DestroyAction,
     ListAction,
@@ -28,6 +29,29 @@ from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.api.views.places import STATUS_COLUMNS
 from requests_tracker.lists import filters
 from requests_tracker.services import bulk as bulk_actions
+
+EXPANSIONS = ("latest_response",)
+"""What a request row may embed on request (`expand=`): its latest response, in full."""
+
+EXPAND_PARAMETER = OpenApiParameter(
+    "expand",
+    {"type": "array", "items": {"type": "string", "pattern": f"^(?:{'|'.join(EXPANSIONS)})$"}},
+    style="form",
+    explode=True,
+    description="`latest_response`: embed each request's latest response in full (as "
+    "responses/ shows it), at the same cost for any page size.",
+)
+
+
+def expansions(request: Request) -> set[str]:
+    """The records embedded on request: `expand=latest_response` (several comma-separated or
+    repeated, as every list parameter); anything else is a 400 naming `expand`."""
+    given = filters.CommaOrRepeatedWidget().value_from_datadict(request.query_params, {}, "expand")
+    unknown = [item for item in given or [] if item not in EXPANSIONS]
+    if unknown:
+        offered = ", ".join(f"`{name}`" for name in EXPANSIONS)
+        raise ValidationError({"expand": [f"Give {offered} (or leave it out)."]})
+    return set(given or [])
 
 
 def _may_manage_campaign(user: Any, campaign: Any) -> bool:
@@ -122,8 +146,8 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
 
 
 @schema.documented(
-    list="Every request: who was asked for what, by when, and where it stands. Cursor-paged; "
-    "add `format=csv` for every matching row as a spreadsheet.",
+    list="Every request: who was asked for what, by when, and where it stands. Every matching "
+    "row as a spreadsheet: `requests.csv`.",
     retrieve="One request with its responses and escalations (its timeline).",
     create="Record a request DOJ sent to one county (journalists).",
     update="Correct a request's facts (its author or an editor). A due-date change is recorded.",
@@ -132,6 +156,7 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     create_request=serializers.DataRequestCreateSerializer,
     update_request=serializers.DataRequestUpdateSerializer,
     list_examples=schema.REQUEST_LIST_EXAMPLES,
+    list_parameters=[EXPAND_PARAMETER],
     create_examples=schema.REQUEST_EXAMPLES,
 )
 class DataRequestViewSet(
@@ -143,14 +168,13 @@ class DataRequestViewSet(
     DestroyAction,
     TrackerViewSet,
 ):
-    serializer_class = serializers.DataRequestSerializer
+    serializer_class = serializers.DataRequestRowSerializer
     detail_serializer_class = serializers.DataRequestDetailSerializer
     write_serializers = {
         "create": serializers.DataRequestCreateSerializer,
         "partial_update": serializers.DataRequestUpdateSerializer,
     }
     filterset_class = filters.RequestFilter
-    pagination_class = KeysetPagination
     lookup_value_regex = r"\d+"
     default_ordering = ("-issued_on", "-id")
     csv_filename = "requests"
@@ -183,7 +207,7 @@ class DataRequestViewSet(
 
     def base_queryset(self) -> QuerySet:
         return selectors.data_requests(
-            with_timeline=self.action != "list", reader=self.request.user
+            with_timeline=self.action not in LIST_ACTIONS, reader=self.request.user
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -191,9 +215,20 @@ class DataRequestViewSet(
         # CSV goes the common way.
         if isinstance(request.accepted_renderer, CSVRenderer):
             return super().list(request, *args, **kwargs)
+        expand = expansions(request)
         rows = serializers.DataRequestRows(reader=request.user, today=services.local_today())
-        page = self.paginate_queryset(rows.select(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response(rows.represent(page))
+        page = rows.represent(
+            self.paginate_queryset(rows.select(self.filter_queryset(self.get_queryset())))
+        )
+        if "latest_response" in expand:
+            latest = selectors.latest_responses(row["id"] for row in page)
+            shown = serializers.ResponseSerializer(
+                list(latest.values()), many=True, context=self.get_serializer_context()
+            ).data
+            by_request = dict(zip(latest, shown, strict=True))
+            for row in page:
+                row["latest_response"] = by_request.get(row["id"])
+        return self.get_paginated_response(page)
 
     def csv_rows(self, queryset: QuerySet) -> Iterator[dict[str, Any]]:
         return exports.request_rows(
