@@ -25,7 +25,7 @@ from requests_tracker.api.serializers.common import (
     UpToTodayDateField,
 )
 from requests_tracker.api.serializers.feeds import WebhookAddressField
-from requests_tracker.lists.filters import MAX_LIST_VALUES
+from requests_tracker.lists.parameters import MAX_LIST_VALUES
 from requests_tracker.security import webhook_targets
 from requests_tracker.services.clock import local_today
 

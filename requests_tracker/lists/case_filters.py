@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from requests_tracker.lists.filters import (
+from requests_tracker.lists.parameters import (
     ChoiceInFilter,
     MomentFilter,
     TrackerOrderingFilter,

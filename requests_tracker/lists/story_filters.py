@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from requests_tracker.lists.filters import (
+from requests_tracker.lists.parameters import (
     ChoiceInFilter,
     TrackerOrderingFilter,
     date_filter,

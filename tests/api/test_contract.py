@@ -6,6 +6,7 @@ types, and stored addresses that pass the schema's `format: uri`."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import jsonschema_rs
@@ -14,6 +15,7 @@ import pytest
 from requests_tracker import services
 from requests_tracker.models import Source
 from requests_tracker.security import webhook_targets
+from tests.factories import detainer_metric
 
 
 @pytest.fixture
@@ -310,9 +312,11 @@ def test_a_number_the_schema_refuses_is_refused(value, openapi, journalist_clien
 
 
 def a_figure(newsroom, value: str) -> dict:
+    """A figure under a metric of its own (one figure per metric, place, period and source)."""
+    metric = detainer_metric("detainer-" + hashlib.sha256(value.encode()).hexdigest()[:12])
     return {
         "county": newsroom.request.county.fips,
-        "metric": f"Detainer requests {value!r}",
+        "metric": metric.slug,
         "value": value,
         "period_start": "2024-01-01",
         "period_end": "2024-12-31",

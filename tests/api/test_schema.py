@@ -141,6 +141,7 @@ BEYOND_THE_SCHEMA: dict[str, list[tuple[str, str]]] = {
         ),
         (r"requests", r"No request with the id\(s\) [0-9, ]+\."),
         (r"requests", r"Not requests of this campaign: [0-9, ]+\."),
+        (r"metric|person", r"No (metric|person) has the slug .*\."),
     ],
     # The value is well formed, but the record it refers to (or the one being changed) says no.
     "compares a value with a record on file": [
@@ -156,6 +157,7 @@ BEYOND_THE_SCHEMA: dict[str, list[tuple[str, str]]] = {
         ),
         (r"follows", r"An escalation can only follow one on the same request\."),
         (r"follows", r"An escalation cannot follow itself\."),
+        (r"corrects", r"A correction counts the same metric, place and period\."),
         (r"due_rule", r"Say why the due date changed: quote the letter or give the rule\."),
         (r"due_on", r"The due date cannot be before the issue date\."),
         (

@@ -22,7 +22,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import relations, serializers
 
 from requests_tracker import permissions, selectors
-from requests_tracker.lists.filters import MAX_ID
+from requests_tracker.lists.parameters import MAX_ID
 from requests_tracker.models import Agency, Campaign, County, DataCategory, Source
 from requests_tracker.models.fields import LongTextField, TextLengthValidator
 from requests_tracker.selectors import documents

@@ -207,6 +207,7 @@ class ReportedFigureCreateSerializer(ServiceInputSerializer):
         slug_field="slug",
         queryset=Metric.objects.all(),
         help_text="The metric's slug (/api/v1/metrics/).",
+        error_messages={"does_not_exist": "No metric has the slug {value}."},
     )
     county = FipsField(required=False, allow_null=True)
     state = serializers.RegexField(
@@ -223,6 +224,7 @@ class ReportedFigureCreateSerializer(ServiceInputSerializer):
         required=False,
         allow_null=True,
         help_text="The official who reported it, by slug (/api/v1/people/).",
+        error_messages={"does_not_exist": "No person has the slug {value}."},
     )
 
     class Meta:

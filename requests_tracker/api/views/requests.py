@@ -27,7 +27,7 @@ from requests_tracker.api.views.base import (
 )
 from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.api.views.places import STATUS_COLUMNS
-from requests_tracker.lists import filters
+from requests_tracker.lists import filters, parameters
 from requests_tracker.services import bulk as bulk_actions
 
 EXPANSIONS = ("latest_response",)
@@ -46,7 +46,9 @@ EXPAND_PARAMETER = OpenApiParameter(
 def expansions(request: Request) -> set[str]:
     """The records embedded on request: `expand=latest_response` (several comma-separated or
     repeated, as every list parameter); anything else is a 400 naming `expand`."""
-    given = filters.CommaOrRepeatedWidget().value_from_datadict(request.query_params, {}, "expand")
+    given = parameters.CommaOrRepeatedWidget().value_from_datadict(
+        request.query_params, {}, "expand"
+    )
     unknown = [item for item in given or [] if item not in EXPANSIONS]
     if unknown:
         offered = ", ".join(f"`{name}`" for name in EXPANSIONS)
