@@ -1,10 +1,11 @@
 """Query filters for every list (django-filter), built from lists/parameters.py. Where a client
-would ask for several values at once, a parameter takes them comma-separated (`status=awaiting,acknowledged`) or repeated
-(`status=awaiting&status=acknowledged`, as generated clients send arrays), with the same result;
-dates are inclusive (`issued_after=2025-07-01` includes July 1) and written YYYY-MM-DD; times are
-ISO 8601, a naive time being read in the newsroom's time zone. An empty value (`status=`) is the
-same as leaving the parameter out. A value that cannot be read (an unknown choice, an empty item
-in a list, `ordering=issued_on,`) is a 400 naming the parameter, never ignored.
+would ask for several values at once, a parameter takes them comma-separated
+(`status=awaiting,acknowledged`) or repeated (`status=awaiting&status=acknowledged`, as
+generated clients send arrays), with the same result; dates are inclusive
+(`issued_after=2025-07-01` includes July 1) and written YYYY-MM-DD; times are RFC 3339, with
+their offset. An empty value (`status=`) is the same as leaving the parameter out. A value that
+cannot be read (an unknown choice, an empty item in a list, `ordering=issued_on,`) is a 400
+naming the parameter, never ignored.
 """
 
 from __future__ import annotations
