@@ -32,7 +32,7 @@ from django.db import connection
 from psycopg import sql
 from rest_framework.authtoken.models import Token
 
-from bench import seed as bench_seed
+from bench import seeding as bench_seed
 from requests_tracker import services
 from requests_tracker.models import (
     Agency,

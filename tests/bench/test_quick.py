@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from bench import floor, probe, report
 from bench import run as bench
-from bench import seed as bench_seed
+from bench import seeding as bench_seed
 from bench.endpoints import ENDPOINTS
 from tests.ci import unavailable
 from tests.database import database_url

@@ -1,5 +1,6 @@
-"""bench/seed.py: N requests over every U.S. county, written with COPY, same seed same data, and
-the same statuses, overdue flags, sentences and extensions the services would have written.
+"""`python -m bench.seed` (bench/seed.py, bench/seeding.py): N requests over every U.S. county,
+written with COPY, same seed same data, and the same statuses, overdue flags, sentences and
+extensions the services would have written.
 
 Only counts and statuses here; the timings belong to the bench (`python -m bench`), never to tests.
 """
@@ -7,13 +8,16 @@ Only counts and statuses here; the timings belong to the bench (`python -m bench
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from bench import seed as bench_seed
+from bench import seeding as bench_seed
 from requests_tracker import services, workflow
 from requests_tracker.models import (
     Activity,
@@ -211,3 +215,24 @@ def test_seeded_answers_are_found_by_their_countys_name(editor) -> None:
     found = search.matching_responses(Response.objects.all(), f'"{county}"', editor)
     assert response in found
     assert set(found) == set(Response.objects.filter(request__county__name=county))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_seeds_a_database_as_the_bench_runs_it() -> None:
+    """`python -m bench.seed` in a process of its own, as bench/run.py starts it (importing the
+    seeder before Django was set up once broke it)."""
+    from tests.database import database_url
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="config.settings")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.seed", "--requests", "40", "--seed", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "40 benchmark requests" in done.stdout
+    assert DataRequest.objects.count() == 40
+    assert County.objects.count() > 3000
