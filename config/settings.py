@@ -147,6 +147,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # The busiest pages' tables, maps, figures and stats are kept per data version for this long at
 # most (requests_tracker/page_cache.py: every write gives the data a new version); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# While one process computes a page anew after a write, the others serve the copy it replaces if
+# that copy misses at most this many seconds of writes and none of them hid anything; 0: never.
+PAGE_CACHE_STALE_SECONDS = env.float("PAGE_CACHE_STALE_SECONDS", default=5)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Counts must not take the site down with Redis: fail open, after a short wait.
     CACHES["default"]["BACKEND"] = "requests_tracker.security.shared_cache.FailOpenRedisCache"

@@ -1,5 +1,6 @@
 """What the busiest pages show, kept per data version: the dashboard's sections, the county
-list's table, the state maps, a campaign's figures and charts, and the stats answer.
+list's table, the state maps, a campaign's figures and charts, the request filters' choices and
+the stats answer.
 
 - `data_changed` is the one receiver of writes: every connection runs each SQL statement through
   `_watch_writes`, which calls it when the statement writes one of the record's tables (an
@@ -10,15 +11,19 @@ list's table, the state maps, a campaign's figures and charts, and the stats ans
   page computed from the old rows in between is filed under a version nobody asks for again.
   Bookkeeping no kept page shows (webhook deliveries, document pages, watches, feed tokens) does
   not count as a change (nor CourtListener deliveries as received, before their entries are
-  recorded).
-- `cached(name, *vary, compute=...)` answers from the cache when an entry for the name, the
-  current version, today's date (days overdue move at midnight) and `vary` (role, sort, filters)
-  exists, else computes and keeps it.
-- `template_context(request)` gives a template's `{% cache %}` blocks the same key (and
-  `admitted` bounds how many variants are kept).
+  recorded). A write that may hide something (`hides`: a DELETE, an UPDATE other than a
+  request's or escalation's derived status and dates) also gives a new "hiding" version.
+- `cached(name, *vary, compute=...)` answers from the cache when the copy kept for the name,
+  today's date (days overdue move at midnight) and `vary` (role, sort, filters) was made from the
+  current versions; else it computes and keeps a new one. While one process computes it, the
+  others serve the copy it replaces, if no hiding write came since and it misses at most
+  PAGE_CACHE_STALE_SECONDS of writes: under steady logging a page is computed once per change by
+  one process, not by every reader at once; a lone reader always gets the current data.
+- `{% kept "name" %}` (templatetags/tracker_kept.py) keeps a template's block through `cached`,
+  varied by the reader's role and query; `admitted` bounds how many variants are kept.
 
-Every entry also expires after settings.PAGE_CACHE_SECONDS (0 turns the cache off), so a change
-made around the code above (a database shell) shows within that time. The version lives in the
+Every copy also expires after settings.PAGE_CACHE_SECONDS (0 turns the cache off), so a change
+made around the code above (a database shell) shows within that time. The versions live in the
 default cache: the shared Redis of production (CACHE_URL), so a write in one process reaches every
 worker; with the per-process cache of a quick local start, the worker's overdue flags reach the
 web process within PAGE_CACHE_SECONDS. While Redis is away nothing is cached and every page is
@@ -32,6 +37,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -41,6 +47,8 @@ from django.utils import timezone
 from requests_tracker import permissions
 
 T = TypeVar("T")
+COMPUTING_SECONDS = 30
+"""How long a process's claim to be computing a page holds if it never finishes (killed)."""
 MAX_NEW_VARIANTS = 500
 """New entries (a page with a query, a map, a campaign's rows, ...) kept per PAGE_CACHE_SECONDS:
 about 50 MB of Redis at most, however many addresses a visitor invents."""
@@ -54,43 +62,78 @@ def _database() -> str:
     return hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
 
 
-def _version_key() -> str:
-    return f"tracker:data-version:{_database()}"
+def _version_keys() -> tuple[str, str]:
+    where = _database()
+    return f"tracker:data-version:{where}", f"tracker:hiding-version:{where}"
 
 
 def _seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0))
 
 
+def _stale_seconds() -> float:
+    return float(getattr(settings, "PAGE_CACHE_STALE_SECONDS", 0))
+
+
+def versions() -> tuple[str, str] | None:
+    """The data's current versions, made on first use; None while the cache cannot be reached.
+
+    The first changes with every write; the second only with a write that may hide what a page
+    showed (`hides`): a copy made before it is never served again, not even while stale."""
+    keys = _version_keys()
+    found = cache.get_many(keys)
+    if len(found) < len(keys):
+        for missing in set(keys) - set(found):
+            cache.add(missing, _new_version(), timeout=None)
+        found = cache.get_many(keys)
+        if len(found) < len(keys):
+            return None
+    return found[keys[0]], found[keys[1]]
+
+
 def data_version() -> str | None:
-    """The current version, made on first use; None while the cache cannot be reached."""
-    version = cache.get(_version_key())
-    if version is None:
-        cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
-        version = cache.get(_version_key())
-    return version
+    """The version that changes with every write (None while the cache cannot be reached)."""
+    current = versions()
+    return current[0] if current else None
+
+
+def _new_version() -> str:
+    """Unique, and telling when it was made."""
+    return f"{time.time():.6f}:{uuid.uuid4().hex[:12]}"
+
+
+def _bumped_at(version: str) -> float:
+    try:
+        return float(version.partition(":")[0])
+    except ValueError:  # a version made before versions told their time
+        return float("inf")
 
 
 def _bump() -> None:
-    cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
+    cache.set(_version_keys()[0], _new_version(), timeout=None)
 
 
-def data_changed(connection: Any) -> None:
+def _bump_hiding() -> None:
+    cache.set_many({key: _new_version() for key in _version_keys()}, timeout=None)
+
+
+def data_changed(connection: Any, *, hiding: bool = True) -> None:
     """A write was made on `connection`: a new version now, and another when its transaction
     commits. Once per atomic block, however many statements it runs (a service's write is one
-    block: its outermost transaction, or a savepoint inside another)."""
+    block: its outermost transaction, or a savepoint inside another). `hiding`: the write may
+    hide something a page showed (see `hides`)."""
     if not _seconds():
         return
+    bump = _bump_hiding if hiding else _bump
     if connection.in_atomic_block:
         block = set(connection.savepoint_ids)
-        if any(f is _bump and ids == block for ids, f, _ in connection.run_on_commit):
-            return
-        connection.on_commit(_bump)
-    _bump()
+        if not any(f is bump and ids == block for ids, f, _ in connection.run_on_commit):
+            connection.on_commit(bump)
+    bump()
 
 
 WRITE = re.compile(
-    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(requests_tracker_\w+|auth_user\w*)',
+    r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(requests_tracker_\w+|auth_user\w*)',
     re.IGNORECASE,
 )
 NOT_SHOWN = frozenset(
@@ -108,15 +151,56 @@ NOT_SHOWN = frozenset(
 )
 """Tables of bookkeeping no kept page shows: writing them gives the data no new version."""
 
+DERIVED_COLUMNS = {
+    "requests_tracker_datarequest": frozenset(
+        {
+            "updated_at",
+            "status",
+            "overdue_since",
+            "first_response_on",
+            "first_answer_on",
+            "due_on",
+            "due_basis",
+            "due_rule",
+            "original_due_on",
+            "original_due_basis",
+            "original_due_rule",
+        }
+    ),
+    "requests_tracker_escalation": frozenset({"updated_at", "overdue_since"}),
+}
+"""What the services re-derive on a record when an answer, escalation, extension or overdue flag
+is recorded: an update of these alone adds a fact, it takes none away."""
+SET_COLUMNS = re.compile(r'"(\w+)"\s*=')
+
+
+def hides(statement: str, table: str, sql: str) -> bool:
+    """Whether a write may hide something a kept page showed, so that no copy made before it is
+    served again, not even while a fresh one is computed: every DELETE and every UPDATE (a source
+    marked sensitive, an answer put under embargo, a text corrected), except the updates that
+    only add: a request's or escalation's derived status and dates, a user's sign-in time. An
+    INSERT adds a record; a copy made before it shows nothing the record hides."""
+    if statement == "INSERT":
+        return False
+    if statement != "UPDATE":
+        return True
+    if table == "auth_user":
+        return False
+    if table in DERIVED_COLUMNS:
+        assignments = sql.partition(" SET ")[2].partition(" WHERE ")[0]
+        return not set(SET_COLUMNS.findall(assignments)) <= DERIVED_COLUMNS[table]
+    return True
+
 
 def _watch_writes(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
     result = execute(sql, params, many, context)
     written = WRITE.match(sql) if sql[:1] in "IUDiud " else None
     if written:
+        statement = written.group(1).split()[0].upper()
         # A table's history is shown where the table is.
-        table = written.group(1).lower().replace("_historical", "_", 1)
+        table = written.group(2).lower().replace("_historical", "_", 1)
         if table not in NOT_SHOWN:
-            data_changed(context["connection"])
+            data_changed(context["connection"], hiding=hides(statement, table, sql))
     return result
 
 
@@ -126,29 +210,57 @@ def watch_writes(connection: Any, **_: Any) -> None:
         connection.execute_wrappers.append(_watch_writes)
 
 
-def key(name: str, *vary: Any) -> str | None:
-    """The cache key of `name` varied by `vary` under today's data version (None: no caching)."""
-    if not _seconds():
-        return None
-    version = data_version()
-    if version is None:
-        return None
+@dataclass(frozen=True)
+class Copy:
+    """A kept page (or block, or answer) and the versions of the data it was made from."""
+
+    version: str
+    hiding: str
+    made_at: float
+    value: Any
+
+
+def _entry_key(name: str, *vary: Any) -> str:
     parts = "\x1f".join(str(part) for part in (timezone.localdate(), *vary))
     digest = hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
-    return f"tracker:page:{name}:{version}:{digest}"
+    return f"tracker:page:{_database()}:{name}:{digest}"
 
 
-def cached(name: str, *vary: Any, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it gave last under the same name, version, day and `vary`."""
-    entry_key = key(name, *vary)
-    if entry_key is None:
+def _servable_while_computed(copy: Copy, current: tuple[str, str]) -> bool:
+    """Whether `copy`, out of date, may be served while another process computes its successor:
+    no write since it was made hides anything, and it misses at most PAGE_CACHE_STALE_SECONDS
+    of writes (it was made at most that long before the newest one)."""
+    if copy.hiding != current[1]:
+        return False
+    return copy.made_at >= _bumped_at(current[0]) - _stale_seconds()
+
+
+def cached(name: str, *vary: Any, compute: Callable[[], T], bounded: bool = True) -> T:
+    """`compute()`, or what it gave under the same name, day and `vary` from the current data.
+
+    While one process computes a page anew after a write, the others serve the copy it replaces
+    if that copy may be served stale (`_servable_while_computed`); a lone reader, or the first to
+    arrive, always gets the page computed from the current data. `bounded`: the copy counts
+    against MAX_NEW_VARIANTS (`admitted`); a page without a query is always kept."""
+    current = versions() if _seconds() else None
+    if current is None:
         return compute()
-    hit = cache.get(entry_key)
-    if hit is not None:
-        return hit
-    value = compute()
-    if admitted(entry_key):
-        cache.set(entry_key, value, timeout=_seconds())
+    entry_key = _entry_key(name, *vary)
+    copy = cache.get(entry_key)
+    if isinstance(copy, Copy) and (copy.version, copy.hiding) == current:
+        return copy.value
+    computing = f"{entry_key}:computing"
+    claimed = cache.add(computing, True, timeout=COMPUTING_SECONDS)
+    if not claimed and isinstance(copy, Copy) and _servable_while_computed(copy, current):
+        return copy.value
+    started = time.time()  # the copy shows the data as they were then, or later
+    try:
+        value = compute()
+    finally:
+        if claimed:
+            cache.delete(computing)
+    if not bounded or admitted(entry_key):
+        cache.set(entry_key, Copy(*current, started, value), timeout=_seconds())
     return value
 
 
@@ -172,19 +284,3 @@ def admitted(entry_key: str) -> bool:
 def reader_vary(request: Any) -> tuple[str, str]:
     """What a page's content depends on besides the data: the reader's role and the query."""
     return (permissions.role_of(request.user) or "anonymous", request.GET.urlencode())
-
-
-def fragment_key(request: Any) -> str:
-    """The vary-on value of a template `{% cache %}` block: version, day, role and query.
-
-    With the cache off, a key that is never the same twice, so every block is rendered."""
-    return key("fragment", *reader_vary(request)) or uuid.uuid4().hex
-
-
-def template_context(request: Any) -> dict[str, Any]:
-    """What a page's `{% cache page_cache_seconds <name> page_key %}` blocks need. A page asked
-    with a query is a variant of its own, kept only if `admitted` (the plain page always is)."""
-    page_key = fragment_key(request)
-    if request.GET and _seconds() and not admitted(page_key):
-        return {"page_cache_seconds": 0, "page_key": page_key}  # rendered, not kept
-    return {"page_cache_seconds": _seconds(), "page_key": page_key}

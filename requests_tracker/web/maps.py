@@ -28,7 +28,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from requests_tracker import page_cache, permissions, services
+from requests_tracker import permissions, services
 from requests_tracker.models import Campaign
 from requests_tracker.presentation import county_maps
 from requests_tracker.selectors import maps as map_selectors
@@ -55,7 +55,7 @@ def state_map(request: HttpRequest, state: str) -> HttpResponse:
     form = MapFilterForm(request.GET or None)
     campaign, only = form.selected()
     context = map_context(state=state, today=services.local_today(), campaign=campaign, only=only)
-    context.update(form=form, **page_cache.template_context(request))
+    context.update(form=form)
     return render(request, "tracker/map.html", context)
 
 

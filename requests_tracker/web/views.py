@@ -153,7 +153,7 @@ def _status_rows(by_status: dict[str, int]) -> list[tuple[str, str, int]]:
 @reader_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = services.local_today()
-    # What the template's `{% cache %}` blocks show is read only when a block is not in the page
+    # What the template's `{% kept %}` blocks show is read only when a block is not in the page
     # cache: callables, which the template calls when it first shows them (each read once).
     totals = functools.cache(selectors.request_status_totals)
     # Two sortable tables, each with its own parameters (overdue_sort=, counties_sort=).
@@ -181,7 +181,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "tracker/dashboard.html",
         {
-            **page_cache.template_context(request),  # its `{% cache %}` blocks
             "totals": totals,
             "headlines": functools.cache(selectors.headline_campaigns),
             "status_rows": functools.cache(lambda: _status_rows(totals().by_status)),
@@ -217,7 +216,7 @@ def county_list(request: HttpRequest) -> HttpResponse:
     counties = counties.order_by(*first, *sort.order_by("state", "name", "id"))
 
     def county_page() -> Any:
-        """Read only when the table is not in the page cache (the template's `{% cache %}`)."""
+        """Read only when the table is not in the page cache (the template's `{% kept %}`)."""
         # Counted on the county table alone (3,234 rows at most), not over the tallies' join of
         # every request.
         page = keyset.CountedPaginator(
@@ -233,7 +232,6 @@ def county_list(request: HttpRequest) -> HttpResponse:
         request,
         "tracker/county_list.html",
         {
-            **page_cache.template_context(request),  # its `{% cache %}` block
             "form": form,
             "county_page": county_page,
             "sort": sort,
@@ -313,7 +311,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request,
         "tracker/request_list.html",
         {
-            **page_cache.template_context(request),  # its `{% cache %}` block
             "form": form,
             "page": rows,
             "count_label": _count_label(count, REQUESTS_COUNT_CAP, "request"),
@@ -359,7 +356,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
             comparison = comparison_at(None)
     else:
-        # The first page is read only if the template's `{% cache %}` block is not kept: each
+        # The first page is read only if the template's `{% kept %}` block is not kept: each
         # name is a callable the template calls when it first shows it (read once).
         first = functools.cache(lambda: comparison_at(None))
         comparison = {name: _item_of(first, name) for name in COMPARISON_NAMES}
@@ -367,7 +364,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "tracker/campaign_detail.html",
         {
-            **page_cache.template_context(request),  # its `{% cache %}` block
             "campaign": campaign,
             "data_sought": [CATEGORY_LABELS.get(c, c) for c in campaign.data_sought],
             "status_rows": [

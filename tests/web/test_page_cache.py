@@ -242,3 +242,92 @@ def test_bookkeeping_no_page_shows_keeps_the_version(county, journalist):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM requests_tracker_county")
     assert page_cache.data_version() == version
+
+
+@pytest.fixture
+def computed_elsewhere(monkeypatch):
+    """Another process is computing every kept page right now: its claim is held."""
+    claim = page_cache.cache.add
+
+    def add(key: str, *args, **kwargs) -> bool:
+        return False if key.endswith(":computing") else claim(key, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "add", add)
+
+
+def test_while_another_process_computes_a_page_readers_get_the_copy_it_replaces(
+    los_angeles, viewer_browser, journalist, request
+):
+    before, _ = get_counting(viewer_browser, "/")
+    services.log_response(
+        data_request=los_angeles, kind="complied", received_on=dt.date(2025, 8, 1), actor=journalist
+    )
+    request.getfixturevalue("computed_elsewhere")
+    served, queries = get_counting(viewer_browser, "/")
+    # The copy made before the answer, without reading its rows again.
+    assert county_row(served, "06037") == ["Los Angeles County", "1", "1", "0"]
+    assert queries < 20
+
+
+def test_a_lone_reader_always_gets_the_current_data(los_angeles, viewer_browser, journalist):
+    get_counting(viewer_browser, "/")
+    services.log_response(
+        data_request=los_angeles, kind="complied", received_on=dt.date(2025, 8, 1), actor=journalist
+    )
+    # Nobody else is computing the page: this reader computes it from the current rows.
+    after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
+
+
+def test_no_copy_made_before_a_source_was_marked_sensitive_is_served_even_while_computed(
+    los_angeles, journalist, editor, settings, request
+):
+    settings.TRACKER_PUBLIC = True
+    roster = services.add_source(
+        title="Jail roster of 2025-08-01", url="https://county.example/roster", actor=journalist
+    )
+    services.cite_source(record=los_angeles, source=roster, actor=journalist)
+    reader = Client()
+    assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
+    services.update_source(source=roster, actor=editor, sensitive=True)
+    request.getfixturevalue("computed_elsewhere")
+    assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()
+
+
+def test_a_copy_missing_more_than_the_stale_seconds_of_writes_is_not_served(
+    los_angeles, viewer_browser, journalist, settings, request
+):
+    get_counting(viewer_browser, "/")
+    settings.PAGE_CACHE_STALE_SECONDS = 0  # the copy misses the write made after it
+    services.log_response(
+        data_request=los_angeles, kind="complied", received_on=dt.date(2025, 8, 1), actor=journalist
+    )
+    request.getfixturevalue("computed_elsewhere")
+    after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
+
+
+def test_only_writes_that_may_hide_something_give_a_new_hiding_version(
+    los_angeles, journalist, editor
+):
+    def hiding() -> str:
+        return page_cache.versions()[1]
+
+    start = hiding()
+    services.log_response(  # a response added, the request's status re-derived
+        data_request=los_angeles,
+        kind="acknowledged",
+        received_on=dt.date(2025, 7, 20),
+        actor=journalist,
+    )
+    services.flag_overdue(today=dt.date(2025, 9, 1))  # the request's derived flag
+    assert hiding() == start
+    roster = services.add_source(
+        title="Jail roster", url="https://county.example/roster", actor=journalist
+    )
+    assert hiding() == start
+    services.update_source(source=roster, actor=editor, sensitive=True)
+    marked = hiding()
+    assert marked != start
+    County.objects.filter(pk=los_angeles.county_id).update(name="County of Los Angeles")
+    assert hiding() != marked
