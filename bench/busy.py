@@ -372,9 +372,12 @@ def wrk_points(
 
 
 def flush(url: str) -> None:
+    """Empty one Redis database of the run's own (without Redis the app computes every page)."""
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()
+    except redis.ConnectionError:
+        pass
     finally:
         client.close()
 
@@ -483,17 +486,22 @@ def run(options: BusyOptions) -> dict[str, Any]:
         template, _ = ensure_database(size, Options(server_url=options.server_url))
         name = template.rsplit("/", 1)[1].split("?")[0]
         with copied_database(options.server_url, name, f"busy_{size}") as url:
-            busy["sizes"][str(size)] = measure_size(url, size, options)
+            measured = measure_size(url, size, options)
+        measured["measured"] = {"started": meta["started"], "commit": meta["commit"]}
+        busy["sizes"][str(size)] = measured
     meta["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return busy
 
 
 def write(busy: dict[str, Any], json_path: Path) -> str:
-    """`busy` into `json_path` (kept beside what the file already holds), its targets, and the
-    Markdown of the whole file beside it."""
+    """`busy` into `json_path` (kept beside what the file already holds; sizes measured by an
+    earlier busy run and not this one are kept, each with when and at which commit it was
+    measured), its targets, and the Markdown of the whole file beside it."""
     results: dict[str, Any] = {}
     if json_path.exists():
         results = json.loads(json_path.read_text())
+    sizes = {**results.get("busy", {}).get("sizes", {}), **busy["sizes"]}
+    busy = {**busy, "sizes": {size: sizes[size] for size in sorted(sizes, key=int)}}
     results["busy"] = busy
     results["targets"] = report.targets(results)
     json_path.parent.mkdir(parents=True, exist_ok=True)
