@@ -48,7 +48,15 @@ import redis
 
 from bench import floor, report
 from bench.endpoints import API_LIST_QUERY
-from bench.run import Options, app_environment, database_url, describe, ensure_database, probe
+from bench.run import (
+    Options,
+    app_environment,
+    database_url,
+    describe,
+    ensure_database,
+    probe,
+    schema_mark,
+)
 from bench.servers import ROOT, Server, get, wrk
 
 PAGES: list[tuple[str, str]] = [
@@ -69,6 +77,13 @@ FIRST_VISIT_EXTRA: list[tuple[str, str]] = [
 SEARCH_SUBPOENA = "/search/?q=subpoena"
 API_LIST = f"/api/v1/requests/?{API_LIST_QUERY}"
 FLOOR_LIST = f"/floor/requests/?{API_LIST_QUERY}"
+FLOOR_CHECK_PAGES = [
+    ("CA", ["awaiting"], 50),
+    ("TX", ["awaiting", "acknowledged"], 200),
+    ("WY", ["awaiting"], 50),
+]
+"""The pages both floor statements are compared on: the bench's (California's 58 counties), a
+long page of two statuses, and a small state (the newest-first walk reads far more rows)."""
 DEFAULT_SIZES = [100_000, 1_000_000]
 DEFAULT_RATES = [0, 1, 5]
 CACHE_MODES = {"on": {}, "off": {"PAGE_CACHE_SECONDS": "0"}}
@@ -88,6 +103,8 @@ class BusyOptions:
     server_url: str = "postgres://postgres@127.0.0.1:5432/postgres"
     cache_url: str = "redis://127.0.0.1:6379/8"
     """The page cache of the runs: flushed before each size (its entries would outlive the copy)."""
+    seed_missing: bool = False
+    """Seed `bench_<N>` when it is not (only for --quick's tiny database)."""
     broker_url: str = "redis://127.0.0.1:6379/9"
     """Celery's broker: tasks the writes queue (no worker runs them), flushed after each size."""
     log_dir: Path = ROOT / "var" / "bench"
@@ -398,7 +415,9 @@ def measure_size(url: str, size: int, options: BusyOptions) -> dict[str, Any]:
     result: dict[str, Any] = {"size": size, "data": prepared["data"], "subjects": ids}
 
     options.progress(f"  floor statements at {size:,}")
-    result["floor_statements"] = floor.check_statements(url, repeats=options.statement_repeats)
+    result["floor_statements"] = floor.check_statements(
+        url, FLOOR_CHECK_PAGES, repeats=options.statement_repeats
+    )
 
     servers = {
         mode: Server(
@@ -469,6 +488,28 @@ def measure_size(url: str, size: int, options: BusyOptions) -> dict[str, Any]:
     return result
 
 
+def seeded_database(size: int, options: BusyOptions) -> str:
+    """The name of `bench_<size>`, seeded as `python -m bench` seeds it. Only `--quick`'s tiny
+    database is seeded here; a large one must already be (`python -m bench --sizes N`): this
+    never drops or rebuilds one that another run may be seeding or reading."""
+    name = f"bench_{size}"
+    if options.seed_missing:
+        ensure_database(size, Options(server_url=options.server_url))
+        return name
+    mark = f"bench.seed requests={size} seed=2025 schema={schema_mark()}"
+    with psycopg.connect(options.server_url, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+    if row is None or row[0] != mark:
+        raise SystemExit(
+            f"{name} is not seeded for this code ({row[0] if row else 'missing'!r}, wanted "
+            f"{mark!r}): run `python -m bench --sizes {size}` first, or wait for its seeding"
+        )
+    return name
+
+
 # --- the command --------------------------------------------------------------------------------
 
 
@@ -483,8 +524,7 @@ def run(options: BusyOptions) -> dict[str, Any]:
     busy: dict[str, Any] = {"meta": meta, "sizes": {}}
     for size in options.sizes:
         options.progress(f"== busy: {size:,} requests")
-        template, _ = ensure_database(size, Options(server_url=options.server_url))
-        name = template.rsplit("/", 1)[1].split("?")[0]
+        name = seeded_database(size, options)
         with copied_database(options.server_url, name, f"busy_{size}") as url:
             measured = measure_size(url, size, options)
         measured["measured"] = {"started": meta["started"], "commit": meta["commit"]}
@@ -529,6 +569,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         options.sizes, options.repeats, options.seconds = [300], 1, 1
         options.first_visits, options.statement_repeats = 2, 3
+        options.seed_missing = True
         out = ROOT / "var" / "bench" / "busy-quick.json"
     if args.sizes:
         options.sizes = [int(size) for size in args.sizes.split(",")]
