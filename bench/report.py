@@ -295,7 +295,10 @@ def busy_targets(busy: dict[str, Any]) -> list[dict[str, Any]]:
             f"mixed workload {at}, {busy['meta']['readers']} readers, {rate} write(s)/s: "
             f"pages/s >= {wanted}x the mix with no write"
         )
-        measured = f"{_number(rps)} vs {_number(base)} pages/s ({_number(ratio, '×')})"
+        measured = (
+            f"{_number(rps)} vs {_number(base)} pages/s ({_number(ratio, '×')}; writes achieved "
+            f"{_number(point.get('writes_per_s'))}/s)"
+        )
         met = ratio is not None and ratio >= wanted
         if pages_too:
             target += f", every page's p50 < {BUSY_PAGE_P50_MS} ms"
@@ -311,6 +314,7 @@ def busy_targets(busy: dict[str, Any]) -> list[dict[str, Any]]:
                 "pages_per_s": rps,
                 "no_write_pages_per_s": base,
                 "per_page_p50_ms": p50,
+                "writes_per_s": point.get("writes_per_s"),
             }
         )
     first = big.get("first_visit", {})
