@@ -6,6 +6,8 @@ JSON object on standard output:
 - `prepare`: signs in a user of the viewer role (created once) and gives its session cookie, the
   request and campaign whose pages are measured, and what the database holds;
 - `queries`: every endpoint requested once in-process, with its status and SQL statement count;
+- `editor`: an API token of a user of the editor role (created once), and requests to log
+  responses on (bench/busy.py's writer);
 - `flag-date`: the day on which flag_overdue would newly flag about `--share` of all requests;
 - `flag`: one services.flag_overdue pass as of `--today`, timed, inside a transaction that is
   rolled back (the database is left as it was), with this process's peak memory;
@@ -27,6 +29,7 @@ from typing import Any
 from bench.endpoints import ENDPOINTS, Endpoint
 
 VIEWER = "bench-viewer"
+EDITOR = "bench-editor"
 
 
 def prepare() -> dict[str, Any]:
@@ -55,6 +58,32 @@ def prepare() -> dict[str, Any]:
             "overdue": DataRequest.objects.filter(overdue_since__isnull=False).count(),
         },
     }
+
+
+def editor() -> dict[str, Any]:
+    """The writer of bench/busy.py: an editor's API token, and up to 200 requests spread over
+    the table (every n-th by id) to log responses on."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from requests_tracker.models import DataRequest
+
+    user, created = get_user_model().objects.get_or_create(username=EDITOR)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get(name="editor"))
+    token, _ = Token.objects.get_or_create(user=user)
+    count = DataRequest.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM requests_tracker_datarequest WHERE id %% %s = 0 ORDER BY id LIMIT 200",
+            [max(count // 200, 1)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return {"token": token.key, "request_ids": ids}
 
 
 def subjects() -> dict[str, int]:
@@ -217,7 +246,9 @@ def hand(today: dt.date) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["prepare", "queries", "flag-date", "flag", "hand"])
+    parser.add_argument(
+        "step", choices=["prepare", "queries", "editor", "flag-date", "flag", "hand"]
+    )
     parser.add_argument("--today", type=dt.date.fromisoformat)
     parser.add_argument("--share", type=float, default=0.1)
     args = parser.parse_args(argv)
@@ -230,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     steps = {
         "prepare": prepare,
         "queries": queries,
+        "editor": editor,
         "flag-date": lambda: flag_date(args.share),
         "flag": lambda: flag(args.today),
         "hand": lambda: hand(args.today),

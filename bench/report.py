@@ -17,6 +17,14 @@ API_P99_MS = 250
 FLAG_RATIO_TARGET = 2.0
 WORKER_RSS_MB = 200
 
+# bench/busy.py: what readers meet while an editor writes.
+BUSY_ONE_WRITE_RATIO = 0.8
+BUSY_FIVE_WRITES_RATIO = 0.6
+BUSY_PAGE_P50_MS = 400
+FIRST_VISIT_MS = 60
+SEARCH_SUBPOENA_MS = 60
+BUSY_API_P99_RATIO = 1.5
+
 
 def _number(value: float | None, unit: str = "") -> str:
     if value is None:
@@ -172,10 +180,16 @@ def memory_table(results: dict[str, Any]) -> str:
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's targets, each with what this run measured and whether it is met."""
+    """The issue's targets, each with what this run measured and whether it is met: the main
+    bench's (`sizes`) and bench/busy.py's (`busy`), each when the results hold it."""
+    found = main_targets(results) if results.get("sizes") else []
+    if results.get("busy", {}).get("sizes"):
+        found += busy_targets(results["busy"])
+    return found
+
+
+def main_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     sizes = list(results["sizes"])
-    if not sizes:
-        return []
     small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
     found: list[dict[str, Any]] = []
 
@@ -254,7 +268,221 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _sizes_label(sizes: list[str]) -> str:
+    return ", ".join(f"{int(s):,}" for s in sizes)
+
+
+def busy_targets(busy: dict[str, Any]) -> list[dict[str, Any]]:
+    """bench/busy.py's targets, at its largest size (and its smallest for growth). A figure that
+    is missing (a rate or page not measured) counts as not met."""
+    sizes = list(busy["sizes"])
+    small, large = sizes[0], sizes[-1]
+    big = busy["sizes"][large]
+    at = f"at {int(large):,}"
+    found: list[dict[str, Any]] = []
+    mixed = big.get("mixed", {}).get("on", {})
+    base = (mixed.get("0") or {}).get("pages_per_s")
+    for rate, wanted, pages_too in (
+        ("1", BUSY_ONE_WRITE_RATIO, True),
+        ("5", BUSY_FIVE_WRITES_RATIO, False),
+    ):
+        point = mixed.get(rate) or {}
+        rps = point.get("pages_per_s")
+        ratio = rps / base if rps and base else None
+        p50 = point.get("per_page_p50_ms", {})
+        slow = {key: v for key, v in p50.items() if v is None or v >= BUSY_PAGE_P50_MS}
+        target = (
+            f"mixed workload {at}, {busy['meta']['readers']} readers, {rate} write(s)/s: "
+            f"pages/s >= {wanted}x the mix with no write"
+        )
+        measured = (
+            f"{_number(rps)} vs {_number(base)} pages/s ({_number(ratio, '×')}; writes achieved "
+            f"{_number(point.get('writes_per_s'))}/s)"
+        )
+        met = ratio is not None and ratio >= wanted
+        if pages_too:
+            target += f", every page's p50 < {BUSY_PAGE_P50_MS} ms"
+            worst = max(p50.items(), key=lambda item: item[1] or 0, default=(None, None))
+            measured += f"; slowest p50 {worst[0]} {_number(worst[1], ' ms')}"
+            met = met and bool(p50) and not slow
+        found.append(
+            {
+                "target": target,
+                "measured": measured,
+                "met": met,
+                "ratio": ratio,
+                "pages_per_s": rps,
+                "no_write_pages_per_s": base,
+                "per_page_p50_ms": p50,
+                "writes_per_s": point.get("writes_per_s"),
+            }
+        )
+    first = big.get("first_visit", {})
+    before = busy["sizes"][small].get("first_visit", {})
+    over = {
+        k: v["first_p50_ms"]
+        for k, v in first.items()
+        if v["first_p50_ms"] is None or v["first_p50_ms"] >= FIRST_VISIT_MS
+    }
+    growth = {
+        k: v["first_p50_ms"] / before[k]["first_p50_ms"]
+        for k, v in first.items()
+        if k in before and v["first_p50_ms"] and before[k]["first_p50_ms"]
+    }
+    grown = {k: g for k, g in growth.items() if g > GROWTH_LIMIT}
+    found.append(
+        {
+            "target": f"first visit after a write {at} < {FIRST_VISIT_MS} ms p50 for every page, "
+            f"none > {GROWTH_LIMIT}x its {int(small):,} figure",
+            "measured": "; ".join(
+                [
+                    "over: "
+                    + (", ".join(f"{k} {_number(v, ' ms')}" for k, v in over.items()) or "none"),
+                    "grown: " + (", ".join(f"{k} {g:.1f}×" for k, g in grown.items()) or "none"),
+                ]
+            ),
+            "met": bool(first)
+            and not over
+            and (len(sizes) == 1 or (len(growth) == len(first) and not grown)),
+            "first_p50_ms": {k: v["first_p50_ms"] for k, v in first.items()},
+            "growth": growth,
+        }
+    )
+    search = (big.get("search_subpoena") or {}).get("p50_ms")
+    found.append(
+        {
+            "target": f'search "subpoena" {at} < {SEARCH_SUBPOENA_MS} ms p50 (1 client)',
+            "measured": _number(search, " ms"),
+            "met": search is not None and search < SEARCH_SUBPOENA_MS,
+            "p50_ms": search,
+        }
+    )
+    ratios, p99s = {}, {}
+    for size in sizes:
+        api = busy["sizes"][size].get("api_list", {})
+        floor = api.get("floor", {})
+        for who in ("viewer", "anonymous"):
+            app = api.get(f"api_list_{who}", {})
+            app10, floor10 = app.get("10") or {}, floor.get("10") or {}
+            app50, floor50 = app.get("50") or {}, floor.get("50") or {}
+            if app10.get("rps") and floor10.get("rps"):
+                ratios[(size, who)] = app10["rps"] / floor10["rps"]
+            if app50.get("p99_ms") and floor50.get("p99_ms"):
+                p99s[(size, who)] = app50["p99_ms"] / floor50["p99_ms"]
+    wanted = [(s, w) for s in sizes for w in ("viewer", "anonymous")]
+    found.append(
+        {
+            "target": f"API list at 10 clients >= {API_RATIO_TARGET}x the floor at "
+            f"{_sizes_label(sizes)}, anonymous and signed-in viewer",
+            "measured": ", ".join(
+                f"{int(s):,} {w}: {_number(ratios.get((s, w)), '×')}" for s, w in wanted
+            ),
+            "met": all(ratios.get(key, 0) >= API_RATIO_TARGET for key in wanted),
+            "ratios": {f"{s} {w}": r for (s, w), r in ratios.items()},
+        }
+    )
+    found.append(
+        {
+            "target": f"API list p99 at 50 clients <= {BUSY_API_P99_RATIO}x the floor's p99 at "
+            f"{_sizes_label(sizes)}, anonymous and signed-in viewer",
+            "measured": ", ".join(
+                f"{int(s):,} {w}: {_number(p99s.get((s, w)), '×')}" for s, w in wanted
+            ),
+            "met": all(key in p99s and p99s[key] <= BUSY_API_P99_RATIO for key in wanted),
+            "ratios": {f"{s} {w}": r for (s, w), r in p99s.items()},
+        }
+    )
+    return found
+
+
+def busy_markdown(busy: dict[str, Any]) -> str:
+    """bench/busy.py's tables: the mixed workload, first visits, search, API list and floor."""
+    meta = busy["meta"]
+    parts = [
+        f"Run of {meta['started']} at commit {meta['commit']}: {meta['cores']} cores; gunicorn "
+        f"2 sync workers; {meta['readers']} readers as a viewer, one editor writing through the "
+        f"API; medians of {meta['repeats']} runs of {meta['seconds']} s per point (first "
+        f"visits: medians of {meta['first_visits']})."
+    ]
+    for size, entry in busy["sizes"].items():
+        pages = list(entry["pages"])
+        head = ["page cache", "writes/s", "pages/s", *pages, "write p50 ms", "errors"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for mode, points in entry.get("mixed", {}).items():
+            for rate, point in points.items():
+                row = [
+                    mode,
+                    f"{rate} ({_number(point['writes_per_s'])})",
+                    _number(point["pages_per_s"]),
+                ]
+                row += [_number(point["per_page_p50_ms"].get(key)) for key in pages]
+                row += [
+                    _number(point["write_p50_ms"]),
+                    str(point["errors"] + point["write_errors"]),
+                ]
+                lines.append("| " + " | ".join(row) + " |")
+        first = [
+            "| page | first visit after a write, p50 ms | next visit (kept), p50 ms | errors |",
+            "|---|---|---|---|",
+        ]
+        for visit in entry.get("first_visit", {}).values():
+            first.append(
+                f"| `{visit['path']}` | {_number(visit['first_p50_ms'])} | "
+                f"{_number(visit['kept_p50_ms'])} | {visit['errors']} |"
+            )
+        api = [
+            "| API list | 10c req/s | 10c p99 ms | 50c req/s | 50c p99 ms | errors |",
+            "|---|---|---|---|---|---|",
+        ]
+        for key, points in entry.get("api_list", {}).items():
+            ten, fifty = points.get("10") or {}, points.get("50") or {}
+            api.append(
+                f"| {key} | {_number(ten.get('rps'))} | {_number(ten.get('p99_ms'))} | "
+                f"{_number(fifty.get('rps'))} | {_number(fifty.get('p99_ms'))} | "
+                f"{sum(p['errors'] for p in points.values())} |"
+            )
+        statements = [
+            "| floor page | rows | same bytes | floor statement ms | independent statement ms |",
+            "|---|---|---|---|---|",
+        ]
+        for page in entry.get("floor_statements", {}).get("pages", []):
+            q = page["query"]
+            statements.append(
+                f"| {q['state']} {q['status']} {q['page_size']} | {page['rows']} | "
+                f"{'yes' if page['same_bytes'] else 'NO'} | "
+                f"{_number(page['median_ms']['floor'])} | "
+                f"{_number(page['median_ms']['independent'])} |"
+            )
+        search = entry.get("search_subpoena", {})
+        parts.append(
+            f"### Busy: {int(size):,} requests\n\nMixed workload (p50 ms per page):\n\n"
+            + "\n".join(lines)
+            + "\n\nFirst visit after a write (one client):\n\n"
+            + "\n".join(first)
+            + f"\n\nSearch `{search.get('path')}`, 1 client: p50 "
+            f"{_number(search.get('p50_ms'), ' ms')} "
+            f"({search.get('errors', 0)} errors).\n\nAPI list against the floor:\n\n"
+            + "\n".join(api)
+            + "\n\nThe floor's statement against an independent one (same bytes, median of the "
+            "statement alone):\n\n" + "\n".join(statements)
+        )
+    return "\n\n".join(parts)
+
+
 def markdown(results: dict[str, Any]) -> str:
+    parts = [main_markdown(results)] if results.get("sizes") else []
+    if results.get("busy", {}).get("sizes"):
+        parts.append(busy_markdown(results["busy"]))
+    rows = ["| target | measured | met |", "|---|---|---|"]
+    for target in results.get("targets", []):
+        rows.append(
+            f"| {target['target']} | {target['measured']} | {'yes' if target['met'] else 'no'} |"
+        )
+    parts.append("### Targets\n\n" + "\n".join(rows))
+    return "\n\n".join(parts)
+
+
+def main_markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     clients = meta["clients"]
     parts = [
@@ -278,12 +506,6 @@ def markdown(results: dict[str, Any]) -> str:
         parts.append("### Growth with the data\n\n" + growth)
     parts.append("### flag_overdue against one hand-written statement\n\n" + flag_table(results))
     parts.append("### Memory and seeding\n\n" + memory_table(results))
-    rows = ["| target | measured | met |", "|---|---|---|"]
-    for target in results.get("targets", []):
-        rows.append(
-            f"| {target['target']} | {target['measured']} | {'yes' if target['met'] else 'no'} |"
-        )
-    parts.append("### Targets\n\n" + "\n".join(rows))
     return "\n\n".join(parts)
 
 
