@@ -118,7 +118,7 @@ ROW_COLUMNS = (
 
 def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
     """One row per county the campaign reached, by state and county name (definitions in the
-    module docstring), as `reader` may see them. Five queries whatever the number of counties.
+    module docstring), as `reader` may see them. Six queries whatever the number of counties.
 
     The responses and cited sources are read through the campaign's request ids (the
     request_id indexes): a join on the campaign would make PostgreSQL scan every response in
@@ -135,34 +135,36 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
 
     given: dict[int, set[str]] = defaultdict(set)
     declined: set[int] = set()
-    answers = (
-        Response.objects.filter(published_under_q(Response), id_in("request_id", ids))
-        .exclude(kind=ResponseKind.PUBLIC_STATEMENT)
-        .order_by()
-    )
-    for request_id, kind, categories in answers.values_list(
-        "request_id", "kind", "categories_provided"
+    request_of_response: dict[int, int] = {}
+    responses = Response.objects.filter(published_under_q(Response), id_in("request_id", ids))
+    for response_id, request_id, kind, categories in responses.order_by().values_list(
+        "id", "request_id", "kind", "categories_provided"
     ):
+        request_of_response[response_id] = request_id
+        if kind == ResponseKind.PUBLIC_STATEMENT:  # not an answer to DOJ
+            continue
         if kind == ResponseKind.DECLINED:
             declined.add(request_id)
         if categories:
             given[request_id].update(categories)
         elif kind == ResponseKind.COMPLIED:
             given[request_id].add("*")
+    escalations = Escalation.objects.filter(published_under_q(Escalation), id_in("request_id", ids))
+    request_of_escalation = dict(escalations.order_by().values_list("id", "request_id"))
 
+    # Each record's sources by the ids of the published records read above (the through
+    # tables' indexes), so PostgreSQL never scans every citation in the country.
     cited: dict[int, set[int]] = defaultdict(set)
-    for through, key, model in (
-        (DataRequest.sources.through, "datarequest", DataRequest),
-        (Response.sources.through, "response__request", Response),
-        (Escalation.sources.through, "escalation__request", Escalation),
+    for through, key, request_of in (
+        (DataRequest.sources.through, "datarequest_id", {pk: pk for pk in ids}),
+        (Response.sources.through, "response_id", request_of_response),
+        (Escalation.sources.through, "escalation_id", request_of_escalation),
     ):
         links = through.objects.filter(
-            published_under_q(model, f"{model._meta.model_name}__"),
-            id_in(f"{key}_id", ids),
-            source__in=documents.known_sources(reader),
+            id_in(key, request_of), source__in=documents.known_sources(reader)
         )
-        for request_id, source_id in links.values_list(key, "source_id"):
-            cited[request_id].add(source_id)
+        for record_id, source_id in links.values_list(key, "source_id"):
+            cited[request_of[record_id]].add(source_id)
 
     # The checks are shared between rows (frozen): one per category and answer.
     checks = {
