@@ -22,6 +22,7 @@ Definitions (the page prints them; tests check them against a hand-computed fixt
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -229,9 +230,11 @@ def sorted_rows(rows: list[ComparisonRow], *, key: str, descending: bool) -> lis
         raise ValueError(f"Unknown sort column {key!r}; choose from {', '.join(SORT_KEYS)}.")
     value = SORT_KEYS[key]
     by_county = sorted(rows, key=SORT_KEYS["county"])
-    present = [row for row in by_county if value(row) is not None]
-    missing = [row for row in by_county if value(row) is None]
-    return sorted(present, key=value, reverse=descending) + missing
+    # Each row's value taken once (a campaign has thousands of rows); the sorts are stable.
+    valued = [(value(row), row) for row in by_county]
+    present = [item for item in valued if item[0] is not None]
+    present.sort(key=operator.itemgetter(0), reverse=descending)
+    return [row for _, row in present] + [row for found, row in valued if found is None]
 
 
 @dataclass(frozen=True)
