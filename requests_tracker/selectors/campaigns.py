@@ -22,11 +22,10 @@ Definitions (the page prints them; tests check them against a hand-computed fixt
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
-
-from django.db.models import Count, Q
 
 from requests_tracker import selectors, workflow
 from requests_tracker.choices import (
@@ -38,8 +37,9 @@ from requests_tracker.choices import (
 )
 from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
 from requests_tracker.selectors import documents
+from requests_tracker.selectors.id_arrays import id_in
 from requests_tracker.selectors.maps import with_highest_rung
-from requests_tracker.selectors.visibility import published, published_q
+from requests_tracker.selectors.visibility import published, published_under_q
 
 CATEGORY_LABELS = dict(DataCategory.choices)
 
@@ -110,7 +110,6 @@ ROW_COLUMNS = (
     "data_sought",
     "first_response_on",
     "first_answer_on",
-    "declined_responses",
     "rung_kind",
     "rung_status",
     "rung_due_on",
@@ -120,55 +119,73 @@ ROW_COLUMNS = (
 
 def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
     """One row per county the campaign reached, by state and county name (definitions in the
-    module docstring), as `reader` may see them. Five queries whatever the number of counties."""
+    module docstring), as `reader` may see them. Six queries whatever the number of counties.
+
+    The responses and cited sources are read through the campaign's request ids (the
+    request_id indexes): a join on the campaign would make PostgreSQL scan every response in
+    the country to keep the few thousand of one campaign. The requests are published ones, so
+    their records check their own embargo only (visibility.published_under_q)."""
     # Plain values, not model instances: a campaign reaches thousands of counties, and the row
     # needs only these columns.
     requests = list(
-        with_highest_rung(
-            published(DataRequest.objects.filter(campaign=campaign)).annotate(
-                declined_responses=Count(
-                    "responses",
-                    filter=Q(responses__kind=ResponseKind.DECLINED, responses__embargoed=False),
-                ),
-            )
-        )
+        with_highest_rung(published(DataRequest.objects.filter(campaign=campaign)))
         .order_by("county__state", "county__name", "id")
         .values(*ROW_COLUMNS)
     )
+    ids = [request["id"] for request in requests]
 
     given: dict[int, set[str]] = defaultdict(set)
-    answers = published(Response.objects.filter(request__campaign=campaign)).exclude(
-        kind=ResponseKind.PUBLIC_STATEMENT
-    )
-    for request_id, kind, categories in answers.values_list(
-        "request_id", "kind", "categories_provided"
+    declined: set[int] = set()
+    request_of_response: dict[int, int] = {}
+    responses = Response.objects.filter(published_under_q(Response), id_in("request_id", ids))
+    for response_id, request_id, kind, categories in responses.order_by().values_list(
+        "id", "request_id", "kind", "categories_provided"
     ):
+        request_of_response[response_id] = request_id
+        if kind == ResponseKind.PUBLIC_STATEMENT:  # not an answer to DOJ
+            continue
+        if kind == ResponseKind.DECLINED:
+            declined.add(request_id)
         if categories:
             given[request_id].update(categories)
         elif kind == ResponseKind.COMPLIED:
             given[request_id].add("*")
+    escalations = Escalation.objects.filter(published_under_q(Escalation), id_in("request_id", ids))
+    request_of_escalation = dict(escalations.order_by().values_list("id", "request_id"))
 
+    # Each record's sources by the ids of the published records read above (the through
+    # tables' indexes), so PostgreSQL never scans every citation in the country.
     cited: dict[int, set[int]] = defaultdict(set)
-    for through, key, model in (
-        (DataRequest.sources.through, "datarequest", DataRequest),
-        (Response.sources.through, "response__request", Response),
-        (Escalation.sources.through, "escalation__request", Escalation),
+    for through, key, request_of in (
+        (DataRequest.sources.through, "datarequest_id", {pk: pk for pk in ids}),
+        (Response.sources.through, "response_id", request_of_response),
+        (Escalation.sources.through, "escalation_id", request_of_escalation),
     ):
         links = through.objects.filter(
-            published_q(model, f"{model._meta.model_name}__"),
-            **{f"{key}__campaign": campaign},
-            source__in=documents.known_sources(reader),
+            id_in(key, request_of), source__in=documents.known_sources(reader)
         )
-        for request_id, source_id in links.values_list(key, "source_id"):
-            cited[request_id].add(source_id)
+        for record_id, source_id in links.values_list(key, "source_id"):
+            cited[request_of[record_id]].add(source_id)
+
+    # The checks are shared between rows (frozen): one per category and answer.
+    checks = {
+        (category, given_): CategoryCheck(category, CATEGORY_LABELS.get(category, category), given_)
+        for category in DataCategory.values
+        for given_ in (False, True)
+    }
+
+    def check(category: str, provided: set[str]) -> CategoryCheck:
+        given_ = "*" in provided or category in provided
+        return checks.get((category, given_)) or CategoryCheck(category, category, given_)
 
     rows = []
     for request in requests:
-        provided = given.get(request["id"], set())
+        request_id = request["id"]
+        provided = given.get(request_id, set())
         overdue_since = request["overdue_since"]
         rows.append(
             ComparisonRow(
-                request_id=request["id"],
+                request_id=request_id,
                 county_name=request["county__name"],
                 county_fips=request["county__fips"],
                 state=request["county__state"],
@@ -177,24 +194,17 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
                 status=request["status"],
                 overdue_since=overdue_since,
                 days_overdue=workflow.days_overdue(overdue_since, today),
-                checklist=[
-                    CategoryCheck(
-                        category,
-                        CATEGORY_LABELS.get(category, category),
-                        "*" in provided or category in provided,
-                    )
-                    for category in request["data_sought"]
-                ],
+                checklist=[check(category, provided) for category in request["data_sought"]],
                 first_response_on=request["first_response_on"],
                 first_answer_on=request["first_answer_on"],
                 answered_by_due_date=workflow.answered_by_due_date(
                     request["first_answer_on"], request["due_on"], today
                 ),
-                declined=request["declined_responses"] > 0,
+                declined=request_id in declined,
                 rung_kind=request["rung_kind"],
                 rung_status=request["rung_status"],
                 rung_due_on=request["rung_due_on"],
-                sources=len(cited.get(request["id"], ())),
+                sources=len(cited.get(request_id, ())),
             )
         )
     return rows
@@ -220,9 +230,11 @@ def sorted_rows(rows: list[ComparisonRow], *, key: str, descending: bool) -> lis
         raise ValueError(f"Unknown sort column {key!r}; choose from {', '.join(SORT_KEYS)}.")
     value = SORT_KEYS[key]
     by_county = sorted(rows, key=SORT_KEYS["county"])
-    present = [row for row in by_county if value(row) is not None]
-    missing = [row for row in by_county if value(row) is None]
-    return sorted(present, key=value, reverse=descending) + missing
+    # Each row's value taken once (a campaign has thousands of rows); the sorts are stable.
+    valued = [(value(row), row) for row in by_county]
+    present = [item for item in valued if item[0] is not None]
+    present.sort(key=operator.itemgetter(0), reverse=descending)
+    return [row for _, row in present] + [row for found, row in valued if found is None]
 
 
 @dataclass(frozen=True)
@@ -296,23 +308,38 @@ def status_history(
             events.append((occurred_on, request_id, data["to"]))
     days = sorted({*issued.values(), *(day for day, _, _ in events)} | {today})
     days = [day for day in days if day <= today]
+    # Counted as the days go by, not again for each day: a campaign spans weeks of days and
+    # reaches thousands of counties.
     status_of: dict[int, str] = {}
+    tally: dict[str, int] = dict.fromkeys(RequestStatus.values, 0)
+
+    def move(request_id: int, status: str) -> None:
+        if request_id in status_of:
+            tally[status_of[request_id]] -= 1
+        status_of[request_id] = status
+        tally[status] = tally.get(status, 0) + 1
+
     steps = []
     pending = sorted(events, key=lambda event: event[0])
-    index = 0
+    by_issue = sorted(issued.items(), key=lambda item: item[1])
+    index = issue_index = 0
     for day in days:
-        for request_id, issued_on in issued.items():
-            if issued_on <= day and request_id not in status_of:
-                status_of[request_id] = RequestStatus.AWAITING
+        while issue_index < len(by_issue) and by_issue[issue_index][1] <= day:
+            move(by_issue[issue_index][0], RequestStatus.AWAITING)
+            issue_index += 1
         while index < len(pending) and pending[index][0] <= day:
             _, request_id, status = pending[index]
             if request_id in status_of:
-                status_of[request_id] = status
+                move(request_id, status)
             index += 1
         if day == today:
-            status_of.update({row.request_id: row.status for row in rows})
-        counts = dict.fromkeys(RequestStatus.values, 0)
-        for status in status_of.values():
-            counts[status] = counts.get(status, 0) + 1
+            for row in rows:
+                move(row.request_id, row.status)
+        # As if counted afresh: every status, and any other only while a county stands in it.
+        counts = {
+            status: count
+            for status, count in tally.items()
+            if count or status in RequestStatus.values
+        }
         steps.append(StatusStep(day=day, counts=counts))
     return steps

@@ -78,6 +78,7 @@ from requests_tracker.selectors.documents import (
     visible_sources,
     with_snippets,
 )
+from requests_tracker.selectors.id_arrays import id_in
 from requests_tracker.selectors.visibility import shown_to
 
 MAX_QUERY_LENGTH = 200
@@ -85,6 +86,10 @@ MAX_WORDS = 10
 """Words of a county-name search that count; more would only add conditions to one query."""
 PREVIEW_ROWS = 5
 """Rows per group on the summary page; each group links to all of its rows."""
+PREVIEW_CANDIDATES = 1000
+"""The summary page ranks at most this many matches per group (the newest entered) and counts
+up to here ("1,000+" beyond): a word found in every escalation would otherwise rank them all
+to show five."""
 DOCUMENT_HITS = 50
 """Document matches that rank a source and give its page number (the best ones)."""
 FALLBACK_CONTEXT = 90
@@ -117,6 +122,12 @@ class SearchGroup:
     label: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    capped: bool = False
+    """There are more than `total` matches: the count stopped there (the summary page)."""
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
 
 def clean_query(raw: str | None) -> str:
@@ -274,11 +285,20 @@ GROUPS: dict[str, _Group] = {
 def search(query: str, user: Any, *, rows: int = PREVIEW_ROWS) -> list[SearchGroup]:
     """Every group's best `rows` matches and its total, for the search page: twelve queries
     (two per group, one for document pages, one for the snippets of those shown) whatever they
-    find."""
+    find. Each group ranks its PREVIEW_CANDIDATES newest matches only, and counts up to there
+    (`capped` beyond): its own page (`search_group` without `candidates`) ranks them all."""
     query = clean_query(query)
     documents = _document_hits(query, user)
     return [
-        search_group(key, query, user, offset=0, limit=rows, document_hits=documents)
+        search_group(
+            key,
+            query,
+            user,
+            offset=0,
+            limit=rows,
+            document_hits=documents,
+            candidates=PREVIEW_CANDIDATES,
+        )
         for key in GROUPS
     ]
 
@@ -291,9 +311,14 @@ def search_group(
     offset: int = 0,
     limit: int = PREVIEW_ROWS,
     document_hits: list[DocumentHit] | None = None,
+    candidates: int | None = None,
 ) -> SearchGroup:
     """One group's matches from `offset`, best first, with its total: two queries (the sources
-    group one more for document pages, unless `document_hits` are given)."""
+    group one more for document pages, unless `document_hits` are given).
+
+    With `candidates`, only that many matches are ranked, the newest entered (read by the
+    primary key's index, which stops after them), and the total counts up to `candidates`
+    (`capped` when there are more)."""
     group = GROUPS[key]
     query = clean_query(query)
     if not query or not permissions.can_read(user):
@@ -301,16 +326,27 @@ def search_group(
     if group.model_name == "source" and document_hits is None:
         document_hits = _document_hits(query, user)
     found = group_rows(key, query, user, document_hits=document_hits or [])
-    # Counted apart: a count over the index is cheap, where a window count over the rows
-    # would carry every matching row's columns through a sort (100,000 rows for "jail").
-    total = found.order_by().count()
+    capped = False
+    if candidates is not None:
+        newest = _found(group, query, user, document_hits or []).order_by("-pk")
+        ids = list(newest.values_list("pk", flat=True)[: candidates + 1])
+        capped = len(ids) > candidates
+        ids = ids[:candidates]
+        total = len(ids)
+        # By the ids read: PostgreSQL then reads the candidates by their primary key, where an
+        # IN over the subquery would have it scan every match again.
+        found = found.filter(id_in("pk", ids))
+    else:
+        # Counted apart: a count over the index is cheap, where a window count over the rows
+        # would carry every matching row's columns through a sort (100,000 rows for "jail").
+        total = found.order_by().count()
     records = list(found[offset : offset + limit])
     by_source = {hit.source.pk: hit for hit in document_hits or ()}
     # Snippets of document text only for the sources shown (ts_headline reads the page's text).
     shown = [by_source[record.pk] for record in records if record.pk in by_source]
     by_source.update({hit.source.pk: hit for hit in with_snippets(shown, query)})
     hits = [_hit(group, record, query, user, by_source) for record in records]
-    return SearchGroup(key, group.label, total, hits)
+    return SearchGroup(key, group.label, total, hits, capped=capped)
 
 
 def group_rows(

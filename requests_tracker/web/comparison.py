@@ -126,7 +126,7 @@ def comparison_context(
     else the first: lists/keyset.py, BadCursor for a damaged one), and the figures and charts of
     all the campaign's counties.
 
-    Eight queries whatever the number of counties (rows, figures, status history). A campaign
+    Nine queries whatever the number of counties (rows, figures, status history). A campaign
     reaches each county once, so its rows (a few thousand at most, read as plain values) are
     all read for the figures and sorted in Python, by any column; only a page is drawn."""
     rows = campaign_selectors.comparison_rows(campaign, today=today, reader=reader)

@@ -66,6 +66,7 @@ DASHBOARD_OVERDUE_ROWS = 20
 DASHBOARD_ACTIVITY_ROWS = 20
 DASHBOARD_COUNTY_ROWS = 200
 COUNTY_ACTIVITY_ROWS = 50
+COUNTY_REQUESTS_PER_PAGE = 50
 CATEGORY_LABELS = dict(DataCategory.choices)
 RESPONSE_KIND_LABELS = dict(ResponseKind.choices)
 
@@ -243,12 +244,27 @@ def county_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @reader_required
 def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
-    county = get_object_or_404(selectors.county_tallies(), fips=fips)
+    """A county, its figures, policies and latest events, and its requests COUNTY_REQUESTS_PER_PAGE
+    at a time (cursor paging, lists/keyset.py, on the order shown: a large county has hundreds
+    of requests). A damaged cursor shows the first page with a message (400)."""
+    # By id, not FIPS: PostgreSQL adds up one county's tallies only when the id is a constant
+    # (by FIPS it adds up every county's to keep one).
+    county_id = get_object_or_404(County.objects.values_list("pk", flat=True), fips=fips)
+    county = selectors.county_tallies().get(pk=county_id)
     today = services.local_today()
     sort = tables.request_sort(request.GET, anchor="requests-heading", hidden=["county"])
     requests = tables.sorted_requests(
-        selectors.data_requests(reader=request.user).filter(county=county), sort
+        request_rows(request.user).filter(county=county).order_by("-issued_on", "-id"), sort
     )
+    status, cursor_error = 200, ""
+    try:
+        rows = keyset.queryset_page(
+            requests, request.GET.get("cursor"), per_page=COUNTY_REQUESTS_PER_PAGE
+        )
+    except keyset.BadCursor:
+        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
+        rows = keyset.queryset_page(requests, None, per_page=COUNTY_REQUESTS_PER_PAGE)
+    rows.object_list = _with_days_overdue(rows.object_list, today)
     figures = list(
         visibility.shown_to(selectors.reported_figures(), request.user)
         .filter(county=county)
@@ -265,7 +281,8 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "status_rows": [
                 row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
             ],
-            "requests": _with_days_overdue(requests, today),
+            "page": rows,
+            "cursor_error": cursor_error,
             "sort": sort,
             "headings": sort.headings(request.GET),
             "sanctuary_sources": [county.sanctuary_source] if county.sanctuary_source else [],
@@ -280,6 +297,7 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
             "badge_offered": settings.TRACKER_PUBLIC,
             **follow_context(request, "county", county),
         },
+        status=status,
     )
 
 

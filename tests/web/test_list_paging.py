@@ -312,3 +312,61 @@ def test_the_county_list_counts_counties_without_joining_every_request(
         assert "JOIN" not in sql.upper() and "GROUP BY" not in sql.upper(), sql
     expected = {"": 6, "?with_requests=on": 6, "?state=IL&with_requests=on": 2}[query]
     assert response.context["page"].paginator.count == expected
+
+
+def test_a_countys_page_shows_its_requests_50_at_a_time_and_next_reaches_the_51st(
+    db, viewer_browser
+):
+    county = CountyFactory(name="Los Angeles County", state="CA", fips="06037")
+    requests = [
+        make_request(county=county, issued_on=dt.date(2025, 1, 1) + dt.timedelta(days=n))
+        for n in range(51)
+    ]
+    newest_first = [request.pk for request in reversed(requests)]
+
+    first = viewer_browser.get("/counties/06037/")
+    assert first.status_code == 200
+    assert shown_ids(first) == newest_first[:50]
+    assert len(page_of(first).select("section[aria-labelledby=requests-heading] tbody tr")) == 50
+    second = viewer_browser.get(f"/counties/06037/{link(first, 'next')}")
+    assert shown_ids(second) == newest_first[50:]
+    assert link(second, "next") is None
+    assert (
+        shown_ids(viewer_browser.get(f"/counties/06037/{link(second, 'prev')}"))
+        == (newest_first[:50])
+    )
+    # The county's figures still count every request, not the page's.
+    assert "51 (51 open" in first.content.decode()
+
+
+def test_a_countys_requests_page_by_the_column_sorted_on(
+    eleven_requests, viewer_browser, monkeypatch
+):
+    monkeypatch.setattr(views, "COUNTY_REQUESTS_PER_PAGE", 1)
+    path = "/counties/06003/?sort=due_on&order=asc"
+    monkeypatch.setattr(views, "COUNTY_REQUESTS_PER_PAGE", 50)
+    expected = shown_ids(viewer_browser.get(path))
+    monkeypatch.setattr(views, "COUNTY_REQUESTS_PER_PAGE", 1)
+    forward, backward = walk(viewer_browser, path)
+    assert len(expected) == 2
+    assert forward == expected
+    assert backward == list(reversed(expected))
+
+
+def test_a_county_page_with_a_damaged_cursor_is_a_clear_error(eleven_requests, viewer_browser):
+    response = viewer_browser.get("/counties/06003/?cursor=nonsense")
+    assert response.status_code == 400
+    assert "page link is not valid" in page_of(response).find(role="alert").get_text()
+    assert len(shown_ids(response)) == 2
+
+
+def test_a_county_page_costs_the_same_queries_for_5_as_for_60_requests(db, viewer_browser):
+    county = CountyFactory(state="CA", fips="06037")
+    for n in range(5):
+        make_request(county=county, issued_on=dt.date(2025, 7, 1) + dt.timedelta(days=n))
+    few = queries_for(viewer_browser, "/counties/06037/")
+    for n in range(55):
+        make_request(county=county, issued_on=dt.date(2025, 8, 1) + dt.timedelta(days=n % 9))
+    assert queries_for(viewer_browser, "/counties/06037/") == few
+    next_page = link(viewer_browser.get("/counties/06037/"), "next")
+    assert queries_for(viewer_browser, f"/counties/06037/{next_page}") == few

@@ -87,6 +87,24 @@ def test_a_group_page_is_paged(viewer_browser):
     assert far.status_code == 200
 
 
+def test_a_group_past_the_cap_says_so_and_its_own_page_counts_them_all(viewer_browser, monkeypatch):
+    from requests_tracker.selectors import search
+
+    monkeypatch.setattr(search, "PREVIEW_CANDIDATES", 4)
+    for n in range(6):
+        SourceFactory(title=f"Subpoena story {n}")
+    SourceFactory(title="Subpoena subpoena subpoena, the oldest and the best match")
+    page = page_of(viewer_browser.get("/search/", {"q": "subpoena"}))
+    heading = page.select_one("#group-sources").get_text(" ", strip=True)
+    assert heading == "Sources (4+)"
+    more = [link.get_text() for link in page.select(".search-group__more a")]
+    assert more == ["See all 4+ sources"]
+    # The group's own page ranks and counts every match.
+    own = page_of(viewer_browser.get("/search/", {"q": "subpoena", "in": "sources"}))
+    assert own.select_one("#group-sources").get_text(" ", strip=True) == "Sources (7)"
+    assert "the oldest and the best match" in own.select(".search-hit")[0].get_text()
+
+
 @pytest.mark.parametrize(
     ("query", "status", "message"),
     [

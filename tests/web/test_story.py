@@ -115,6 +115,29 @@ def test_recent_activity_on_the_dashboard_is_in_the_order_things_happened(viewer
     assert dates == sorted(dates, reverse=True)
 
 
+def test_the_dashboards_latest_events_are_those_recorded_last_in_the_order_they_happened(
+    viewer_browser, monkeypatch
+):
+    from requests_tracker.selectors import activity
+
+    county = CountyFactory(name="Kern County", fips="06029")
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)):
+        data_request = make_request(county=county, issued_on=dt.date(2025, 7, 17))
+        services.log_response(
+            data_request=data_request, kind="acknowledged", received_on=dt.date(2025, 8, 2)
+        )
+        services.log_response(
+            data_request=data_request, kind="declined", received_on=dt.date(2025, 12, 1)
+        )
+    # Only the events recorded last are ordered: the two answers, not the letter before them.
+    monkeypatch.setattr(activity, "LATEST_EVENTS_WINDOW", 2)
+    page = page_of(viewer_browser.get("/"))
+    section = page.find(id="activity-heading").find_parent("section")
+    dates = [time.get_text() for time in section.select(".timeline__date")]
+    assert dates and dates == sorted(dates, reverse=True)
+    assert not any("2025-07-17" in date for date in dates), dates
+
+
 def test_an_overdue_flag_undone_by_a_back_dated_answer_reads_as_superseded(viewer_browser):
     county = CountyFactory(name="Kern County", fips="06029")
     data_request = make_request(county=county, issued_on=dt.date(2025, 7, 17))  # due 08-16
