@@ -45,6 +45,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from requests_tracker import permissions
+from requests_tracker.models import DataRequest
 
 T = TypeVar("T")
 COMPUTING_SECONDS = 30
@@ -153,21 +154,9 @@ NOT_SHOWN = frozenset(
 
 DERIVED_COLUMNS = {
     "requests_tracker_datarequest": frozenset(
-        {
-            "updated_at",
-            "status",
-            "overdue_since",
-            "first_response_on",
-            "first_answer_on",
-            "due_on",
-            "due_basis",
-            "due_rule",
-            "original_due_on",
-            "original_due_basis",
-            "original_due_rule",
-        }
+        {*DataRequest.DERIVED_FIELDS, *DataRequest.DUE_FIELDS, "updated_at"}
     ),
-    "requests_tracker_escalation": frozenset({"updated_at", "overdue_since"}),
+    "requests_tracker_escalation": frozenset({"overdue_since", "updated_at"}),
 }
 """What the services re-derive on a record when an answer, escalation, extension or overdue flag
 is recorded: an update of these alone adds a fact, it takes none away."""

@@ -124,6 +124,18 @@ class DataRequest(Embargoable, TimeStamped):
     )
     history = HistoricalRecords()
 
+    DERIVED_FIELDS = ("status", "overdue_since", "first_response_on", "first_answer_on")
+    """Derived from its answers (workflow.py) by services/status.py, never typed in."""
+    DUE_FIELDS = (
+        "due_on",
+        "due_basis",
+        "due_rule",
+        "original_due_on",
+        "original_due_basis",
+        "original_due_rule",
+    )
+    """Its deadline and the one an extension replaced, as services/responses.py moves them."""
+
     class Meta:
         ordering = ["-issued_on", "id"]
         verbose_name = "data request"

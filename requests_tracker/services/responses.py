@@ -322,17 +322,7 @@ def _move_due_date(
         data_request.original_due_on = None
         data_request.original_due_basis = data_request.original_due_rule = ""
     data_request.due_on, data_request.due_basis, data_request.due_rule = due_on, basis, rule
-    data_request.save(
-        update_fields=[
-            "due_on",
-            "due_basis",
-            "due_rule",
-            "original_due_on",
-            "original_due_basis",
-            "original_due_rule",
-            "updated_at",
-        ]
-    )
+    data_request.save(update_fields=[*DataRequest.DUE_FIELDS, "updated_at"])
     record_activity(
         ActivityVerb.DUE_DATE_CHANGED,
         due_date_sentence(data_request, reason, was=old_due),

@@ -81,15 +81,7 @@ def refresh_request_status(
     data_request.overdue_since = overdue_since
     data_request.first_response_on = workflow.first_response_on(responses)
     data_request.first_answer_on = workflow.first_answer_on(responses)
-    data_request.save(
-        update_fields=[
-            "status",
-            "overdue_since",
-            "first_response_on",
-            "first_answer_on",
-            "updated_at",
-        ]
-    )
+    data_request.save(update_fields=[*DataRequest.DERIVED_FIELDS, "updated_at"])
     return data_request
 
 

@@ -94,17 +94,21 @@ def test_campaigns_are_listed_from_the_menu_with_their_counts(two_campaigns, vie
     ]
 
 
-def test_recent_activity_on_the_dashboard_is_in_the_order_things_happened(viewer_browser):
+def kern_answered_on_2026_01_05() -> None:
+    """Kern County's July letter, and two answers of August and December both logged on
+    2026-01-05: each belongs where it happened, not where it was logged."""
     county = CountyFactory(name="Kern County", fips="06029")
     with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)):
         data_request = make_request(county=county, issued_on=dt.date(2025, 7, 17))
-        # Logged today, about a letter received in August: it belongs between July and today.
-        services.log_response(
-            data_request=data_request, kind="acknowledged", received_on=dt.date(2025, 8, 2)
-        )
-        services.log_response(
-            data_request=data_request, kind="declined", received_on=dt.date(2025, 12, 1)
-        )
+        for kind, received_on in (("acknowledged", (2025, 8, 2)), ("declined", (2025, 12, 1))):
+            services.log_response(
+                data_request=data_request, kind=kind, received_on=dt.date(*received_on)
+            )
+
+
+def test_recent_activity_on_the_dashboard_is_in_the_order_things_happened(viewer_browser):
+    kern_answered_on_2026_01_05()
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)):
         page = page_of(viewer_browser.get("/"))
     dates = [
         time.get_text()
@@ -120,15 +124,7 @@ def test_the_dashboards_latest_events_are_those_recorded_last_in_the_order_they_
 ):
     from requests_tracker.selectors import activity
 
-    county = CountyFactory(name="Kern County", fips="06029")
-    with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)):
-        data_request = make_request(county=county, issued_on=dt.date(2025, 7, 17))
-        services.log_response(
-            data_request=data_request, kind="acknowledged", received_on=dt.date(2025, 8, 2)
-        )
-        services.log_response(
-            data_request=data_request, kind="declined", received_on=dt.date(2025, 12, 1)
-        )
+    kern_answered_on_2026_01_05()
     # Only the events recorded last are ordered: the two answers, not the letter before them.
     monkeypatch.setattr(activity, "LATEST_EVENTS_WINDOW", 2)
     page = page_of(viewer_browser.get("/"))
