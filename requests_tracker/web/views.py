@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -132,6 +133,21 @@ def _with_days_overdue(requests: Iterable[DataRequest], today: dt.date) -> list[
         kind = getattr(row, "latest_response_kind", None)
         row.latest_response_label = RESPONSE_KIND_LABELS.get(kind, kind) if kind else ""
     return rows
+
+
+def _request_rows_page(
+    request: HttpRequest, requests: QuerySet[DataRequest], per_page: int, today: dt.date
+) -> tuple[keyset.KeysetPage, int, str]:
+    """The page of `requests` the reader's cursor names, rows carrying their days overdue, with
+    the answer's status and message: a damaged cursor gives the first page, 400 and a message."""
+    status, cursor_error = 200, ""
+    try:
+        rows = keyset.queryset_page(requests, request.GET.get("cursor"), per_page=per_page)
+    except keyset.BadCursor:
+        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
+        rows = keyset.queryset_page(requests, None, per_page=per_page)
+    rows.object_list = _with_days_overdue(rows.object_list, today)
+    return rows, status, cursor_error
 
 
 def _count_label(count: int, cap: int, noun: str) -> str:
@@ -256,15 +272,9 @@ def county_detail(request: HttpRequest, fips: str) -> HttpResponse:
     requests = tables.sorted_requests(
         request_rows(request.user).filter(county=county).order_by("-issued_on", "-id"), sort
     )
-    status, cursor_error = 200, ""
-    try:
-        rows = keyset.queryset_page(
-            requests, request.GET.get("cursor"), per_page=COUNTY_REQUESTS_PER_PAGE
-        )
-    except keyset.BadCursor:
-        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
-        rows = keyset.queryset_page(requests, None, per_page=COUNTY_REQUESTS_PER_PAGE)
-    rows.object_list = _with_days_overdue(rows.object_list, today)
+    rows, status, cursor_error = _request_rows_page(
+        request, requests, COUNTY_REQUESTS_PER_PAGE, today
+    )
     figures = list(
         visibility.shown_to(selectors.reported_figures(), request.user)
         .filter(county=county)
@@ -317,13 +327,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     requests = request_rows(request.user).order_by("-issued_on", "-id")
     ordering = tables.api_ordering(sort) if sort.chosen else ""
     requests = form.filter(requests, request=request, ordering=ordering)
-    status, cursor_error = 200, ""
-    try:
-        rows = keyset.queryset_page(requests, request.GET.get("cursor"), per_page=REQUESTS_PER_PAGE)
-    except keyset.BadCursor:
-        status, cursor_error = 400, keyset.BAD_CURSOR_MESSAGE
-        rows = keyset.queryset_page(requests, None, per_page=REQUESTS_PER_PAGE)
-    rows.object_list = _with_days_overdue(rows.object_list, services.local_today())
+    rows, status, cursor_error = _request_rows_page(
+        request, requests, REQUESTS_PER_PAGE, services.local_today()
+    )
     count = keyset.capped_count(requests, REQUESTS_COUNT_CAP)
     return page(
         request,
