@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Notes who wrote, so that kept pages show a writer their own write at once (page_cache.py).
+    "requests_tracker.page_cache.RecentWritersMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -147,8 +149,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # The busiest pages' tables, maps, figures and stats are kept per data version for this long at
 # most (requests_tracker/page_cache.py: every write gives the data a new version); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
-# While one process computes a page anew after a write, the others serve the copy it replaces if
-# that copy misses at most this many seconds of writes and none of them hid anything; 0: never.
+# How far behind other people's writes a kept page may be: under steady logging a kept page is
+# computed again at most about once per this many seconds, and meanwhile readers get the copy, but
+# never one older than a write that may hide something, nor than the reader's own write; 0: every
+# write shows on the next visit of every reader.
 PAGE_CACHE_STALE_SECONDS = env.float("PAGE_CACHE_STALE_SECONDS", default=5)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Counts must not take the site down with Redis: fail open, after a short wait.

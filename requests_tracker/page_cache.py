@@ -15,10 +15,15 @@ the stats answer.
   request's or escalation's derived status and dates) also gives a new "hiding" version.
 - `cached(name, *vary, compute=...)` answers from the cache when the copy kept for the name,
   today's date (days overdue move at midnight) and `vary` (role, sort, filters) was made from the
-  current versions; else it computes and keeps a new one. While one process computes it, the
-  others serve the copy it replaces, if no hiding write came since and it misses at most
-  PAGE_CACHE_STALE_SECONDS of writes: under steady logging a page is computed once per change by
-  one process, not by every reader at once; a lone reader always gets the current data.
+  current versions. Under steady logging it does not compute a page again for every write: a copy
+  at most PAGE_CACHE_STALE_SECONDS old is served although writes came after it, unless one of
+  them may hide something or the reader made one of them (`RecentWritersMiddleware` notes who
+  wrote: the person who logs an answer sees it on the next page at once, everyone else within
+  those seconds). An older copy is computed again by the first reader to claim it; while that
+  reader computes, the others still get the copy if it misses at most those seconds of writes.
+  So a busy page is computed about once per PAGE_CACHE_STALE_SECONDS by one process, not once
+  per write by every reader. The pages not kept (a request's, a county's) show every write at
+  once.
 - `{% kept "name" %}` (templatetags/tracker_kept.py) keeps a template's block through `cached`,
   varied by the reader's role and query; `admitted` bounds how many variants are kept.
 
@@ -37,6 +42,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -130,6 +136,10 @@ def data_changed(connection: Any, *, hiding: bool = True) -> None:
         block = set(connection.savepoint_ids)
         if not any(f is bump and ids == block for ids, f, _ in connection.run_on_commit):
             connection.on_commit(bump)
+            connection.on_commit(_note_writer)
+            _note_writer()
+    else:
+        _note_writer()
     bump()
 
 
@@ -215,22 +225,26 @@ def _entry_key(name: str, *vary: Any) -> str:
     return f"tracker:page:{_database()}:{name}:{digest}"
 
 
+def _young(copy: Copy) -> bool:
+    """Whether `copy` was made at most PAGE_CACHE_STALE_SECONDS ago."""
+    return time.time() - copy.made_at <= _stale_seconds()
+
+
 def _servable_while_computed(copy: Copy, current: tuple[str, str]) -> bool:
-    """Whether `copy`, out of date, may be served while another process computes its successor:
-    no write since it was made hides anything, and it misses at most PAGE_CACHE_STALE_SECONDS
-    of writes (it was made at most that long before the newest one)."""
-    if copy.hiding != current[1]:
-        return False
+    """Whether `copy`, out of date and no longer young, may be served while another process
+    computes its successor: it misses at most PAGE_CACHE_STALE_SECONDS of writes (it was made at
+    most that long before the newest one)."""
     return copy.made_at >= _bumped_at(current[0]) - _stale_seconds()
 
 
 def cached(name: str, *vary: Any, compute: Callable[[], T], bounded: bool = True) -> T:
     """`compute()`, or what it gave under the same name, day and `vary` from the current data.
 
-    While one process computes a page anew after a write, the others serve the copy it replaces
-    if that copy may be served stale (`_servable_while_computed`); a lone reader, or the first to
-    arrive, always gets the page computed from the current data. `bounded`: the copy counts
-    against MAX_NEW_VARIANTS (`admitted`); a page without a query is always kept."""
+    A copy made before the newest writes is served while it is young (`_young`), or while another
+    process computes its successor (`_servable_while_computed`), never when a write since may hide
+    something (`hides`) or the reader made one (`RecentWritersMiddleware`); otherwise the reader
+    computes the page from the current rows. `bounded`: the copy counts against MAX_NEW_VARIANTS
+    (`admitted`); a page without a query is always kept."""
     current = versions() if _seconds() else None
     if current is None:
         return compute()
@@ -238,9 +252,17 @@ def cached(name: str, *vary: Any, compute: Callable[[], T], bounded: bool = True
     copy = cache.get(entry_key)
     if isinstance(copy, Copy) and (copy.version, copy.hiding) == current:
         return copy.value
+    stale = isinstance(copy, Copy) and copy.hiding == current[1]
+    if stale and _young(copy) and not _reader_wrote_since(copy.made_at):
+        return copy.value
     computing = f"{entry_key}:computing"
     claimed = cache.add(computing, True, timeout=COMPUTING_SECONDS)
-    if not claimed and isinstance(copy, Copy) and _servable_while_computed(copy, current):
+    if (
+        not claimed
+        and stale
+        and _servable_while_computed(copy, current)
+        and not _reader_wrote_since(copy.made_at)
+    ):
         return copy.value
     started = time.time()  # the copy shows the data as they were then, or later
     try:
@@ -251,6 +273,57 @@ def cached(name: str, *vary: Any, compute: Callable[[], T], bounded: bool = True
     if not bounded or admitted(entry_key):
         cache.set(entry_key, Copy(*current, started, value), timeout=_seconds())
     return value
+
+
+_current_request: ContextVar[Any] = ContextVar("page_cache_request", default=None)
+
+
+class RecentWritersMiddleware:
+    """Keeps the request at hand while it is answered, so that a write made for it notes its
+    user as a recent writer (`_note_writer`), and a kept page read for it is never a copy made
+    before that user's last write (`_reader_wrote_since`): whoever logs an answer sees it on the
+    next page they open, while other readers may get a copy up to PAGE_CACHE_STALE_SECONDS old."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
+
+
+def _writer_key(user_id: int) -> str:
+    return f"tracker:wrote:{_database()}:{user_id}"
+
+
+def _signed_in_user_id() -> int | None:
+    """The id of the user the current request is answered for, once known (the session's user,
+    or the API's token user after the view has authenticated it); None outside a request."""
+    request = _current_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    if user is None or not user.is_authenticated:
+        return None
+    return user.pk
+
+
+def _note_writer() -> None:
+    """The current request's user wrote (the write committed) now: noted for as long as any copy
+    is kept."""
+    user_id = _signed_in_user_id()
+    if user_id is not None and _stale_seconds() > 0:
+        cache.set(_writer_key(user_id), time.time(), timeout=_seconds())
+
+
+def _reader_wrote_since(made_at: float) -> bool:
+    """Whether the current request's user has written since `made_at`."""
+    user_id = _signed_in_user_id()
+    if user_id is None:
+        return False
+    wrote_at = cache.get(_writer_key(user_id))
+    return wrote_at is not None and wrote_at >= made_at
 
 
 def admitted(entry_key: str) -> bool:

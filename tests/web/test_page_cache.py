@@ -1,5 +1,6 @@
 """The busiest pages are kept per data version (requests_tracker/page_cache.py): a second visit
-reads less, and no reader ever sees a page older than the last write, or another role's page.
+reads less, no reader sees a page more than PAGE_CACHE_STALE_SECONDS behind the writes of others
+or behind their own, and nobody ever gets another role's page.
 
 Each test starts with an empty cache (tests/conftest.py).
 """
@@ -256,20 +257,30 @@ def computed_elsewhere(monkeypatch):
 
 
 def test_while_another_process_computes_a_page_readers_get_the_copy_it_replaces(
-    los_angeles, viewer_browser, journalist, request
+    los_angeles, viewer_browser, journalist, settings, request
 ):
-    before, _ = get_counting(viewer_browser, "/")
-    services.log_response(
-        data_request=los_angeles, kind="complied", received_on=dt.date(2025, 8, 1), actor=journalist
-    )
-    request.getfixturevalue("computed_elsewhere")
-    served, queries = get_counting(viewer_browser, "/")
+    settings.PAGE_CACHE_STALE_SECONDS = 5
+    with time_machine.travel(dt.datetime(2025, 8, 1, 12, tzinfo=dt.UTC), tick=False) as clock:
+        get_counting(viewer_browser, "/")
+        clock.shift(dt.timedelta(seconds=3))
+        services.log_response(
+            data_request=los_angeles,
+            kind="complied",
+            received_on=dt.date(2025, 8, 1),
+            actor=journalist,
+        )
+        clock.shift(dt.timedelta(seconds=4))  # the copy is 7 s old, 4 s behind the answer
+        request.getfixturevalue("computed_elsewhere")
+        served, queries = get_counting(viewer_browser, "/")
     # The copy made before the answer, without reading its rows again.
     assert county_row(served, "06037") == ["Los Angeles County", "1", "1", "0"]
     assert queries < 20
 
 
-def test_a_lone_reader_always_gets_the_current_data(los_angeles, viewer_browser, journalist):
+def test_with_no_stale_seconds_the_next_reader_gets_the_current_data(
+    los_angeles, viewer_browser, journalist, settings
+):
+    settings.PAGE_CACHE_STALE_SECONDS = 0
     get_counting(viewer_browser, "/")
     services.log_response(
         data_request=los_angeles, kind="complied", received_on=dt.date(2025, 8, 1), actor=journalist
@@ -331,3 +342,97 @@ def test_only_writes_that_may_hide_something_give_a_new_hiding_version(
     assert marked != start
     County.objects.filter(pk=los_angeles.county_id).update(name="County of Los Angeles")
     assert hiding() != marked
+
+
+@pytest.fixture
+def newsroom_clock(settings):
+    """Production's delay (a kept page at most 5 s behind other people's writes), on a clock
+    the test moves."""
+    settings.PAGE_CACHE_STALE_SECONDS = 5
+    with time_machine.travel(dt.datetime(2025, 8, 1, 12, tzinfo=dt.UTC), tick=False) as clock:
+        yield clock
+
+
+def test_under_steady_writes_a_kept_page_is_computed_again_once_per_stale_seconds(
+    los_angeles, viewer_browser, journalist, newsroom_clock
+):
+    """A busy newsroom logs an answer a second: readers other than the writer get the copy for up
+    to PAGE_CACHE_STALE_SECONDS, then one of them computes the page with every answer since."""
+    first, first_queries = get_counting(viewer_browser, "/")
+    assert county_row(first, "06037") == ["Los Angeles County", "1", "1", "0"]
+    services.log_response(
+        data_request=los_angeles, kind="complied", received_on=dt.date(2025, 8, 1), actor=journalist
+    )
+    newsroom_clock.shift(dt.timedelta(seconds=4))
+    served, served_queries = get_counting(viewer_browser, "/")
+    assert county_row(served, "06037") == ["Los Angeles County", "1", "1", "0"]
+    assert served_queries <= first_queries - 5  # the kept sections are not read again
+    newsroom_clock.shift(dt.timedelta(seconds=2))
+    after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
+
+
+def test_whoever_logs_an_answer_sees_it_on_the_next_page_at_once(
+    los_angeles, viewer_browser, journalist_browser, newsroom_clock
+):
+    for browser in (viewer_browser, journalist_browser):
+        row = county_row(get_counting(browser, "/")[0], "06037")
+        assert row == ["Los Angeles County", "1", "1", "0"]
+    newsroom_clock.shift(dt.timedelta(seconds=1))
+    logged = journalist_browser.post(
+        f"/requests/{los_angeles.pk}/responses/",
+        {
+            "response-kind": "complied",
+            "response-received_on": "2025-08-01",
+            "response-source_url": "https://news.example/la-complies",
+            "response-source_title": "Los Angeles sends its list",
+            "response-source_kind": "news_report",
+        },
+    )
+    assert logged.status_code == 302, logged.content.decode()[:2000]
+    newsroom_clock.shift(dt.timedelta(seconds=1))
+    mine = county_row(get_counting(journalist_browser, "/")[0], "06037")
+    assert mine == ["Los Angeles County", "1", "0", "0"]
+    # Another reader may get the copy (at most PAGE_CACHE_STALE_SECONDS behind)...
+    theirs = county_row(get_counting(viewer_browser, "/")[0], "06037")
+    assert theirs in (["Los Angeles County", "1", "1", "0"], mine)
+    # ...and gets the answer once that time has passed.
+    newsroom_clock.shift(dt.timedelta(seconds=5))
+    assert county_row(get_counting(viewer_browser, "/")[0], "06037") == mine
+
+
+def test_an_api_client_that_writes_reads_its_write_in_the_stats_at_once(
+    los_angeles, newsroom_clock, journalist
+):
+    from tests.api.conftest import signed_in
+
+    writer = signed_in(journalist)
+
+    def declined() -> int:
+        answer = writer.get("/api/v1/stats/")
+        assert answer.status_code == 200
+        return answer.json()["by_status"]["declined"]
+
+    assert declined() == 0
+    created = writer.post(
+        "/api/v1/responses/",
+        {"request": los_angeles.pk, "kind": "declined", "received_on": "2025-08-01"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    assert declined() == 1
+
+
+def test_a_write_that_may_hide_something_shows_at_once_even_within_the_stale_seconds(
+    los_angeles, journalist, editor, settings, newsroom_clock
+):
+    settings.TRACKER_PUBLIC = True
+    roster = services.add_source(
+        title="Jail roster of 2025-08-01", url="https://county.example/roster", actor=journalist
+    )
+    services.cite_source(record=los_angeles, source=roster, actor=journalist)
+    reader = Client()
+    assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
+    newsroom_clock.shift(dt.timedelta(seconds=1))
+    services.update_source(source=roster, actor=editor, sensitive=True)
+    assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()
