@@ -106,7 +106,8 @@ AUTHENTICATION_BACKENDS = [
     # then a locked-out user name + address (django-axes), before the password is even checked.
     "requests_tracker.security.sign_in.AccountGuardBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a signed-in user's role with the user (one statement).
+    "requests_tracker.security.sign_in.TrackerModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -236,6 +237,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 # Security: closed by default, hardened when DEBUG is off
 # ---------------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in request reads its session from the shared cache (Redis in production), the database
+# only when the cache lacks it; every write goes to both, so signing out still ends it everywhere.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 # Scripts, styles, fonts, images and XHR from this site only; no inline script (a page that needs

@@ -29,10 +29,20 @@ def role_of(user: Any) -> str | None:
     cached = getattr(user, "_tracker_role", False)
     if cached is not False:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((name for name in reversed(ROLES) if name in names), None)
+    role = strongest_role(user.groups.values_list("name", flat=True))
     user._tracker_role = role
     return role
+
+
+def strongest_role(group_names: Any) -> str | None:
+    """The strongest tracker role among a user's group names (None: no tracker group)."""
+    names = set(group_names)
+    return next((name for name in reversed(ROLES) if name in names), None)
+
+
+def remember_role(user: Any, group_names: Any) -> None:
+    """Give `user` the role of the group names read with it, so `role_of` asks no more."""
+    user._tracker_role = strongest_role(group_names)
 
 
 def has_role(user: Any, role: str) -> bool:
