@@ -33,11 +33,13 @@ their snippets); the sources group one more, for document pages.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     F,
@@ -282,25 +284,39 @@ GROUPS: dict[str, _Group] = {
 """The groups of the search page, in the order it shows them (key: `?in=` on /search/)."""
 
 
+@contextmanager
+def _serial_plans() -> Iterator[None]:
+    """Run the statements inside without PostgreSQL's parallel workers. Search reads by indexes
+    and stops early (the newest matches, the candidates by their keys), so its statements take
+    10-20 ms at a million requests; starting the workers took longer than that (26 and 64 ms
+    with them, 11 and 18 without, for "subpoena"), and under load they only compete with the
+    other readers for the same cores."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
 def search(query: str, user: Any, *, rows: int = PREVIEW_ROWS) -> list[SearchGroup]:
     """Every group's best `rows` matches and its total, for the search page: twelve queries
     (two per group, one for document pages, one for the snippets of those shown) whatever they
-    find. Each group ranks its PREVIEW_CANDIDATES newest matches only, and counts up to there
-    (`capped` beyond): its own page (`search_group` without `candidates`) ranks them all."""
+    find, plus the setting of `_serial_plans`. Each group ranks its PREVIEW_CANDIDATES newest
+    matches only, and counts up to there (`capped` beyond): its own page (`search_group`
+    without `candidates`) ranks them all."""
     query = clean_query(query)
-    documents = _document_hits(query, user)
-    return [
-        search_group(
-            key,
-            query,
-            user,
-            offset=0,
-            limit=rows,
-            document_hits=documents,
-            candidates=PREVIEW_CANDIDATES,
-        )
-        for key in GROUPS
-    ]
+    with _serial_plans():
+        documents = _document_hits(query, user)
+        return [
+            _search_group(
+                key,
+                query,
+                user,
+                offset=0,
+                limit=rows,
+                document_hits=documents,
+                candidates=PREVIEW_CANDIDATES,
+            )
+            for key in GROUPS
+        ]
 
 
 def search_group(
@@ -314,11 +330,35 @@ def search_group(
     candidates: int | None = None,
 ) -> SearchGroup:
     """One group's matches from `offset`, best first, with its total: two queries (the sources
-    group one more for document pages, unless `document_hits` are given).
+    group one more for document pages, unless `document_hits` are given), plus the setting of
+    `_serial_plans`.
 
     With `candidates`, only that many matches are ranked, the newest entered (read by the
     primary key's index, which stops after them), and the total counts up to `candidates`
     (`capped` when there are more)."""
+    with _serial_plans():
+        return _search_group(
+            key,
+            query,
+            user,
+            offset=offset,
+            limit=limit,
+            document_hits=document_hits,
+            candidates=candidates,
+        )
+
+
+def _search_group(
+    key: str,
+    query: str,
+    user: Any,
+    *,
+    offset: int,
+    limit: int,
+    document_hits: list[DocumentHit] | None,
+    candidates: int | None,
+) -> SearchGroup:
+    """`search_group`, inside `_serial_plans`."""
     group = GROUPS[key]
     query = clean_query(query)
     if not query or not permissions.can_read(user):
