@@ -15,7 +15,9 @@ writes never touch `bench_<N>`):
    from the cache from one computed, so no hit share is reported.)
 2. **first visit after a write**, one client: for each page of `PAGES` and `FIRST_VISIT_EXTRA`, one
    response logged through the API, then the first GET of the page timed (and a second GET, the
-   page as kept); the medians of `--first-visits`.
+   page as kept); the medians of `--first-visits`. On a server of its own with
+   `PAGE_CACHE_STALE_SECONDS=0`, so that the first GET computes the page rather than getting the
+   copy kept a few seconds before (what the mixed workload's readers get).
 3. **search "subpoena"**, one client: wrk for `--seconds`, p50.
 4. **API list against the floor**: `/api/v1/requests/?state=CA&status=awaiting&page_size=50`
    signed in as a viewer and anonymously (a server with TRACKER_PUBLIC on), against the floor
@@ -473,9 +475,19 @@ def measure_size(url: str, size: int, options: BusyOptions) -> dict[str, Any]:
         }
 
         options.progress(f"  first visit after a write at {size:,}")
-        result["first_visit"] = measure_first_visits(
-            servers["on"], cookie, pages + extra, writer, options
+        # The first reader after a write computes the page: on a server that serves no copy
+        # out of date (PAGE_CACHE_STALE_SECONDS=0), else the copy kept a few seconds earlier
+        # would answer and nothing would be computed.
+        fresh = Server(
+            "config.wsgi:application",
+            app_environment(url, {**base, "PAGE_CACHE_STALE_SECONDS": "0"}),
+            options.log_dir / f"busy-app-cache-fresh-{size}.log",
         )
+        started.append(fresh)
+        fresh.start("/healthz")
+        warm(fresh, cookie, [p for _, p in pages + extra])
+        result["first_visit"] = measure_first_visits(fresh, cookie, pages + extra, writer, options)
+        fresh.stop()
         result["mixed"] = measure_mixed(servers, cookie, pages, writer, options)
         result["memory"] = {mode: server.memory() for mode, server in servers.items()}
     finally:
