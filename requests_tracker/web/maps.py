@@ -123,7 +123,7 @@ def _embed_map(request: HttpRequest, state: str, campaign_pk: int | None) -> _Em
     )
 
 
-def _embed(request: HttpRequest, state: str, campaign_pk: int | None = None) -> HttpResponse:
+def _embed(request: HttpRequest, state: str, campaign_pk: int | None) -> HttpResponse:
     """The self-contained SVG image of a state's map."""
     embed = _embed_map(request, state, campaign_pk)
     overdue = county_maps.legend(embed.rows).overdue
@@ -142,7 +142,7 @@ def _embed(request: HttpRequest, state: str, campaign_pk: int | None = None) -> 
     return _svg_response(request, svg)
 
 
-def _embed_page(request: HttpRequest, state: str, campaign_pk: int | None = None) -> HttpResponse:
+def _embed_page(request: HttpRequest, state: str, campaign_pk: int | None) -> HttpResponse:
     """The page of a state's map, to put in an `<iframe>`."""
     embed = _embed_map(request, state, campaign_pk)
     svg = county_maps.render_map(
@@ -180,20 +180,12 @@ def _embed_page(request: HttpRequest, state: str, campaign_pk: int | None = None
 
 
 @require_safe
-def embed_map_page(request: HttpRequest, state: str) -> HttpResponse:
-    return _embed_page(request, state)
-
-
-@require_safe
-def embed_campaign_map_page(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+def embed_map_page(request: HttpRequest, state: str, pk: int | None = None) -> HttpResponse:
+    """The map page to frame: a state's, or (with `pk`) a state's within one campaign."""
     return _embed_page(request, state, pk)
 
 
 @require_safe
-def embed_map(request: HttpRequest, state: str) -> HttpResponse:
-    return _embed(request, state)
-
-
-@require_safe
-def embed_campaign_map(request: HttpRequest, pk: int, state: str) -> HttpResponse:
+def embed_map(request: HttpRequest, state: str, pk: int | None = None) -> HttpResponse:
+    """The map image: a state's, or (with `pk`) a state's within one campaign."""
     return _embed(request, state, pk)
