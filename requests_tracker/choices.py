@@ -221,3 +221,19 @@ class FigureScope(models.TextChoices):
     COUNTY = "county", "A county"
     STATE = "state", "A state"
     NATION = "nation", "The nation"
+
+
+class WatchFrequency(models.TextChoices):
+    """How often a watcher is sent a digest of what changed."""
+
+    DAILY = "daily", "Daily"
+    HOURLY = "hourly", "Hourly"
+    NONE = "none", "None (feed and My watches only)"
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where sending one event to a webhook stands."""
+
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"

@@ -428,16 +428,23 @@ class EntryAdmin(CorrectionNoteAdmin, TrackerAdmin):
             self.delete_model(request, obj)
 
 
-class ResponseForm(ResponseInlineForm):
-    correction_note = correction_note_field()
+def entry_page_form(inline_form: type[EntryForm]) -> type[EntryForm]:
+    """The form of a response's or escalation's own page: the inline form's fields and rules,
+    with the request to choose first and a correction note."""
 
-    class Meta(ResponseInlineForm.Meta):
-        fields = ["request", *services.RESPONSE_FIELDS]
+    class EntryPageForm(inline_form):
+        correction_note = correction_note_field()
+
+        class Meta(inline_form.Meta):
+            fields = ["request", *ENTRY_FIELDS[inline_form.Meta.model]]
+
+    EntryPageForm.__name__ = EntryPageForm.__qualname__ = inline_form.__name__.replace("Inline", "")
+    return EntryPageForm
 
 
 @admin.register(Response)
 class ResponseAdmin(EntryAdmin):
-    form = ResponseForm
+    form = entry_page_form(ResponseInlineForm)
     list_display = ["request", "received_on", "kind", "responding_agency", "records_provided"]
     list_filter = ["kind", "request__county__state"]
     list_select_related = ["request__county", "responding_agency"]
@@ -446,16 +453,9 @@ class ResponseAdmin(EntryAdmin):
     autocomplete_fields = ["request", "responding_agency"]
 
 
-class EscalationForm(EscalationInlineForm):
-    correction_note = correction_note_field()
-
-    class Meta(EscalationInlineForm.Meta):
-        fields = ["request", *services.ESCALATION_FIELDS]
-
-
 @admin.register(Escalation)
 class EscalationAdmin(EntryAdmin):
-    form = EscalationForm
+    form = entry_page_form(EscalationInlineForm)
     list_display = [
         "request",
         "kind",

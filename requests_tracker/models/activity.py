@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from requests_tracker.choices import (
-    ActivityVerb,
-)
+from requests_tracker.choices import ActivityVerb, WatchFrequency
+from requests_tracker.models.fields import optional_link, recorded_by
 from requests_tracker.models.places import County
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation, Response
 
@@ -29,24 +28,12 @@ class Activity(models.Model):
         default=timezone.localdate, help_text="The day the event happened (not when recorded)."
     )
     verb = models.CharField(max_length=30, choices=ActivityVerb.choices)
-    county = models.ForeignKey(
-        County, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"
-    )
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"
-    )
-    request = models.ForeignKey(
-        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"
-    )
-    response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    escalation = models.ForeignKey(
-        Escalation, null=True, blank=True, on_delete=models.SET_NULL, related_name="activity"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    county = optional_link(County, on_delete=models.CASCADE, related_name="activity")
+    campaign = optional_link(Campaign, on_delete=models.CASCADE, related_name="activity")
+    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="activity")
+    response = optional_link(Response, on_delete=models.SET_NULL, related_name="activity")
+    escalation = optional_link(Escalation, on_delete=models.SET_NULL, related_name="activity")
+    actor = recorded_by()
     summary = models.CharField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
     # Events about a record under embargo are held: newsroom members see them, nobody else does,
@@ -88,10 +75,7 @@ class Activity(models.Model):
 class Watch(models.Model):
     """A user follows exactly one county, campaign or request and gets digests of its changes."""
 
-    class Frequency(models.TextChoices):
-        DAILY = "daily", "Daily"
-        HOURLY = "hourly", "Hourly"
-        NONE = "none", "None (feed and My watches only)"
+    Frequency = WatchFrequency
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
@@ -100,10 +84,8 @@ class Watch(models.Model):
     campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE)
     request = models.ForeignKey(DataRequest, null=True, blank=True, on_delete=models.CASCADE)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
-    last_sent_activity = models.ForeignKey(
+    last_sent_activity = optional_link(
         Activity,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The newest event already sent in a digest; later ones are sent next time.",

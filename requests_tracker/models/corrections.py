@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_tracker.models.fields import LongTextField
+from requests_tracker.models.fields import LongTextField, optional_link, recorded_by
 from requests_tracker.models.figures import ReportedFigure
 from requests_tracker.models.places import County
 from requests_tracker.models.requests import DataRequest, Escalation, Response
@@ -34,18 +33,10 @@ class Correction(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="corrections")
-    request = models.ForeignKey(
-        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
-    )
-    response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
-    )
-    escalation = models.ForeignKey(
-        Escalation, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
-    )
-    figure = models.ForeignKey(
-        ReportedFigure, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
-    )
+    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="corrections")
+    response = optional_link(Response, on_delete=models.CASCADE, related_name="corrections")
+    escalation = optional_link(Escalation, on_delete=models.CASCADE, related_name="corrections")
+    figure = optional_link(ReportedFigure, on_delete=models.CASCADE, related_name="corrections")
     note = LongTextField(help_text="What was wrong and what is right now, for readers.")
     changes = models.JSONField(default=list, blank=True)
     record_label = models.CharField(
@@ -53,9 +44,7 @@ class Correction(models.Model):
     )
     history_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    made_by = recorded_by()
 
     class Meta:
         ordering = ["-created_at", "-id"]

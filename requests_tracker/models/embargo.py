@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from requests_tracker.models.fields import recorded_by, written_by_services
 
 
 class Embargoable(models.Model):
@@ -33,28 +34,17 @@ class Embargoable(models.Model):
         editable=False,
         help_text="Held back from readers outside the newsroom.",
     )
-    embargo_until = models.DateTimeField(
-        null=True,
-        blank=True,
-        editable=False,
+    embargo_until = written_by_services(
+        models.DateTimeField,
         help_text="When the embargo lifts by itself; empty: when an editor releases it.",
     )
     embargo_reason = models.CharField(
         max_length=500, blank=True, default="", db_default="", editable=False
     )
-    embargo_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    embargo_set_at = models.DateTimeField(null=True, blank=True, editable=False)
-    embargo_reminder_sent_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        editable=False,
+    embargo_set_by = recorded_by(editable=False)
+    embargo_set_at = written_by_services(models.DateTimeField)
+    embargo_reminder_sent_at = written_by_services(
+        models.DateTimeField,
         help_text="When editors were reminded that the embargo ends within a day.",
     )
 

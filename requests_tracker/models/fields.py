@@ -100,3 +100,39 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+def recorded_by(**options: Any) -> models.ForeignKey:
+    """The newsroom user who logged, made or reviewed a record. The record outlives the account
+    (the link empties when the user is deleted), and users do not list what they recorded."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        **options,
+    )
+
+
+def optional_link(
+    to: type[models.Model] | str, *, on_delete: Any, related_name: str, **options: Any
+) -> models.ForeignKey:
+    """A link a record may go without: empty in the database and in forms."""
+    return models.ForeignKey(
+        to, null=True, blank=True, on_delete=on_delete, related_name=related_name, **options
+    )
+
+
+UNCONFIRMED = "Reported but not confirmed from a primary source: shown labelled uncertain."
+
+
+def uncertain_flag(help_text: str = UNCONFIRMED) -> models.BooleanField:
+    """Whether a reported fact still waits to be confirmed (pages label it uncertain)."""
+    return models.BooleanField(default=False, help_text=help_text)
+
+
+def written_by_services(field_class: type[models.Field], **options: Any) -> models.Field:
+    """A value the services work out and write (a derived date, an embargo's bookkeeping): empty
+    until they do, and never edited in a form."""
+    return field_class(null=True, blank=True, editable=False, **options)

@@ -3,7 +3,6 @@ their period and source."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +10,14 @@ from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import FigureScope
 from requests_tracker.models.embargo import Embargoable
-from requests_tracker.models.fields import LongTextField, TimeStamped, state_validator
+from requests_tracker.models.fields import (
+    LongTextField,
+    TimeStamped,
+    optional_link,
+    recorded_by,
+    state_validator,
+    uncertain_flag,
+)
 from requests_tracker.models.places import County
 from requests_tracker.models.sources import Source
 
@@ -47,9 +53,7 @@ class ReportedFigure(Embargoable, TimeStamped):
 
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="figures")
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COUNTY)
-    county = models.ForeignKey(
-        County, null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
-    )
+    county = optional_link(County, on_delete=models.PROTECT, related_name="figures")
     state = models.CharField(
         max_length=2,
         blank=True,
@@ -62,31 +66,22 @@ class ReportedFigure(Embargoable, TimeStamped):
     period_end = models.DateField()
     period_label = models.CharField(max_length=100, blank=True)
     reported_by = models.CharField(max_length=200, blank=True)
-    person = models.ForeignKey(
+    person = optional_link(
         "requests_tracker.Person",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="figures",
         help_text="The official who reported it, if on file.",
     )
-    corrects = models.ForeignKey(
+    corrects = optional_link(
         "self",
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="corrected_by",
         help_text="An earlier figure this one corrects (the same metric, place and period).",
     )
     note = LongTextField(blank=True)
-    uncertain = models.BooleanField(
-        default=False,
-        help_text="Reported but not confirmed from a primary source: shown labelled uncertain.",
-    )
+    uncertain = uncertain_flag()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:

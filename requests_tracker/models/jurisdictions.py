@@ -11,14 +11,20 @@ county's stance has a timeline instead of one undated value."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import JurisdictionLevel, PolicyKind, Stance
-from requests_tracker.models.fields import LongTextField, TimeStamped, state_validator
+from requests_tracker.models.fields import (
+    LongTextField,
+    TimeStamped,
+    optional_link,
+    recorded_by,
+    state_validator,
+    uncertain_flag,
+)
 from requests_tracker.models.places import County
 from requests_tracker.models.sources import Source
 
@@ -37,10 +43,8 @@ class Jurisdiction(TimeStamped):
         validators=[state_validator],
         help_text="Its state's USPS code; empty for the nation.",
     )
-    county = models.ForeignKey(
+    county = optional_link(
         County,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="jurisdictions",
         help_text="The county it is, or sits in (a city's county); empty for a state or the "
@@ -97,14 +101,9 @@ class Policy(TimeStamped):
     )
     effective_on = models.DateField(help_text="When it took effect (or was first reported).")
     ended_on = models.DateField(null=True, blank=True, help_text="When it ended, if it did.")
-    uncertain = models.BooleanField(
-        default=False,
-        help_text="Reported but not confirmed from a primary source: shown labelled uncertain.",
-    )
+    uncertain = uncertain_flag()
     sources = models.ManyToManyField(Source, related_name="policies")
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:

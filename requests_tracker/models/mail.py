@@ -6,13 +6,12 @@ is accepted through the response service (services/mail.py, docs/mail-in.md)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from requests_tracker.choices import InboundState, MatchedBy, ResponseKind
-from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.fields import LongTextField, TimeStamped, optional_link, recorded_by
 from requests_tracker.models.places import County
 from requests_tracker.models.requests import Campaign, DataRequest, Response
 from requests_tracker.models.sources import Source
@@ -40,16 +39,12 @@ class InboundMessage(TimeStamped):
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UNMATCHED)
     refused_reason = models.CharField(max_length=500, blank=True)
-    data_request = models.ForeignKey(
+    data_request = optional_link(
         DataRequest,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="inbound_messages",
     )
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    campaign = optional_link(Campaign, on_delete=models.SET_NULL, related_name="+")
     matched_by = models.CharField(max_length=20, choices=MatchedBy.choices, blank=True)
     match_note = models.CharField(
         max_length=500, blank=True, help_text="How it was matched, or why it could not be."
@@ -58,10 +53,8 @@ class InboundMessage(TimeStamped):
     guess_words = models.JSONField(
         default=list, blank=True, help_text="The words of the message that led to the guess."
     )
-    document = models.ForeignKey(
+    document = optional_link(
         Source,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The message itself as a source document (its headers and text).",
@@ -74,9 +67,7 @@ class InboundMessage(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="inbound_message",
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = recorded_by()
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

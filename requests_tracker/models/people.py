@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.fields import LongTextField, TimeStamped, optional_link, uncertain_flag
 from requests_tracker.models.jurisdictions import Jurisdiction
 from requests_tracker.models.places import Agency
 from requests_tracker.models.sources import Source
@@ -42,28 +42,21 @@ class Role(TimeStamped):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     title = models.CharField(max_length=200, help_text="E.g. Sheriff, Attorney General.")
-    jurisdiction = models.ForeignKey(
+    jurisdiction = optional_link(
         Jurisdiction,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="officials",
         help_text="Whose office it is (Los Angeles County, the State of California).",
     )
-    agency = models.ForeignKey(
+    agency = optional_link(
         Agency,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="officials",
         help_text="The agency the office heads or sits in, if it is on file.",
     )
     started_on = models.DateField(null=True, blank=True, help_text="Empty if not known.")
     ended_on = models.DateField(null=True, blank=True, help_text="Empty while in office.")
-    uncertain = models.BooleanField(
-        default=False,
-        help_text="The dates are reported but not confirmed from a primary source.",
-    )
+    uncertain = uncertain_flag("The dates are reported but not confirmed from a primary source.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="roles")
     history = HistoricalRecords()
 

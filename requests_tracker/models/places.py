@@ -8,7 +8,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import Stance
-from requests_tracker.models.fields import TimeStamped, fips_validator, state_validator
+from requests_tracker.models.fields import (
+    TimeStamped,
+    fips_validator,
+    optional_link,
+    state_validator,
+)
 from requests_tracker.models.sources import Source
 
 
@@ -27,10 +32,8 @@ class County(TimeStamped):
         help_text="The stance of the county's latest policy in force that sets one (kept by "
         "services/jurisdictions.py from its dated policies).",
     )
-    sanctuary_source = models.ForeignKey(
+    sanctuary_source = optional_link(
         Source,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
@@ -64,9 +67,7 @@ class Agency(TimeStamped):
 
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=10, choices=Level.choices)
-    county = models.ForeignKey(
-        County, null=True, blank=True, on_delete=models.PROTECT, related_name="agencies"
-    )
+    county = optional_link(County, on_delete=models.PROTECT, related_name="agencies")
     history = HistoricalRecords()
 
     class Meta:

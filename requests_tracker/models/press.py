@@ -6,13 +6,18 @@ own, against a campaign, a request, or a jurisdiction the press asked (one of th
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import PressAnswerKind
-from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.fields import (
+    LongTextField,
+    TimeStamped,
+    optional_link,
+    recorded_by,
+    uncertain_flag,
+)
 from requests_tracker.models.jurisdictions import Jurisdiction
 from requests_tracker.models.people import Person
 from requests_tracker.models.requests import Campaign, DataRequest
@@ -23,16 +28,10 @@ class PressAnswer(TimeStamped):
     Kind = PressAnswerKind
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="press_answers"
-    )
-    request = models.ForeignKey(
-        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="press_answers"
-    )
-    jurisdiction = models.ForeignKey(
+    campaign = optional_link(Campaign, on_delete=models.CASCADE, related_name="press_answers")
+    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="press_answers")
+    jurisdiction = optional_link(
         Jurisdiction,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="press_answers",
         help_text="Whom the press asked, when it was not a county DOJ asked (e.g. the State of "
@@ -41,23 +40,17 @@ class PressAnswer(TimeStamped):
     answered_by = models.CharField(
         max_length=200, help_text="Who answered (or did not), e.g. the Attorney General's office."
     )
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="press_answers"
-    )
+    person = optional_link(Person, on_delete=models.SET_NULL, related_name="press_answers")
     referred_to = models.CharField(
         max_length=200, blank=True, help_text="For a referral: to whom questions were sent."
     )
     answered_on = models.DateField(help_text="When the answer (or the silence) was reported.")
     summary = LongTextField(blank=True)
-    uncertain = models.BooleanField(
-        default=False,
-        help_text="Reported but not confirmed from the outlet that asked: shown labelled "
-        "uncertain.",
+    uncertain = uncertain_flag(
+        "Reported but not confirmed from the outlet that asked: shown labelled uncertain."
     )
     sources = models.ManyToManyField(Source, related_name="press_answers")
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
@@ -23,8 +22,11 @@ from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import (
     LongTextField,
     TimeStamped,
+    optional_link,
+    recorded_by,
     validate_categories,
     validate_uri,
+    written_by_services,
 )
 from requests_tracker.models.places import Agency, County
 from requests_tracker.models.sources import Source
@@ -52,9 +54,7 @@ class Campaign(TimeStamped):
         default=False,
         help_text="Shown first on the dashboard, before the newest campaigns (an editor's choice).",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:
@@ -76,9 +76,7 @@ class DataRequest(Embargoable, TimeStamped):
     """What one county was asked for, by whom, by when, under which authority."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="requests")
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
-    )
+    campaign = optional_link(Campaign, on_delete=models.PROTECT, related_name="requests")
     issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
     addressee = models.CharField(
         max_length=200, blank=True, help_text="Who the letter was addressed to, e.g. the sheriff."
@@ -91,7 +89,7 @@ class DataRequest(Embargoable, TimeStamped):
     )
     # The deadline an extension moved, kept on the row so withdrawing the extension restores it;
     # empty while no extension has moved the due date.
-    original_due_on = models.DateField(null=True, blank=True, editable=False)
+    original_due_on = written_by_services(models.DateField)
     original_due_basis = models.CharField(
         max_length=20, choices=DueBasis.choices, blank=True, editable=False
     )
@@ -105,23 +103,17 @@ class DataRequest(Embargoable, TimeStamped):
     status = models.CharField(
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.AWAITING, editable=False
     )
-    overdue_since = models.DateField(null=True, blank=True, editable=False)
-    first_response_on = models.DateField(
-        null=True,
-        blank=True,
-        editable=False,
+    overdue_since = written_by_services(models.DateField)
+    first_response_on = written_by_services(
+        models.DateField,
         help_text="The county's first answer of any kind but a public statement (workflow.py).",
     )
-    first_answer_on = models.DateField(
-        null=True,
-        blank=True,
-        editable=False,
+    first_answer_on = written_by_services(
+        models.DateField,
         help_text="The county's first substantive answer: complied, partial, declined, no records.",
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="requests")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = recorded_by()
     history = HistoricalRecords()
 
     DERIVED_FIELDS = ("status", "overdue_since", "first_response_on", "first_answer_on")
@@ -193,14 +185,10 @@ class Response(Embargoable, TimeStamped):
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="responses")
     received_on = models.DateField()
-    responding_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
-    )
+    responding_agency = optional_link(Agency, on_delete=models.PROTECT, related_name="responses")
     official = models.CharField(max_length=200, blank=True, help_text="Name and title.")
-    person = models.ForeignKey(
+    person = optional_link(
         "requests_tracker.Person",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="responses",
         help_text="The official who gave it, if on file (people and their dated roles).",
@@ -227,9 +215,7 @@ class Response(Embargoable, TimeStamped):
     summary = LongTextField(blank=True)
     quotation = LongTextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="responses")
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:
@@ -262,9 +248,7 @@ class Escalation(Embargoable, TimeStamped):
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="escalations")
     kind = models.CharField(max_length=30, choices=EscalationKind.choices)
-    follows = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_by"
-    )
+    follows = optional_link("self", on_delete=models.SET_NULL, related_name="followed_by")
     issued_on = models.DateField()
     due_on = models.DateField(null=True, blank=True, help_text="Compliance or return date.")
     court = models.CharField(max_length=200, blank=True)
@@ -272,12 +256,10 @@ class Escalation(Embargoable, TimeStamped):
     status = models.CharField(
         max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
     )
-    overdue_since = models.DateField(null=True, blank=True, editable=False)
+    overdue_since = written_by_services(models.DateField)
     summary = LongTextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="escalations")
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,7 +15,7 @@ from requests_tracker.choices import (
 )
 from requests_tracker.documents.uploads import source_upload_to, validate_upload_field
 from requests_tracker.models.embargo import Embargoable
-from requests_tracker.models.fields import TimeStamped, validate_uri
+from requests_tracker.models.fields import TimeStamped, recorded_by, validate_uri
 
 EXTRACTION_FIELDS = [
     "extraction_status",
@@ -100,13 +99,9 @@ class Source(Embargoable, TimeStamped):
     published_on = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)
     archived_url = models.URLField(max_length=1000, blank=True, validators=[validate_uri])
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    verified_by = recorded_by()
     verified_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = recorded_by()
     # Reading the text is the worker's bookkeeping, not an edit: kept out of the audit trail.
     history = HistoricalRecords(excluded_fields=EXTRACTION_FIELDS)
 

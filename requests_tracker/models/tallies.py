@@ -13,11 +13,21 @@ the requests. requests_tracker/tallies.py holds the SQL and says how the pages r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from requests_tracker.choices import RequestStatus
 from requests_tracker.models.places import County
 from requests_tracker.models.requests import Campaign
+
+
+def kept_by_database(
+    field_class: type[models.ForeignKey], to: type[models.Model], **options: Any
+) -> models.ForeignKey:
+    """A link to the county or campaign a tally row or a counts row is of. The database keeps
+    these rows (triggers, a view), so the link has no constraint and a delete does nothing here."""
+    return field_class(to, on_delete=models.DO_NOTHING, db_constraint=False, **options)
 
 
 class StatusTally(models.Model):
@@ -37,9 +47,7 @@ class StatusTally(models.Model):
 class CountyTally(StatusTally):
     """Requests of a county with a status, flagged overdue or not."""
 
-    county = models.ForeignKey(
-        County, on_delete=models.DO_NOTHING, db_constraint=False, related_name="tallies"
-    )
+    county = kept_by_database(models.ForeignKey, County, related_name="tallies")
 
     class Meta:
         verbose_name = "county tally"
@@ -50,13 +58,7 @@ class CampaignTally(StatusTally):
     """Requests of a campaign (none: requests outside any campaign) with a status, overdue or
     not."""
 
-    campaign = models.ForeignKey(
-        Campaign,
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="tallies",
-    )
+    campaign = kept_by_database(models.ForeignKey, Campaign, null=True, related_name="tallies")
 
     class Meta:
         verbose_name = "campaign tally"
@@ -105,14 +107,13 @@ class Counts(models.Model):
         return f"{self._meta.verbose_name} {self.pk}: {self.total} requests"
 
 
+def counts_of(owner: type[models.Model]) -> models.OneToOneField:
+    """The county or campaign a row of counts adds up: the view's key, one row per owner."""
+    return kept_by_database(models.OneToOneField, owner, primary_key=True, related_name="counts")
+
+
 class CountyCounts(Counts):
-    county = models.OneToOneField(
-        County,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="counts",
-    )
+    county = counts_of(County)
 
     class Meta:
         managed = False
@@ -120,13 +121,7 @@ class CountyCounts(Counts):
 
 
 class CampaignCounts(Counts):
-    campaign = models.OneToOneField(
-        Campaign,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="counts",
-    )
+    campaign = counts_of(Campaign)
 
     class Meta:
         managed = False

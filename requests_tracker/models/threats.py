@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import ThreatKind
 from requests_tracker.models.embargo import Embargoable
-from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.fields import LongTextField, TimeStamped, optional_link, recorded_by
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation
 from requests_tracker.models.sources import Source
 
@@ -26,21 +25,15 @@ class Threat(Embargoable, TimeStamped):
     Kind = ThreatKind
     embargo_parents = ("request",)
 
-    campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="threats"
-    )
-    request = models.ForeignKey(
-        DataRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="threats"
-    )
+    campaign = optional_link(Campaign, on_delete=models.CASCADE, related_name="threats")
+    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="threats")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     threatened_on = models.DateField()
     threatened_by = models.CharField(
         max_length=200, help_text="Who made the threat, e.g. the U.S. Department of Justice."
     )
-    person = models.ForeignKey(
+    person = optional_link(
         "requests_tracker.Person",
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="threats",
         help_text="The official who made it, if on file.",
@@ -51,18 +44,14 @@ class Threat(Embargoable, TimeStamped):
         help_text="The words of the threat or its condition, e.g. “if they did not comply”.",
     )
     summary = LongTextField(blank=True)
-    carried_out_by = models.ForeignKey(
+    carried_out_by = optional_link(
         Escalation,
-        null=True,
-        blank=True,
         on_delete=models.SET_NULL,
         related_name="carries_out",
         help_text="The escalation that made the threat good, if one did.",
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="threats")
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logged_by = recorded_by()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from requests_tracker.choices import (
-    ActivityVerb,
-)
+from requests_tracker.choices import ActivityVerb, DeliveryStatus
 from requests_tracker.models.activity import Activity
-from requests_tracker.models.fields import TimeStamped, validate_uri
+from requests_tracker.models.fields import TimeStamped, recorded_by, validate_uri
 
 
 class WebhookSubscription(TimeStamped):
@@ -26,9 +23,7 @@ class WebhookSubscription(TimeStamped):
     is_active = models.BooleanField(default=True)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     disabled_reason = models.CharField(max_length=300, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = recorded_by()
     history = HistoricalRecords(excluded_fields=["secret"])
 
     class Meta:
@@ -44,10 +39,7 @@ class WebhookSubscription(TimeStamped):
 
 
 class WebhookDelivery(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed"
+    Status = DeliveryStatus
 
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"

@@ -20,8 +20,9 @@ from requests_tracker.choices import EscalationKind, RequestStatus
 from requests_tracker.models import Campaign, DataRequest, Watch
 from requests_tracker.selectors import documents
 from requests_tracker.services import bulk
+from requests_tracker.web.access import allowed_only
 from requests_tracker.web.forms import DATE_WIDGET, attach_service_errors
-from requests_tracker.web.views import allowed_only, page
+from requests_tracker.web.views import page
 
 CHECKBOXES_UP_TO = 500
 """A campaign with more requests than this is acted on by selection only (no list to tick)."""

@@ -9,7 +9,8 @@ ValidationErrors are keyed by the service's field names and put back next to the
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,6 +29,8 @@ from requests_tracker.models import (
     Source,
 )
 from requests_tracker.selectors import search
+
+Saved = TypeVar("Saved")
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SENSITIVE_LABEL = "Sensitive (personal data of people in custody)"
@@ -368,3 +371,24 @@ def attach_service_errors(form: forms.Form, error: ValidationError) -> None:
         return
     for field, messages in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+def saved_through_service(form: forms.Form, write: Callable[[], Saved]) -> Saved | None:
+    """A posted form through its service: what `write` saved, or None when the form is invalid
+    or the service refuses it (its errors then stand on the form, for the page to show again)."""
+    if not form.is_valid():
+        return None
+    try:
+        return write()
+    except ValidationError as error:
+        attach_service_errors(form, error)
+        return None
+
+
+def entry_logged_message(done: str, entry: Response | Escalation) -> str:
+    """What a journalist is told once a response or escalation is logged: its kind, and where
+    its request stands now."""
+    return (
+        f"{done} ({entry.get_kind_display().lower()}). "
+        f"Status: {entry.request.get_status_display()}."
+    )

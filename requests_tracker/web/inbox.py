@@ -22,8 +22,13 @@ from requests_tracker.mail import addresses
 from requests_tracker.models import DataRequest, InboundMessage
 from requests_tracker.selectors import inbox
 from requests_tracker.services import mail
-from requests_tracker.web.forms import ResponseForm, attach_service_errors
-from requests_tracker.web.views import allowed_only, page
+from requests_tracker.web.access import allowed_only
+from requests_tracker.web.forms import (
+    ResponseForm,
+    entry_logged_message,
+    saved_through_service,
+)
+from requests_tracker.web.views import page
 
 LISTED = 100
 """Messages listed per state on the inbox page (newest first)."""
@@ -122,21 +127,14 @@ def accept_message(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResponseForm(
         request.POST, request.FILES, data_request=message.data_request, user=request.user
     )
-    if form.is_valid():
-        try:
-            response = mail.accept_draft(
-                message=message, actor=request.user, **form.service_arguments()
-            )
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Response logged ({response.get_kind_display().lower()}). "
-                f"Status: {response.request.get_status_display()}.",
-            )
-            return HttpResponseRedirect(response.get_absolute_url())
-    return _message_page(request, pk, status=400, response_form=form)
+    response = saved_through_service(
+        form,
+        lambda: mail.accept_draft(message=message, actor=request.user, **form.service_arguments()),
+    )
+    if response is None:
+        return _message_page(request, pk, status=400, response_form=form)
+    messages.success(request, entry_logged_message("Response logged", response))
+    return HttpResponseRedirect(response.get_absolute_url())
 
 
 @require_POST
@@ -144,17 +142,16 @@ def accept_message(request: HttpRequest, pk: int) -> HttpResponse:
 def assign_message(request: HttpRequest, pk: int) -> HttpResponse:
     message = _message_or_404(pk)
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            mail.assign_message(
-                message=message, data_request=form.cleaned_data["request"], actor=request.user
-            )
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            messages.success(request, f"Assigned to {form.cleaned_data['request']}.")
-            return HttpResponseRedirect(message.get_absolute_url())
-    return _message_page(request, pk, status=400, assign_form=form)
+    assigned = saved_through_service(
+        form,
+        lambda: mail.assign_message(
+            message=message, data_request=form.cleaned_data["request"], actor=request.user
+        ),
+    )
+    if assigned is None:
+        return _message_page(request, pk, status=400, assign_form=form)
+    messages.success(request, f"Assigned to {form.cleaned_data['request']}.")
+    return HttpResponseRedirect(message.get_absolute_url())
 
 
 @require_POST

@@ -18,7 +18,9 @@ If-None-Match.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -79,7 +81,31 @@ def _svg_response(request: HttpRequest, svg: str) -> HttpResponse:
     return get_conditional_response(request, etag=etag, response=response)
 
 
-def _embed(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpResponse:
+@dataclass(frozen=True)
+class _EmbedMap:
+    """What both embeds draw: one state's counties (within a campaign, or each county's latest
+    request) as of today, and where a county's link goes."""
+
+    request: HttpRequest
+    shape: county_maps.StateShape
+    campaign: Campaign | None
+    today: dt.date
+    rows: list[county_maps.MapRow]
+    title: str
+
+    def href_for(self, standing: map_selectors.CountyStanding) -> str | None:
+        path = county_href(standing)
+        return self.request.build_absolute_uri(path) if path else None
+
+
+def _embed_map(request: HttpRequest, state: str, campaign_pk: int | None) -> _EmbedMap:
+    """The map an embed asks for, or 404: a reader who may not see embeds, an unknown campaign or
+    state (or a state not spelled as its code) get the same answer."""
+    if not _embed_allowed(request):
+        raise Http404("No such map.")
+    campaign = None
+    if campaign_pk is not None:
+        campaign = get_object_or_404(Campaign.objects.only("id", "title"), pk=campaign_pk)
     shape = county_maps.state_shape(state)
     if shape is None or state != shape.code:
         raise Http404("No such map.")
@@ -87,56 +113,56 @@ def _embed(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpR
     standings = map_selectors.county_standings(
         state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
     )
-    rows = county_maps.map_rows(shape, standings)
-    overdue = county_maps.legend(rows).overdue
+    return _EmbedMap(
+        request=request,
+        shape=shape,
+        campaign=campaign,
+        today=today,
+        rows=county_maps.map_rows(shape, standings),
+        title=f"DOJ data requests to {shape.name} counties",
+    )
 
-    def href_for(standing: map_selectors.CountyStanding) -> str | None:
-        path = county_href(standing)
-        return request.build_absolute_uri(path) if path else None
 
-    title = f"DOJ data requests to {shape.name} counties"
+def _embed(request: HttpRequest, state: str, campaign_pk: int | None) -> HttpResponse:
+    """The self-contained SVG image of a state's map."""
+    embed = _embed_map(request, state, campaign_pk)
+    overdue = county_maps.legend(embed.rows).overdue
+    campaign = embed.campaign
     subtitle = (
         f"{campaign.title[:80]} · " if campaign else "Each county's latest request · "
-    ) + f"as of {today:%Y-%m-%d} · {overdue} overdue"
+    ) + f"as of {embed.today:%Y-%m-%d} · {overdue} overdue"
     svg = county_maps.render_embed(
-        shape,
-        rows,
-        href_for=href_for,
-        title=title,
+        embed.shape,
+        embed.rows,
+        href_for=embed.href_for,
+        title=embed.title,
         subtitle=subtitle,
         credit=f"DOJ Request Tracker · county shapes: {county_maps.shapes_credit()}",
     )
     return _svg_response(request, svg)
 
 
-def _embed_page(request: HttpRequest, state: str, campaign: Campaign | None) -> HttpResponse:
-    shape = county_maps.state_shape(state)
-    if shape is None or state != shape.code:
-        raise Http404("No such map.")
-    today = services.local_today()
-    standings = map_selectors.county_standings(
-        state=shape.code, today=today, campaign_id=campaign.pk if campaign else None
-    )
-    rows = county_maps.map_rows(shape, standings)
-    title = f"DOJ data requests to {shape.name} counties"
-
-    def href_for(standing: map_selectors.CountyStanding) -> str | None:
-        path = county_href(standing)
-        return request.build_absolute_uri(path) if path else None
-
+def _embed_page(request: HttpRequest, state: str, campaign_pk: int | None) -> HttpResponse:
+    """The page of a state's map, to put in an `<iframe>`."""
+    embed = _embed_map(request, state, campaign_pk)
     svg = county_maps.render_map(
-        shape, rows, href_for=href_for, label=title, id_prefix="embed", target="_top"
+        embed.shape,
+        embed.rows,
+        href_for=embed.href_for,
+        label=embed.title,
+        id_prefix="embed",
+        target="_top",
     )
     response = render(
         request,
         "tracker/embed_map.html",
         {
-            "title": title,
-            "campaign": campaign,
-            "today": today,
+            "title": embed.title,
+            "campaign": embed.campaign,
+            "today": embed.today,
             "map_svg": mark_safe(svg),  # render_map escapes every text it draws
-            "map_shape": shape,
-            "map_legend": county_maps.legend(rows),
+            "map_shape": embed.shape,
+            "map_legend": county_maps.legend(embed.rows),
             "map_credit": county_maps.shapes_credit(),
             "site": request.build_absolute_uri("/"),
         },
@@ -154,30 +180,12 @@ def _embed_page(request: HttpRequest, state: str, campaign: Campaign | None) -> 
 
 
 @require_safe
-def embed_map_page(request: HttpRequest, state: str) -> HttpResponse:
-    if not _embed_allowed(request):
-        raise Http404("No such map.")
-    return _embed_page(request, state, None)
+def embed_map_page(request: HttpRequest, state: str, pk: int | None = None) -> HttpResponse:
+    """The map page to frame: a state's, or (with `pk`) a state's within one campaign."""
+    return _embed_page(request, state, pk)
 
 
 @require_safe
-def embed_campaign_map_page(request: HttpRequest, pk: int, state: str) -> HttpResponse:
-    if not _embed_allowed(request):
-        raise Http404("No such map.")
-    campaign = get_object_or_404(Campaign.objects.only("id", "title"), pk=pk)
-    return _embed_page(request, state, campaign)
-
-
-@require_safe
-def embed_map(request: HttpRequest, state: str) -> HttpResponse:
-    if not _embed_allowed(request):
-        raise Http404("No such map.")
-    return _embed(request, state, None)
-
-
-@require_safe
-def embed_campaign_map(request: HttpRequest, pk: int, state: str) -> HttpResponse:
-    if not _embed_allowed(request):
-        raise Http404("No such map.")
-    campaign = get_object_or_404(Campaign.objects.only("id", "title"), pk=pk)
-    return _embed(request, state, campaign)
+def embed_map(request: HttpRequest, state: str, pk: int | None = None) -> HttpResponse:
+    """The map image: a state's, or (with `pk`) a state's within one campaign."""
+    return _embed(request, state, pk)

@@ -103,12 +103,12 @@ urlpatterns = [
     re_path(r"^embed/map/(?P<state>[A-Z]{2})/$", maps.embed_map_page, name="embed_map_page"),
     re_path(
         r"^embed/campaigns/(?P<pk>\d+)/map/(?P<state>[A-Z]{2})/$",
-        maps.embed_campaign_map_page,
+        maps.embed_map_page,
         name="embed_campaign_map_page",
     ),
     re_path(
         r"^embed/campaigns/(?P<pk>\d+)/map/(?P<state>[A-Z]{2})\.svg$",
-        maps.embed_campaign_map,
+        maps.embed_map,
         name="embed_campaign_map",
     ),
 ]

@@ -19,13 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -44,6 +43,7 @@ from requests_tracker.selectors import documents, history, search, story, visibi
 from requests_tracker.selectors import threats as threat_selectors
 from requests_tracker.selectors.lists import request_rows
 from requests_tracker.web import tables
+from requests_tracker.web.access import View, allowed_only
 from requests_tracker.web.comparison import comparison_context, comparison_sort
 from requests_tracker.web.county_map import DEFAULT_STATE, map_context
 from requests_tracker.web.forms import (
@@ -52,11 +52,10 @@ from requests_tracker.web.forms import (
     RequestFilterForm,
     ResponseForm,
     SourceForm,
-    attach_service_errors,
+    entry_logged_message,
+    saved_through_service,
 )
 from requests_tracker.web.watches import feed_url, follow_context
-
-View = Callable[..., HttpResponse]
 
 REQUESTS_PER_PAGE = 50
 REQUESTS_COUNT_CAP = 1000
@@ -70,24 +69,6 @@ COUNTY_ACTIVITY_ROWS = 50
 COUNTY_REQUESTS_PER_PAGE = 50
 CATEGORY_LABELS = dict(DataCategory.choices)
 RESPONSE_KIND_LABELS = dict(ResponseKind.choices)
-
-
-def allowed_only(may: Callable[[Any], bool], refusal: str) -> Callable[[View], View]:
-    """A view's door: users `may` lets through come in; anonymous visitors are sent to log in,
-    anyone else gets 403 saying `refusal`."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not may(request.user):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied(refusal)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 reader_required = allowed_only(permissions.can_read, "Your account has no newsroom role yet.")
@@ -492,58 +473,52 @@ def _back_to(data_request: DataRequest, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{data_request.get_absolute_url()}#{anchor}")
 
 
-def _log_entry(
-    request: HttpRequest,
-    pk: int,
-    *,
-    form_class: type[ResponseForm] | type[EscalationForm],
-    write: Callable[..., Any],
-    form_name: str,
-    done: str,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class _EntryKind:
+    """A kind of entry logged from the request's page: its form, the service that writes it,
+    the page's name for the form, and what the journalist is told once it is logged."""
+
+    form_class: type[ResponseForm] | type[EscalationForm]
+    write: Callable[..., Any]
+    form_name: str
+    done: str
+
+
+_RESPONSE = _EntryKind(ResponseForm, services.log_response, "response_form", "Response logged")
+_ESCALATION = _EntryKind(
+    EscalationForm, services.file_escalation, "escalation_form", "Escalation filed"
+)
+
+
+def _log_entry(request: HttpRequest, pk: int, kind: _EntryKind) -> HttpResponse:
     """A response or escalation from its form through its service, with the source typed beside
     it: back to the request at the new entry, or the page with the form and its errors."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
-    form = form_class(request.POST, request.FILES, data_request=data_request, user=request.user)
-    if form.is_valid():
-        try:
-            entry = write(data_request=data_request, actor=request.user, **form.service_arguments())
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{done} ({entry.get_kind_display().lower()}). "
-                f"Status: {entry.request.get_status_display()}.",
-            )
-            return _back_to(data_request, f"{type(entry).__name__.lower()}-{entry.pk}")
-    return _request_page(request, pk, **{form_name: form})
+    form = kind.form_class(
+        request.POST, request.FILES, data_request=data_request, user=request.user
+    )
+    entry = saved_through_service(
+        form,
+        lambda: kind.write(
+            data_request=data_request, actor=request.user, **form.service_arguments()
+        ),
+    )
+    if entry is None:
+        return _request_page(request, pk, **{kind.form_name: form})
+    messages.success(request, entry_logged_message(kind.done, entry))
+    return _back_to(data_request, f"{type(entry).__name__.lower()}-{entry.pk}")
 
 
 @creator_required
 def log_response(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a county's answer (services.log_response)."""
-    return _log_entry(
-        request,
-        pk,
-        form_class=ResponseForm,
-        write=services.log_response,
-        form_name="response_form",
-        done="Response logged",
-    )
+    return _log_entry(request, pk, _RESPONSE)
 
 
 @creator_required
 def file_escalation(request: HttpRequest, pk: int) -> HttpResponse:
     """Record DOJ's next step (services.file_escalation)."""
-    return _log_entry(
-        request,
-        pk,
-        form_class=EscalationForm,
-        write=services.file_escalation,
-        form_name="escalation_form",
-        done="Escalation filed",
-    )
+    return _log_entry(request, pk, _ESCALATION)
 
 
 @creator_required
@@ -551,14 +526,13 @@ def add_source(request: HttpRequest, pk: int) -> HttpResponse:
     """Cite a source on the request itself (services.add_source)."""
     data_request = get_object_or_404(DataRequest.objects.select_related("county"), pk=pk)
     form = SourceForm(request.POST, request.FILES, user=request.user)
-    if form.is_valid():
-        try:
-            source = services.add_source(
-                **form.service_arguments(), cite_on=[data_request], actor=request.user
-            )
-        except ValidationError as error:
-            attach_service_errors(form, error)
-        else:
-            messages.success(request, f"Source cited: {source.title}.")
-            return _back_to(data_request, "sources")
-    return _request_page(request, pk, source_form=form)
+    source = saved_through_service(
+        form,
+        lambda: services.add_source(
+            **form.service_arguments(), cite_on=[data_request], actor=request.user
+        ),
+    )
+    if source is None:
+        return _request_page(request, pk, source_form=form)
+    messages.success(request, f"Source cited: {source.title}.")
+    return _back_to(data_request, "sources")

@@ -13,8 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from requests_tracker import permissions, selectors, services
 from requests_tracker.models import Campaign, County, DataRequest, Watch
+from requests_tracker.web.access import allowed_only
 
 TARGETS: dict[str, tuple[type, str]] = {
     "county": (County, "county"),
@@ -76,12 +76,13 @@ def follow_context(request: HttpRequest, kind: str, obj: Any) -> dict[str, Any]:
     }
 
 
-def _signed_in_watcher(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not permissions.can_watch(request.user):
-        raise PermissionDenied("Your account has no newsroom role yet.")
-    return None
+watcher_required = allowed_only(permissions.can_watch, "Your account has no newsroom role yet.")
+"""Any signed-in newsroom role; anonymous visitors are sent to log in."""
+
+
+def _own_watch(request: HttpRequest, pk: int) -> Watch:
+    """The signed-in user's watch `pk` (404 for anyone else's)."""
+    return get_object_or_404(Watch, pk=pk, user=request.user)
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -94,10 +95,8 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 
 @require_safe
+@watcher_required
 def my_watches(request: HttpRequest) -> HttpResponse:
-    refused = _signed_in_watcher(request)
-    if refused:
-        return refused
     watches = list(selectors.my_watches(request.user))
     for item in watches:
         item.form = FrequencyForm(initial={"frequency": item.frequency}, prefix=f"w{item.pk}")
@@ -115,10 +114,8 @@ def my_watches(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@watcher_required
 def add_watch(request: HttpRequest) -> HttpResponse:
-    refused = _signed_in_watcher(request)
-    if refused:
-        return refused
     form = WatchForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That could not be watched: " + form.errors.as_text())
@@ -139,11 +136,9 @@ def add_watch(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@watcher_required
 def change_watch(request: HttpRequest, pk: int) -> HttpResponse:
-    refused = _signed_in_watcher(request)
-    if refused:
-        return refused
-    item = get_object_or_404(Watch, pk=pk, user=request.user)
+    item = _own_watch(request, pk)
     form = FrequencyForm(request.POST, prefix=f"w{item.pk}")
     if form.is_valid():
         services.update_watch(watch=item, frequency=form.cleaned_data["frequency"])
@@ -154,11 +149,9 @@ def change_watch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@watcher_required
 def stop_watch(request: HttpRequest, pk: int) -> HttpResponse:
-    refused = _signed_in_watcher(request)
-    if refused:
-        return refused
-    item = get_object_or_404(Watch, pk=pk, user=request.user)
+    item = _own_watch(request, pk)
     target = item.target
     services.unwatch(watch=item)
     messages.success(request, f"You no longer watch {target}.")
@@ -166,10 +159,8 @@ def stop_watch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@watcher_required
 def new_feed_token(request: HttpRequest) -> HttpResponse:
-    refused = _signed_in_watcher(request)
-    if refused:
-        return refused
     services.rotate_feed_token(user=request.user)
     messages.success(request, "New private feed addresses made; the old ones no longer work.")
     return HttpResponseRedirect(reverse("web:my_watches"))

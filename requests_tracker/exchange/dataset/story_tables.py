@@ -13,10 +13,18 @@ from requests_tracker.choices import (
 )
 from requests_tracker.exchange.dataset.tables import (
     BASE_RESOURCES,
+    CAMPAIGN_KEY,
+    CASE,
+    CASE_KEY,
     ID,
+    NAME,
+    PERSON_KEY,
+    RELEASED_SOURCE,
     REQUEST_KEY,
+    SLUG,
     SOURCE_KEY,
     SUMMARY,
+    UNCERTAIN,
     Column,
     Resource,
     choice,
@@ -36,8 +44,6 @@ from requests_tracker.models import (
 )
 
 JURISDICTION_KEY = ("jurisdiction_id", "jurisdictions", "id")
-PERSON_KEY = ("person_id", "people", "id")
-UNCERTAIN = Column("uncertain", "boolean", "Reported but not confirmed from a primary source.")
 
 STORY_RESOURCES: tuple[Resource, ...] = (
     Resource(
@@ -47,7 +53,7 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         (
             ID,
             Column("slug", "string", "Its short name (figures.metric).", required=True),
-            Column("name", "string", "Its name.", required=True),
+            NAME,
             Column("definition", "string", "What is counted, and what is not.", required=True),
             Column("unit", "string", "What one is.", required=True),
             Column("source_type", "string", "Where such numbers come from."),
@@ -61,8 +67,8 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         "Governments that are parties to the story: counties, cities, states, the nation.",
         (
             ID,
-            Column("slug", "string", "Its short name.", required=True),
-            Column("name", "string", "Its name.", required=True),
+            SLUG,
+            NAME,
             choice("level", JurisdictionLevel, "nation, state, county or city."),
             Column("state", "string", "Its state (empty: the nation)."),
             Column("county_fips", "string", "The county it is or sits in.", read="county__fips"),
@@ -75,13 +81,13 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         "Parties to each case",
         "Which jurisdiction takes which part in each case (plaintiff, defendant, movant, ...).",
         (
-            Column("case_id", "integer", "The case.", required=True),
+            CASE,
             Column("jurisdiction_id", "integer", "The party.", required=True),
             choice("role", PartyRole, "Its part in the case."),
         ),
         lambda: CaseParty.objects.order_by("case_id", "jurisdiction_id", "role"),
         primary_key=("case_id", "jurisdiction_id", "role"),
-        foreign_keys=(("case_id", "cases", "id"), JURISDICTION_KEY),
+        foreign_keys=(CASE_KEY, JURISDICTION_KEY),
     ),
     Resource(
         "policies",
@@ -132,7 +138,7 @@ STORY_RESOURCES: tuple[Resource, ...] = (
             Column("started_on", "date", "When it began (empty: not known)."),
             Column("ended_on", "date", "When it ended (empty: still held)."),
             UNCERTAIN,
-            Column("source_id", "integer", "Its source (empty: not released)."),
+            RELEASED_SOURCE,
         ),
         lambda: Role.objects.order_by("pk"),
         withhold_private_source,
@@ -158,14 +164,14 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         ),
         lambda: PressAnswer.objects.order_by("pk"),
         foreign_keys=(
-            ("campaign_id", "campaigns", "id"),
+            CAMPAIGN_KEY,
             REQUEST_KEY,
             JURISDICTION_KEY,
             PERSON_KEY,
         ),
     ),
     citations("press_answer", PressAnswer, "press_answers"),
-    links("legal_ground", LegalGround, "cases", "case", ("case_id", "cases", "id"), "id"),
+    links("legal_ground", LegalGround, "cases", "case", CASE_KEY, "id"),
 )
 
 RESOURCES: tuple[Resource, ...] = (*BASE_RESOURCES, *STORY_RESOURCES)

@@ -128,6 +128,15 @@ COUNTY_KEY = ("county_fips", "counties", "fips")
 REQUEST_KEY = ("request_id", "requests", "id")
 SOURCE_KEY = ("source_id", "sources", "id")
 AGENCY_KEY = ("issuing_agency_id", "agencies", "id")
+CAMPAIGN_KEY = ("campaign_id", "campaigns", "id")
+CASE_KEY = ("case_id", "cases", "id")
+PERSON_KEY = ("person_id", "people", "id")
+SLUG = Column("slug", "string", "Its short name.", required=True)
+NAME = Column("name", "string", "Its name.", required=True)
+CASE = Column("case_id", "integer", "The case.", required=True)
+FILED_ON = Column("filed_on", "date", "The day it was filed.", required=True)
+UNCERTAIN = Column("uncertain", "boolean", "Reported but not confirmed from a primary source.")
+RELEASED_SOURCE = Column("source_id", "integer", "Its source (empty: not released).")
 
 
 def choice(name: str, choices: Any, description: str) -> Column:
@@ -330,7 +339,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         ),
         lambda: published(DataRequest.objects.order_by("pk")),
         page_of("web:request_detail"),
-        foreign_keys=(COUNTY_KEY, ("campaign_id", "campaigns", "id"), AGENCY_KEY),
+        foreign_keys=(COUNTY_KEY, CAMPAIGN_KEY, AGENCY_KEY),
     ),
     Resource(
         "responses",
@@ -359,7 +368,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         foreign_keys=(
             REQUEST_KEY,
             ("responding_agency_id", "agencies", "id"),
-            ("person_id", "people", "id"),
+            PERSON_KEY,
         ),
     ),
     Resource(
@@ -404,15 +413,15 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("person_id", "integer", "The official who reported it (people.id)."),
             Column("corrects_id", "integer", "The earlier figure it corrects."),
             Column("note", "string", "A note shown with the figure."),
-            Column("uncertain", "boolean", "Reported but not confirmed from a primary source."),
-            Column("source_id", "integer", "Its source (empty: not released)."),
+            UNCERTAIN,
+            RELEASED_SOURCE,
         ),
         lambda: published(ReportedFigure.objects.order_by("pk")),
         withhold_private_source,
         foreign_keys=(
             ("metric", "metrics", "slug"),
             COUNTY_KEY,
-            ("person_id", "people", "id"),
+            PERSON_KEY,
             ("corrects_id", "figures", "id"),
             SOURCE_KEY,
         ),
@@ -428,7 +437,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
             Column("docket_number", "string", "Its number on the court's docket.", required=True),
             choice("kind", CaseKind, "Which way it runs: DOJ's suit, or a challenge to DOJ."),
             Column("parties", "string", "Who is suing whom, as the docket names them."),
-            Column("filed_on", "date", "The day it was filed.", required=True),
+            FILED_ON,
             Column("closed_on", "date", "The day it ended."),
             choice("status", CaseStatus, "Where it stands."),
             Column("outcome", "string", "How it ended, in a line."),
@@ -447,15 +456,15 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "The filings on each case's docket, in the order they were filed.",
         (
             ID,
-            Column("case_id", "integer", "The case.", required=True),
+            CASE,
             Column("entry_number", "integer", "Its number on the docket (empty: unnumbered)."),
-            Column("filed_on", "date", "The day it was filed.", required=True),
+            FILED_ON,
             Column("description", "string", "The docket's text.", required=True),
             Column("source_id", "integer", "Its source, the filing (empty: not released)."),
         ),
         lambda: DocketEntry.objects.order_by("case_id", "filed_on", "pk"),
         withhold_private_source,
-        foreign_keys=(("case_id", "cases", "id"), SOURCE_KEY),
+        foreign_keys=(CASE_KEY, SOURCE_KEY),
     ),
     Resource(
         "threats",
@@ -478,10 +487,10 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         ),
         lambda: published(Threat.objects.order_by("pk")),
         foreign_keys=(
-            ("campaign_id", "campaigns", "id"),
+            CAMPAIGN_KEY,
             REQUEST_KEY,
             ("carried_out_by_id", "escalations", "id"),
-            ("person_id", "people", "id"),
+            PERSON_KEY,
         ),
     ),
     citations("threat", Threat, "threats"),
@@ -491,8 +500,8 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "The laws DOJ's demands and the counties' answers cite.",
         (
             ID,
-            Column("slug", "string", "Its short name.", required=True),
-            Column("name", "string", "Its name.", required=True),
+            SLUG,
+            NAME,
             Column("citation", "string", "Its citation.", required=True),
             Column("level", "string", "federal, state or local.", required=True),
             SUMMARY,
@@ -504,7 +513,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         LegalGround,
         "campaigns",
         "campaign",
-        ("campaign_id", "campaigns", "id"),
+        CAMPAIGN_KEY,
         "id",
     ),
     links("legal_ground", LegalGround, "requests", "request", REQUEST_KEY, "id"),
@@ -552,7 +561,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         also_read=("data",),
         foreign_keys=(
             COUNTY_KEY,
-            ("campaign_id", "campaigns", "id"),
+            CAMPAIGN_KEY,
             REQUEST_KEY,
             ("response_id", "responses", "id"),
             ("escalation_id", "escalations", "id"),
