@@ -43,7 +43,6 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.ActivitySerializer
     filterset_class = filters.ActivityFilter
     pagination_class = ActivityFeedPagination
-    lookup_value_regex = r"\d+"
     default_ordering = ("created_at", "id")
     csv_filename = "activity"
     csv_columns = [
@@ -128,10 +127,7 @@ def _may_manage_webhooks(user: Any, subscription: Any = None) -> bool:
     "secret, once.",
     update="Change a subscription; switching it back on clears its failure count (editors).",
     destroy="Delete a subscription and its delivery log (editors only).",
-    read=serializers.WebhookSubscriptionSerializer,
-    create_request=serializers.WebhookSubscriptionWriteSerializer,
     create_response=serializers.WebhookSubscriptionCreatedSerializer,
-    update_request=serializers.WebhookSubscriptionWriteSerializer,
 )
 class WebhookSubscriptionViewSet(
     ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
@@ -142,7 +138,6 @@ class WebhookSubscriptionViewSet(
         "partial_update": serializers.WebhookSubscriptionWriteSerializer,
     }
     filterset_class = filters.WebhookSubscriptionFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("url", "id")
     may_read = staticmethod(_may_manage_webhooks)
     may_write = staticmethod(_may_manage_webhooks)

@@ -76,9 +76,6 @@ ENTRY_COLUMNS = [
     create="Issue a campaign: one request to each listed county, in one transaction "
     "(editors only).",
     update="Edit a campaign's title, legal authority or summary (editors only).",
-    read=serializers.CampaignSerializer,
-    create_request=serializers.CampaignCreateSerializer,
-    update_request=serializers.CampaignUpdateSerializer,
     create_examples=schema.CAMPAIGN_EXAMPLES,
 )
 class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, TrackerViewSet):
@@ -88,7 +85,6 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
         "partial_update": serializers.CampaignUpdateSerializer,
     }
     filterset_class = filters.CampaignFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("-issued_on", "-id")
     may_write = staticmethod(permissions.can_manage_campaigns)
     may_edit = staticmethod(_may_manage_campaign)
@@ -154,9 +150,6 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     create="Record a request DOJ sent to one county (journalists).",
     update="Correct a request's facts (its author or an editor). A due-date change is recorded.",
     destroy="Delete a request entered in error, with its responses and escalations (editors).",
-    read=serializers.DataRequestDetailSerializer,
-    create_request=serializers.DataRequestCreateSerializer,
-    update_request=serializers.DataRequestUpdateSerializer,
     list_examples=schema.REQUEST_LIST_EXAMPLES,
     list_parameters=[EXPAND_PARAMETER],
     create_examples=schema.REQUEST_EXAMPLES,
@@ -177,7 +170,6 @@ class DataRequestViewSet(
         "partial_update": serializers.DataRequestUpdateSerializer,
     }
     filterset_class = filters.RequestFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("-issued_on", "-id")
     csv_filename = "requests"
     csv_columns = [
@@ -257,9 +249,6 @@ class DataRequestViewSet(
     "with this response counted, derived in the same transaction.",
     update="Correct a response (who logged it, or an editor); the request's status follows.",
     destroy="Delete a response logged in error (editors); the request's status follows.",
-    read=serializers.ResponseSerializer,
-    create_request=serializers.ResponseCreateSerializer,
-    update_request=serializers.ResponseUpdateSerializer,
     create_examples=schema.RESPONSE_EXAMPLES,
 )
 class ResponseViewSet(
@@ -277,7 +266,6 @@ class ResponseViewSet(
         "partial_update": serializers.ResponseUpdateSerializer,
     }
     filterset_class = filters.ResponseFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("received_on", "id")
     csv_filename = "responses"
     csv_columns = [
@@ -319,9 +307,6 @@ class ResponseViewSet(
     create="Record DOJ's next step on a request (journalists); the request's status follows.",
     update="Change an escalation, most often its status (who logged it, or an editor).",
     destroy="Delete an escalation recorded in error (editors).",
-    read=serializers.EscalationSerializer,
-    create_request=serializers.EscalationCreateSerializer,
-    update_request=serializers.EscalationUpdateSerializer,
 )
 class EscalationViewSet(
     EmbargoAction,
@@ -338,7 +323,6 @@ class EscalationViewSet(
         "partial_update": serializers.EscalationUpdateSerializer,
     }
     filterset_class = filters.EscalationFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("issued_on", "id")
     csv_filename = "escalations"
     csv_columns = [
