@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -68,6 +68,53 @@ ENTRY_COLUMNS = [
     ("FIPS", "county.fips"),
 ]
 """The first CSV columns of an entry on a request (a response, an escalation): what it is on."""
+
+
+def entry_columns(*own_columns: tuple[str, str]) -> list[tuple[str, str]]:
+    """The CSV columns of an entry on a request: what it is on, its own columns, then where the
+    request stands with it counted, its sources and who logged it."""
+    return [
+        *ENTRY_COLUMNS,
+        *own_columns,
+        ("Request status", "request_status"),
+        ("Sources", "sources.url"),
+        ("Unsourced", "unsourced"),
+        ("Logged by", "logged_by"),
+    ]
+
+
+class NewsroomRecordViewSet(
+    EmbargoAction,
+    ListAction,
+    RetrieveAction,
+    CreateAction,
+    UpdateAction,
+    DestroyAction,
+    TrackerViewSet,
+):
+    """A record the newsroom enters one at a time, by id (a request, or an entry on one): listed,
+    read, entered, corrected, deleted in error (editors), and held back under embargo."""
+
+
+class RequestEntryViewSet(NewsroomRecordViewSet):
+    """An entry on one request (a response, an escalation), written through its own three
+    services, each of which derives the request's status in the same transaction: `log_entry`
+    takes the request (`data_request`), `update_entry` and `delete_entry` the entry, by the
+    keyword `entry_name`."""
+
+    entry_name: ClassVar[str]
+    log_entry: ClassVar[Callable[..., Model]]
+    update_entry: ClassVar[Callable[..., Model]]
+    delete_entry: ClassVar[Callable[..., None]]
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return self.log_entry(data_request=data.pop("request"), actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        return self.update_entry(**{self.entry_name: instance}, actor=self.actor(), **data)
+
+    def perform_service_destroy(self, instance: Model) -> None:
+        self.delete_entry(**{self.entry_name: instance}, actor=self.actor())
 
 
 @schema.documented(
@@ -154,15 +201,7 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     list_parameters=[EXPAND_PARAMETER],
     create_examples=schema.REQUEST_EXAMPLES,
 )
-class DataRequestViewSet(
-    EmbargoAction,
-    ListAction,
-    RetrieveAction,
-    CreateAction,
-    UpdateAction,
-    DestroyAction,
-    TrackerViewSet,
-):
+class DataRequestViewSet(NewsroomRecordViewSet):
     serializer_class = serializers.DataRequestRowSerializer
     detail_serializer_class = serializers.DataRequestDetailSerializer
     write_serializers = {
@@ -251,15 +290,7 @@ class DataRequestViewSet(
     destroy="Delete a response logged in error (editors); the request's status follows.",
     create_examples=schema.RESPONSE_EXAMPLES,
 )
-class ResponseViewSet(
-    EmbargoAction,
-    ListAction,
-    RetrieveAction,
-    CreateAction,
-    UpdateAction,
-    DestroyAction,
-    TrackerViewSet,
-):
+class ResponseViewSet(RequestEntryViewSet):
     serializer_class = serializers.ResponseSerializer
     write_serializers = {
         "create": serializers.ResponseCreateSerializer,
@@ -268,8 +299,7 @@ class ResponseViewSet(
     filterset_class = filters.ResponseFilter
     default_ordering = ("received_on", "id")
     csv_filename = "responses"
-    csv_columns = [
-        *ENTRY_COLUMNS,
+    csv_columns = entry_columns(
         ("Received on", "received_on"),
         ("Kind", "kind"),
         ("Responding agency", "responding_agency.name"),
@@ -282,23 +312,15 @@ class ResponseViewSet(
         ("New due date", "new_due_on"),
         ("Summary", "summary"),
         ("Quotation", "quotation"),
-        ("Request status", "request_status"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
-        ("Logged by", "logged_by"),
-    ]
+    )
+
+    entry_name = "response"
+    log_entry = staticmethod(services.log_response)
+    update_entry = staticmethod(services.update_response)
+    delete_entry = staticmethod(services.delete_response)
 
     def base_queryset(self) -> QuerySet:
         return selectors.county_responses()
-
-    def perform_service_create(self, data: dict[str, Any]) -> Model:
-        return services.log_response(data_request=data.pop("request"), actor=self.actor(), **data)
-
-    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
-        return services.update_response(response=instance, actor=self.actor(), **data)
-
-    def perform_service_destroy(self, instance: Model) -> None:
-        services.delete_response(response=instance, actor=self.actor())
 
 
 @schema.documented(
@@ -308,15 +330,7 @@ class ResponseViewSet(
     update="Change an escalation, most often its status (who logged it, or an editor).",
     destroy="Delete an escalation recorded in error (editors).",
 )
-class EscalationViewSet(
-    EmbargoAction,
-    ListAction,
-    RetrieveAction,
-    CreateAction,
-    UpdateAction,
-    DestroyAction,
-    TrackerViewSet,
-):
+class EscalationViewSet(RequestEntryViewSet):
     serializer_class = serializers.EscalationSerializer
     write_serializers = {
         "create": serializers.EscalationCreateSerializer,
@@ -325,8 +339,7 @@ class EscalationViewSet(
     filterset_class = filters.EscalationFilter
     default_ordering = ("issued_on", "id")
     csv_filename = "escalations"
-    csv_columns = [
-        *ENTRY_COLUMNS,
+    csv_columns = entry_columns(
         ("Kind", "kind"),
         ("Follows", "follows"),
         ("Issued on", "issued_on"),
@@ -336,22 +349,12 @@ class EscalationViewSet(
         ("Status", "status"),
         ("Overdue since", "overdue_since"),
         ("Summary", "summary"),
-        ("Request status", "request_status"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
-        ("Logged by", "logged_by"),
-    ]
+    )
+
+    entry_name = "escalation"
+    log_entry = staticmethod(services.file_escalation)
+    update_entry = staticmethod(services.update_escalation)
+    delete_entry = staticmethod(services.delete_escalation)
 
     def base_queryset(self) -> QuerySet:
         return selectors.escalations()
-
-    def perform_service_create(self, data: dict[str, Any]) -> Model:
-        return services.file_escalation(
-            data_request=data.pop("request"), actor=self.actor(), **data
-        )
-
-    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
-        return services.update_escalation(escalation=instance, actor=self.actor(), **data)
-
-    def perform_service_destroy(self, instance: Model) -> None:
-        services.delete_escalation(escalation=instance, actor=self.actor())
