@@ -25,6 +25,7 @@ from requests_tracker.api.views.base import (
     TrackerViewSet,
     UpdateAction,
 )
+from requests_tracker.api.views.places import COUNTY_COLUMNS
 from requests_tracker.lists import filters
 from requests_tracker.models import DataRequest
 from requests_tracker.selectors import documents
@@ -50,9 +51,7 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
         ("Time", "created_at"),
         ("Event", "verb"),
         ("Summary", "summary"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
+        *COUNTY_COLUMNS,
         ("Campaign", "campaign"),
         ("Request", "request"),
         ("Response", "response"),

@@ -26,6 +26,9 @@ STATUS_COLUMNS = [
     for value, label in RequestStatus.choices
 ]
 
+COUNTY_COLUMNS = [("County", "county.name"), ("State", "county.state"), ("FIPS", "county.fips")]
+"""The CSV columns of the county a record is on."""
+
 
 @schema.documented(
     list="Counties with how many requests they received, by status, open and overdue.",

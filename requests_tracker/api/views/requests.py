@@ -26,7 +26,7 @@ from requests_tracker.api.views.base import (
     UpdateAction,
 )
 from requests_tracker.api.views.embargo import EmbargoAction
-from requests_tracker.api.views.places import STATUS_COLUMNS
+from requests_tracker.api.views.places import COUNTY_COLUMNS, STATUS_COLUMNS
 from requests_tracker.lists import filters, parameters
 from requests_tracker.services import bulk as bulk_actions
 
@@ -60,13 +60,19 @@ def _may_manage_campaign(user: Any, campaign: Any) -> bool:
     return permissions.can_manage_campaigns(user)
 
 
-ENTRY_COLUMNS = [
-    ("Id", "id"),
-    ("Request", "request"),
-    ("County", "county.name"),
-    ("State", "county.state"),
-    ("FIPS", "county.fips"),
+LETTER_COLUMNS = [
+    ("Issued on", "issued_on"),
+    ("Due on", "due_on"),
+    ("Due basis", "due_basis"),
+    ("Deadline rule", "due_rule"),
+    ("Data sought", "data_sought"),
+    ("Legal authority", "legal_authority"),
 ]
+"""The CSV columns of what a DOJ letter states, for a request and a campaign alike: its date,
+deadline and demand."""
+SOURCED_COLUMNS = [("Sources", "sources.url"), ("Unsourced", "unsourced")]
+"""The CSV columns of the sources behind a record, and whether any backs it."""
+ENTRY_COLUMNS = [("Id", "id"), ("Request", "request"), *COUNTY_COLUMNS]
 """The first CSV columns of an entry on a request (a response, an escalation): what it is on."""
 
 
@@ -77,8 +83,7 @@ def entry_columns(*own_columns: tuple[str, str]) -> list[tuple[str, str]]:
         *ENTRY_COLUMNS,
         *own_columns,
         ("Request status", "request_status"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
+        *SOURCED_COLUMNS,
         ("Logged by", "logged_by"),
     ]
 
@@ -140,19 +145,13 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
         ("Id", "id"),
         ("Title", "title"),
         ("Issuing agency", "issuing_agency.name"),
-        ("Issued on", "issued_on"),
-        ("Due on", "due_on"),
-        ("Due basis", "due_basis"),
-        ("Deadline rule", "due_rule"),
-        ("Data sought", "data_sought"),
-        ("Legal authority", "legal_authority"),
+        *LETTER_COLUMNS,
         ("Summary", "summary"),
         ("Requests", "requests.total"),
         ("Open requests", "requests.open"),
         ("Overdue requests", "requests.overdue"),
         *STATUS_COLUMNS,
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
+        *SOURCED_COLUMNS,
         ("Entered by", "created_by"),
     ]
 
@@ -213,18 +212,11 @@ class DataRequestViewSet(NewsroomRecordViewSet):
     csv_filename = "requests"
     csv_columns = [
         ("Id", "id"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
+        *COUNTY_COLUMNS,
         ("Campaign", "campaign.title"),
         ("Issuing agency", "issuing_agency.name"),
         ("Addressee", "addressee"),
-        ("Issued on", "issued_on"),
-        ("Due on", "due_on"),
-        ("Due basis", "due_basis"),
-        ("Deadline rule", "due_rule"),
-        ("Data sought", "data_sought"),
-        ("Legal authority", "legal_authority"),
+        *LETTER_COLUMNS,
         ("Status", "status"),
         ("Overdue since", "overdue_since"),
         ("Days overdue", "days_overdue"),
@@ -232,8 +224,7 @@ class DataRequestViewSet(NewsroomRecordViewSet):
         ("Latest response on", "latest_response_on"),
         ("Summary", "summary"),
         ("Internal note", "internal_note"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
+        *SOURCED_COLUMNS,
         ("Entered by", "created_by"),
         ("Last changed", "updated_at"),
     ]
