@@ -127,40 +127,50 @@ def documented(
     create: str | None = None,
     update: str | None = None,
     destroy: str | None = None,
-    read: Any = None,
     create_request: Any = None,
     create_response: Any = None,
-    update_request: Any = None,
     list_examples: Sequence[OpenApiExample] = (),
     list_parameters: Sequence[OpenApiParameter] = (),
     create_examples: Sequence[OpenApiExample] = (),
     create_may_return_existing: bool = False,
 ) -> Callable[[type], type]:
-    """extend_schema_view for a resource: descriptions, and the separate write serializers."""
-    actions: dict[str, Any] = {}
-    if list:
-        actions["list"] = extend_schema(
-            description=list, examples=[*list_examples], parameters=[*list_parameters]
-        )
-    if retrieve:
-        actions["retrieve"] = extend_schema(description=retrieve)
-    if create:
-        created = create_response or read
-        actions["create"] = extend_schema(
-            description=create,
-            request=create_request,
-            responses={201: created, 200: created}
-            if create_may_return_existing
-            else {201: created},
-            examples=[*create_examples],
-        )
-    if update:
-        actions["partial_update"] = extend_schema(
-            description=update, request=update_request, responses={200: read}
-        )
-    if destroy:
-        actions["destroy"] = extend_schema(description=destroy, responses={204: None})
-    return extend_schema_view(**actions)
+    """extend_schema_view for a resource: descriptions, and the separate write serializers.
+
+    The serializers are the viewset's own: a write is answered as the viewset reads a record back
+    (`reading_serializer_class`), and takes its `write_serializers`. `create_request` is for a
+    create that takes more than one kind of body; `create_response` for one answered otherwise.
+    """
+
+    def describe(viewset: type) -> type:
+        read = viewset.reading_serializer_class()
+        actions: dict[str, Any] = {}
+        if list:
+            actions["list"] = extend_schema(
+                description=list, examples=[*list_examples], parameters=[*list_parameters]
+            )
+        if retrieve:
+            actions["retrieve"] = extend_schema(description=retrieve)
+        if create:
+            created = create_response or read
+            actions["create"] = extend_schema(
+                description=create,
+                request=create_request or viewset.write_serializers["create"],
+                responses={201: created, 200: created}
+                if create_may_return_existing
+                else {201: created},
+                examples=[*create_examples],
+            )
+        if update:
+            actions["partial_update"] = extend_schema(
+                description=update,
+                request=viewset.write_serializers["partial_update"],
+                responses={200: read},
+            )
+        if destroy:
+            actions["destroy"] = extend_schema(description=destroy, responses={204: None})
+        return extend_schema_view(**actions)(viewset)
+
+    return describe
 
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:

@@ -12,6 +12,7 @@ from requests_tracker.lists.parameters import (
     TrackerOrderingFilter,
     YesNoFilter,
     date_filter,
+    date_range,
     fips_filter,
     ids_filter,
     search_words,
@@ -32,8 +33,7 @@ class CaseFilter(django_filters.FilterSet):
     request = ids_filter("Concerns one of these requests.", "requests")
     campaign = ids_filter("Concerns a request of one of these campaigns.", "requests__campaign")
     court = django_filters.CharFilter(field_name="court", lookup_expr="icontains")
-    filed_after = date_filter("filed_on", "gte", "Filed on or after this date.")
-    filed_before = date_filter("filed_on", "lte", "Filed on or before this date.")
+    filed_after, filed_before = date_range("filed_on", "Filed")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(
         method="search_cases", label="Words in the title, docket number, parties or summary."
@@ -55,8 +55,7 @@ class CaseFilter(django_filters.FilterSet):
 class DocketEntryFilter(django_filters.FilterSet):
     case = ids_filter("Entries of these cases.", "case_id")
     jurisdiction = fips_filter("case__counties__fips")
-    filed_after = date_filter("filed_on", "gte", "Filed on or after this date.")
-    filed_before = date_filter("filed_on", "lte", "Filed on or before this date.")
+    filed_after, filed_before = date_range("filed_on", "Filed")
     needs_review = YesNoFilter(
         field_name="needs_review", label="Reads like a court's order on a subpoena."
     )

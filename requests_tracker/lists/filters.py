@@ -21,9 +21,10 @@ from requests_tracker.lists.parameters import (
     TrackerOrderingFilter,
     YesNoFilter,
     date_filter,
+    date_range,
     fips_filter,
     ids_filter,
-    search_filter,
+    search_filters,
     search_words,
     state_filter,
 )
@@ -77,19 +78,16 @@ class RequestFilter(FullTextSearch, django_filters.FilterSet):
     overdue = YesNoFilter(
         field_name="overdue_since", lookup_expr="isnull", exclude=True, label="Overdue now."
     )
-    issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
-    issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
-    due_after = date_filter("due_on", "gte", "Due on or after this date.")
-    due_before = date_filter("due_on", "lte", "Due on or before this date.")
+    issued_after, issued_before = date_range("issued_on", "Issued")
+    due_after, due_before = date_range("due_on", "Due")
     updated_since = MomentFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after this time."
     )
-    q = search_filter(
+    q, search = search_filters(
         SEARCH_LABEL + "Searched: the county's name and the campaign's title first, then the "
         "summary, legal authority, addressee and deadline rule (and the internal note, for the "
         "newsroom)."
     )
-    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(
         fields={
             "issued_on": "issued_on",
@@ -109,23 +107,27 @@ class RequestFilter(FullTextSearch, django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ResponseFilter(FullTextSearch, django_filters.FilterSet):
+class RequestEntryFilter(FullTextSearch, django_filters.FilterSet):
+    """The first filters of an entry on a request (a response, an escalation): which request,
+    the county's state and FIPS, and the request's campaign."""
+
     request = ids_filter("Request id(s).", "request_id")
     state = state_filter("request__county__state")
     county = fips_filter("request__county__fips")
     campaign = ids_filter("Campaign id(s).", "request__campaign_id")
+
+
+class ResponseFilter(RequestEntryFilter):
     kind = ChoiceInFilter(field_name="kind", choices=ResponseKind.choices, label="Kind(s).")
     ground = django_filters.CharFilter(
         field_name="legal_grounds__slug", label="Cites this legal ground (its slug, e.g. sb-54)."
     )
-    received_after = date_filter("received_on", "gte", "Received on or after this date.")
-    received_before = date_filter("received_on", "lte", "Received on or before this date.")
+    received_after, received_before = date_range("received_on", "Received")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    q = search_filter(
+    q, search = search_filters(
         SEARCH_LABEL + "Searched: the county's name first, then the summary, quotation, "
         "official and legal basis."
     )
-    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(
         fields=("received_on", "created_at", "updated_at"),
     )
@@ -136,11 +138,7 @@ class ResponseFilter(FullTextSearch, django_filters.FilterSet):
         fields: list[str] = []
 
 
-class EscalationFilter(FullTextSearch, django_filters.FilterSet):
-    request = ids_filter("Request id(s).", "request_id")
-    state = state_filter("request__county__state")
-    county = fips_filter("request__county__fips")
-    campaign = ids_filter("Campaign id(s).", "request__campaign_id")
+class EscalationFilter(RequestEntryFilter):
     kind = ChoiceInFilter(field_name="kind", choices=EscalationKind.choices, label="Kind(s).")
     status = ChoiceInFilter(
         field_name="status", choices=EscalationStatus.choices, label="Status(es)."
@@ -148,15 +146,13 @@ class EscalationFilter(FullTextSearch, django_filters.FilterSet):
     overdue = YesNoFilter(
         field_name="overdue_since", lookup_expr="isnull", exclude=True, label="Overdue now."
     )
-    issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
-    issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
+    issued_after, issued_before = date_range("issued_on", "Issued")
     due_before = date_filter("due_on", "lte", "Due on or before this date.")
     case_number = django_filters.CharFilter(field_name="case_number", lookup_expr="iexact")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    q = search_filter(
+    q, search = search_filters(
         SEARCH_LABEL + "Searched: the county's name first, then the summary, court and case number."
     )
-    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(fields=("issued_on", "due_on", "updated_at"))
     matcher = staticmethod(full_text.matching_escalations)
 
@@ -168,8 +164,7 @@ class EscalationFilter(FullTextSearch, django_filters.FilterSet):
 class SourceFilter(FullTextSearch, django_filters.FilterSet):
     kind = ChoiceInFilter(field_name="kind", choices=Source.Kind.choices, label="Kind(s).")
     publisher = django_filters.CharFilter(field_name="publisher", lookup_expr="icontains")
-    published_after = date_filter("published_on", "gte", "Published on or after this date.")
-    published_before = date_filter("published_on", "lte", "Published on or before this date.")
+    published_after, published_before = date_range("published_on", "Published")
     verified = YesNoFilter(
         field_name="verified_on", lookup_expr="isnull", exclude=True, label="Checked by us."
     )
@@ -178,11 +173,10 @@ class SourceFilter(FullTextSearch, django_filters.FilterSet):
     escalation = ids_filter("Cited on one of these escalations.", method="cited_on")
     campaign = ids_filter("Cited on one of these campaigns.", method="cited_on")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    q = search_filter(
+    q, search = search_filters(
         SEARCH_LABEL + "Searched: the title first, then the publisher, and the text of the "
         "source's document (sensitive sources only for editors)."
     )
-    search = search_filter("The same as `q` (its older name).")
     ordering = TrackerOrderingFilter(fields=("created_at", "updated_at", "title"))
     matcher = staticmethod(full_text.matching_sources)
 
@@ -244,8 +238,9 @@ class CountyFilter(FullTextSearch, django_filters.FilterSet):
     overdue = YesNoFilter(
         field_name="requests_overdue", method="more_than_none", label="Has overdue requests."
     )
-    q = search_filter("Words in the county's name (each as typed, case aside), e.g. `los ang`.")
-    search = search_filter("The same as `q` (its older name).")
+    q, search = search_filters(
+        "Words in the county's name (each as typed, case aside), e.g. `los ang`."
+    )
     ordering = TrackerOrderingFilter(
         fields={
             "name": "name",
@@ -273,8 +268,7 @@ class CountyFilter(FullTextSearch, django_filters.FilterSet):
 class CampaignFilter(django_filters.FilterSet):
     issuing_agency = ids_filter("Agency id(s).", "issuing_agency_id")
     state = state_filter("state", method="sent_to_state")
-    issued_after = date_filter("issued_on", "gte", "Issued on or after this date.")
-    issued_before = date_filter("issued_on", "lte", "Issued on or before this date.")
+    issued_after, issued_before = date_range("issued_on", "Issued")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(
         method="search_campaigns", label="Words in the title, summary or legal authority."

@@ -319,6 +319,15 @@ def date_filter(field_name: str, lookup: str, label: str) -> django_filters.Date
     return IsoDateFilter(field_name=field_name, lookup_expr=lookup, label=label)
 
 
+def date_range(field_name: str, happened: str) -> tuple[IsoDateFilter, IsoDateFilter]:
+    """`<name>_after` and `<name>_before`: records whose `field_name` falls on or after a date,
+    or on or before one (`happened`: what the date says, e.g. "Issued")."""
+    return (
+        date_filter(field_name, "gte", f"{happened} on or after this date."),
+        date_filter(field_name, "lte", f"{happened} on or before this date."),
+    )
+
+
 def search_words(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
     """Records with every word (case aside) in at least one of `fields`."""
     words = value.split()
@@ -330,9 +339,12 @@ def search_words(queryset: QuerySet, fields: tuple[str, ...], value: str) -> Que
     return queryset
 
 
-def search_filter(label: str) -> django_filters.CharFilter:
+def search_filters(label: str) -> tuple[django_filters.CharFilter, ...]:
     """`q`, the one search of selectors/search.py (full-text on PostgreSQL), and `search`, its
     older name, kept for existing clients: the same filter under both names."""
-    return django_filters.CharFilter(
-        method="search_text", label=label, max_length=full_text.MAX_QUERY_LENGTH
+    return tuple(
+        django_filters.CharFilter(
+            method="search_text", label=text, max_length=full_text.MAX_QUERY_LENGTH
+        )
+        for text in (label, "The same as `q` (its older name).")
     )

@@ -43,6 +43,12 @@ MAX_DUE_DAYS = 3650
 MAX_CAMPAIGN_COUNTIES = 4000
 """More than the 3,244 counties and county equivalents of the United States and territories."""
 
+
+def sources_input(record: str, **more: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`extra_kwargs` of a record's create: its sources, by id, and `more` fields' settings."""
+    return {**more, "sources": {"help_text": f"Sources for {record}, by id."}}
+
+
 # --- Responses --------------------------------------------------------------------------------
 
 
@@ -112,10 +118,7 @@ class ResponseUpdateSerializer(ServiceInputSerializer):
 class ResponseCreateSerializer(ResponseUpdateSerializer):
     class Meta(ResponseUpdateSerializer.Meta):
         fields = ("request", *services.RESPONSE_FIELDS, "sources")
-        extra_kwargs = {
-            **ResponseUpdateSerializer.Meta.extra_kwargs,
-            "sources": {"help_text": "Sources for this response, by id."},
-        }
+        extra_kwargs = sources_input("this response", **ResponseUpdateSerializer.Meta.extra_kwargs)
 
 
 # --- Escalations ------------------------------------------------------------------------------
@@ -144,10 +147,9 @@ class EscalationUpdateSerializer(ServiceInputSerializer):
 class EscalationCreateSerializer(EscalationUpdateSerializer):
     class Meta(EscalationUpdateSerializer.Meta):
         fields = ("request", *services.ESCALATION_FIELDS, "sources")
-        extra_kwargs = {
-            **EscalationUpdateSerializer.Meta.extra_kwargs,
-            "sources": {"help_text": "Sources for this escalation, by id."},
-        }
+        extra_kwargs = sources_input(
+            "this escalation", **EscalationUpdateSerializer.Meta.extra_kwargs
+        )
 
 
 # --- Requests ---------------------------------------------------------------------------------
@@ -242,18 +244,22 @@ class LetterInputSerializer(ServiceInputSerializer):
     )
     data_sought = categories_field("What DOJ asked for.", allow_empty=False)
 
+    class Meta:
+        up_to_today = ("issued_on",)
+
+    @staticmethod
+    def letter_input(record: str) -> dict[str, dict[str, Any]]:
+        """`extra_kwargs` for a letter sent to `record`: its deadline, and its sources."""
+        return sources_input(f"{record} (the letter)", **LETTER_INPUT)
+
 
 class DataRequestCreateSerializer(LetterInputSerializer):
     county = FipsField()
 
-    class Meta:
+    class Meta(LetterInputSerializer.Meta):
         model = DataRequest
         fields = services.REQUEST_FIELDS
-        up_to_today = ("issued_on",)
-        extra_kwargs = {
-            **LETTER_INPUT,
-            "sources": {"help_text": "Sources for this request (the letter), by id."},
-        }
+        extra_kwargs = LetterInputSerializer.letter_input("this request")
 
 
 class DataRequestUpdateSerializer(ServiceInputSerializer):
@@ -304,14 +310,10 @@ class CampaignCreateSerializer(LetterInputSerializer):
         help_text="FIPS codes of every county the letter went to; one request is issued to each.",
     )
 
-    class Meta:
+    class Meta(LetterInputSerializer.Meta):
         model = Campaign
         fields = services.CAMPAIGN_FIELDS
-        up_to_today = ("issued_on",)
-        extra_kwargs = {
-            **LETTER_INPUT,
-            "sources": {"help_text": "Sources for the campaign (the letter), by id."},
-        }
+        extra_kwargs = LetterInputSerializer.letter_input("the campaign")
 
 
 class CampaignUpdateSerializer(ServiceInputSerializer):

@@ -85,6 +85,8 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     """(column header, dotted path into the JSON row) for the CSV of this list."""
     csv_filename = "export"
     default_ordering: ClassVar[tuple[str, ...]] = ("id",)
+    lookup_value_regex = r"\d+"
+    """A record's address ends with its id (a resource addressed otherwise says how)."""
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -130,8 +132,10 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
             serializer_class = self.reading_serializer_class()
         return serializer_class(instance, context=self.get_serializer_context()).data
 
-    def reading_serializer_class(self) -> type[BaseSerializer]:
-        return getattr(self, "detail_serializer_class", None) or self.serializer_class
+    @classmethod
+    def reading_serializer_class(cls) -> type[BaseSerializer]:
+        """How a record is read back after a write, and shown on its own address."""
+        return getattr(cls, "detail_serializer_class", None) or cls.serializer_class
 
     def get_serializer_class(self) -> type[BaseSerializer]:
         if self.action in self.write_serializers:
@@ -174,6 +178,13 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
         serializer = self.csv_serializer()
         for record in queryset.iterator(chunk_size=CSV_CHUNK_ROWS):
             yield serializer.to_representation(record)
+
+
+class BySlug:
+    """A resource addressed by its slug rather than its id."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/.]+"
 
 
 # The actions a resource offers, one mixin each: the router exposes only the methods present.

@@ -18,12 +18,10 @@ from requests_tracker.selectors.visibility import shown_to
     "jurisdictions, requests and escalations each concerns. `jurisdiction=06037` gives the "
     "cases of a county, including suits against a city within it.",
     retrieve="One court case.",
-    read=serializers.CaseSerializer,
 )
 class CaseViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.CaseSerializer
     filterset_class = case_filters.CaseFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("-filed_on", "id")
     csv_filename = "cases"
     csv_columns = [
@@ -53,12 +51,10 @@ class CaseViewSet(ListAction, RetrieveAction, TrackerViewSet):
     list="Docket entries of the cases on file, each with the source (a court filing) that "
     "holds its document; new ones arrive from CourtListener.",
     retrieve="One docket entry.",
-    read=serializers.DocketEntrySerializer,
 )
 class DocketEntryViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.DocketEntrySerializer
     filterset_class = case_filters.DocketEntryFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("filed_on", "entry_number", "id")
     csv_filename = "docket-entries"
     csv_columns = [

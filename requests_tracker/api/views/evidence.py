@@ -42,12 +42,10 @@ from requests_tracker.services.sources import SENSITIVE_EDITORS_ONLY
     "`sensitive`.",
     update="Correct a source's details (who added it, or an editor). Sending `verified_on` "
     "records you as who checked it.",
-    read=serializers.SourceSerializer,
     create_request={
         "application/json": serializers.SourceCreateSerializer,
         "multipart/form-data": serializers.SourceUploadSerializer,
     },
-    update_request=serializers.SourceUpdateSerializer,
     create_examples=schema.SOURCE_EXAMPLES,
     create_may_return_existing=True,
 )
@@ -62,7 +60,6 @@ class SourceViewSet(
     }
     filterset_class = filters.SourceFilter
     parser_classes = [BoundedJSONParser, MultiPartParser]
-    lookup_value_regex = r"\d+"
     default_ordering = ("-created_at", "-id")
     csv_filename = "sources"
     csv_columns = [
@@ -163,8 +160,6 @@ class SourceViewSet(
     "and source; a figure may correct an earlier one (`corrects`).",
     retrieve="One reported figure.",
     create="Record a figure an official reported, with its source (journalists).",
-    read=serializers.ReportedFigureSerializer,
-    create_request=serializers.ReportedFigureCreateSerializer,
 )
 class ReportedFigureViewSet(
     EmbargoAction, ListAction, RetrieveAction, CreateAction, TrackerViewSet
@@ -172,7 +167,6 @@ class ReportedFigureViewSet(
     serializer_class = serializers.ReportedFigureSerializer
     write_serializers = {"create": serializers.ReportedFigureCreateSerializer}
     filterset_class = filters.ReportedFigureFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("metric__name", "state", "county__name", "-period_start", "id")
     csv_filename = "figures"
     csv_columns = [

@@ -25,6 +25,7 @@ from requests_tracker.api.views.base import (
     TrackerViewSet,
     UpdateAction,
 )
+from requests_tracker.api.views.places import COUNTY_COLUMNS
 from requests_tracker.lists import filters
 from requests_tracker.models import DataRequest
 from requests_tracker.selectors import documents
@@ -43,7 +44,6 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.ActivitySerializer
     filterset_class = filters.ActivityFilter
     pagination_class = ActivityFeedPagination
-    lookup_value_regex = r"\d+"
     default_ordering = ("created_at", "id")
     csv_filename = "activity"
     csv_columns = [
@@ -51,9 +51,7 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
         ("Time", "created_at"),
         ("Event", "verb"),
         ("Summary", "summary"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
+        *COUNTY_COLUMNS,
         ("Campaign", "campaign"),
         ("Request", "request"),
         ("Response", "response"),
@@ -128,10 +126,7 @@ def _may_manage_webhooks(user: Any, subscription: Any = None) -> bool:
     "secret, once.",
     update="Change a subscription; switching it back on clears its failure count (editors).",
     destroy="Delete a subscription and its delivery log (editors only).",
-    read=serializers.WebhookSubscriptionSerializer,
-    create_request=serializers.WebhookSubscriptionWriteSerializer,
     create_response=serializers.WebhookSubscriptionCreatedSerializer,
-    update_request=serializers.WebhookSubscriptionWriteSerializer,
 )
 class WebhookSubscriptionViewSet(
     ListAction, RetrieveAction, CreateAction, UpdateAction, DestroyAction, TrackerViewSet
@@ -142,7 +137,6 @@ class WebhookSubscriptionViewSet(
         "partial_update": serializers.WebhookSubscriptionWriteSerializer,
     }
     filterset_class = filters.WebhookSubscriptionFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("url", "id")
     may_read = staticmethod(_may_manage_webhooks)
     may_write = staticmethod(_may_manage_webhooks)

@@ -16,12 +16,10 @@ from requests_tracker.selectors.visibility import shown_to
     "each with the ids of the campaigns, requests, responses and escalations that cite it. "
     "`responses/?ground=sb-54` lists the answers that cite one.",
     retrieve="One legal ground.",
-    read=serializers.LegalGroundSerializer,
 )
 class LegalGroundViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.LegalGroundSerializer
     filterset_class = case_filters.LegalGroundFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("level", "name", "id")
     csv_filename = "legal-grounds"
     csv_columns = [

@@ -26,6 +26,9 @@ STATUS_COLUMNS = [
     for value, label in RequestStatus.choices
 ]
 
+COUNTY_COLUMNS = [("County", "county.name"), ("State", "county.state"), ("FIPS", "county.fips")]
+"""The CSV columns of the county a record is on."""
+
 
 @schema.documented(
     list="Counties with how many requests they received, by status, open and overdue.",
@@ -59,15 +62,12 @@ class CountyViewSet(ListAction, RetrieveAction, TrackerViewSet):
     retrieve="One agency.",
     create="Register an agency by name and level (journalists); an existing one is returned "
     "as it is, with 200.",
-    create_request=serializers.AgencyCreateSerializer,
-    read=serializers.AgencySerializer,
     create_may_return_existing=True,
 )
 class AgencyViewSet(ListAction, RetrieveAction, CreateAction, TrackerViewSet):
     serializer_class = serializers.AgencySerializer
     write_serializers = {"create": serializers.AgencyCreateSerializer}
     filterset_class = filters.AgencyFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("name", "id")
     csv_filename = "agencies"
     csv_columns = [("Id", "id"), ("Agency", "name"), ("Level", "level"), ("County FIPS", "county")]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,7 +26,7 @@ from requests_tracker.api.views.base import (
     UpdateAction,
 )
 from requests_tracker.api.views.embargo import EmbargoAction
-from requests_tracker.api.views.places import STATUS_COLUMNS
+from requests_tracker.api.views.places import COUNTY_COLUMNS, STATUS_COLUMNS
 from requests_tracker.lists import filters, parameters
 from requests_tracker.services import bulk as bulk_actions
 
@@ -60,14 +60,66 @@ def _may_manage_campaign(user: Any, campaign: Any) -> bool:
     return permissions.can_manage_campaigns(user)
 
 
-ENTRY_COLUMNS = [
-    ("Id", "id"),
-    ("Request", "request"),
-    ("County", "county.name"),
-    ("State", "county.state"),
-    ("FIPS", "county.fips"),
+LETTER_COLUMNS = [
+    ("Issued on", "issued_on"),
+    ("Due on", "due_on"),
+    ("Due basis", "due_basis"),
+    ("Deadline rule", "due_rule"),
+    ("Data sought", "data_sought"),
+    ("Legal authority", "legal_authority"),
 ]
+"""The CSV columns of what a DOJ letter states, for a request and a campaign alike: its date,
+deadline and demand."""
+SOURCED_COLUMNS = [("Sources", "sources.url"), ("Unsourced", "unsourced")]
+"""The CSV columns of the sources behind a record, and whether any backs it."""
+ENTRY_COLUMNS = [("Id", "id"), ("Request", "request"), *COUNTY_COLUMNS]
 """The first CSV columns of an entry on a request (a response, an escalation): what it is on."""
+
+
+def entry_columns(*own_columns: tuple[str, str]) -> list[tuple[str, str]]:
+    """The CSV columns of an entry on a request: what it is on, its own columns, then where the
+    request stands with it counted, its sources and who logged it."""
+    return [
+        *ENTRY_COLUMNS,
+        *own_columns,
+        ("Request status", "request_status"),
+        *SOURCED_COLUMNS,
+        ("Logged by", "logged_by"),
+    ]
+
+
+class NewsroomRecordViewSet(
+    EmbargoAction,
+    ListAction,
+    RetrieveAction,
+    CreateAction,
+    UpdateAction,
+    DestroyAction,
+    TrackerViewSet,
+):
+    """A record the newsroom enters one at a time, by id (a request, or an entry on one): listed,
+    read, entered, corrected, deleted in error (editors), and held back under embargo."""
+
+
+class RequestEntryViewSet(NewsroomRecordViewSet):
+    """An entry on one request (a response, an escalation), written through its own three
+    services, each of which derives the request's status in the same transaction: `log_entry`
+    takes the request (`data_request`), `update_entry` and `delete_entry` the entry, by the
+    keyword `entry_name`."""
+
+    entry_name: ClassVar[str]
+    log_entry: ClassVar[Callable[..., Model]]
+    update_entry: ClassVar[Callable[..., Model]]
+    delete_entry: ClassVar[Callable[..., None]]
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        return self.log_entry(data_request=data.pop("request"), actor=self.actor(), **data)
+
+    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
+        return self.update_entry(**{self.entry_name: instance}, actor=self.actor(), **data)
+
+    def perform_service_destroy(self, instance: Model) -> None:
+        self.delete_entry(**{self.entry_name: instance}, actor=self.actor())
 
 
 @schema.documented(
@@ -76,9 +128,6 @@ ENTRY_COLUMNS = [
     create="Issue a campaign: one request to each listed county, in one transaction "
     "(editors only).",
     update="Edit a campaign's title, legal authority or summary (editors only).",
-    read=serializers.CampaignSerializer,
-    create_request=serializers.CampaignCreateSerializer,
-    update_request=serializers.CampaignUpdateSerializer,
     create_examples=schema.CAMPAIGN_EXAMPLES,
 )
 class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, TrackerViewSet):
@@ -88,7 +137,6 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
         "partial_update": serializers.CampaignUpdateSerializer,
     }
     filterset_class = filters.CampaignFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("-issued_on", "-id")
     may_write = staticmethod(permissions.can_manage_campaigns)
     may_edit = staticmethod(_may_manage_campaign)
@@ -97,19 +145,13 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
         ("Id", "id"),
         ("Title", "title"),
         ("Issuing agency", "issuing_agency.name"),
-        ("Issued on", "issued_on"),
-        ("Due on", "due_on"),
-        ("Due basis", "due_basis"),
-        ("Deadline rule", "due_rule"),
-        ("Data sought", "data_sought"),
-        ("Legal authority", "legal_authority"),
+        *LETTER_COLUMNS,
         ("Summary", "summary"),
         ("Requests", "requests.total"),
         ("Open requests", "requests.open"),
         ("Overdue requests", "requests.overdue"),
         *STATUS_COLUMNS,
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
+        *SOURCED_COLUMNS,
         ("Entered by", "created_by"),
     ]
 
@@ -154,22 +196,11 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     create="Record a request DOJ sent to one county (journalists).",
     update="Correct a request's facts (its author or an editor). A due-date change is recorded.",
     destroy="Delete a request entered in error, with its responses and escalations (editors).",
-    read=serializers.DataRequestDetailSerializer,
-    create_request=serializers.DataRequestCreateSerializer,
-    update_request=serializers.DataRequestUpdateSerializer,
     list_examples=schema.REQUEST_LIST_EXAMPLES,
     list_parameters=[EXPAND_PARAMETER],
     create_examples=schema.REQUEST_EXAMPLES,
 )
-class DataRequestViewSet(
-    EmbargoAction,
-    ListAction,
-    RetrieveAction,
-    CreateAction,
-    UpdateAction,
-    DestroyAction,
-    TrackerViewSet,
-):
+class DataRequestViewSet(NewsroomRecordViewSet):
     serializer_class = serializers.DataRequestRowSerializer
     detail_serializer_class = serializers.DataRequestDetailSerializer
     write_serializers = {
@@ -177,23 +208,15 @@ class DataRequestViewSet(
         "partial_update": serializers.DataRequestUpdateSerializer,
     }
     filterset_class = filters.RequestFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("-issued_on", "-id")
     csv_filename = "requests"
     csv_columns = [
         ("Id", "id"),
-        ("County", "county.name"),
-        ("State", "county.state"),
-        ("FIPS", "county.fips"),
+        *COUNTY_COLUMNS,
         ("Campaign", "campaign.title"),
         ("Issuing agency", "issuing_agency.name"),
         ("Addressee", "addressee"),
-        ("Issued on", "issued_on"),
-        ("Due on", "due_on"),
-        ("Due basis", "due_basis"),
-        ("Deadline rule", "due_rule"),
-        ("Data sought", "data_sought"),
-        ("Legal authority", "legal_authority"),
+        *LETTER_COLUMNS,
         ("Status", "status"),
         ("Overdue since", "overdue_since"),
         ("Days overdue", "days_overdue"),
@@ -201,8 +224,7 @@ class DataRequestViewSet(
         ("Latest response on", "latest_response_on"),
         ("Summary", "summary"),
         ("Internal note", "internal_note"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
+        *SOURCED_COLUMNS,
         ("Entered by", "created_by"),
         ("Last changed", "updated_at"),
     ]
@@ -257,31 +279,18 @@ class DataRequestViewSet(
     "with this response counted, derived in the same transaction.",
     update="Correct a response (who logged it, or an editor); the request's status follows.",
     destroy="Delete a response logged in error (editors); the request's status follows.",
-    read=serializers.ResponseSerializer,
-    create_request=serializers.ResponseCreateSerializer,
-    update_request=serializers.ResponseUpdateSerializer,
     create_examples=schema.RESPONSE_EXAMPLES,
 )
-class ResponseViewSet(
-    EmbargoAction,
-    ListAction,
-    RetrieveAction,
-    CreateAction,
-    UpdateAction,
-    DestroyAction,
-    TrackerViewSet,
-):
+class ResponseViewSet(RequestEntryViewSet):
     serializer_class = serializers.ResponseSerializer
     write_serializers = {
         "create": serializers.ResponseCreateSerializer,
         "partial_update": serializers.ResponseUpdateSerializer,
     }
     filterset_class = filters.ResponseFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("received_on", "id")
     csv_filename = "responses"
-    csv_columns = [
-        *ENTRY_COLUMNS,
+    csv_columns = entry_columns(
         ("Received on", "received_on"),
         ("Kind", "kind"),
         ("Responding agency", "responding_agency.name"),
@@ -294,23 +303,15 @@ class ResponseViewSet(
         ("New due date", "new_due_on"),
         ("Summary", "summary"),
         ("Quotation", "quotation"),
-        ("Request status", "request_status"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
-        ("Logged by", "logged_by"),
-    ]
+    )
+
+    entry_name = "response"
+    log_entry = staticmethod(services.log_response)
+    update_entry = staticmethod(services.update_response)
+    delete_entry = staticmethod(services.delete_response)
 
     def base_queryset(self) -> QuerySet:
         return selectors.county_responses()
-
-    def perform_service_create(self, data: dict[str, Any]) -> Model:
-        return services.log_response(data_request=data.pop("request"), actor=self.actor(), **data)
-
-    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
-        return services.update_response(response=instance, actor=self.actor(), **data)
-
-    def perform_service_destroy(self, instance: Model) -> None:
-        services.delete_response(response=instance, actor=self.actor())
 
 
 @schema.documented(
@@ -319,30 +320,17 @@ class ResponseViewSet(
     create="Record DOJ's next step on a request (journalists); the request's status follows.",
     update="Change an escalation, most often its status (who logged it, or an editor).",
     destroy="Delete an escalation recorded in error (editors).",
-    read=serializers.EscalationSerializer,
-    create_request=serializers.EscalationCreateSerializer,
-    update_request=serializers.EscalationUpdateSerializer,
 )
-class EscalationViewSet(
-    EmbargoAction,
-    ListAction,
-    RetrieveAction,
-    CreateAction,
-    UpdateAction,
-    DestroyAction,
-    TrackerViewSet,
-):
+class EscalationViewSet(RequestEntryViewSet):
     serializer_class = serializers.EscalationSerializer
     write_serializers = {
         "create": serializers.EscalationCreateSerializer,
         "partial_update": serializers.EscalationUpdateSerializer,
     }
     filterset_class = filters.EscalationFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("issued_on", "id")
     csv_filename = "escalations"
-    csv_columns = [
-        *ENTRY_COLUMNS,
+    csv_columns = entry_columns(
         ("Kind", "kind"),
         ("Follows", "follows"),
         ("Issued on", "issued_on"),
@@ -352,22 +340,12 @@ class EscalationViewSet(
         ("Status", "status"),
         ("Overdue since", "overdue_since"),
         ("Summary", "summary"),
-        ("Request status", "request_status"),
-        ("Sources", "sources.url"),
-        ("Unsourced", "unsourced"),
-        ("Logged by", "logged_by"),
-    ]
+    )
+
+    entry_name = "escalation"
+    log_entry = staticmethod(services.file_escalation)
+    update_entry = staticmethod(services.update_escalation)
+    delete_entry = staticmethod(services.delete_escalation)
 
     def base_queryset(self) -> QuerySet:
         return selectors.escalations()
-
-    def perform_service_create(self, data: dict[str, Any]) -> Model:
-        return services.file_escalation(
-            data_request=data.pop("request"), actor=self.actor(), **data
-        )
-
-    def perform_service_update(self, instance: Model, data: dict[str, Any]) -> Model:
-        return services.update_escalation(escalation=instance, actor=self.actor(), **data)
-
-    def perform_service_destroy(self, instance: Model) -> None:
-        services.delete_escalation(escalation=instance, actor=self.actor())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from requests_tracker.api import schema, serializers
-from requests_tracker.api.views.base import ListAction, RetrieveAction, TrackerViewSet
+from requests_tracker.api.views.base import BySlug, ListAction, RetrieveAction, TrackerViewSet
 from requests_tracker.lists import story_filters
 from requests_tracker.models import Jurisdiction, Metric, Person, Policy, Role
 from requests_tracker.selectors import story
@@ -18,12 +18,10 @@ from requests_tracker.selectors import story
     list="The catalogue of metrics figures are reported under, each with its definition, unit "
     "and where such numbers come from; `figures/?metric=<slug>` lists one metric's series.",
     retrieve="One metric.",
-    read=serializers.MetricSerializer,
 )
-class MetricViewSet(ListAction, RetrieveAction, TrackerViewSet):
+class MetricViewSet(BySlug, ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.MetricSerializer
     filterset_class = story_filters.MetricFilter
-    lookup_field = "slug"
     default_ordering = ("name", "id")
     csv_filename = "metrics"
     csv_columns = [
@@ -43,12 +41,10 @@ class MetricViewSet(ListAction, RetrieveAction, TrackerViewSet):
     "each with the county it is or sits in and its dated policies. `cases/?party=<slug>` "
     "lists the cases it is a party to.",
     retrieve="One jurisdiction, by slug, with its policy timeline.",
-    read=serializers.JurisdictionSerializer,
 )
-class JurisdictionViewSet(ListAction, RetrieveAction, TrackerViewSet):
+class JurisdictionViewSet(BySlug, ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.JurisdictionSerializer
     filterset_class = story_filters.JurisdictionFilter
-    lookup_field = "slug"
     default_ordering = ("level", "state", "name", "id")
     csv_filename = "jurisdictions"
     csv_columns = [
@@ -72,12 +68,10 @@ class JurisdictionViewSet(ListAction, RetrieveAction, TrackerViewSet):
     "cities' included. A county's `sanctuary_status` is the stance of its latest policy in "
     "force that sets one.",
     retrieve="One policy.",
-    read=serializers.PolicySerializer,
 )
 class PolicyViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.PolicySerializer
     filterset_class = story_filters.PolicyFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("effective_on", "id")
     csv_filename = "policies"
     csv_columns = [
@@ -100,12 +94,10 @@ class PolicyViewSet(ListAction, RetrieveAction, TrackerViewSet):
 @schema.documented(
     list="Officials named in the record, each with the offices they held and the dates.",
     retrieve="One person, by slug.",
-    read=serializers.PersonSerializer,
 )
-class PersonViewSet(ListAction, RetrieveAction, TrackerViewSet):
+class PersonViewSet(BySlug, ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.PersonSerializer
     filterset_class = story_filters.PersonFilter
-    lookup_field = "slug"
     default_ordering = ("name", "id")
     csv_filename = "people"
     csv_columns = [("Slug", "slug"), ("Name", "name")]
@@ -120,12 +112,10 @@ class PersonViewSet(ListAction, RetrieveAction, TrackerViewSet):
     "(and to whom), no answer, a statement. These are not answers to DOJ and never change a "
     "request's status.",
     retrieve="One press answer.",
-    read=serializers.PressAnswerSerializer,
 )
 class PressAnswerViewSet(ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.PressAnswerSerializer
     filterset_class = story_filters.PressAnswerFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("answered_on", "id")
     csv_filename = "press-answers"
     csv_columns = [

@@ -16,12 +16,10 @@ from requests_tracker.models import Threat
     "compulsory process), each with who made it, when, its source, and whether an escalation "
     "carried it out; `days_not_carried_out` counts the days since one that nothing carried out.",
     retrieve="One threat.",
-    read=serializers.ThreatSerializer,
 )
 class ThreatViewSet(EmbargoAction, ListAction, RetrieveAction, TrackerViewSet):
     serializer_class = serializers.ThreatSerializer
     filterset_class = case_filters.ThreatFilter
-    lookup_value_regex = r"\d+"
     default_ordering = ("threatened_on", "id")
     csv_filename = "threats"
     csv_columns = [
