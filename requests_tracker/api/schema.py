@@ -168,6 +168,9 @@ def documented(
             )
         if destroy:
             actions["destroy"] = extend_schema(description=destroy, responses={204: None})
+        if hasattr(viewset, "embargo"):
+            # Holding and lifting an embargo answer the record as read back (api/views/embargo.py).
+            actions["embargo"] = extend_schema(methods=["POST", "DELETE"], responses={200: read})
         return extend_schema_view(**actions)(viewset)
 
     return describe

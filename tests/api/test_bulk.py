@@ -97,3 +97,20 @@ def test_the_embargo_action_holds_and_lifts_one_record(campaign, editor_client, 
     lifted = editor_client.delete(url)
     assert lifted.status_code == 200 and lifted.json()["embargoed"] is False
     assert viewer_client.get(f"/api/v1/requests/{request_id}/").status_code == 200
+
+
+def test_the_schema_says_what_holding_and_lifting_an_embargo_answer(campaign, editor_client):
+    """Both answer 200 with the record as its own address shows it; the schema used to say a
+    lift answers 204 with no body, which a generated client then refused to read."""
+    operations = editor_client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    request_id = campaign.requests.values_list("pk", flat=True).first()
+    url = f"/api/v1/requests/{request_id}/embargo/"
+    shown = set(editor_client.get(f"/api/v1/requests/{request_id}/").json())
+    held = editor_client.post(url, {"until": "2099-01-01T09:00:00Z", "reason": "Legal review"})
+    lifted = editor_client.delete(url)
+    for method, answer in (("post", held), ("delete", lifted)):
+        documented = operations["/api/v1/requests/{id}/embargo/"][method]["responses"]
+        assert answer.status_code == 200 and "204" not in documented
+        schema = documented["200"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/DataRequestDetail"}
+        assert set(answer.json()) == shown
