@@ -226,19 +226,8 @@ def cite_source(
         if record.sources.filter(pk=source.pk).exists():
             return False
         record.sources.add(source)
-        data_request = _request_of(record)
-        if data_request is not None:
-            DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
-        record_activity(
-            ActivityVerb.SOURCE_ADDED,
-            source_sentence(ActivityVerb.SOURCE_ADDED, source),
-            data_request=data_request,
-            campaign=record if isinstance(record, Campaign) else None,
-            response=record if isinstance(record, Response) else None,
-            escalation=record if isinstance(record, Escalation) else None,
-            actor=actor,
-            data=source_event_data(source),
-            about=[source],
+        _record_citation_change(
+            ActivityVerb.SOURCE_ADDED, source=source, record=record, actor=actor
         )
     return True
 
@@ -251,19 +240,41 @@ def uncite_source(
         if not record.sources.filter(pk=source.pk).exists():
             return False
         record.sources.remove(source)
-        data_request = _request_of(record)
-        if data_request is not None:
-            DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
-        record_activity(
-            ActivityVerb.SOURCE_REMOVED,
-            source_sentence(ActivityVerb.SOURCE_REMOVED, source),
-            data_request=data_request,
-            campaign=record if isinstance(record, Campaign) else None,
-            actor=actor,
-            data=source_event_data(source),
-            about=[source],
+        _record_citation_change(
+            ActivityVerb.SOURCE_REMOVED, source=source, record=record, actor=actor
         )
     return True
+
+
+def _record_citation_change(
+    verb: str,
+    *,
+    source: Source,
+    record: Campaign | DataRequest | Response | Escalation,
+    actor: User | None,
+) -> None:
+    """After `source` was cited on `record` or taken off it: the request it is on counts as
+    updated, and the timeline says so. A citation added is also linked to the answer or
+    escalation it was added to; one removed only to its campaign and request."""
+    data_request = _request_of(record)
+    if data_request is not None:
+        DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
+    on_answer: dict[str, Response | Escalation | None] = {}
+    if verb == ActivityVerb.SOURCE_ADDED:
+        on_answer = {
+            "response": record if isinstance(record, Response) else None,
+            "escalation": record if isinstance(record, Escalation) else None,
+        }
+    record_activity(
+        verb,
+        source_sentence(verb, source),
+        data_request=data_request,
+        campaign=record if isinstance(record, Campaign) else None,
+        actor=actor,
+        data=source_event_data(source),
+        about=[source],
+        **on_answer,
+    )
 
 
 def source_sentence(verb: str, source: Source) -> str:
