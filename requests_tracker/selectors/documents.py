@@ -281,16 +281,22 @@ def marked_headline(text: Any, search: SearchQuery) -> SearchHeadline:
     )
 
 
+def fold_whitespace(text: str) -> str:
+    """`text` with each run of white space one space, and none at either end."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
 def marked_html(marked: str) -> SafeString:
     """A snippet with its white space folded, escaped, with `<mark>` only where the markers
     were."""
-    text = _WHITESPACE.sub(" ", marked).strip()
-    html = escape(text).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+    html = (
+        escape(fold_whitespace(marked)).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+    )
     return mark_safe(html)  # escaped above; the only tags are the marks
 
 
 def _hit(source: Source, page: int, marked: str, rank: float, page_id: int) -> DocumentHit:
-    marked = _WHITESPACE.sub(" ", marked).strip()
+    marked = fold_whitespace(marked)
     return DocumentHit(
         source=source,
         page=page,

@@ -71,6 +71,7 @@ from requests_tracker.selectors.documents import (
     MATCH_END,
     MATCH_START,
     DocumentHit,
+    fold_whitespace,
     marked_headline,
     marked_html,
     search_documents,
@@ -100,7 +101,6 @@ RANK = "search_rank"
 SNIPPET_SEPARATOR = " · "
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000\ue001]")
-_WHITESPACE = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\s\"()&|!:*<>]+")
 
 
@@ -135,7 +135,7 @@ def clean_query(raw: str | None) -> str:
     """The query as searched: control characters dropped, spaces collapsed, at most
     MAX_QUERY_LENGTH characters (the forms refuse longer ones before it gets here)."""
     text = _CONTROL.sub(" ", raw or "")
-    return _WHITESPACE.sub(" ", text).strip()[:MAX_QUERY_LENGTH]
+    return fold_whitespace(text)[:MAX_QUERY_LENGTH]
 
 
 def words_of(query: str) -> list[str]:
