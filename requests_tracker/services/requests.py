@@ -24,9 +24,9 @@ from requests_tracker.services.activity import (
     sentence,
 )
 from requests_tracker.services.clock import local_today
-from requests_tracker.services.corrections import record_correction, snapshot
+from requests_tracker.services.corrections import corrected_update
 from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
 from requests_tracker.services.locks import lock_request
 from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
 from requests_tracker.services.validation import FUTURE_ISSUE_DATE
@@ -122,8 +122,7 @@ def issue_request(
     """Record that `issuing_agency` asked `county` for data; flags it overdue at once if late.
     With `embargo`, the request and everything on it are held (services/embargo.py)."""
     today = today or local_today()
-    if embargo is not None:
-        check_terms(embargo, actor=actor)
+    check_terms(embargo, actor=actor)
     # Before the deadline: counting days from a future date can run past the calendar.
     _check_issue_date(issued_on, today)
     deadline = resolve_deadline(
@@ -149,9 +148,7 @@ def issue_request(
             actor=actor,
         )
         data_request.full_clean()
-        if embargo is not None:
-            place_embargo(data_request, embargo, actor=actor)
-        data_request.save()
+        save_new(data_request, embargo, actor=actor)
         data_request.sources.set(sources)
         record_activity(
             ActivityVerb.REQUEST_ISSUED,
@@ -382,7 +379,6 @@ def update_request(
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         old_due, old_rule = data_request.due_on, data_request.due_rule
-        before = snapshot(data_request, changes)
 
         def clean() -> None:
             if data_request.due_on != old_due and data_request.due_rule == old_rule:
@@ -395,11 +391,13 @@ def update_request(
             data_request.full_clean()
 
         issued_on = data_request.issued_on
-        changed = model_update(
-            data_request, editable=REQUEST_EDITABLE_FIELDS, changes=changes, clean=clean
-        )
-        record_correction(
-            record=data_request, before=before, changed=changed, note=correction_note, actor=actor
+        changed = corrected_update(
+            data_request,
+            editable=REQUEST_EDITABLE_FIELDS,
+            changes=changes,
+            clean=clean,
+            note=correction_note,
+            actor=actor,
         )
         if not changed:
             return data_request
