@@ -279,39 +279,58 @@ def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> No
         )
 
 
+OFFICIALS = (
+    # key, name, slug, office, where (a place's slug), in office from, source key
+    (
+        "luna",
+        "Robert G. Luna",
+        "robert-g-luna",
+        "Sheriff",
+        "county:06037",
+        dt.date(2022, 12, 5),
+        "foxla",
+    ),
+    (
+        "bonta",
+        "Rob Bonta",
+        "rob-bonta",
+        "Attorney General of California",
+        "state-of-california",
+        dt.date(2021, 4, 23),
+        "laist",
+    ),
+    (
+        "bondi",
+        "Pam Bondi",
+        "pam-bondi",
+        "Attorney General of the United States",
+        "united-states",
+        dt.date(2025, 2, 5),
+        "sfstandard",
+    ),
+)
+"""The officials the story names and the offices they held, each marked `uncertain`: no start
+date is checked against a primary source here (Luna was sworn in in December 2022; the day is
+from public record, unchecked)."""
+
+
 def _people(
     places: dict[str, Jurisdiction], sources: dict[str, Source], requests: dict[str, Any]
 ) -> dict[str, Any]:
-    luna = people.add_person(name="Robert G. Luna", slug="robert-g-luna")
-    people.add_role(
-        person=luna,
-        title="Sheriff",
-        jurisdiction=places.get("county:06037"),
-        started_on=dt.date(2022, 12, 5),
-        source=sources["foxla"],
-        uncertain=True,  # sworn in December 2022; the day is from public record, unchecked here
-    )
-    bonta = people.add_person(name="Rob Bonta", slug="rob-bonta")
-    people.add_role(
-        person=bonta,
-        title="Attorney General of California",
-        jurisdiction=places["state-of-california"],
-        started_on=dt.date(2021, 4, 23),
-        source=sources["laist"],
-        uncertain=True,
-    )
-    bondi = people.add_person(name="Pam Bondi", slug="pam-bondi")
-    people.add_role(
-        person=bondi,
-        title="Attorney General of the United States",
-        jurisdiction=places["united-states"],
-        started_on=dt.date(2025, 2, 5),
-        source=sources["sfstandard"],
-        uncertain=True,
-    )
+    officials = {}
+    for key, name, slug, title, place, started_on, source_key in OFFICIALS:
+        officials[key] = people.add_person(name=name, slug=slug)
+        people.add_role(
+            person=officials[key],
+            title=title,
+            jurisdiction=places.get(place),
+            started_on=started_on,
+            source=sources[source_key],
+            uncertain=True,
+        )
     answers = list(requests["06037"].responses.filter(official__icontains="Luna"))
-    people.link_person(person=luna, records=answers)
-    return {"luna": luna, "bonta": bonta, "bondi": bondi}
+    people.link_person(person=officials["luna"], records=answers)
+    return officials
 
 
 def _figures(sources: dict[str, Source], officials: dict[str, Any]) -> None:
