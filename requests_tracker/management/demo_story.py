@@ -11,10 +11,11 @@ assessment, for one, is left out: no public source for its words is on file).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from requests_tracker import services
+from requests_tracker.management.demo_facts import SourceFact, service_arguments
 from requests_tracker.models import (
     Case,
     CaseParty,
@@ -31,22 +32,24 @@ from requests_tracker.services import courts, figures, jurisdictions, people, pr
 JULY_17 = dt.date(2025, 7, 17)
 SANCTUARY_LIST_DAY = dt.date(2025, 8, 5)
 
-EXTRA_SOURCES = {
-    "sb54": (
+EXTRA_SOURCES = (
+    SourceFact(
+        "sb54",
         "SB 54, California Values Act (2017-2018), bill text and history",
         "https://leginfo.legislature.ca.gov/faces/billNavClient.xhtml?bill_id=201720180SB54",
         "California Legislative Information",
         dt.date(2017, 10, 5),
         Source.Kind.PRIMARY_DOCUMENT,
     ),
-    "sanctuary_list": (
+    SourceFact(
+        "sanctuary_list",
         "Sanctuary jurisdiction list under Executive Order 14287",
         "https://www.justice.gov/ag/us-sanctuary-jurisdiction-list",
         "U.S. Department of Justice, Office of the Attorney General",
         SANCTUARY_LIST_DAY,
         Source.Kind.PRIMARY_DOCUMENT,
     ),
-}
+)
 
 JURISDICTIONS = (
     # slug, name, level, state, county FIPS
@@ -134,13 +137,7 @@ def load_story(sources: dict[str, Source], requests: dict[str, Any]) -> bool:
     """Write the story's records (each looked up first: running it twice changes nothing);
     True if anything was new."""
     before = _count()
-    extra = {
-        key: services.add_source(
-            title=title, url=url, publisher=publisher, published_on=published_on, kind=kind
-        )
-        for key, (title, url, publisher, published_on, kind) in EXTRA_SOURCES.items()
-    }
-    sources = {**sources, **extra}
+    sources = {**sources, **{fact.key: fact.add() for fact in EXTRA_SOURCES}}
     places = _jurisdictions()
     _parties(places)
     _policies(places, sources)
@@ -188,9 +185,23 @@ def _parties(places: dict[str, Jurisdiction]) -> None:
             courts.update_case(case=case, outcome=OUTCOMES[case.docket_number])
 
 
+@dataclass(frozen=True)
+class PolicyFact:
+    """A dated policy of the place whose slug is `place` (record_policy's arguments)."""
+
+    place: str
+    kind: str
+    title: str
+    summary: str
+    stance: str
+    effective_on: dt.date
+    sources: list[Source]
+    uncertain: bool
+
+
 def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> None:
     facts = [
-        (
+        PolicyFact(
             "state-of-california",
             Policy.Kind.SANCTUARY_LAW,
             "SB 54, the California Values Act, takes effect",
@@ -203,7 +214,7 @@ def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> No
             [sources["sb54"]],
             False,
         ),
-        (
+        PolicyFact(
             "county:06037",
             Policy.Kind.DETAINER_PRACTICE,
             "Honors no ICE detainer requests",
@@ -215,7 +226,7 @@ def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> No
             [sources["smartcities"], sources["foxla"]],
             False,
         ),
-        (
+        PolicyFact(
             "county:06037",
             Policy.Kind.TRANSFER_PRACTICE,
             "Transfers to ICE resume, on federal judicial warrants only",
@@ -227,7 +238,7 @@ def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> No
             [sources["vanguard_la"]],
             False,
         ),
-        (
+        PolicyFact(
             "city-of-los-angeles-ca",
             Policy.Kind.SANCTUARY_LAW,
             "Sanctuary ordinance (Ordinance 188441) in force",
@@ -248,7 +259,7 @@ def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> No
         "city-of-san-francisco-ca",
     ):
         facts.append(
-            (
+            PolicyFact(
                 slug,
                 Policy.Kind.LISTING,
                 "Listed by DOJ as a sanctuary jurisdiction",
@@ -259,57 +270,67 @@ def _policies(places: dict[str, Jurisdiction], sources: dict[str, Source]) -> No
                 False,
             )
         )
-    for slug, kind, title, summary, stance, effective_on, cited, uncertain in facts:
-        if slug not in places:
-            continue
-        place = places[slug]
-        if Policy.objects.filter(jurisdiction=place, title=title).exists():
+    for fact in facts:
+        place = places.get(fact.place)
+        if place is None or Policy.objects.filter(jurisdiction=place, title=fact.title).exists():
             continue
         jurisdictions.record_policy(
-            jurisdiction=place,
-            kind=kind,
-            title=title,
-            summary=summary,
-            stance=stance,
-            effective_on=effective_on,
-            sources=cited,
-            uncertain=uncertain,
+            jurisdiction=place, **service_arguments(fact, besides=("place",))
         )
+
+
+OFFICIALS = (
+    # key, name, slug, office, where (a place's slug), in office from, source key
+    (
+        "luna",
+        "Robert G. Luna",
+        "robert-g-luna",
+        "Sheriff",
+        "county:06037",
+        dt.date(2022, 12, 5),
+        "foxla",
+    ),
+    (
+        "bonta",
+        "Rob Bonta",
+        "rob-bonta",
+        "Attorney General of California",
+        "state-of-california",
+        dt.date(2021, 4, 23),
+        "laist",
+    ),
+    (
+        "bondi",
+        "Pam Bondi",
+        "pam-bondi",
+        "Attorney General of the United States",
+        "united-states",
+        dt.date(2025, 2, 5),
+        "sfstandard",
+    ),
+)
+"""The officials the story names and the offices they held, each marked `uncertain`: no start
+date is checked against a primary source here (Luna was sworn in in December 2022; the day is
+from public record, unchecked)."""
 
 
 def _people(
     places: dict[str, Jurisdiction], sources: dict[str, Source], requests: dict[str, Any]
 ) -> dict[str, Any]:
-    luna = people.add_person(name="Robert G. Luna", slug="robert-g-luna")
-    people.add_role(
-        person=luna,
-        title="Sheriff",
-        jurisdiction=places.get("county:06037"),
-        started_on=dt.date(2022, 12, 5),
-        source=sources["foxla"],
-        uncertain=True,  # sworn in December 2022; the day is from public record, unchecked here
-    )
-    bonta = people.add_person(name="Rob Bonta", slug="rob-bonta")
-    people.add_role(
-        person=bonta,
-        title="Attorney General of California",
-        jurisdiction=places["state-of-california"],
-        started_on=dt.date(2021, 4, 23),
-        source=sources["laist"],
-        uncertain=True,
-    )
-    bondi = people.add_person(name="Pam Bondi", slug="pam-bondi")
-    people.add_role(
-        person=bondi,
-        title="Attorney General of the United States",
-        jurisdiction=places["united-states"],
-        started_on=dt.date(2025, 2, 5),
-        source=sources["sfstandard"],
-        uncertain=True,
-    )
+    officials = {}
+    for key, name, slug, title, place, started_on, source_key in OFFICIALS:
+        officials[key] = people.add_person(name=name, slug=slug)
+        people.add_role(
+            person=officials[key],
+            title=title,
+            jurisdiction=places.get(place),
+            started_on=started_on,
+            source=sources[source_key],
+            uncertain=True,
+        )
     answers = list(requests["06037"].responses.filter(official__icontains="Luna"))
-    people.link_person(person=luna, records=answers)
-    return {"luna": luna, "bonta": bonta, "bondi": bondi}
+    people.link_person(person=officials["luna"], records=answers)
+    return officials
 
 
 def _figures(sources: dict[str, Source], officials: dict[str, Any]) -> None:
@@ -360,29 +381,22 @@ def _figures(sources: dict[str, Source], officials: dict[str, Any]) -> None:
     for slug, county, state, value, (start, end, label), note, source_key in rows:
         if county is None and not state:
             continue
-        metric = catalogue[slug]
-        state = county.state if county else state
-        source = sources[source_key]
-        if ReportedFigure.objects.filter(
-            metric=metric,
-            county=county,
-            state=state,
-            period_start=start,
-            period_end=end,
-            source=source,
-        ).exists():
+        natural_key = {  # one count of a metric for one place, period and source is kept once
+            "metric": catalogue[slug],
+            "county": county,
+            "state": county.state if county else state,
+            "period_start": start,
+            "period_end": end,
+            "source": sources[source_key],
+        }
+        if ReportedFigure.objects.filter(**natural_key).exists():
             continue
         by_sheriff = county is not None
         figures.record_figure(
-            metric=metric,
-            county=county,
-            state=state,
+            **natural_key,
             value=Decimal(value),
-            period_start=start,
-            period_end=end,
             period_label=label,
             note=note,
-            source=source,
             reported_by="Sheriff Robert G. Luna" if by_sheriff else "U.S. Department of Justice",
             person=officials["luna"] if by_sheriff else None,
         )

@@ -169,18 +169,15 @@ def citations_of(source: Source, reader: Any) -> list[Citation]:
     for r in shown(source.requests.select_related("county")).order_by("-issued_on", "-id"):
         label = f"{r.county.name}, {r.county.state}: request of {r.issued_on:%Y-%m-%d}"
         found.append(Citation("Request", label, r.get_absolute_url(), r.issued_on))
-    responses = shown(source.responses.select_related("request__county"))
-    for entry in responses.order_by("-received_on"):
-        county = entry.request.county
-        label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
-        url = f"{entry.request.get_absolute_url()}#response-{entry.pk}"
-        found.append(Citation("Response", label, url, entry.received_on))
-    escalations = shown(source.escalations.select_related("request__county"))
-    for entry in escalations.order_by("-issued_on"):
-        county = entry.request.county
-        label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
-        url = f"{entry.request.get_absolute_url()}#escalation-{entry.pk}"
-        found.append(Citation("Escalation", label, url, entry.issued_on))
+    for kind, on_requests, dated in (
+        ("Response", source.responses, "received_on"),
+        ("Escalation", source.escalations, "issued_on"),
+    ):  # each shown on its request's page, under its own anchor
+        for entry in shown(on_requests.select_related("request__county")).order_by(f"-{dated}"):
+            county = entry.request.county
+            label = f"{county.name}, {county.state}: {entry.get_kind_display().lower()}"
+            url = f"{entry.request.get_absolute_url()}#{kind.lower()}-{entry.pk}"
+            found.append(Citation(kind, label, url, getattr(entry, dated)))
     figures = shown(source.figures.select_related("county", "metric"))
     for figure in figures.order_by("-period_end", "-id"):
         label = f"{figure.place}: {figure.metric.name}"
@@ -210,7 +207,7 @@ def search_documents(
     query = query.strip()
     if not query or not permissions.can_read(user):
         return []
-    search = _query(query)
+    search = web_search_query(query)
     vector = StoredSearchVector()
     matching = (
         SourcePage.objects.filter(source__in=visible_sources(user))
@@ -238,22 +235,10 @@ def with_snippets(hits: Sequence[DocumentHit], query: str) -> list[DocumentHit]:
     """`hits` with the text around the match on each one's page (one query for them all)."""
     if not hits:
         return list(hits)
-    search = _query(query.strip())
+    search = web_search_query(query.strip())
     headlines = dict(
         SourcePage.objects.filter(pk__in=[hit.page_id for hit in hits])
-        .annotate(
-            headline=SearchHeadline(
-                "text",
-                search,
-                config=SEARCH_CONFIG,
-                start_sel=MATCH_START,
-                stop_sel=MATCH_END,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
+        .annotate(headline=marked_headline("text", search))
         .values_list("pk", "headline")
     )
     return [
@@ -268,23 +253,55 @@ def sources_matching_text(query: str, user: Any) -> QuerySet[Source]:
     visible = visible_sources(user)
     if not query:
         return visible.none()
-    pages = SourcePage.objects.alias(vector=StoredSearchVector()).filter(vector=_query(query))
+    pages = SourcePage.objects.alias(vector=StoredSearchVector()).filter(
+        vector=web_search_query(query)
+    )
     return visible.filter(pk__in=pages.values("source_id"))
 
 
-def _query(query: str) -> SearchQuery:
+def web_search_query(query: str) -> SearchQuery:
+    """`query` read as a search box's words are ("quoted phrases", or, -not), in the search
+    configuration every stored vector is made with."""
     return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
 
+def marked_headline(text: Any, search: SearchQuery) -> SearchHeadline:
+    """The text around the matches of `search` in `text` (a column or an expression), the
+    matched words between MATCH_START and MATCH_END: how every search snippet is cut."""
+    return SearchHeadline(
+        text,
+        search,
+        config=SEARCH_CONFIG,
+        start_sel=MATCH_START,
+        stop_sel=MATCH_END,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def fold_whitespace(text: str) -> str:
+    """`text` with each run of white space one space, and none at either end."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def marked_html(marked: str) -> SafeString:
+    """A snippet with its white space folded, escaped, with `<mark>` only where the markers
+    were."""
+    html = (
+        escape(fold_whitespace(marked)).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+    )
+    return mark_safe(html)  # escaped above; the only tags are the marks
+
+
 def _hit(source: Source, page: int, marked: str, rank: float, page_id: int) -> DocumentHit:
-    marked = _WHITESPACE.sub(" ", marked).strip()
-    plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
-    html = escape(marked).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+    marked = fold_whitespace(marked)
     return DocumentHit(
         source=source,
         page=page,
         rank=float(rank),
         page_id=page_id,
-        snippet=plain,
-        snippet_html=mark_safe(html),  # escaped above; the only tags are the marks
+        snippet=marked.replace(MATCH_START, "").replace(MATCH_END, ""),
+        snippet_html=marked_html(marked),
     )

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -53,12 +53,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, NullIf
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from requests_tracker import permissions
 from requests_tracker.models import (
-    SEARCH_CONFIG,
     County,
     DataRequest,
     Escalation,
@@ -75,9 +73,13 @@ from requests_tracker.selectors.documents import (
     MATCH_END,
     MATCH_START,
     DocumentHit,
+    fold_whitespace,
+    marked_headline,
+    marked_html,
     search_documents,
     sources_matching_text,
     visible_sources,
+    web_search_query,
     with_snippets,
 )
 from requests_tracker.selectors.id_arrays import id_in
@@ -101,7 +103,6 @@ RANK = "search_rank"
 SNIPPET_SEPARATOR = " · "
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ue000\ue001]")
-_WHITESPACE = re.compile(r"\s+")
 _SEPARATORS = re.compile(r"[\s\"()&|!:*<>]+")
 
 
@@ -136,7 +137,7 @@ def clean_query(raw: str | None) -> str:
     """The query as searched: control characters dropped, spaces collapsed, at most
     MAX_QUERY_LENGTH characters (the forms refuse longer ones before it gets here)."""
     text = _CONTROL.sub(" ", raw or "")
-    return _WHITESPACE.sub(" ", text).strip()[:MAX_QUERY_LENGTH]
+    return fold_whitespace(text)[:MAX_QUERY_LENGTH]
 
 
 def words_of(query: str) -> list[str]:
@@ -177,7 +178,7 @@ def matching_sources(
     query = clean_query(query)
     visible = queryset.filter(pk__in=visible_sources(user).values("pk"))
     in_documents = Q(pk__in=sources_matching_text(query, user).values("pk"))
-    search = _search_query(query)
+    search = web_search_query(query)
     vector = StoredSearchVector()
     # Two subqueries, each answered by its GIN index (sources, document pages); an OR of the
     # title match itself with the pages' subquery would scan every source.
@@ -213,10 +214,6 @@ def matching_counties(queryset: QuerySet, query: str) -> QuerySet[County]:
     )
 
 
-def _search_query(query: str) -> SearchQuery:
-    return SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-
-
 def _fields(model_name: str, user: Any) -> list[tuple[str, str]]:
     """(weight, path) of the fields searched for `user`: internal notes only for the newsroom."""
     internal = permissions.can_see_internal(user)
@@ -231,7 +228,7 @@ def _matching(queryset: QuerySet, query: str, user: Any) -> QuerySet:
     model_name = queryset.model._meta.model_name
     query = clean_query(query)
     fields = _fields(model_name, user)
-    search = _search_query(query)
+    search = web_search_query(query)
     # A reader who may not see internal notes is matched and ranked on the vector without
     # them, so neither a word of a note nor its negation (`-word`) changes what they find.
     public = model_name in PUBLIC_VECTOR_MODELS and len(fields) < len(SEARCH_FIELDS[model_name])
@@ -439,17 +436,7 @@ def _snippet_text(model_name: str, user: Any) -> Any:
 
 
 def _headline(model_name: str, query: str, user: Any) -> SearchHeadline:
-    return SearchHeadline(
-        _snippet_text(model_name, user),
-        _search_query(query),
-        config=SEARCH_CONFIG,
-        start_sel=MATCH_START,
-        stop_sel=MATCH_END,
-        max_words=30,
-        min_words=12,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
+    return marked_headline(_snippet_text(model_name, user), web_search_query(query))
 
 
 def _hit(
@@ -462,7 +449,7 @@ def _hit(
     marked = getattr(record, "search_snippet", None)
     if marked is None and group.model_name != "county":
         marked = _marked_excerpt(_plain_snippet_text(group.model_name, record, user), query)
-    return SearchHit(record, _as_html(marked or ""), rank)
+    return SearchHit(record, marked_html(marked or ""), rank)
 
 
 def _plain_snippet_text(model_name: str, record: Model, user: Any) -> str:
@@ -497,10 +484,3 @@ def _marked_excerpt(text: str, query: str) -> str:
         pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
         excerpt = pattern.sub(lambda match: MATCH_START + match.group(0) + MATCH_END, excerpt)
     return ("… " if begin else "") + excerpt + (" …" if end < len(text) else "")
-
-
-def _as_html(marked: str) -> SafeString:
-    """The snippet escaped, with `<mark>` only where the markers were."""
-    text = _WHITESPACE.sub(" ", marked).strip()
-    html = escape(text).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
-    return mark_safe(html)  # escaped above; the only tags are the marks

@@ -17,7 +17,7 @@ record is saved, so the note and the change commit or fail together. Rules:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -33,6 +33,7 @@ from requests_tracker.models import (
 from requests_tracker.models.fields import TextLengthValidator
 from requests_tracker.selectors.history import field_text, record_label
 from requests_tracker.services.activity import User, actor_or_none
+from requests_tracker.services.editing import model_update
 
 NEWSROOM_ONLY_FIELDS = frozenset({"internal_note"})
 """Fields no reader outside the newsroom sees: a change to them is no public correction."""
@@ -87,6 +88,24 @@ def record_correction(
     correction.full_clean()
     correction.save()
     return correction
+
+
+def corrected_update(
+    record: Corrected,
+    *,
+    editable: Collection[str],
+    changes: Mapping[str, Any],
+    note: str,
+    actor: User | None,
+    clean: Callable[[], None] | None = None,
+) -> list[str]:
+    """An update service's edit of a published record: model_update, then `note` kept as the
+    edit's public correction (record_correction), in the caller's transaction. Returns the
+    names of the fields that changed."""
+    before = snapshot(record, changes)
+    changed = model_update(record, editable=editable, changes=changes, clean=clean)
+    record_correction(record=record, before=before, changed=changed, note=note, actor=actor)
+    return changed
 
 
 def change_of(record: Corrected, name: str, was: Any, now: Any) -> dict[str, Any]:

@@ -26,9 +26,13 @@ class EmbargoTerms:
     reason: str
 
 
-def check_terms(terms: EmbargoTerms, *, actor: User | None, now: dt.datetime | None = None) -> None:
+def check_terms(
+    terms: EmbargoTerms | None, *, actor: User | None, now: dt.datetime | None = None
+) -> None:
     """Refuse terms a writer may not give: an embargo needs a journalist or an editor, a reason,
-    and a time still to come."""
+    and a time still to come. No terms (a record created unembargoed): nothing to refuse."""
+    if terms is None:
+        return
     if not permissions.can_see_embargoed(actor):
         raise PermissionDenied("Only journalists and editors may embargo a record.")
     errors: dict[str, str] = {}
@@ -54,3 +58,11 @@ def place_embargo(record: Embargoable, terms: EmbargoTerms, *, actor: User | Non
     record.embargo_set_by = actor_or_none(actor)
     record.embargo_set_at = timezone.now()
     record.embargo_reminder_sent_at = None
+
+
+def save_new(record: Embargoable, terms: EmbargoTerms | None, *, actor: User | None) -> None:
+    """Save a record being created, held under `terms` when the writer gave some (checked
+    beforehand by check_terms)."""
+    if terms is not None:
+        place_embargo(record, terms, actor=actor)
+    record.save()

@@ -14,10 +14,10 @@ from requests_tracker.choices import ActivityVerb, EscalationStatus
 from requests_tracker.models import DataRequest, Escalation, Source
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.clock import local_today
-from requests_tracker.services.corrections import record_correction, snapshot
-from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
-from requests_tracker.services.locks import lock_request
+from requests_tracker.services.corrections import corrected_update
+from requests_tracker.services.editing import reject_unknown_fields
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
+from requests_tracker.services.locks import lock_request, lock_with_request
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
 from requests_tracker.services.validation import FUTURE_ISSUE_DATE, raise_with_model_errors
@@ -62,8 +62,7 @@ def file_escalation(
     is (log_response).
     """
     today = today or local_today()
-    if embargo is not None:
-        check_terms(embargo, actor=actor)
+    check_terms(embargo, actor=actor)
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         escalation = Escalation(
@@ -81,9 +80,7 @@ def file_escalation(
         _validate_escalation(escalation, data_request, today)
         sources = [*sources, *add_new_sources(new_sources, actor=actor)]
         escalation.overdue_since = workflow.escalation_overdue_since(status, due_on, today)
-        if embargo is not None:
-            place_embargo(escalation, embargo, actor=actor)
-        escalation.save()
+        save_new(escalation, embargo, actor=actor)
         escalation.sources.set(sources)
         record_activity(
             ActivityVerb.ESCALATION_FILED,
@@ -122,11 +119,9 @@ def update_escalation(
     reject_unknown_fields(changes, ESCALATION_FIELDS)
     today = today or local_today()
     with transaction.atomic():
-        data_request = lock_request(escalation.request_id)
-        escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
-        escalation.request = data_request
+        escalation = lock_with_request(escalation)
+        data_request = escalation.request
         old_status, was_overdue = escalation.status, escalation.overdue_since
-        before = snapshot(escalation, changes)
 
         def clean() -> None:
             _validate_escalation(escalation, data_request, today)
@@ -134,9 +129,13 @@ def update_escalation(
                 escalation.status, escalation.due_on, today
             )
 
-        changed = model_update(escalation, editable=ESCALATION_FIELDS, changes=changes, clean=clean)
-        record_correction(
-            record=escalation, before=before, changed=changed, note=correction_note, actor=actor
+        changed = corrected_update(
+            escalation,
+            editable=ESCALATION_FIELDS,
+            changes=changes,
+            clean=clean,
+            note=correction_note,
+            actor=actor,
         )
         if not changed:
             return escalation

@@ -12,9 +12,9 @@ from django.db import transaction
 from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import County, Metric, Person, ReportedFigure, Source
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
-from requests_tracker.services.corrections import record_correction, snapshot
-from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.corrections import corrected_update
+from requests_tracker.services.editing import reject_unknown_fields
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
 from requests_tracker.services.validation import raise_with_model_errors
 
 logger = logging.getLogger(__name__)
@@ -83,8 +83,7 @@ def record_figure(
     scope = scope or _scope_of(county, state)
     if county is not None:
         state = state or county.state
-    if embargo is not None:
-        check_terms(embargo, actor=actor)
+    check_terms(embargo, actor=actor)
     with transaction.atomic():
         figure = ReportedFigure(
             metric=metric,
@@ -104,9 +103,7 @@ def record_figure(
             logged_by=actor_or_none(actor),
         )
         raise_with_model_errors(figure, _correction_errors(figure))
-        if embargo is not None:
-            place_embargo(figure, embargo, actor=actor)
-        figure.save()
+        save_new(figure, embargo, actor=actor)
         record_activity(
             ActivityVerb.FIGURE_RECORDED,
             sentence(
@@ -161,9 +158,7 @@ def update_figure(
             county = changes.get("county", figure.county)
             state = county.state if county else changes.get("state", figure.state)
             changes.update(state=state, scope=_scope_of(county, state))
-        before = snapshot(figure, changes)
-        changed = model_update(figure, editable=FIGURE_FIELDS, changes=changes)
-        record_correction(
-            record=figure, before=before, changed=changed, note=correction_note, actor=actor
+        corrected_update(
+            figure, editable=FIGURE_FIELDS, changes=changes, note=correction_note, actor=actor
         )
     return figure

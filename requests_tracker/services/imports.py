@@ -204,20 +204,20 @@ def import_request(
     return _created(row, data_request, data_request)
 
 
+RESPONSE_KEY = {"kind": None, "received_on": None, "official": ""}
+"""A response's natural key: its columns, each with the value an empty cell stands for."""
+
+ESCALATION_KEY = {"kind": None, "issued_on": None, "case_number": ""}
+"""An escalation's natural key: its columns, each with the value an empty cell stands for."""
+
+
 def import_response(
     row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
 ) -> RowOutcome:
-    data_request = find_request(row)
-    kind, received_on = row.get("kind"), row.get("received_on")
-    existing = Response.objects.filter(
-        request=data_request, kind=kind, received_on=received_on, official=row.get("official", "")
-    ).first()
-    if existing is not None:
-        return _on_file(
-            row,
-            existing,
-            ["legal_basis_cited", "summary", "quotation", "records_provided", "new_due_on"],
-        )
+    compared = ["legal_basis_cited", "summary", "quotation", "records_provided", "new_due_on"]
+    data_request, on_file = _find_on_request(row, Response, RESPONSE_KEY, compared)
+    if on_file is not None:
+        return on_file
     agency = None
     if row.get("responding_agency"):
         level = row.get("responding_agency_level", Agency.Level.COUNTY)
@@ -227,34 +227,58 @@ def import_response(
             county=data_request.county,
             column="responding_agency",
         )
-    response = log_response(
-        data_request=data_request,
-        **service_arguments(row, RESPONSE_FIELDS, responding_agency=agency),
-        sources=row_sources(row, actor=actor),
-        actor=actor,
-        today=today,
+    return _write_on_request(
+        row, data_request, log_response, RESPONSE_FIELDS, actor, today, responding_agency=agency
     )
-    return _created(row, data_request, response)
 
 
 def import_escalation(
     row: spreadsheet_import.SheetRow, *, actor: User | None, today: dt.date
 ) -> RowOutcome:
+    compared = ["due_on", "court", "status", "summary"]
+    data_request, on_file = _find_on_request(row, Escalation, ESCALATION_KEY, compared)
+    if on_file is not None:
+        return on_file
+    follows = _follows(row, data_request)
+    return _write_on_request(
+        row, data_request, file_escalation, ESCALATION_FIELDS, actor, today, follows=follows
+    )
+
+
+def _find_on_request(
+    row: spreadsheet_import.SheetRow,
+    model: type[Response] | type[Escalation],
+    key: Mapping[str, Any],
+    compared: Iterable[str],
+) -> tuple[DataRequest, RowOutcome | None]:
+    """The request a response or escalation row is on, and the row's outcome when a record with
+    its natural key `key` is already on file there (None: the row is to be written)."""
     data_request = find_request(row)
-    kind, issued_on = row.get("kind"), row.get("issued_on")
-    existing = Escalation.objects.filter(
-        request=data_request, kind=kind, issued_on=issued_on, case_number=row.get("case_number", "")
+    existing = model.objects.filter(
+        request=data_request, **{name: row.get(name, empty) for name, empty in key.items()}
     ).first()
-    if existing is not None:
-        return _on_file(row, existing, ["due_on", "court", "status", "summary"])
-    escalation = file_escalation(
+    return data_request, None if existing is None else _on_file(row, existing, compared)
+
+
+def _write_on_request(
+    row: spreadsheet_import.SheetRow,
+    data_request: DataRequest,
+    write: Callable[..., Response | Escalation],
+    fields: Iterable[str],
+    actor: User | None,
+    today: dt.date,
+    **resolved: Any,
+) -> RowOutcome:
+    """Write a response or escalation row on `data_request` through its service `write`, with
+    the service's `fields` the row fills, the records `resolved` from its text, and its source."""
+    record = write(
         data_request=data_request,
-        **service_arguments(row, ESCALATION_FIELDS, follows=_follows(row, data_request)),
+        **service_arguments(row, fields, **resolved),
         sources=row_sources(row, actor=actor),
         actor=actor,
         today=today,
     )
-    return _created(row, data_request, escalation)
+    return _created(row, data_request, record)
 
 
 def import_source(

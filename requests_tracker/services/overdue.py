@@ -58,6 +58,13 @@ class OverdueResult:
             + self.escalations_cleared
         )
 
+    def counts_text(self) -> str:
+        """The changes as a log line gives them: requests +flagged/-cleared, then escalations."""
+        return (
+            f"requests +{self.requests_flagged}/-{self.requests_cleared}, "
+            f"escalations +{self.escalations_flagged}/-{self.escalations_cleared}"
+        )
+
 
 def _requests_overdue_on(today: dt.date) -> Q:
     return Q(status__in=workflow.WAITING_STATUSES, due_on__lt=today)
@@ -94,14 +101,7 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
             result = OverdueResult(
                 *_changes(REQUESTS, today).counts(), *_changes(ESCALATIONS, today).counts()
             )
-            logger.info(
-                "flag_overdue(%s) dry run: would change requests +%d/-%d, escalations +%d/-%d",
-                today,
-                result.requests_flagged,
-                result.requests_cleared,
-                result.escalations_flagged,
-                result.escalations_cleared,
-            )
+            logger.info("flag_overdue(%s) dry run: would change %s", today, result.counts_text())
             return result
 
         now = timezone.now()
@@ -112,14 +112,7 @@ def flag_overdue(*, today: dt.date, dry_run: bool = False) -> OverdueResult:
             announce_on_commit()
         # The day's writes each added a row to the tallies they changed: fold them (tallies.py).
         tallies.compact()
-    logger.info(
-        "flag_overdue(%s): requests +%d/-%d, escalations +%d/-%d",
-        today,
-        result.requests_flagged,
-        result.requests_cleared,
-        result.escalations_flagged,
-        result.escalations_cleared,
-    )
+    logger.info("flag_overdue(%s): %s", today, result.counts_text())
     return result
 
 

@@ -24,9 +24,9 @@ from requests_tracker.services.activity import (
     sentence,
 )
 from requests_tracker.services.clock import local_today
-from requests_tracker.services.corrections import record_correction, snapshot
+from requests_tracker.services.corrections import corrected_update
 from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
 from requests_tracker.services.locks import lock_request
 from requests_tracker.services.status import became_overdue_sentence, refresh_request_status
 from requests_tracker.services.validation import FUTURE_ISSUE_DATE
@@ -122,8 +122,61 @@ def issue_request(
     """Record that `issuing_agency` asked `county` for data; flags it overdue at once if late.
     With `embargo`, the request and everything on it are held (services/embargo.py)."""
     today = today or local_today()
-    if embargo is not None:
-        check_terms(embargo, actor=actor)
+    check_terms(embargo, actor=actor)
+    letter = _letter(
+        issuing_agency=issuing_agency,
+        issued_on=issued_on,
+        due_basis=due_basis,
+        due_on=due_on,
+        due_days=due_days,
+        due_rule=due_rule,
+        data_sought=data_sought,
+        legal_authority=legal_authority,
+        summary=summary,
+        actor=actor,
+        today=today,
+        state=county.state,
+    )
+    with transaction.atomic():
+        data_request = DataRequest(
+            county=county,
+            campaign=campaign,
+            addressee=addressee,
+            internal_note=internal_note,
+            **letter,
+        )
+        data_request.full_clean()
+        save_new(data_request, embargo, actor=actor)
+        data_request.sources.set(sources)
+        record_activity(
+            ActivityVerb.REQUEST_ISSUED,
+            **_issued_event(data_request),
+            data_request=data_request,
+            actor=actor,
+            occurred_on=issued_on,
+        )
+        refresh_request_status(data_request, today=today, actor=actor, occurred_on=issued_on)
+    return data_request
+
+
+def _letter(
+    *,
+    issuing_agency: Agency,
+    issued_on: dt.date,
+    due_basis: str,
+    due_on: dt.date | None,
+    due_days: int | None,
+    due_rule: str,
+    data_sought: Sequence[str],
+    legal_authority: str,
+    summary: str,
+    actor: User | None,
+    today: dt.date,
+    state: str | None = None,
+) -> dict[str, Any]:
+    """What a DOJ letter states, checked, as the fields a request stores it in (and a campaign,
+    which stores it once for all its requests): not dated after today, and its deadline resolved
+    (resolve_deadline; business days count `state`'s holidays too when it is given)."""
     # Before the deadline: counting days from a future date can run past the calendar.
     _check_issue_date(issued_on, today)
     deadline = resolve_deadline(
@@ -132,75 +185,33 @@ def issue_request(
         due_on=due_on,
         due_days=due_days,
         due_rule=due_rule,
-        state=county.state,
+        state=state,
     )
-    with transaction.atomic():
-        data_request = _new_request(
-            county=county,
-            campaign=campaign,
-            issuing_agency=issuing_agency,
-            addressee=addressee,
-            deadline=deadline,
-            issued_on=issued_on,
-            data_sought=data_sought,
-            legal_authority=legal_authority,
-            summary=summary,
-            internal_note=internal_note,
-            actor=actor,
-        )
-        data_request.full_clean()
-        if embargo is not None:
-            place_embargo(data_request, embargo, actor=actor)
-        data_request.save()
-        data_request.sources.set(sources)
-        record_activity(
+    return {
+        "issuing_agency": issuing_agency,
+        "issued_on": issued_on,
+        "due_on": deadline.due_on,
+        "due_basis": deadline.basis,
+        "due_rule": deadline.rule,
+        "data_sought": list(data_sought),
+        "legal_authority": legal_authority,
+        "summary": summary,
+        "created_by": actor_or_none(actor),
+    }
+
+
+def _issued_event(data_request: DataRequest) -> dict[str, Any]:
+    """The sentence and data of a request's `request_issued` event (record_activity's
+    arguments)."""
+    return {
+        "summary": sentence(
             ActivityVerb.REQUEST_ISSUED,
-            sentence(
-                ActivityVerb.REQUEST_ISSUED,
-                agency=issuing_agency,
-                county=county,
-                due_on=deadline.due_on,
-            ),
-            data_request=data_request,
-            actor=actor,
-            data={"due_on": deadline.due_on.isoformat()},
-            occurred_on=issued_on,
-        )
-        refresh_request_status(data_request, today=today, actor=actor, occurred_on=issued_on)
-    return data_request
-
-
-def _new_request(
-    *,
-    county: County,
-    campaign: Campaign | None,
-    issuing_agency: Agency,
-    addressee: str,
-    issued_on: dt.date,
-    deadline: deadlines.Deadline,
-    data_sought: Sequence[str],
-    legal_authority: str,
-    summary: str,
-    actor: User | None,
-    internal_note: str = "",
-    overdue_since: dt.date | None = None,
-) -> DataRequest:
-    return DataRequest(
-        county=county,
-        campaign=campaign,
-        issuing_agency=issuing_agency,
-        addressee=addressee,
-        issued_on=issued_on,
-        due_on=deadline.due_on,
-        due_basis=deadline.basis,
-        due_rule=deadline.rule,
-        data_sought=list(data_sought),
-        legal_authority=legal_authority,
-        summary=summary,
-        internal_note=internal_note,
-        overdue_since=overdue_since,
-        created_by=actor_or_none(actor),
-    )
+            agency=data_request.issuing_agency,
+            county=data_request.county,
+            due_on=data_request.due_on,
+        ),
+        "data": {"due_on": data_request.due_on.isoformat()},
+    }
 
 
 def _check_issue_date(issued_on: dt.date, today: dt.date) -> None:
@@ -236,48 +247,36 @@ def issue_campaign(
     counties = list({county.pk: county for county in counties}.values())
     if not counties:
         raise ValidationError({"counties": "Name at least one county."})
-    _check_issue_date(issued_on, today)
-    deadline = resolve_deadline(
+    letter = _letter(
+        issuing_agency=issuing_agency,
         issued_on=issued_on,
         due_basis=due_basis,
         due_on=due_on,
         due_days=due_days,
         due_rule=due_rule,
+        data_sought=data_sought,
+        legal_authority=legal_authority,
+        summary=summary,
+        actor=actor,
+        today=today,
     )
     sources = list(sources)
     with transaction.atomic():
-        campaign = Campaign(
-            title=title,
-            issuing_agency=issuing_agency,
-            issued_on=issued_on,
-            due_on=deadline.due_on,
-            due_basis=deadline.basis,
-            due_rule=deadline.rule,
-            data_sought=list(data_sought),
-            legal_authority=legal_authority,
-            summary=summary,
-            created_by=actor_or_none(actor),
-        )
+        campaign = Campaign(title=title, **letter)
         campaign.full_clean()
         campaign.save()
         campaign.sources.set(sources)
 
         overdue_since = workflow.request_overdue_since(
-            workflow.derive_status([]), deadline.due_on, today
+            workflow.derive_status([]), campaign.due_on, today
         )
         requests = [
-            _new_request(
+            DataRequest(
                 county=county,
                 campaign=campaign,
-                issuing_agency=issuing_agency,
                 addressee=addressee,
-                deadline=deadline,
-                issued_on=issued_on,
-                data_sought=data_sought,
-                legal_authority=legal_authority,
-                summary=summary,
                 overdue_since=overdue_since,
-                actor=actor,
+                **letter,
             )
             for county in counties
         ]
@@ -307,7 +306,7 @@ def issue_campaign(
                     title=title,
                     count=len(requests),
                 ),
-                data={"counties": len(requests), "due_on": deadline.due_on.isoformat()},
+                data={"counties": len(requests), "due_on": campaign.due_on.isoformat()},
             )
         ]
         for data_request in requests:
@@ -320,13 +319,7 @@ def issue_campaign(
                     county_id=data_request.county_id,
                     campaign=campaign,
                     actor_id=actor_id,
-                    summary=sentence(
-                        ActivityVerb.REQUEST_ISSUED,
-                        agency=issuing_agency,
-                        county=data_request.county,
-                        due_on=deadline.due_on,
-                    ),
-                    data={"due_on": deadline.due_on.isoformat()},
+                    **_issued_event(data_request),
                 )
             )
             if overdue_since:
@@ -382,7 +375,6 @@ def update_request(
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         old_due, old_rule = data_request.due_on, data_request.due_rule
-        before = snapshot(data_request, changes)
 
         def clean() -> None:
             if data_request.due_on != old_due and data_request.due_rule == old_rule:
@@ -395,11 +387,13 @@ def update_request(
             data_request.full_clean()
 
         issued_on = data_request.issued_on
-        changed = model_update(
-            data_request, editable=REQUEST_EDITABLE_FIELDS, changes=changes, clean=clean
-        )
-        record_correction(
-            record=data_request, before=before, changed=changed, note=correction_note, actor=actor
+        changed = corrected_update(
+            data_request,
+            editable=REQUEST_EDITABLE_FIELDS,
+            changes=changes,
+            clean=clean,
+            note=correction_note,
+            actor=actor,
         )
         if not changed:
             return data_request

@@ -19,10 +19,10 @@ from requests_tracker.services.activity import (
     sentence,
 )
 from requests_tracker.services.clock import local_today
-from requests_tracker.services.corrections import record_correction, snapshot
-from requests_tracker.services.editing import model_update, reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
-from requests_tracker.services.locks import lock_request
+from requests_tracker.services.corrections import corrected_update
+from requests_tracker.services.editing import reject_unknown_fields
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
+from requests_tracker.services.locks import lock_request, lock_with_request
 from requests_tracker.services.sources import add_new_sources
 from requests_tracker.services.status import refresh_request_status
 from requests_tracker.services.validation import raise_with_model_errors
@@ -82,8 +82,7 @@ def log_response(
     not count towards the request's status or due date until the embargo lifts.
     """
     today = today or local_today()
-    if embargo is not None:
-        check_terms(embargo, actor=actor)
+    check_terms(embargo, actor=actor)
     with transaction.atomic():
         data_request = lock_request(data_request.pk)
         response = Response(
@@ -103,10 +102,8 @@ def log_response(
             logged_by=actor_or_none(actor),
         )
         _validate_response(response, data_request, today)
-        if embargo is not None:
-            place_embargo(response, embargo, actor=actor)
         sources = [*sources, *add_new_sources(new_sources, actor=actor)]
-        response.save()
+        save_new(response, embargo, actor=actor)
         response.sources.set(sources)
         record_activity(
             ActivityVerb.RESPONSE_LOGGED,
@@ -140,19 +137,16 @@ def update_response(
     reject_unknown_fields(changes, RESPONSE_FIELDS)
     today = today or local_today()
     with transaction.atomic():
-        data_request = lock_request(response.request_id)
-        response = Response.objects.select_for_update().get(pk=response.pk)
-        response.request = data_request
+        response = lock_with_request(response)
+        data_request = response.request
         was_governing = _sets_due_date(response, data_request)
-        before = snapshot(response, changes)
-        changed = model_update(
+        changed = corrected_update(
             response,
             editable=RESPONSE_FIELDS,
             changes=changes,
             clean=lambda: _validate_response(response, data_request, today),
-        )
-        record_correction(
-            record=response, before=before, changed=changed, note=correction_note, actor=actor
+            note=correction_note,
+            actor=actor,
         )
         if not changed:
             return response

@@ -222,46 +222,54 @@ def cite_source(
     *, source: Source, record: Campaign | DataRequest | Response | Escalation, actor: User | None
 ) -> bool:
     """Link `source` to a record; returns False if it was already cited there."""
-    with transaction.atomic():
-        if record.sources.filter(pk=source.pk).exists():
-            return False
-        record.sources.add(source)
-        data_request = _request_of(record)
-        if data_request is not None:
-            DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
-        record_activity(
-            ActivityVerb.SOURCE_ADDED,
-            source_sentence(ActivityVerb.SOURCE_ADDED, source),
-            data_request=data_request,
-            campaign=record if isinstance(record, Campaign) else None,
-            response=record if isinstance(record, Response) else None,
-            escalation=record if isinstance(record, Escalation) else None,
-            actor=actor,
-            data=source_event_data(source),
-            about=[source],
-        )
-    return True
+    return _set_cited(source, record, cited=True, actor=actor)
 
 
 def uncite_source(
     *, source: Source, record: Campaign | DataRequest | Response | Escalation, actor: User | None
 ) -> bool:
-    """Remove `source` from a record's citations (the source itself is kept)."""
+    """Remove `source` from a record's citations (the source itself is kept); returns False if
+    it was not cited there."""
+    return _set_cited(source, record, cited=False, actor=actor)
+
+
+def _set_cited(
+    source: Source,
+    record: Campaign | DataRequest | Response | Escalation,
+    *,
+    cited: bool,
+    actor: User | None,
+) -> bool:
+    """Cite `source` on `record` or take it off; False when it already was as asked. Otherwise
+    the request it is on counts as updated, and the timeline says so (a citation added is also
+    linked to the answer or escalation it was added to; one removed only to its campaign and
+    request)."""
+    verb = ActivityVerb.SOURCE_ADDED if cited else ActivityVerb.SOURCE_REMOVED
     with transaction.atomic():
-        if not record.sources.filter(pk=source.pk).exists():
+        if record.sources.filter(pk=source.pk).exists() == cited:
             return False
-        record.sources.remove(source)
+        if cited:
+            record.sources.add(source)
+        else:
+            record.sources.remove(source)
         data_request = _request_of(record)
         if data_request is not None:
             DataRequest.objects.filter(pk=data_request.pk).update(updated_at=timezone.now())
+        on_answer: dict[str, Response | Escalation | None] = {}
+        if cited:
+            on_answer = {
+                "response": record if isinstance(record, Response) else None,
+                "escalation": record if isinstance(record, Escalation) else None,
+            }
         record_activity(
-            ActivityVerb.SOURCE_REMOVED,
-            source_sentence(ActivityVerb.SOURCE_REMOVED, source),
+            verb,
+            source_sentence(verb, source),
             data_request=data_request,
             campaign=record if isinstance(record, Campaign) else None,
             actor=actor,
             data=source_event_data(source),
             about=[source],
+            **on_answer,
         )
     return True
 

@@ -13,7 +13,7 @@ from requests_tracker.choices import ActivityVerb
 from requests_tracker.models import Campaign, DataRequest, Escalation, Source, Threat
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.clock import local_today
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, place_embargo
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
 from requests_tracker.services.validation import raise_with_model_errors
 
 THREAT_FIELDS = ("kind", "threatened_on", "threatened_by", "condition", "summary")
@@ -37,8 +37,7 @@ def record_threat(
     """Record a threat made to a campaign's counties (or to one request's county); with
     `embargo`, held (services/embargo.py)."""
     today = today or local_today()
-    if embargo is not None:
-        check_terms(embargo, actor=actor)
+    check_terms(embargo, actor=actor)
     with transaction.atomic():
         threat = Threat(
             campaign=campaign,
@@ -56,9 +55,7 @@ def record_threat(
         if threatened_on and threatened_on > today:
             errors["threatened_on"] = "A threat cannot be dated after today."
         raise_with_model_errors(threat, errors)
-        if embargo is not None:
-            place_embargo(threat, embargo, actor=actor)
-        threat.save()
+        save_new(threat, embargo, actor=actor)
         threat.sources.set(list(sources))
         record_activity(
             ActivityVerb.THREAT_MADE,

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from requests_tracker import services
 from requests_tracker.courts import courtlistener
+from requests_tracker.management.demo_facts import SourceFact, service_arguments
 from requests_tracker.management.demo_grounds import GROUNDS
 from requests_tracker.management.demo_story import load_story
 from requests_tracker.models import (
@@ -45,16 +46,6 @@ from requests_tracker.models import (
 from requests_tracker.services import courts, grounds, threats
 
 JULY_17 = dt.date(2025, 7, 17)
-
-
-@dataclass(frozen=True)
-class SourceFact:
-    key: str
-    title: str
-    url: str
-    publisher: str
-    published_on: dt.date | None
-    kind: str
 
 
 SOURCES = [
@@ -314,16 +305,7 @@ class Command(BaseCommand):
             level=Agency.Level.CITY,
             county=counties["06075"],
         )
-        sources = {
-            fact.key: services.add_source(
-                title=fact.title,
-                url=fact.url,
-                publisher=fact.publisher,
-                published_on=fact.published_on,
-                kind=fact.kind,
-            )
-            for fact in SOURCES
-        }
+        sources = {fact.key: fact.add() for fact in SOURCES}
 
         campaign = Campaign.objects.filter(title=CAMPAIGN_TITLE).first()
         created = campaign is None
@@ -448,24 +430,10 @@ class Command(BaseCommand):
         for fact in CASES:
             if Case.objects.filter(court=fact.court, docket_number=fact.docket_number).exists():
                 continue
-            source = services.add_source(
-                title=fact.source.title,
-                url=fact.source.url,
-                publisher=fact.source.publisher,
-                published_on=fact.source.published_on,
-                kind=fact.source.kind,
-            )
             case = courts.open_case(
-                title=fact.title,
-                court=fact.court,
-                docket_number=fact.docket_number,
-                filed_on=fact.filed_on,
-                parties=fact.parties,
-                summary=fact.summary,
-                status=fact.status,
-                closed_on=fact.closed_on,
+                **service_arguments(fact, besides=("counties", "source", "entries")),
                 counties=County.objects.filter(fips__in=fact.counties),
-                sources=[source],
+                sources=[fact.source.add()],
             )
             courts.record_entries(
                 case=case,
