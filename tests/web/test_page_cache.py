@@ -180,18 +180,27 @@ def test_the_county_list_table_is_kept_per_query(viewer_browser):
     assert "Travis County" in texas and "Alameda County" not in texas
 
 
-def test_a_source_marked_sensitive_leaves_every_kept_page_at_once(
-    los_angeles, journalist, editor, settings
-):
+ROSTER = "Jail roster of 2025-08-01"
+
+
+@pytest.fixture
+def cited_roster(los_angeles, journalist, settings):
+    """A public instance whose dashboard shows a roster cited on Los Angeles's request, as an
+    anonymous reader got it (the page is now kept): (the roster, that reader)."""
     settings.TRACKER_PUBLIC = True
     roster = services.add_source(
-        title="Jail roster of 2025-08-01", url="https://county.example/roster", actor=journalist
+        title=ROSTER, url="https://county.example/roster", actor=journalist
     )
     services.cite_source(record=los_angeles, source=roster, actor=journalist)
-    reader = Client()  # an anonymous reader of a public instance
-    assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
+    reader = Client()
+    assert ROSTER in reader.get("/").content.decode()
+    return roster, reader
+
+
+def test_a_source_marked_sensitive_leaves_every_kept_page_at_once(cited_roster, editor):
+    roster, reader = cited_roster
     services.update_source(source=roster, actor=editor, sensitive=True)
-    assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()
+    assert ROSTER not in reader.get("/").content.decode()
 
 
 def test_a_new_campaign_is_offered_in_the_request_filters_at_once(county, viewer_browser):
@@ -291,18 +300,12 @@ def test_with_no_stale_seconds_the_next_reader_gets_the_current_data(
 
 
 def test_no_copy_made_before_a_source_was_marked_sensitive_is_served_even_while_computed(
-    los_angeles, journalist, editor, settings, request
+    cited_roster, editor, request
 ):
-    settings.TRACKER_PUBLIC = True
-    roster = services.add_source(
-        title="Jail roster of 2025-08-01", url="https://county.example/roster", actor=journalist
-    )
-    services.cite_source(record=los_angeles, source=roster, actor=journalist)
-    reader = Client()
-    assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
+    roster, reader = cited_roster
     services.update_source(source=roster, actor=editor, sensitive=True)
     request.getfixturevalue("computed_elsewhere")
-    assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()
+    assert ROSTER not in reader.get("/").content.decode()
 
 
 def test_a_copy_missing_more_than_the_stale_seconds_of_writes_is_not_served(
@@ -424,15 +427,9 @@ def test_an_api_client_that_writes_reads_its_write_in_the_stats_at_once(
 
 
 def test_a_write_that_may_hide_something_shows_at_once_even_within_the_stale_seconds(
-    los_angeles, journalist, editor, settings, newsroom_clock
+    newsroom_clock, cited_roster, editor
 ):
-    settings.TRACKER_PUBLIC = True
-    roster = services.add_source(
-        title="Jail roster of 2025-08-01", url="https://county.example/roster", actor=journalist
-    )
-    services.cite_source(record=los_angeles, source=roster, actor=journalist)
-    reader = Client()
-    assert "Jail roster of 2025-08-01" in reader.get("/").content.decode()
+    roster, reader = cited_roster
     newsroom_clock.shift(dt.timedelta(seconds=1))
     services.update_source(source=roster, actor=editor, sensitive=True)
-    assert "Jail roster of 2025-08-01" not in reader.get("/").content.decode()
+    assert ROSTER not in reader.get("/").content.decode()
