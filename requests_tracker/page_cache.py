@@ -226,8 +226,10 @@ def _entry_key(name: str, *vary: Any) -> str:
 
 
 def _young(copy: Copy) -> bool:
-    """Whether `copy` was made at most PAGE_CACHE_STALE_SECONDS ago."""
-    return time.time() - copy.made_at <= _stale_seconds()
+    """Whether `copy` was made at most PAGE_CACHE_STALE_SECONDS ago (never, with 0: not even
+    on a clock that stands still)."""
+    seconds = _stale_seconds()
+    return seconds > 0 and time.time() - copy.made_at <= seconds
 
 
 def _servable_while_computed(copy: Copy, current: tuple[str, str]) -> bool:
@@ -310,8 +312,8 @@ def _signed_in_user_id() -> int | None:
 
 
 def _note_writer() -> None:
-    """The current request's user wrote (the write committed) now: noted for as long as any copy
-    is kept."""
+    """The current request's user wrote now (called at the statement, and again at commit):
+    noted for as long as any copy is kept."""
     user_id = _signed_in_user_id()
     if user_id is not None and _stale_seconds() > 0:
         cache.set(_writer_key(user_id), time.time(), timeout=_seconds())

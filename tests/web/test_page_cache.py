@@ -433,3 +433,19 @@ def test_a_write_that_may_hide_something_shows_at_once_even_within_the_stale_sec
     newsroom_clock.shift(dt.timedelta(seconds=1))
     services.update_source(source=roster, actor=editor, sensitive=True)
     assert ROSTER not in reader.get("/").content.decode()
+
+
+def test_with_no_stale_seconds_a_write_shows_even_on_a_clock_that_stands_still(
+    los_angeles, viewer_browser, journalist, settings
+):
+    settings.PAGE_CACHE_STALE_SECONDS = 0
+    with time_machine.travel(dt.datetime(2025, 8, 1, 12, tzinfo=dt.UTC), tick=False):
+        get_counting(viewer_browser, "/")
+        services.log_response(
+            data_request=los_angeles,
+            kind="complied",
+            received_on=dt.date(2025, 8, 1),
+            actor=journalist,
+        )
+        after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
