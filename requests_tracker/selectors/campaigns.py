@@ -16,7 +16,7 @@ Definitions (the page prints them; tests check them against a hand-computed fixt
   provided; a "complied" response that lists none counts as giving every category sought.
 - Sources: distinct sources cited by the request, its responses and its escalations (a
   sensitive one counts for newsroom members, who are told it exists, not for anonymous readers).
-- Highest escalation rung: selectors.maps.with_highest_rung.
+- Highest escalation rung: selectors.maps.with_highest_rung (highest_rungs, the same rule).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models.fields.json import KT
 
 from requests_tracker import selectors, workflow
 from requests_tracker.choices import (
@@ -38,7 +40,7 @@ from requests_tracker.choices import (
 from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
 from requests_tracker.selectors import documents
 from requests_tracker.selectors.id_arrays import id_in
-from requests_tracker.selectors.maps import with_highest_rung
+from requests_tracker.selectors.maps import highest_rungs
 from requests_tracker.selectors.visibility import published, published_under_q
 
 CATEGORY_LABELS = dict(DataCategory.choices)
@@ -110,29 +112,29 @@ ROW_COLUMNS = (
     "data_sought",
     "first_response_on",
     "first_answer_on",
-    "rung_kind",
-    "rung_status",
-    "rung_due_on",
 )
-"""The request's columns a comparison row is built from."""
+"""The request's columns a comparison row is built from (its rung comes from its escalations)."""
+
+NO_RUNG: tuple[None, None, None] = (None, None, None)
 
 
 def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
     """One row per county the campaign reached, by state and county name (definitions in the
     module docstring), as `reader` may see them. Six queries whatever the number of counties.
 
-    The responses and cited sources are read through the campaign's request ids (the
-    request_id indexes): a join on the campaign would make PostgreSQL scan every response in
-    the country to keep the few thousand of one campaign. The requests are published ones, so
-    their records check their own embargo only (visibility.published_under_q)."""
-    # Plain values, not model instances: a campaign reaches thousands of counties, and the row
+    The responses, escalations and cited sources are read through the campaign's request ids
+    (the request_id indexes): a join on the campaign would make PostgreSQL scan every response
+    in the country to keep the few thousand of one campaign. The requests are published ones,
+    so their records check their own embargo only (visibility.published_under_q). The highest
+    rung is taken from the escalations read (maps.highest_rungs), not asked again per request."""
+    # Plain tuples, not model instances: a campaign reaches thousands of counties, and the row
     # needs only these columns.
     requests = list(
-        with_highest_rung(published(DataRequest.objects.filter(campaign=campaign)))
+        published(DataRequest.objects.filter(campaign=campaign))
         .order_by("county__state", "county__name", "id")
-        .values(*ROW_COLUMNS)
+        .values_list(*ROW_COLUMNS)
     )
-    ids = [request["id"] for request in requests]
+    ids = [request[0] for request in requests]
 
     given: dict[int, set[str]] = defaultdict(set)
     declined: set[int] = set()
@@ -150,8 +152,13 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
             given[request_id].update(categories)
         elif kind == ResponseKind.COMPLIED:
             given[request_id].add("*")
-    escalations = Escalation.objects.filter(published_under_q(Escalation), id_in("request_id", ids))
-    request_of_escalation = dict(escalations.order_by().values_list("id", "request_id"))
+    escalations = list(
+        Escalation.objects.filter(published_under_q(Escalation), id_in("request_id", ids))
+        .order_by()
+        .values_list("id", "request_id", "kind", "status", "due_on", "issued_on")
+    )
+    request_of_escalation = {escalation[0]: escalation[1] for escalation in escalations}
+    rungs = highest_rungs(escalations)
 
     # Each record's sources by the ids of the published records read above (the through
     # tables' indexes), so PostgreSQL never scans every citation in the country.
@@ -167,43 +174,58 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
         for record_id, source_id in links.values_list(key, "source_id"):
             cited[request_of[record_id]].add(source_id)
 
-    # The checks are shared between rows (frozen): one per category and answer.
-    checks = {
-        (category, given_): CategoryCheck(category, CATEGORY_LABELS.get(category, category), given_)
-        for category in DataCategory.values
-        for given_ in (False, True)
-    }
+    # Rows share their checklists (frozen): one per categories sought and given, since most
+    # counties of a campaign were asked the same and answered alike.
+    checklists: dict[tuple[tuple[str, ...], frozenset[str]], list[CategoryCheck]] = {}
 
-    def check(category: str, provided: set[str]) -> CategoryCheck:
-        given_ = "*" in provided or category in provided
-        return checks.get((category, given_)) or CategoryCheck(category, category, given_)
+    def checklist(sought: list[str], provided: set[str]) -> list[CategoryCheck]:
+        key = (tuple(sought), frozenset(provided))
+        if key not in checklists:
+            checklists[key] = [
+                CategoryCheck(
+                    category,
+                    CATEGORY_LABELS.get(category, category),
+                    "*" in provided or category in provided,
+                )
+                for category in sought
+            ]
+        return checklists[key]
 
+    no_categories: set[str] = set()
     rows = []
-    for request in requests:
-        request_id = request["id"]
-        provided = given.get(request_id, set())
-        overdue_since = request["overdue_since"]
+    for (
+        request_id,
+        county_name,
+        county_fips,
+        state,
+        issued_on,
+        due_on,
+        status,
+        overdue_since,
+        data_sought,
+        first_response_on,
+        first_answer_on,
+    ) in requests:
+        rung_kind, rung_status, rung_due_on = rungs.get(request_id, NO_RUNG)
         rows.append(
             ComparisonRow(
                 request_id=request_id,
-                county_name=request["county__name"],
-                county_fips=request["county__fips"],
-                state=request["county__state"],
-                issued_on=request["issued_on"],
-                due_on=request["due_on"],
-                status=request["status"],
+                county_name=county_name,
+                county_fips=county_fips,
+                state=state,
+                issued_on=issued_on,
+                due_on=due_on,
+                status=status,
                 overdue_since=overdue_since,
                 days_overdue=workflow.days_overdue(overdue_since, today),
-                checklist=[check(category, provided) for category in request["data_sought"]],
-                first_response_on=request["first_response_on"],
-                first_answer_on=request["first_answer_on"],
-                answered_by_due_date=workflow.answered_by_due_date(
-                    request["first_answer_on"], request["due_on"], today
-                ),
+                checklist=checklist(data_sought, given.get(request_id, no_categories)),
+                first_response_on=first_response_on,
+                first_answer_on=first_answer_on,
+                answered_by_due_date=workflow.answered_by_due_date(first_answer_on, due_on, today),
                 declined=request_id in declined,
-                rung_kind=request["rung_kind"],
-                rung_status=request["rung_status"],
-                rung_due_on=request["rung_due_on"],
+                rung_kind=rung_kind,
+                rung_status=rung_status,
+                rung_due_on=rung_due_on,
                 sources=len(cited.get(request_id, ())),
             )
         )
@@ -299,13 +321,14 @@ def status_history(
     changes = (
         published(Activity.objects.filter(campaign=campaign, verb=ActivityVerb.STATUS_CHANGED))
         .order_by("occurred_on", "created_at", "id")
-        .values_list("request_id", "occurred_on", "data")
+        # The new status as text, not the whole record decoded (thousands of changes).
+        .values_list("request_id", "occurred_on", KT("data__to"))
     )
     issued = {row.request_id: row.issued_on for row in rows}
     events: list[tuple[dt.date, int, str]] = []
-    for request_id, occurred_on, data in changes:
-        if request_id in issued and isinstance(data, dict) and data.get("to"):
-            events.append((occurred_on, request_id, data["to"]))
+    for request_id, occurred_on, to in changes:
+        if request_id in issued and to:
+            events.append((occurred_on, request_id, to))
     days = sorted({*issued.values(), *(day for day, _, _ in events)} | {today})
     days = [day for day in days if day <= today]
     # Counted as the days go by, not again for each day: a campaign spans weeks of days and

@@ -10,6 +10,7 @@ so it can later be switched to read precomputed per-county counters without touc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -73,6 +74,24 @@ def with_highest_rung(requests: QuerySet[DataRequest]) -> QuerySet[DataRequest]:
         rung_status=Subquery(highest.values("status")[:1]),
         rung_due_on=Subquery(highest.values("due_on")[:1]),
     )
+
+
+RUNG_OF_KIND = {kind: index for index, kind in enumerate(ESCALATION_LADDER)}
+
+
+def highest_rungs(
+    escalations: Iterable[tuple[int, int, str, str, dt.date | None, dt.date]],
+) -> dict[int, tuple[str, str, dt.date | None]]:
+    """The rule of `with_highest_rung` over escalations already read, for a page that reads them
+    anyway: {request id: (kind, status, due_on)} from (id, request_id, kind, status, due_on,
+    issued_on) tuples of published escalations."""
+    best: dict[int, tuple[tuple[int, dt.date, int], tuple[str, str, dt.date | None]]] = {}
+    for escalation_id, request_id, kind, status, due_on, issued_on in escalations:
+        rank = (RUNG_OF_KIND.get(kind, -1), issued_on, escalation_id)
+        held = best.get(request_id)
+        if held is None or rank > held[0]:
+            best[request_id] = (rank, (kind, status, due_on))
+    return {request_id: rung for request_id, (_, rung) in best.items()}
 
 
 @dataclass(frozen=True)
