@@ -22,12 +22,16 @@ Definitions (the page prints them; tests check them against a hand-computed fixt
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import TextField
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from requests_tracker import selectors, workflow
 from requests_tracker.choices import (
@@ -109,11 +113,11 @@ ROW_COLUMNS = (
     "due_on",
     "status",
     "overdue_since",
-    "data_sought",
     "first_response_on",
     "first_answer_on",
 )
-"""The request's columns a comparison row is built from (its rung comes from its escalations)."""
+"""The request's columns a comparison row is built from (its rung comes from its escalations,
+the categories sought are read as text beside them)."""
 
 NO_RUNG: tuple[None, None, None] = (None, None, None)
 
@@ -128,21 +132,24 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
     so their records check their own embargo only (visibility.published_under_q). The highest
     rung is taken from the escalations read (maps.highest_rungs), not asked again per request."""
     # Plain tuples, not model instances: a campaign reaches thousands of counties, and the row
-    # needs only these columns.
+    # needs only these columns. Categories are read as text and decoded once per distinct list
+    # (a campaign asks most counties for the same), not once per county.
     requests = list(
         published(DataRequest.objects.filter(campaign=campaign))
         .order_by("county__state", "county__name", "id")
-        .values_list(*ROW_COLUMNS)
+        .values_list(*ROW_COLUMNS, Cast("data_sought", TextField()))
     )
     ids = [request[0] for request in requests]
+    decoded = functools.cache(json.loads)
 
     given: dict[int, set[str]] = defaultdict(set)
     declined: set[int] = set()
     request_of_response: dict[int, int] = {}
     responses = Response.objects.filter(published_under_q(Response), id_in("request_id", ids))
-    for response_id, request_id, kind, categories in responses.order_by().values_list(
-        "id", "request_id", "kind", "categories_provided"
+    for response_id, request_id, kind, categories_text in responses.order_by().values_list(
+        "id", "request_id", "kind", Cast("categories_provided", TextField())
     ):
+        categories = decoded(categories_text) if categories_text else None
         request_of_response[response_id] = request_id
         if kind == ResponseKind.PUBLIC_STATEMENT:  # not an answer to DOJ
             continue
@@ -202,9 +209,9 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
         due_on,
         status,
         overdue_since,
-        data_sought,
         first_response_on,
         first_answer_on,
+        sought_text,
     ) in requests:
         rung_kind, rung_status, rung_due_on = rungs.get(request_id, NO_RUNG)
         rows.append(
@@ -218,7 +225,7 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
                 status=status,
                 overdue_since=overdue_since,
                 days_overdue=workflow.days_overdue(overdue_since, today),
-                checklist=checklist(data_sought, given.get(request_id, no_categories)),
+                checklist=checklist(decoded(sought_text), given.get(request_id, no_categories)),
                 first_response_on=first_response_on,
                 first_answer_on=first_answer_on,
                 answered_by_due_date=workflow.answered_by_due_date(first_answer_on, due_on, today),
