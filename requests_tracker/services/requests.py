@@ -286,28 +286,33 @@ def issue_campaign(
                 data={"counties": len(requests), "due_on": campaign.due_on.isoformat()},
             )
         ]
+
+        def request_event(data_request: DataRequest, **event: Any) -> Activity:
+            """An event on one of the campaign's new requests."""
+            return Activity(
+                created_at=now,
+                request=data_request,
+                county_id=data_request.county_id,
+                campaign=campaign,
+                **event,
+            )
+
         for data_request in requests:
             activity.append(
-                Activity(
-                    created_at=now,
+                request_event(
+                    data_request,
                     occurred_on=issued_on,
                     verb=ActivityVerb.REQUEST_ISSUED,
-                    request=data_request,
-                    county_id=data_request.county_id,
-                    campaign=campaign,
                     actor_id=actor_id,
                     **_issued_event(data_request),
                 )
             )
             if overdue_since:
                 activity.append(
-                    Activity(
-                        created_at=now,
+                    request_event(
+                        data_request,
                         occurred_on=overdue_since,
                         verb=ActivityVerb.BECAME_OVERDUE,
-                        request=data_request,
-                        county_id=data_request.county_id,
-                        campaign=campaign,
                         summary=became_overdue_sentence(data_request.county, overdue_since),
                         data={"overdue_since": overdue_since.isoformat()},
                     )
