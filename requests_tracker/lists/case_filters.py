@@ -15,8 +15,8 @@ from requests_tracker.lists.parameters import (
     date_range,
     fips_filter,
     ids_filter,
-    search_words,
     state_filter,
+    words_filter,
 )
 from requests_tracker.models import Case, DocketEntry, LegalGround, Threat
 
@@ -35,8 +35,9 @@ class CaseFilter(django_filters.FilterSet):
     court = django_filters.CharFilter(field_name="court", lookup_expr="icontains")
     filed_after, filed_before = date_range("filed_on", "Filed")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        method="search_cases", label="Words in the title, docket number, parties or summary."
+    search = words_filter(
+        "Words in the title, docket number, parties or summary.",
+        ("title", "docket_number", "parties", "summary"),
     )
     ordering = TrackerOrderingFilter(fields=("filed_on", "updated_at", "title"))
 
@@ -47,9 +48,6 @@ class CaseFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         # A case with two matching counties (or requests) is still one row.
         return super().filter_queryset(queryset).distinct()
-
-    def search_cases(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_words(queryset, ("title", "docket_number", "parties", "summary"), value)
 
 
 class DocketEntryFilter(django_filters.FilterSet):

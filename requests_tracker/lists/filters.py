@@ -25,8 +25,8 @@ from requests_tracker.lists.parameters import (
     fips_filter,
     ids_filter,
     search_filters,
-    search_words,
     state_filter,
+    words_filter,
 )
 from requests_tracker.models import (
     Activity,
@@ -209,18 +209,15 @@ class ReportedFigureFilter(django_filters.FilterSet):
     period_after = date_filter("period_end", "gte", "Periods ending on or after this date.")
     period_before = date_filter("period_start", "lte", "Periods starting on or before this date.")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        method="search_figures", label="Words in the metric, note or who reported it."
+    search = words_filter(
+        "Words in the metric, note or who reported it.",
+        ("metric__name", "note", "reported_by", "county__name"),
     )
     ordering = TrackerOrderingFilter(fields=("period_start", "period_end", "value", "created_at"))
 
     class Meta:
         model = ReportedFigure
         fields: list[str] = []
-
-    def search_figures(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        fields = ("metric__name", "note", "reported_by", "county__name")
-        return search_words(queryset, fields, value)
 
 
 def _counties(queryset: QuerySet, value: str, user: Any) -> QuerySet:
@@ -270,8 +267,8 @@ class CampaignFilter(django_filters.FilterSet):
     state = state_filter("state", method="sent_to_state")
     issued_after, issued_before = date_range("issued_on", "Issued")
     updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        method="search_campaigns", label="Words in the title, summary or legal authority."
+    search = words_filter(
+        "Words in the title, summary or legal authority.", ("title", "summary", "legal_authority")
     )
     ordering = TrackerOrderingFilter(fields=("issued_on", "due_on", "title"))
 
@@ -286,9 +283,6 @@ class CampaignFilter(django_filters.FilterSet):
         states = [state.upper() for state in value]
         sent = DataRequest.objects.filter(campaign=OuterRef("pk"), county__state__in=states)
         return queryset.filter(Exists(sent))
-
-    def search_campaigns(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_words(queryset, ("title", "summary", "legal_authority"), value)
 
 
 class AgencyFilter(django_filters.FilterSet):

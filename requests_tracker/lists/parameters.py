@@ -339,6 +339,20 @@ def search_words(queryset: QuerySet, fields: tuple[str, ...], value: str) -> Que
     return queryset
 
 
+def words_filter(
+    label: str, fields: tuple[str, ...], *, distinct: bool = False
+) -> django_filters.CharFilter:
+    """`search`: the records with every word in at least one of `fields` (search_words);
+    `distinct` where a field lies across a many-valued link (a person's roles), so that a
+    record matching twice is listed once."""
+
+    def search(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        found = search_words(queryset, fields, value)
+        return found.distinct() if distinct else found
+
+    return django_filters.CharFilter(method=search, label=label)
+
+
 def search_filters(label: str) -> tuple[django_filters.CharFilter, ...]:
     """`q`, the one search of selectors/search.py (full-text on PostgreSQL), and `search`, its
     older name, kept for existing clients: the same filter under both names."""

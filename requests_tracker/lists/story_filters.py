@@ -11,8 +11,8 @@ from requests_tracker.lists.parameters import (
     date_filter,
     fips_filter,
     ids_filter,
-    search_words,
     state_filter,
+    words_filter,
 )
 from requests_tracker.models import County, Jurisdiction, Metric, Person, Policy, PressAnswer
 
@@ -64,15 +64,12 @@ class PolicyFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="search_people", label="Words in the name.")
+    search = words_filter("Words in the name.", ("name", "roles__title"), distinct=True)
     ordering = TrackerOrderingFilter(fields=("name",))
 
     class Meta:
         model = Person
         fields: list[str] = []
-
-    def search_people(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search_words(queryset, ("name", "roles__title"), value).distinct()
 
 
 class PressAnswerFilter(django_filters.FilterSet):

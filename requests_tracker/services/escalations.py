@@ -16,9 +16,9 @@ from requests_tracker.services.activity import User, actor_or_none, record_activ
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import corrected_update
 from requests_tracker.services.editing import reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms
 from requests_tracker.services.locks import lock_request, lock_with_request
-from requests_tracker.services.sources import add_new_sources
+from requests_tracker.services.sources import save_with_sources
 from requests_tracker.services.status import refresh_request_status
 from requests_tracker.services.validation import FUTURE_ISSUE_DATE, raise_with_model_errors
 
@@ -78,10 +78,10 @@ def file_escalation(
             logged_by=actor_or_none(actor),
         )
         _validate_escalation(escalation, data_request, today)
-        sources = [*sources, *add_new_sources(new_sources, actor=actor)]
         escalation.overdue_since = workflow.escalation_overdue_since(status, due_on, today)
-        save_new(escalation, embargo, actor=actor)
-        escalation.sources.set(sources)
+        save_with_sources(
+            escalation, sources=sources, new_sources=new_sources, embargo=embargo, actor=actor
+        )
         record_activity(
             ActivityVerb.ESCALATION_FILED,
             sentence(

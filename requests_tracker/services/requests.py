@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,18 +99,25 @@ def resolve_deadline(
     raise ValidationError({"due_basis": f"Unknown due basis {due_basis!r}."})
 
 
+class Letter(TypedDict):
+    """What a DOJ letter states, as issue_request and issue_campaign take it (checked and turned
+    into fields by _letter): who issued it and when, its deadline (a stated `due_on`, or
+    `due_days` counted by `due_basis`, with the `due_rule` that explains it) and its demand."""
+
+    issuing_agency: Agency
+    issued_on: dt.date
+    due_basis: str
+    data_sought: Sequence[str]
+    due_on: NotRequired[dt.date | None]
+    due_days: NotRequired[int | None]
+    due_rule: NotRequired[str]
+    legal_authority: NotRequired[str]
+    summary: NotRequired[str]
+
+
 def issue_request(
     *,
     county: County,
-    issuing_agency: Agency,
-    issued_on: dt.date,
-    due_basis: str,
-    data_sought: Sequence[str],
-    due_on: dt.date | None = None,
-    due_days: int | None = None,
-    due_rule: str = "",
-    legal_authority: str = "",
-    summary: str = "",
     internal_note: str = "",
     addressee: str = "",
     campaign: Campaign | None = None,
@@ -118,36 +125,26 @@ def issue_request(
     actor: User | None = None,
     today: dt.date | None = None,
     embargo: EmbargoTerms | None = None,
+    **letter: Unpack[Letter],
 ) -> DataRequest:
-    """Record that `issuing_agency` asked `county` for data; flags it overdue at once if late.
-    With `embargo`, the request and everything on it are held (services/embargo.py)."""
+    """Record that the letter's `issuing_agency` asked `county` for data; flags it overdue at
+    once if late. With `embargo`, the request and everything on it are held
+    (services/embargo.py)."""
     today = today or local_today()
     check_terms(embargo, actor=actor)
-    letter = _letter(
-        issuing_agency=issuing_agency,
-        issued_on=issued_on,
-        due_basis=due_basis,
-        due_on=due_on,
-        due_days=due_days,
-        due_rule=due_rule,
-        data_sought=data_sought,
-        legal_authority=legal_authority,
-        summary=summary,
-        actor=actor,
-        today=today,
-        state=county.state,
-    )
+    stated = _letter(**letter, actor=actor, today=today, state=county.state)
     with transaction.atomic():
         data_request = DataRequest(
             county=county,
             campaign=campaign,
             addressee=addressee,
             internal_note=internal_note,
-            **letter,
+            **stated,
         )
         data_request.full_clean()
         save_new(data_request, embargo, actor=actor)
         data_request.sources.set(sources)
+        issued_on = data_request.issued_on
         record_activity(
             ActivityVerb.REQUEST_ISSUED,
             **_issued_event(data_request),
@@ -164,12 +161,12 @@ def _letter(
     issuing_agency: Agency,
     issued_on: dt.date,
     due_basis: str,
-    due_on: dt.date | None,
-    due_days: int | None,
-    due_rule: str,
     data_sought: Sequence[str],
-    legal_authority: str,
-    summary: str,
+    due_on: dt.date | None = None,
+    due_days: int | None = None,
+    due_rule: str = "",
+    legal_authority: str = "",
+    summary: str = "",
     actor: User | None,
     today: dt.date,
     state: str | None = None,
@@ -222,20 +219,12 @@ def _check_issue_date(issued_on: dt.date, today: dt.date) -> None:
 def issue_campaign(
     *,
     title: str,
-    issuing_agency: Agency,
-    issued_on: dt.date,
     counties: Iterable[County],
-    due_basis: str,
-    data_sought: Sequence[str],
-    due_on: dt.date | None = None,
-    due_days: int | None = None,
-    due_rule: str = "",
-    legal_authority: str = "",
-    summary: str = "",
     addressee: str = "",
     sources: Iterable[Source] = (),
     actor: User | None = None,
     today: dt.date | None = None,
+    **letter: Unpack[Letter],
 ) -> Campaign:
     """Issue one DOJ action to many counties: the campaign and one request per county, at once.
 
@@ -247,22 +236,10 @@ def issue_campaign(
     counties = list({county.pk: county for county in counties}.values())
     if not counties:
         raise ValidationError({"counties": "Name at least one county."})
-    letter = _letter(
-        issuing_agency=issuing_agency,
-        issued_on=issued_on,
-        due_basis=due_basis,
-        due_on=due_on,
-        due_days=due_days,
-        due_rule=due_rule,
-        data_sought=data_sought,
-        legal_authority=legal_authority,
-        summary=summary,
-        actor=actor,
-        today=today,
-    )
+    stated = _letter(**letter, actor=actor, today=today)
     sources = list(sources)
     with transaction.atomic():
-        campaign = Campaign(title=title, **letter)
+        campaign = Campaign(title=title, **stated)
         campaign.full_clean()
         campaign.save()
         campaign.sources.set(sources)
@@ -276,7 +253,7 @@ def issue_campaign(
                 campaign=campaign,
                 addressee=addressee,
                 overdue_since=overdue_since,
-                **letter,
+                **stated,
             )
             for county in counties
         ]
@@ -292,7 +269,7 @@ def issue_campaign(
                 [through(datarequest_id=r.pk, source_id=s.pk) for r in requests for s in sources]
             )
         actor_id = actor.pk if actor_or_none(actor) else None
-        now = timezone.now()
+        now, issued_on = timezone.now(), campaign.issued_on
         activity = [
             Activity(
                 created_at=now,
@@ -302,35 +279,40 @@ def issue_campaign(
                 actor_id=actor_id,
                 summary=sentence(
                     ActivityVerb.CAMPAIGN_ISSUED,
-                    agency=issuing_agency,
+                    agency=campaign.issuing_agency,
                     title=title,
                     count=len(requests),
                 ),
                 data={"counties": len(requests), "due_on": campaign.due_on.isoformat()},
             )
         ]
+
+        def request_event(data_request: DataRequest, **event: Any) -> Activity:
+            """An event on one of the campaign's new requests."""
+            return Activity(
+                created_at=now,
+                request=data_request,
+                county_id=data_request.county_id,
+                campaign=campaign,
+                **event,
+            )
+
         for data_request in requests:
             activity.append(
-                Activity(
-                    created_at=now,
+                request_event(
+                    data_request,
                     occurred_on=issued_on,
                     verb=ActivityVerb.REQUEST_ISSUED,
-                    request=data_request,
-                    county_id=data_request.county_id,
-                    campaign=campaign,
                     actor_id=actor_id,
                     **_issued_event(data_request),
                 )
             )
             if overdue_since:
                 activity.append(
-                    Activity(
-                        created_at=now,
+                    request_event(
+                        data_request,
                         occurred_on=overdue_since,
                         verb=ActivityVerb.BECAME_OVERDUE,
-                        request=data_request,
-                        county_id=data_request.county_id,
-                        campaign=campaign,
                         summary=became_overdue_sentence(data_request.county, overdue_since),
                         data={"overdue_since": overdue_since.isoformat()},
                     )

@@ -21,9 +21,9 @@ from requests_tracker.services.activity import (
 from requests_tracker.services.clock import local_today
 from requests_tracker.services.corrections import corrected_update
 from requests_tracker.services.editing import reject_unknown_fields
-from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms, save_new
+from requests_tracker.services.embargo_terms import EmbargoTerms, check_terms
 from requests_tracker.services.locks import lock_request, lock_with_request
-from requests_tracker.services.sources import add_new_sources
+from requests_tracker.services.sources import save_with_sources
 from requests_tracker.services.status import refresh_request_status
 from requests_tracker.services.validation import raise_with_model_errors
 
@@ -102,9 +102,9 @@ def log_response(
             logged_by=actor_or_none(actor),
         )
         _validate_response(response, data_request, today)
-        sources = [*sources, *add_new_sources(new_sources, actor=actor)]
-        save_new(response, embargo, actor=actor)
-        response.sources.set(sources)
+        save_with_sources(
+            response, sources=sources, new_sources=new_sources, embargo=embargo, actor=actor
+        )
         record_activity(
             ActivityVerb.RESPONSE_LOGGED,
             sentence(

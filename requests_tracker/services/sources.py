@@ -44,6 +44,7 @@ from requests_tracker.models import (
 from requests_tracker.services.activity import User, actor_or_none, record_activity, sentence
 from requests_tracker.services.documents import queue_text_extraction
 from requests_tracker.services.editing import model_update
+from requests_tracker.services.embargo_terms import EmbargoTerms, save_new
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +217,23 @@ def add_new_sources(
                 }
             ) from error
     return added
+
+
+def save_with_sources(
+    entry: Response | Escalation,
+    *,
+    sources: Iterable[Source],
+    new_sources: Iterable[Mapping[str, Any]],
+    embargo: EmbargoTerms | None,
+    actor: User | None,
+) -> None:
+    """Save a new entry on a request, already checked, citing `sources` and the `new_sources`
+    typed beside it (add_new_sources: added in the caller's transaction, after the entry is
+    checked, so a refused entry stores no file), held under `embargo` when the writer gave
+    terms (embargo_terms.save_new)."""
+    cited = [*sources, *add_new_sources(new_sources, actor=actor)]
+    save_new(entry, embargo, actor=actor)
+    entry.sources.set(cited)
 
 
 def cite_source(
