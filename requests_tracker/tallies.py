@@ -34,6 +34,8 @@ TABLES = tuple(
 
 STATUS_COUNT_PREFIX = "requests_"
 """Counts read as `requests_<status>`, `requests_total`, `requests_open`, `requests_overdue`."""
+COUNTS = (*RequestStatus.values, "total", "open", "overdue")
+"""The counts view's columns."""
 
 
 def compact() -> None:
@@ -51,8 +53,7 @@ def recount() -> None:
 def count_annotations() -> dict[str, Coalesce]:
     """Annotations for a County or Campaign queryset: its requests by status, total, open and
     overdue, read from its row of the counts view (`counts`: its tally rows added up)."""
-    names = [*RequestStatus.values, "total", "open", "overdue"]
-    return {f"{STATUS_COUNT_PREFIX}{name}": Coalesce(F(f"counts__{name}"), 0) for name in names}
+    return {f"{STATUS_COUNT_PREFIX}{name}": Coalesce(F(f"counts__{name}"), 0) for name in COUNTS}
 
 
 def by_status_and_overdue() -> list[tuple[str, bool, int]]:

@@ -169,11 +169,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         anchor="counties-heading",
         hidden=["state", "fips", "by_status"],
     )
-    counties = (
-        selectors.county_tallies()
-        .filter(requests_total__gt=0)
-        # Grouped by state on the page, sorted within each.
-        .order_by("state", *county_sort.order_by("name", "id"))[:DASHBOARD_COUNTY_ROWS]
+    # Grouped by state on the page, sorted within each; read only when the block is not kept.
+    counties = functools.cache(
+        lambda: selectors.counties_with_requests(
+            ["state", *county_sort.order_by("name", "id")], DASHBOARD_COUNTY_ROWS
+        )
     )
     return page(
         request,
@@ -209,7 +209,10 @@ def county_list(request: HttpRequest) -> HttpResponse:
     form = CountyFilterForm(request.GET or None)
     searching = bool(form.is_bound and form.is_valid() and form.cleaned_data.get("q"))
     sort = tables.county_sort(request.GET, default="" if searching else "name")
-    counties = form.filter(selectors.county_tallies())
+    # Sorted by the county's own columns, the page is chosen from the county table and only its
+    # counties' counts are read; sorted by a count, every county's counts are added up.
+    by_counts = not selectors.by_county_columns(sort.order_by())
+    counties = form.filter(selectors.county_tallies() if by_counts else County.objects.all())
     first = [f"-{search.RANK}"] if searching and not sort.chosen else []
     counties = counties.order_by(*first, *sort.order_by("state", "name", "id"))
 
@@ -220,6 +223,8 @@ def county_list(request: HttpRequest) -> HttpResponse:
         page = keyset.CountedPaginator(
             counties, COUNTIES_PER_PAGE, count_of=form.filter(County.objects.all())
         ).get_page(request.GET.get("page"))
+        if not by_counts:
+            page.object_list = selectors.add_counts(list(page.object_list))
         for county in page:
             county.status_rows = [
                 row for row in _status_rows(selectors.status_counts_of(county)) if row[2]

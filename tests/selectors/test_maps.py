@@ -57,8 +57,9 @@ def test_the_rung_read_in_python_is_the_rung_the_map_reads_in_sql(journalist):
     ids = [request.pk for request in requests]
     in_sql = {
         pk: (kind, status, due_on)
-        for pk, kind, status, due_on in with_highest_rung(DataRequest.objects.filter(pk__in=ids))
-        .values_list("pk", "rung_kind", "rung_status", "rung_due_on")
+        for pk, kind, status, due_on in with_highest_rung(
+            DataRequest.objects.filter(pk__in=ids)
+        ).values_list("pk", "rung_kind", "rung_status", "rung_due_on")
         if kind
     }
     in_python = highest_rungs(
