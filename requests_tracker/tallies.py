@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from requests_tracker.choices import RequestStatus
 from requests_tracker.models import (
     CampaignTally,
-    CountyCounts,
+    County,
     CountyTally,
     DeadlineTally,
     FirstResponseTally,
@@ -79,9 +79,18 @@ def by_campaign() -> list[tuple[int | None, str, bool, int]]:
 
 
 def states() -> list[str]:
-    """USPS codes of the states where a county has a request, in order."""
-    rows = CountyCounts.objects.filter(total__gt=0).values_list("county__state", flat=True)
-    return sorted(set(rows))
+    """USPS codes of the states where a county has a request, in order.
+
+    Each state's counties are walked by the state index until one has tally rows adding up to
+    a request (most states: the first county), rather than every county's tallies added up."""
+    county, tally = County._meta.db_table, CountyTally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.state FROM (SELECT DISTINCT state FROM {county}) s "
+            f"WHERE EXISTS (SELECT 1 FROM {county} c WHERE c.state = s.state "
+            f"AND (SELECT sum(n) FROM {tally} t WHERE t.county_id = c.id) > 0) ORDER BY 1"
+        )
+        return [state for (state,) in cursor.fetchall()]
 
 
 def first_response_days() -> list[tuple[int, int]]:
