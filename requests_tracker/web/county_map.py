@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from requests_tracker import page_cache
 from requests_tracker.models import Campaign
 from requests_tracker.presentation import county_maps
-from requests_tracker.presentation.links import absolute_url
+from requests_tracker.presentation.links import absolute_url, path_to
 from requests_tracker.selectors import maps as map_selectors
 
 DEFAULT_STATE = "CA"
@@ -50,7 +50,7 @@ class MapFilterForm(forms.Form):
 def county_href(standing: map_selectors.CountyStanding) -> str | None:
     if standing.county_id is None:
         return None
-    return reverse("web:county_detail", args=[standing.fips])
+    return path_to("web:county_detail", standing.fips)
 
 
 def map_context(
