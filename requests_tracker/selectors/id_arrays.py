@@ -26,5 +26,5 @@ def id_in(field: str, ids: Iterable[int]) -> _AnyOf:
     # One parameter in PostgreSQL's array notation, written here from whole numbers: psycopg
     # would dump a Python list item by item (an ArrayField value would also prepare each id
     # through the field), which for thousands of ids costs more than the query.
-    literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    literal = "{" + ",".join(map(str, map(int, ids))) + "}"
     return _AnyOf(F(field), RawSQL("%s::bigint[]", (literal,)))
