@@ -241,8 +241,10 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
     return rows
 
 
+BY_COUNTY = operator.attrgetter("state", "county_name")
+
 SORT_KEYS = {
-    "county": lambda row: (row.state, row.county_name),
+    "county": BY_COUNTY,
     "given": lambda row: row.given_count,
     "days": lambda row: row.days_to_first_response,
     "status": lambda row: row.status_label,
@@ -260,7 +262,9 @@ def sorted_rows(rows: list[ComparisonRow], *, key: str, descending: bool) -> lis
     if key not in SORT_KEYS:
         raise ValueError(f"Unknown sort column {key!r}; choose from {', '.join(SORT_KEYS)}.")
     value = SORT_KEYS[key]
-    by_county = sorted(rows, key=SORT_KEYS["county"])
+    by_county = sorted(rows, key=BY_COUNTY)
+    if key == "county":  # every row has a county: the order, or its reverse
+        return by_county[::-1] if descending else by_county
     # Each row's value taken once (a campaign has thousands of rows); the sorts are stable.
     valued = [(value(row), row) for row in by_county]
     present = [item for item in valued if item[0] is not None]
