@@ -373,16 +373,11 @@ def _search_group(
         # By the ids read: PostgreSQL then reads the candidates by their primary key, where an
         # IN over the subquery would have it scan every match again.
         found = found.filter(id_in("pk", ids))
-        # The page picked by rank from the candidates' own columns, then only its rows read
-        # with what they show: ranking the candidates joined to their county and campaign made
-        # PostgreSQL (expecting one candidate) scan the campaigns once per candidate.
-        shown = list(found.values_list("pk", flat=True)[offset : offset + limit])
-        records = list(found.filter(id_in("pk", shown)))
     else:
         # Counted apart: a count over the index is cheap, where a window count over the rows
         # would carry every matching row's columns through a sort (100,000 rows for "jail").
         total = found.order_by().count()
-        records = list(found[offset : offset + limit])
+    records = list(found[offset : offset + limit])
     by_source = {hit.source.pk: hit for hit in document_hits or ()}
     # Snippets of document text only for the sources shown (ts_headline reads the page's text).
     shown = [by_source[record.pk] for record in records if record.pk in by_source]
