@@ -255,7 +255,9 @@ GROUPS: dict[str, _Group] = {
     "requests": _Group(
         "Requests",
         "datarequest",
-        lambda: DataRequest.objects.select_related("county", "campaign"),
+        # The campaign read apart: joined (a left join: a request may have none), PostgreSQL
+        # expecting one candidate scanned every campaign once per candidate.
+        lambda: DataRequest.objects.select_related("county").prefetch_related("campaign"),
         ("-issued_on", "-id"),
     ),
     "responses": _Group(
