@@ -61,10 +61,7 @@ def data_requests(*, with_timeline: bool = False, reader: Any = _EVERYONE) -> Qu
         .annotate(
             latest_response_kind=Subquery(latest.values("kind")[:1]),
             latest_response_on=Subquery(latest.values("received_on")[:1]),
-            overdue_rank=Coalesce(
-                F("overdue_since"), Value(NOT_OVERDUE_RANK), output_field=DateField()
-            ),
-            county_name=F("county__name"),
+            **_ordering_keys(),
         )
     )
     if with_timeline:
@@ -87,16 +84,31 @@ def data_requests(*, with_timeline: bool = False, reader: Any = _EVERYONE) -> Qu
     return queryset
 
 
+def _ordering_keys() -> dict[str, Any]:
+    """The annotations the request lists order by besides their columns (data_requests)."""
+    return {
+        "overdue_rank": Coalesce(
+            F("overdue_since"), Value(NOT_OVERDUE_RANK), output_field=DateField()
+        ),
+        "county_name": F("county__name"),
+    }
+
+
 def days_overdue(record: Any, *, today: dt.date) -> int:
     """Days a request or escalation (anything with `overdue_since`) is overdue (workflow.py)."""
     return workflow.days_overdue(record.overdue_since, today)
 
 
 def overdue_requests(reader: Any = _EVERYONE) -> QuerySet[DataRequest]:
-    """Requests flagged overdue, the longest overdue first (rows as in data_requests, as
-    `reader` may meet them)."""
+    """Requests flagged overdue, the longest overdue first, as `reader` may meet them: with their
+    county and data_requests' ordering keys, and nothing a short list of them does not show (no
+    sources, answers, campaign or agency)."""
+    requests = DataRequest.objects.all()
+    if reader is not _EVERYONE:
+        requests = visibility.shown_to(requests, reader)
     return (
-        data_requests(reader=reader)
+        requests.select_related("county")
+        .annotate(**_ordering_keys())
         .filter(overdue_since__isnull=False)
         .order_by("overdue_since", "id")
     )
