@@ -29,9 +29,8 @@ def role_of(user: Any) -> str | None:
     cached = getattr(user, "_tracker_role", False)
     if cached is not False:
         return cached
-    role = strongest_role(user.groups.values_list("name", flat=True))
-    user._tracker_role = role
-    return role
+    remember_role(user, user.groups.values_list("name", flat=True))
+    return user._tracker_role
 
 
 def strongest_role(group_names: Any) -> str | None:

@@ -78,7 +78,7 @@ def counties_with_requests(order: Sequence[str], limit: int) -> list[County]:
     statements are bounded by `limit`, where county_tallies adds up every county's tallies to keep
     a page of them (a fifth of the dashboard's time at a million requests). In an order of
     counts, any county may come first, so every county's counts are added up."""
-    if not by_county_columns(order):
+    if _by_counts(order):
         return list(county_tallies().filter(requests_total__gt=0).order_by(*order)[:limit])
     requests = (
         CountyTally.objects.filter(county=OuterRef("pk"))
@@ -105,9 +105,22 @@ def add_counts(counties: list[County]) -> list[County]:
     return counties
 
 
-def by_county_columns(order: Sequence[Any]) -> bool:
-    """Whether `order` sorts by the county's own columns only, not by a count."""
-    return all(isinstance(term, str) and STATUS_COUNT_PREFIX not in term for term in order)
+def listed_counties(order: Sequence[Any]) -> QuerySet[County]:
+    """Counties to list in `order` (ORM terms), a page at a time: with county_tallies' counts when
+    `order` sorts by a count (any county may come first, so every county's are added up); else
+    plain, and `counted` gives the page shown its counts alone."""
+    return county_tallies() if _by_counts(order) else County.objects.all()
+
+
+def counted(counties: Iterable[County], order: Sequence[Any]) -> list[County]:
+    """A page of `listed_counties(order)` with its counts."""
+    counties = list(counties)
+    return counties if _by_counts(order) else add_counts(counties)
+
+
+def _by_counts(order: Sequence[Any]) -> bool:
+    """Whether `order` sorts by a count, not only by the county's own columns."""
+    return not all(isinstance(term, str) and STATUS_COUNT_PREFIX not in term for term in order)
 
 
 def campaign_tallies() -> QuerySet[Campaign]:
@@ -310,7 +323,8 @@ __all__ = [
     "status_counts_of",
     "county_tallies",
     "counties_with_requests",
-    "by_county_columns",
+    "listed_counties",
+    "counted",
     "add_counts",
     "campaign_tallies",
     "GroupTally",

@@ -27,7 +27,8 @@ the text of its document (documents.search_documents), with the page the best ma
 Bounds. A query is at most MAX_QUERY_LENGTH characters (the forms and the API refuse longer
 ones with a message); control characters are dropped; a query without a searchable word finds
 nothing. A group of results costs two queries whatever its size (its total; its rows with
-their snippets); the sources group one more, for document pages.
+their snippets); the requests group one more, for their campaigns, and the sources group one
+more, for document pages.
 """
 
 from __future__ import annotations
@@ -296,11 +297,11 @@ def _serial_plans() -> Iterator[None]:
 
 
 def search(query: str, user: Any, *, rows: int = PREVIEW_ROWS) -> list[SearchGroup]:
-    """Every group's best `rows` matches and its total, for the search page: twelve queries
-    (two per group, one for document pages, one for the snippets of those shown) whatever they
-    find, plus the setting of `_serial_plans`. Each group ranks its PREVIEW_CANDIDATES newest
-    matches only, and counts up to there (`capped` beyond): its own page (`search_group`
-    without `candidates`) ranks them all."""
+    """Every group's best `rows` matches and its total, for the search page: thirteen queries
+    (two per group, the requests' campaigns, one for document pages, one for the snippets of
+    those shown) whatever they find, plus the setting of `_serial_plans`. Each group ranks its
+    PREVIEW_CANDIDATES newest matches only, and counts up to there (`capped` beyond): its own
+    page (`search_group` without `candidates`) ranks them all."""
     query = clean_query(query)
     with _serial_plans():
         documents = _document_hits(query, user)
@@ -328,9 +329,9 @@ def search_group(
     document_hits: list[DocumentHit] | None = None,
     candidates: int | None = None,
 ) -> SearchGroup:
-    """One group's matches from `offset`, best first, with its total: two queries (the sources
-    group one more for document pages, unless `document_hits` are given), plus the setting of
-    `_serial_plans`.
+    """One group's matches from `offset`, best first, with its total: two queries (the requests
+    group one more for their campaigns, the sources group one more for document pages unless
+    `document_hits` are given), plus the setting of `_serial_plans`.
 
     With `candidates`, only that many matches are ranked, the newest entered (read by the
     primary key's index, which stops after them), and the total counts up to `candidates`

@@ -209,10 +209,7 @@ def county_list(request: HttpRequest) -> HttpResponse:
     form = CountyFilterForm(request.GET or None)
     searching = bool(form.is_bound and form.is_valid() and form.cleaned_data.get("q"))
     sort = tables.county_sort(request.GET, default="" if searching else "name")
-    # Sorted by the county's own columns, the page is chosen from the county table and only its
-    # counties' counts are read; sorted by a count, every county's counts are added up.
-    by_counts = not selectors.by_county_columns(sort.order_by())
-    counties = form.filter(selectors.county_tallies() if by_counts else County.objects.all())
+    counties = form.filter(selectors.listed_counties(sort.order_by()))
     first = [f"-{search.RANK}"] if searching and not sort.chosen else []
     counties = counties.order_by(*first, *sort.order_by("state", "name", "id"))
 
@@ -223,8 +220,7 @@ def county_list(request: HttpRequest) -> HttpResponse:
         page = keyset.CountedPaginator(
             counties, COUNTIES_PER_PAGE, count_of=form.filter(County.objects.all())
         ).get_page(request.GET.get("page"))
-        if not by_counts:
-            page.object_list = selectors.add_counts(list(page.object_list))
+        page.object_list = selectors.counted(page.object_list, sort.order_by())
         for county in page:
             county.status_rows = [
                 row for row in _status_rows(selectors.status_counts_of(county)) if row[2]
