@@ -25,15 +25,16 @@ import datetime as dt
 import functools
 import json
 import operator
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
-from django.db.models import TextField
+from django.db.models import Count, Exists, OuterRef, TextField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from requests_tracker import selectors, workflow
+from requests_tracker import tallies, workflow
 from requests_tracker.choices import (
     ActivityVerb,
     DataCategory,
@@ -58,9 +59,10 @@ class CategoryCheck:
 
 
 @dataclass(slots=True)
-class ComparisonRow:
-    """One county's answer to the campaign (not frozen: a campaign builds thousands of rows, and
-    a frozen row costs twice as much to build)."""
+class RequestLine:
+    """One county's request in the campaign, from its own columns: enough to sort by county,
+    days to the first response, status or days overdue (LINE_SORT_KEYS), to page, and to draw
+    the charts, without reading its answers, escalations and sources."""
 
     request_id: int
     county_name: str
@@ -71,20 +73,40 @@ class ComparisonRow:
     status: str
     overdue_since: dt.date | None
     days_overdue: int
-    checklist: list[CategoryCheck]
     first_response_on: dt.date | None
     first_answer_on: dt.date | None
     answered_by_due_date: bool | None
     """Decided once the county answered or its due date passed; None before."""
+    sought: str
+    """The categories sought, as the JSON text of the request's data_sought."""
+
+    @property
+    def status_label(self) -> str:
+        return RequestStatus(self.status).label
+
+    @property
+    def days_to_first_response(self) -> int | None:
+        if self.first_response_on is None:
+            return None
+        return (self.first_response_on - self.issued_on).days
+
+
+BY_COUNTY = operator.attrgetter("state", "county_name")
+LINE_FIELDS = operator.attrgetter(*(field.name for field in fields(RequestLine)))
+
+
+@dataclass(slots=True)
+class ComparisonRow(RequestLine):
+    """One county's answer to the campaign: its line, and what its answers, escalations and
+    sources add (not frozen: a campaign builds thousands of rows for its CSV, and a frozen row
+    costs twice as much to build)."""
+
+    checklist: tuple[CategoryCheck, ...]
     declined: bool
     rung_kind: str | None
     rung_status: str | None
     rung_due_on: dt.date | None
     sources: int
-
-    @property
-    def status_label(self) -> str:
-        return RequestStatus(self.status).label
 
     @property
     def rung_label(self) -> str:
@@ -95,17 +117,11 @@ class ComparisonRow:
         return self.rung_kind is not None
 
     @property
-    def days_to_first_response(self) -> int | None:
-        if self.first_response_on is None:
-            return None
-        return (self.first_response_on - self.issued_on).days
-
-    @property
     def given_count(self) -> int:
         return sum(1 for check in self.checklist if check.given)
 
 
-ROW_COLUMNS = (
+LINE_COLUMNS = (
     "id",
     "county__name",
     "county__fips",
@@ -117,30 +133,79 @@ ROW_COLUMNS = (
     "first_response_on",
     "first_answer_on",
 )
-"""The request's columns a comparison row is built from (its rung comes from its escalations,
-the categories sought are read as text beside them)."""
+"""The request's columns a line is read from (the categories sought are read as text beside
+them)."""
 
 NO_RUNG: tuple[None, None, None] = (None, None, None)
 
 
-def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[ComparisonRow]:
-    """One row per county the campaign reached, by state and county name (definitions in the
-    module docstring), as `reader` may see them. Six queries whatever the number of counties.
-
-    The responses, escalations and cited sources are read through the campaign's request ids
-    (the request_id indexes): a join on the campaign would make PostgreSQL scan every response
-    in the country to keep the few thousand of one campaign. The requests are published ones,
-    so their records check their own embargo only (visibility.published_under_q). The highest
-    rung is taken from the escalations read (maps.highest_rungs), not asked again per request."""
-    # Plain tuples, not model instances: a campaign reaches thousands of counties, and the row
-    # needs only these columns. Categories are read as text and decoded once per distinct list
-    # (a campaign asks most counties for the same), not once per county.
-    requests = list(
+def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
+    """A line for each published request of the campaign (whoever reads: the page shows an
+    embargoed request to nobody), by state and county name. One query."""
+    # Plain tuples, not model instances: a campaign reaches thousands of counties. Sorted here,
+    # as every other order of the comparison is (sorted_rows), not by the database's collation.
+    requests = (
         published(DataRequest.objects.filter(campaign=campaign))
-        .order_by("county__state", "county__name", "id")
-        .values_list(*ROW_COLUMNS, Cast("data_sought", TextField()))
+        .order_by()
+        .values_list(*LINE_COLUMNS, Cast("data_sought", TextField()))
     )
-    ids = [request[0] for request in requests]
+    days_overdue = workflow.days_overdue
+    answered_by_due_date = workflow.answered_by_due_date
+    lines = [
+        RequestLine(
+            request_id,
+            county_name,
+            county_fips,
+            state,
+            issued_on,
+            due_on,
+            status,
+            overdue_since,
+            days_overdue(overdue_since, today),
+            first_response_on,
+            first_answer_on,
+            answered_by_due_date(first_answer_on, due_on, today),
+            sought,
+        )
+        for (
+            request_id,
+            county_name,
+            county_fips,
+            state,
+            issued_on,
+            due_on,
+            status,
+            overdue_since,
+            first_response_on,
+            first_answer_on,
+            sought,
+        ) in requests
+    ]
+    lines.sort(key=BY_COUNTY)
+    return lines
+
+
+def comparison_rows(
+    campaign: Campaign,
+    *,
+    today: dt.date,
+    reader: Any,
+    lines: list[RequestLine] | None = None,
+) -> list[ComparisonRow]:
+    """A row for each of `lines` (by default every line of the campaign, request_lines), in
+    their order, as `reader` may see them (definitions in the module docstring). Five queries
+    besides the lines', whatever their number.
+
+    The responses, escalations and cited sources are read through the lines' request ids (the
+    request_id indexes): a join on the campaign would make PostgreSQL scan every response in
+    the country to keep the few thousand of one campaign. The requests are published ones, so
+    their records check their own embargo only (visibility.published_under_q). The highest rung
+    is taken from the escalations read (maps.highest_rungs), not asked again per request."""
+    if lines is None:
+        lines = request_lines(campaign, today=today)
+    ids = [line.request_id for line in lines]
+    # Categories are read as text and decoded once per distinct list (a campaign asks most
+    # counties for the same), not once per county.
     decoded = functools.cache(json.loads)
 
     given: dict[int, set[str]] = defaultdict(set)
@@ -182,66 +247,39 @@ def comparison_rows(campaign: Campaign, *, today: dt.date, reader: Any) -> list[
         for record_id, source_id in links.values_list(key, "source_id"):
             cited[request_of[record_id]].add(source_id)
 
-    # Rows share their checklists (frozen): one per categories sought and given, since most
-    # counties of a campaign were asked the same and answered alike.
-    checklists: dict[tuple[str, frozenset[str]], list[CategoryCheck]] = {}
+    # Rows share their checklists: one per categories sought and given, since most counties
+    # of a campaign were asked the same and answered alike.
+    checklists: dict[tuple[str, frozenset[str]], tuple[CategoryCheck, ...]] = {}
 
-    def checklist(sought_text: str, provided: frozenset[str]) -> list[CategoryCheck]:
+    def checklist(sought_text: str, provided: frozenset[str]) -> tuple[CategoryCheck, ...]:
         key = (sought_text, provided)
         if key not in checklists:
-            checklists[key] = [
+            checklists[key] = tuple(
                 CategoryCheck(
                     category,
                     CATEGORY_LABELS.get(category, category),
                     "*" in provided or category in provided,
                 )
                 for category in decoded(sought_text)
-            ]
+            )
         return checklists[key]
 
     provided = {request_id: frozenset(categories) for request_id, categories in given.items()}
     no_categories: frozenset[str] = frozenset()
     rows = []
-    for (
-        request_id,
-        county_name,
-        county_fips,
-        state,
-        issued_on,
-        due_on,
-        status,
-        overdue_since,
-        first_response_on,
-        first_answer_on,
-        sought_text,
-    ) in requests:
-        rung_kind, rung_status, rung_due_on = rungs.get(request_id, NO_RUNG)
+    for line in lines:
+        request_id = line.request_id
         rows.append(
             ComparisonRow(
-                request_id=request_id,
-                county_name=county_name,
-                county_fips=county_fips,
-                state=state,
-                issued_on=issued_on,
-                due_on=due_on,
-                status=status,
-                overdue_since=overdue_since,
-                days_overdue=workflow.days_overdue(overdue_since, today),
-                checklist=checklist(sought_text, provided.get(request_id, no_categories)),
-                first_response_on=first_response_on,
-                first_answer_on=first_answer_on,
-                answered_by_due_date=workflow.answered_by_due_date(first_answer_on, due_on, today),
-                declined=request_id in declined,
-                rung_kind=rung_kind,
-                rung_status=rung_status,
-                rung_due_on=rung_due_on,
-                sources=len(cited.get(request_id, ())),
+                *LINE_FIELDS(line),
+                checklist(line.sought, provided.get(request_id, no_categories)),
+                request_id in declined,
+                *rungs.get(request_id, NO_RUNG),
+                len(cited.get(request_id, ())),
             )
         )
     return rows
 
-
-BY_COUNTY = operator.attrgetter("state", "county_name")
 
 SORT_KEYS = {
     "county": BY_COUNTY,
@@ -254,11 +292,15 @@ SORT_KEYS = {
     "sources": lambda row: row.sources,
 }
 """The columns the comparison can be sorted by."""
+LINE_SORT_KEYS = frozenset({"county", "days", "status", "overdue"})
+"""The columns a RequestLine carries: lines sort by them without their rows being built."""
+
+Line = TypeVar("Line", bound=RequestLine)
 
 
-def sorted_rows(rows: list[ComparisonRow], *, key: str, descending: bool) -> list[ComparisonRow]:
-    """`rows` ordered by a SORT_KEYS column; rows without a value (no response yet, no
-    escalation) come last either way, then by county."""
+def sorted_rows(rows: Sequence[Line], *, key: str, descending: bool) -> list[Line]:
+    """`rows` (or lines, for LINE_SORT_KEYS) ordered by a SORT_KEYS column; rows without a
+    value (no response yet, no escalation) come last either way, then by county."""
     if key not in SORT_KEYS:
         raise ValueError(f"Unknown sort column {key!r}; choose from {', '.join(SORT_KEYS)}.")
     value = SORT_KEYS[key]
@@ -291,28 +333,53 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def campaign_figures(
-    campaign: Campaign, rows: list[ComparisonRow], *, today: dt.date
+    campaign: Campaign, lines: Sequence[RequestLine], *, today: dt.date
 ) -> CampaignFigures:
-    """The campaign's figures (definitions in the module docstring). The median and the
-    answered-by-deadline share come from selectors.request_stats, so they are the numbers the
-    API's stats and the dashboard give; declined and escalated are counted over `rows`. Two
-    queries."""
-    stats = selectors.request_stats(
-        published(DataRequest.objects.filter(campaign=campaign)), today=today
+    """The campaign's figures over its `lines` (all of them: request_lines; definitions in the
+    module docstring). The median and the answered-by-deadline share apply the rules of
+    selectors.request_stats (tallies.median_of, workflow.answered_by_due_date) to the lines, so
+    they are the numbers the API's stats give for the campaign, without asking again. Declined
+    and escalated are counted by the database, from each request's answers and escalations
+    through the request_id indexes. One query."""
+    first_days = Counter(
+        line.days_to_first_response for line in lines if line.first_response_on is not None
     )
-    declined = sum(1 for row in rows if row.declined)
-    escalated = sum(1 for row in rows if row.escalated)
+    settled = Counter(line.answered_by_due_date for line in lines)
+    decided = settled[True] + settled[False]
+    counted = (
+        published(DataRequest.objects.filter(campaign=campaign))
+        .order_by()
+        .aggregate(
+            declined=Count(
+                "pk",
+                filter=Exists(
+                    Response.objects.filter(
+                        published_under_q(Response),
+                        request=OuterRef("pk"),
+                        kind=ResponseKind.DECLINED,
+                    )
+                ),
+            ),
+            escalated=Count(
+                "pk",
+                filter=Exists(
+                    Escalation.objects.filter(published_under_q(Escalation), request=OuterRef("pk"))
+                ),
+            ),
+        )
+    )
+    declined, escalated = counted["declined"], counted["escalated"]
     return CampaignFigures(
-        counties=len(rows),
-        responded=stats.responded,
-        median_days_to_first_response=stats.median_days_to_first_response,
-        decided=stats.due_date_passed_or_answered,
-        answered_by_due_date=stats.answered_by_due_date,
-        answered_by_due_date_share=stats.answered_by_due_date_share,
+        counties=len(lines),
+        responded=first_days.total(),
+        median_days_to_first_response=tallies.median_of(first_days.items()),
+        decided=decided,
+        answered_by_due_date=settled[True],
+        answered_by_due_date_share=_share(settled[True], decided),
         declined=declined,
-        declined_share=_share(declined, len(rows)),
+        declined_share=_share(declined, len(lines)),
         escalated=escalated,
-        escalated_share=_share(escalated, len(rows)),
+        escalated_share=_share(escalated, len(lines)),
     )
 
 
@@ -325,7 +392,7 @@ class StatusStep:
 
 
 def status_history(
-    campaign: Campaign, rows: list[ComparisonRow], *, today: dt.date
+    campaign: Campaign, lines: Sequence[RequestLine], *, today: dt.date
 ) -> list[StatusStep]:
     """Counties by status over time, from the Activity log: every county starts `awaiting` on
     its issue date, and each status change counts from the day it happened (`occurred_on`: the
@@ -337,7 +404,7 @@ def status_history(
         # The new status as text, not the whole record decoded (thousands of changes).
         .values_list("request_id", "occurred_on", KT("data__to"))
     )
-    issued = {row.request_id: row.issued_on for row in rows}
+    issued = {line.request_id: line.issued_on for line in lines}
     events: list[tuple[dt.date, int, str]] = []
     for request_id, occurred_on, to in changes:
         if request_id in issued and to:
@@ -369,8 +436,8 @@ def status_history(
                 move(request_id, status)
             index += 1
         if day == today:
-            for row in rows:
-                move(row.request_id, row.status)
+            for line in lines:
+                move(line.request_id, line.status)
         # As if counted afresh: every status, and any other only while a county stands in it.
         counts = {
             status: count

@@ -126,12 +126,14 @@ def comparison_context(
     else the first: lists/keyset.py, BadCursor for a damaged one), and the figures and charts of
     all the campaign's counties.
 
-    Nine queries whatever the number of counties (rows, figures, status history). A campaign
-    reaches each county once, so its rows (a few thousand at most, read as plain values) are
-    all read for the figures and sorted in Python, by any column; only a page is drawn."""
-    rows = campaign_selectors.comparison_rows(campaign, today=today, reader=reader)
-    figures = campaign_selectors.campaign_figures(campaign, rows, today=today)
-    history = campaign_selectors.status_history(campaign, rows, today=today)
+    A fixed number of queries whatever the number of counties. A campaign reaches each county
+    once, so its requests' lines (a few thousand at most, read as plain values) are all read for
+    the charts and sorted in Python. Sorted by a column of the request itself (the county, by
+    default), only the page's rows are built; sorted by what its answers, escalations or sources
+    give, every row is."""
+    lines = campaign_selectors.request_lines(campaign, today=today)
+    figures = campaign_selectors.campaign_figures(campaign, lines, today=today)
+    history = campaign_selectors.status_history(campaign, lines, today=today)
     steps = []
     for step in history:
         by_category: dict[str, int] = {}
@@ -142,15 +144,23 @@ def comparison_context(
     series = [
         (key, label, county_maps.FILLS[key]) for key, label in MAP_CATEGORIES if key != "none"
     ]
-    days = [row.days_to_first_response for row in rows if row.days_to_first_response is not None]
-    ordered = campaign_selectors.sorted_rows(rows, key=sort.key, descending=sort.descending)
-    page = keyset.list_page(
-        ordered,
-        cursor,
-        per_page=per_page,
-        order=[sort.key, "desc" if sort.descending else "asc"],
-        key=lambda row: row.request_id,
+    days = [line.days_to_first_response for line in lines if line.first_response_on is not None]
+
+    def rows_of(chosen: list[campaign_selectors.RequestLine]) -> list[ComparisonRow]:
+        return campaign_selectors.comparison_rows(
+            campaign, today=today, reader=reader, lines=chosen
+        )
+
+    order = [sort.key, "desc" if sort.descending else "asc"]
+    by_line = sort.key in campaign_selectors.LINE_SORT_KEYS
+    ordered = campaign_selectors.sorted_rows(
+        lines if by_line else rows_of(lines), key=sort.key, descending=sort.descending
     )
+    page = keyset.list_page(
+        ordered, cursor, per_page=per_page, order=order, key=lambda row: row.request_id
+    )
+    if by_line:
+        page.object_list = rows_of(page.object_list)
     return {
         "comparison": page.object_list,
         "comparison_page": page,
@@ -170,6 +180,6 @@ def comparison_context(
                 empty="No county has given a first response yet.",
             )
         ),
-        "never_answered": len(rows) - len(days),
-        "campaign_states": sorted({row.state for row in rows}),
+        "never_answered": len(lines) - len(days),
+        "campaign_states": sorted({line.state for line in lines}),
     }

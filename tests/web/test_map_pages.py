@@ -207,6 +207,27 @@ def test_a_closed_tracker_hides_the_embed_from_anonymous_readers_but_serves_the_
     assert viewer_browser.get("/embed/map/ZZ.svg").status_code == 404
 
 
+@pytest.mark.parametrize("public", [True, False])
+def test_a_campaign_page_offers_each_state_map_to_embed(viewer_browser, settings, public):
+    settings.TRACKER_PUBLIC = public
+    campaign = letters_of_july_17(
+        'Letters "A & B" <2025>',
+        [CountyFactory(fips="06037", state="CA"), CountyFactory(fips="41051", state="OR")],
+    )
+    html = viewer_browser.get(f"/campaigns/{campaign.pk}/").content.decode()
+    for state in ("CA", "OR"):
+        page = f"{settings.SITE_URL}/embed/campaigns/{campaign.pk}/map/{state}/"
+        assert f'<textarea id="embed-code-{state}"' in html
+        # The code to copy is HTML written inside HTML: the title's quotes and brackets are
+        # escaped twice, so that the iframe pasted into a story keeps its title whole.
+        assert (
+            f'&lt;iframe src="{page}" title="DOJ data requests to {state} counties: '
+            'Letters &amp;quot;A &amp;amp; B&amp;quot; &amp;lt;2025&amp;gt;"'
+        ) in html
+        assert f'<a href="{page[:-1]}.svg">the map as an SVG image</a>' in html
+    assert html.count("This tracker is not public") == (0 if public else 2)
+
+
 def build_campaign(n: int, journalist, *, first_fips: int):
     """A campaign to n new California counties: some answered, some escalated, all sourced."""
     counties = County.objects.bulk_create(
