@@ -45,6 +45,11 @@ class Activity(models.Model):
     embargoed = models.BooleanField(default=False, db_default=False, editable=False)
     held_for = models.JSONField(default=list, db_default=[], blank=True, editable=False)
 
+    superseded_by: Activity | None = None
+    """Not stored: the later event that undid this one, where a timeline has worked it out
+    (selectors.activity.with_superseded_flags); None on every other list, so that a template
+    asking for it finds an answer rather than a failed lookup."""
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "activity"

@@ -77,8 +77,6 @@ class RequestLine:
     first_answer_on: dt.date | None
     answered_by_due_date: bool | None
     """Decided once the county answered or its due date passed; None before."""
-    sought: str
-    """The categories sought, as the JSON text of the request's data_sought."""
 
     @property
     def status_label(self) -> str:
@@ -133,8 +131,7 @@ LINE_COLUMNS = (
     "first_response_on",
     "first_answer_on",
 )
-"""The request's columns a line is read from (the categories sought are read as text beside
-them)."""
+"""The request's columns a line is read from."""
 
 NO_RUNG: tuple[None, None, None] = (None, None, None)
 
@@ -147,10 +144,14 @@ def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
     requests = (
         published(DataRequest.objects.filter(campaign=campaign))
         .order_by()
-        .values_list(*LINE_COLUMNS, Cast("data_sought", TextField()))
+        .values_list(*LINE_COLUMNS)
     )
-    days_overdue = workflow.days_overdue
-    answered_by_due_date = workflow.answered_by_due_date
+    # Worked out once per distinct date (most counties share their due date and many their
+    # answer's day), not once per county.
+    days_overdue = functools.cache(functools.partial(workflow.days_overdue, today=today))
+    answered_by_due_date = functools.cache(
+        functools.partial(workflow.answered_by_due_date, today=today)
+    )
     lines = [
         RequestLine(
             request_id,
@@ -161,11 +162,10 @@ def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
             due_on,
             status,
             overdue_since,
-            days_overdue(overdue_since, today),
+            days_overdue(overdue_since),
             first_response_on,
             first_answer_on,
-            answered_by_due_date(first_answer_on, due_on, today),
-            sought,
+            answered_by_due_date(first_answer_on, due_on),
         )
         for (
             request_id,
@@ -178,7 +178,6 @@ def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
             overdue_since,
             first_response_on,
             first_answer_on,
-            sought,
         ) in requests
     ]
     lines.sort(key=BY_COUNTY)
@@ -193,7 +192,7 @@ def comparison_rows(
     lines: list[RequestLine] | None = None,
 ) -> list[ComparisonRow]:
     """A row for each of `lines` (by default every line of the campaign, request_lines), in
-    their order, as `reader` may see them (definitions in the module docstring). Five queries
+    their order, as `reader` may see them (definitions in the module docstring). Six queries
     besides the lines', whatever their number.
 
     The responses, escalations and cited sources are read through the lines' request ids (the
@@ -208,6 +207,11 @@ def comparison_rows(
     # counties for the same), not once per county.
     decoded = functools.cache(json.loads)
 
+    sought = dict(
+        DataRequest.objects.filter(id_in("id", ids)).values_list(
+            "id", Cast("data_sought", TextField())
+        )
+    )
     given: dict[int, set[str]] = defaultdict(set)
     declined: set[int] = set()
     request_of_response: dict[int, int] = {}
@@ -272,7 +276,7 @@ def comparison_rows(
         rows.append(
             ComparisonRow(
                 *LINE_FIELDS(line),
-                checklist(line.sought, provided.get(request_id, no_categories)),
+                checklist(sought[request_id], provided.get(request_id, no_categories)),
                 request_id in declined,
                 *rungs.get(request_id, NO_RUNG),
                 len(cited.get(request_id, ())),
@@ -405,39 +409,32 @@ def status_history(
         .values_list("request_id", "occurred_on", KT("data__to"))
     )
     issued = {line.request_id: line.issued_on for line in lines}
-    events: list[tuple[dt.date, int, str]] = []
-    for request_id, occurred_on, to in changes:
-        if request_id in issued and to:
-            events.append((occurred_on, request_id, to))
-    days = sorted({*issued.values(), *(day for day, _, _ in events)} | {today})
+    # In the order they happened (the query's), each county's changes after its letter only.
+    events = [
+        (day, request_id, to) for request_id, day, to in changes if to and request_id in issued
+    ]
+    issued_that_day = Counter(issued.values())
+    days = sorted({*issued_that_day, *(day for day, _, _ in events), today})
     days = [day for day in days if day <= today]
     # Counted as the days go by, not again for each day: a campaign spans weeks of days and
-    # reaches thousands of counties.
+    # reaches thousands of counties. Every county stands `awaiting` from its letter's day
+    # until its first change.
     status_of: dict[int, str] = {}
     tally: dict[str, int] = dict.fromkeys(RequestStatus.values, 0)
-
-    def move(request_id: int, status: str) -> None:
-        if request_id in status_of:
-            tally[status_of[request_id]] -= 1
-        status_of[request_id] = status
-        tally[status] = tally.get(status, 0) + 1
-
     steps = []
-    pending = sorted(events, key=lambda event: event[0])
-    by_issue = sorted(issued.items(), key=lambda item: item[1])
-    index = issue_index = 0
+    index = 0
     for day in days:
-        while issue_index < len(by_issue) and by_issue[issue_index][1] <= day:
-            move(by_issue[issue_index][0], RequestStatus.AWAITING)
-            issue_index += 1
-        while index < len(pending) and pending[index][0] <= day:
-            _, request_id, status = pending[index]
-            if request_id in status_of:
-                move(request_id, status)
+        tally[RequestStatus.AWAITING] += issued_that_day.get(day, 0)
+        while index < len(events) and events[index][0] <= day:
+            _, request_id, status = events[index]
             index += 1
-        if day == today:
-            for line in lines:
-                move(line.request_id, line.status)
+            if issued[request_id] > day:  # dated before the letter: not a change of it
+                continue
+            tally[status_of.get(request_id, RequestStatus.AWAITING)] -= 1
+            status_of[request_id] = status
+            tally[status] = tally.get(status, 0) + 1
+        if day == today:  # the statuses as the comparison shows them
+            tally = dict.fromkeys(RequestStatus.values, 0) | Counter(line.status for line in lines)
         # As if counted afresh: every status, and any other only while a county stands in it.
         counts = {
             status: count
