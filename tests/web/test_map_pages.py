@@ -228,6 +228,18 @@ def test_a_campaign_page_offers_each_state_map_to_embed(viewer_browser, settings
     assert html.count("This tracker is not public") == (0 if public else 2)
 
 
+def test_the_map_pages_embed_snippets_name_their_own_code_box(viewer_browser, settings):
+    settings.TRACKER_PUBLIC = True
+    campaign = letters_of_july_17("Letters", [CountyFactory(fips="06037", state="CA")])
+    for path, box in (
+        ("/map/CA/", "CA-all"),
+        (f"/map/CA/?campaign={campaign.pk}", f"CA-{campaign.pk}"),
+    ):
+        html = viewer_browser.get(path).content.decode()
+        assert f'<label for="embed-code-{box}">' in html
+        assert f'<textarea id="embed-code-{box}"' in html
+
+
 def build_campaign(n: int, journalist, *, first_fips: int):
     """A campaign to n new California counties: some answered, some escalated, all sourced."""
     counties = County.objects.bulk_create(
