@@ -16,7 +16,7 @@ Definitions (the page prints them; tests check them against a hand-computed fixt
   provided; a "complied" response that lists none counts as giving every category sought.
 - Sources: distinct sources cited by the request, its responses and its escalations (a
   sensitive one counts for newsroom members, who are told it exists, not for anonymous readers).
-- Highest escalation rung: selectors.maps.with_highest_rung (highest_rungs, the same rule).
+- Highest escalation rung: selectors.maps.highest_rungs, as the map reads it.
 """
 
 from __future__ import annotations
@@ -199,7 +199,7 @@ def comparison_rows(
     request_id indexes): a join on the campaign would make PostgreSQL scan every response in
     the country to keep the few thousand of one campaign. The requests are published ones, so
     their records check their own embargo only (visibility.published_under_q). The highest rung
-    is taken from the escalations read (maps.highest_rungs), not asked again per request."""
+    is taken from the escalations read (maps.highest_rungs)."""
     if lines is None:
         lines = request_lines(campaign, today=today)
     ids = [line.request_id for line in lines]

@@ -1,5 +1,5 @@
-"""Reads for the county map: the highest escalation rung, worked out in SQL for the map and in
-Python for a campaign's comparison (which reads the escalations anyway), by the same rule."""
+"""Reads for the county map: the highest escalation rung, by one rule for the map and for a
+campaign's comparison (highest_rungs)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from requests_tracker import services
-from requests_tracker.models import DataRequest, Escalation
-from requests_tracker.selectors.maps import highest_rungs, with_highest_rung
+from requests_tracker.models import Escalation
+from requests_tracker.selectors.maps import county_standings, highest_rungs
 from requests_tracker.services.embargo_terms import EmbargoTerms
 from tests.factories import CountyFactory, make_request
 
@@ -30,7 +30,7 @@ def file(data_request, kind, day, journalist, **extra):
     )
 
 
-def test_the_rung_read_in_python_is_the_rung_the_map_reads_in_sql(journalist):
+def test_the_highest_rung_is_the_highest_on_the_ladder_then_the_latest(journalist):
     requests = [
         make_request(county=CountyFactory(fips=f"060{n:02d}"), issued_on=JULY) for n in range(5)
     ]
@@ -55,20 +55,18 @@ def test_the_rung_read_in_python_is_the_rung_the_map_reads_in_sql(journalist):
     file(lone, "grand_jury_subpoena", 7, journalist)
 
     ids = [request.pk for request in requests]
-    in_sql = {
-        pk: (kind, status, due_on)
-        for pk, kind, status, due_on in with_highest_rung(
-            DataRequest.objects.filter(pk__in=ids)
-        ).values_list("pk", "rung_kind", "rung_status", "rung_due_on")
-        if kind
-    }
     in_python = highest_rungs(
         Escalation.objects.filter(request__in=ids, embargoed=False).values_list(
             "id", "request_id", "kind", "status", "due_on", "issued_on"
         )
     )
-
-    assert in_python == in_sql
+    # The map reads the same rung for each county's current request, none where none was filed.
+    on_the_map = {
+        standing.request_id: (standing.rung_kind, standing.rung_status, standing.rung_due_on)
+        for standing in county_standings(state="CA", today=JULY).values()
+        if standing.request_id in ids
+    }
+    assert on_the_map == {pk: in_python.get(pk, (None, None, None)) for pk in ids}
     assert in_python[laddered.pk][:2] == ("administrative_subpoena", "quashed")
     second = Escalation.objects.get(summary="second of the day")
     assert in_python[tied.pk] == ("demand_letter", second.status, second.due_on)
