@@ -33,6 +33,7 @@ from requests_tracker.models import (
     RequestStatus,
     Source,
 )
+from requests_tracker.selectors.id_arrays import id_in
 from requests_tracker.selectors.visibility import published
 
 STATUS_COUNT_PREFIX = tallies.STATUS_COUNT_PREFIX
@@ -68,9 +69,13 @@ def county_tallies() -> QuerySet[County]:
     return counties.annotate(**tallies.count_annotations())
 
 
+LISTED_COLUMNS = ("id", "fips", "name", "state")
+"""What a list of counties with their counts shows of each county."""
+
+
 def counties_with_requests(order: Sequence[str], limit: int) -> list[County]:
     """The first `limit` counties with at least one request, in `order` (ORM terms), with the
-    counts county_tallies gives.
+    counts county_tallies gives (and LISTED_COLUMNS of the county).
 
     In an order of the county's own columns (name, state, FIPS), the counties are walked in that
     order by their index, each one's tally rows added up through the tallies' county index, until
@@ -79,7 +84,9 @@ def counties_with_requests(order: Sequence[str], limit: int) -> list[County]:
     a page of them (a fifth of the dashboard's time at a million requests). In an order of
     counts, any county may come first, so every county's counts are added up."""
     if _by_counts(order):
-        return list(county_tallies().filter(requests_total__gt=0).order_by(*order)[:limit])
+        counties = county_tallies().select_related(None).only(*LISTED_COLUMNS)
+        counties = counties.filter(requests_total__gt=0)
+        return list(counties.order_by(*order)[:limit])
     requests = (
         CountyTally.objects.filter(county=OuterRef("pk"))
         .order_by()
@@ -87,7 +94,8 @@ def counties_with_requests(order: Sequence[str], limit: int) -> list[County]:
         .annotate(total=Sum("n"))
         .values("total")
     )
-    counties = County.objects.select_related("sanctuary_source")
+    # The columns a list of counties shows, not the whole record (a page of hundreds).
+    counties = County.objects.only(*LISTED_COLUMNS)
     counties = counties.alias(requests_n=Subquery(requests)).filter(requests_n__gt=0)
     return add_counts(list(counties.order_by(*order)[:limit]))
 
@@ -96,7 +104,7 @@ def add_counts(counties: list[County]) -> list[County]:
     """`counties` (a page already chosen) given the counts county_tallies would annotate them
     with, read from the counts view for their ids alone: PostgreSQL adds up only their tally rows
     (county_tallies adds up every county's to keep a page of them)."""
-    rows = CountyCounts.objects.filter(county_id__in=[county.pk for county in counties])
+    rows = CountyCounts.objects.filter(id_in("county_id", [county.pk for county in counties]))
     counts = {row[0]: row[1:] for row in rows.values_list("county_id", *tallies.COUNTS)}
     nothing = (0,) * len(tallies.COUNTS)
     for county in counties:
@@ -337,10 +345,13 @@ __all__ = [
 
 def headline_campaigns(limit: int = 3) -> list[Campaign]:
     """The campaigns the dashboard leads with: pinned ones first, then the newest letters, each
-    with its counts (campaign_tallies), `answered` (counties that replied in any way: the total
+    with the counts campaign_tallies gives, `answered` (counties that replied in any way: the total
     less those still awaiting a first answer) and `sought` (what DOJ asked for, in words). One
     query."""
-    rows = list(campaign_tallies().order_by("-pinned", "-issued_on", "-id")[:limit])
+    # Not campaign_tallies(): a headline names the issuing agency but not the sources.
+    campaigns = Campaign.objects.select_related("issuing_agency")
+    campaigns = campaigns.annotate(**tallies.count_annotations())
+    rows = list(campaigns.order_by("-pinned", "-issued_on", "-id")[:limit])
     labels = dict(DataCategory.choices)
     for campaign in rows:
         campaign.answered = campaign.requests_total - campaign.requests_awaiting
