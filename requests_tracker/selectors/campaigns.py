@@ -72,9 +72,9 @@ class RequestLine:
     due_on: dt.date
     status: str
     overdue_since: dt.date | None
-    days_overdue: int
     first_response_on: dt.date | None
     first_answer_on: dt.date | None
+    days_overdue: int
     answered_by_due_date: bool | None
     """Decided once the county answered or its due date passed; None before."""
 
@@ -131,7 +131,7 @@ LINE_COLUMNS = (
     "first_response_on",
     "first_answer_on",
 )
-"""The request's columns a line is read from."""
+"""The request's columns a line is read from: its first fields, in order."""
 
 NO_RUNG: tuple[None, None, None] = (None, None, None)
 
@@ -152,34 +152,14 @@ def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
     answered_by_due_date = functools.cache(
         functools.partial(workflow.answered_by_due_date, today=today)
     )
-    lines = [
-        RequestLine(
-            request_id,
-            county_name,
-            county_fips,
-            state,
-            issued_on,
-            due_on,
-            status,
-            overdue_since,
-            days_overdue(overdue_since),
-            first_response_on,
-            first_answer_on,
-            answered_by_due_date(first_answer_on, due_on),
+    lines = []
+    for row in requests:
+        *_, due_on, _, overdue_since, _, first_answer_on = row
+        lines.append(
+            RequestLine(
+                *row, days_overdue(overdue_since), answered_by_due_date(first_answer_on, due_on)
+            )
         )
-        for (
-            request_id,
-            county_name,
-            county_fips,
-            state,
-            issued_on,
-            due_on,
-            status,
-            overdue_since,
-            first_response_on,
-            first_answer_on,
-        ) in requests
-    ]
     lines.sort(key=BY_COUNTY)
     return lines
 
