@@ -42,10 +42,11 @@ from requests_tracker.choices import (
     RequestStatus,
     ResponseKind,
 )
+from requests_tracker.lists import keyset
 from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
 from requests_tracker.selectors import documents
 from requests_tracker.selectors.id_arrays import id_in
-from requests_tracker.selectors.maps import highest_rungs
+from requests_tracker.selectors.maps import NO_RUNG, highest_rungs
 from requests_tracker.selectors.visibility import published, published_under_q
 
 CATEGORY_LABELS = dict(DataCategory.choices)
@@ -111,10 +112,6 @@ class ComparisonRow(RequestLine):
         return EscalationKind(self.rung_kind).label if self.rung_kind else ""
 
     @property
-    def escalated(self) -> bool:
-        return self.rung_kind is not None
-
-    @property
     def given_count(self) -> int:
         return sum(1 for check in self.checklist if check.given)
 
@@ -132,8 +129,6 @@ LINE_COLUMNS = (
     "first_answer_on",
 )
 """The request's columns a line is read from: its first fields, in order."""
-
-NO_RUNG: tuple[None, None, None] = (None, None, None)
 
 
 def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
@@ -296,6 +291,40 @@ def sorted_rows(rows: Sequence[Line], *, key: str, descending: bool) -> list[Lin
     present = [item for item in valued if item[0] is not None]
     present.sort(key=operator.itemgetter(0), reverse=descending)
     return [row for _, row in present] + [row for found, row in valued if found is None]
+
+
+def comparison_page(
+    campaign: Campaign,
+    lines: list[RequestLine],
+    *,
+    today: dt.date,
+    reader: Any,
+    key: str,
+    descending: bool,
+    cursor: str | None,
+    per_page: int,
+) -> keyset.KeysetPage:
+    """The page of the campaign's comparison rows that `cursor` points at (else the first;
+    keyset.BadCursor for a damaged one), `lines` (request_lines) ordered by the SORT_KEYS
+    column `key`. Sorted by a column a line carries (LINE_SORT_KEYS: the county, by default),
+    the lines are ordered and paged and only the page's rows are built; sorted by what the
+    answers, escalations or sources give, every row is."""
+
+    def rows_of(chosen: list[RequestLine]) -> list[ComparisonRow]:
+        return comparison_rows(campaign, today=today, reader=reader, lines=chosen)
+
+    by_line = key in LINE_SORT_KEYS
+    ordered = sorted_rows(lines if by_line else rows_of(lines), key=key, descending=descending)
+    page = keyset.list_page(
+        ordered,
+        cursor,
+        per_page=per_page,
+        order=[key, "desc" if descending else "asc"],
+        key=lambda row: row.request_id,
+    )
+    if by_line:
+        page.object_list = rows_of(page.object_list)
+    return page
 
 
 @dataclass(frozen=True)

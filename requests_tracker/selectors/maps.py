@@ -54,6 +54,8 @@ def map_category(status: str | None) -> str:
 
 
 RUNG_OF_KIND = {kind: index for index, kind in enumerate(ESCALATION_LADDER)}
+NO_RUNG: tuple[None, None, None] = (None, None, None)
+"""A request's rung (kind, status, due_on) when no escalation was filed against it."""
 
 
 def highest_rungs(
@@ -148,7 +150,7 @@ def county_standings(
     standings = {}
     for county_id, fips, name, request_id in counties:
         status, overdue_since = current.get(request_id, (None, None))
-        rung_kind, rung_status, rung_due_on = rungs.get(request_id, (None, None, None))
+        rung_kind, rung_status, rung_due_on = rungs.get(request_id, NO_RUNG)
         standings[fips] = CountyStanding(
             fips=fips,
             name=name,

@@ -14,7 +14,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from requests_tracker.lists import keyset
 from requests_tracker.models import Campaign
 from requests_tracker.presentation import charts, county_maps
 from requests_tracker.presentation.links import absolute_url
@@ -128,9 +127,7 @@ def comparison_context(
 
     A fixed number of queries whatever the number of counties. A campaign reaches each county
     once, so its requests' lines (a few thousand at most, read as plain values) are all read for
-    the charts and sorted in Python. Sorted by a column of the request itself (the county, by
-    default), only the page's rows are built; sorted by what its answers, escalations or sources
-    give, every row is."""
+    the figures and charts; the page's rows come from selectors.campaigns.comparison_page."""
     lines = campaign_selectors.request_lines(campaign, today=today)
     figures = campaign_selectors.campaign_figures(campaign, lines, today=today)
     history = campaign_selectors.status_history(campaign, lines, today=today)
@@ -146,21 +143,16 @@ def comparison_context(
     ]
     days = [line.days_to_first_response for line in lines if line.first_response_on is not None]
 
-    def rows_of(chosen: list[campaign_selectors.RequestLine]) -> list[ComparisonRow]:
-        return campaign_selectors.comparison_rows(
-            campaign, today=today, reader=reader, lines=chosen
-        )
-
-    order = [sort.key, "desc" if sort.descending else "asc"]
-    by_line = sort.key in campaign_selectors.LINE_SORT_KEYS
-    ordered = campaign_selectors.sorted_rows(
-        lines if by_line else rows_of(lines), key=sort.key, descending=sort.descending
+    page = campaign_selectors.comparison_page(
+        campaign,
+        lines,
+        today=today,
+        reader=reader,
+        key=sort.key,
+        descending=sort.descending,
+        cursor=cursor,
+        per_page=per_page,
     )
-    page = keyset.list_page(
-        ordered, cursor, per_page=per_page, order=order, key=lambda row: row.request_id
-    )
-    if by_line:
-        page.object_list = rows_of(page.object_list)
     return {
         "comparison": page.object_list,
         "comparison_page": page,
