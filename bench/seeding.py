@@ -442,6 +442,8 @@ class _Generator:
             overdue_since=overdue_since,
             first_response_on=workflow.first_response_on(responses),
             first_answer_on=workflow.first_answer_on(responses),
+            declined_on_file=workflow.declined_on_file(responses),
+            escalation_filed=workflow.escalation_filed(escalations),
         )
 
     def _response(

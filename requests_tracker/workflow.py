@@ -106,6 +106,18 @@ def first_answer_on(responses: Iterable[ResponseFact]) -> dt.date | None:
     return min((r.received_on for r in responses if r.kind in SUBSTANTIVE_OUTCOME), default=None)
 
 
+def declined_on_file(responses: Iterable[ResponseFact]) -> bool:
+    """Whether the county has a declined answer on file, even if it answered otherwise later or
+    DOJ has since escalated."""
+    return any(r.kind == ResponseKind.DECLINED for r in responses)
+
+
+def escalation_filed(escalations: Iterable[EscalationFact]) -> bool:
+    """Whether DOJ has filed at least one escalation (a demand letter, a subpoena, a suit, ...)
+    on the request, whatever became of it."""
+    return any(True for _ in escalations)
+
+
 def first_overdue_day(due_on: dt.date) -> dt.date:
     """A deadline is met if the answer comes on the due date; the day after, it is overdue."""
     return due_on + dt.timedelta(days=1)

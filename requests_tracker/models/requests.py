@@ -112,11 +112,28 @@ class DataRequest(Embargoable, TimeStamped):
         models.DateField,
         help_text="The county's first substantive answer: complied, partial, declined, no records.",
     )
+    declined_on_file = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The county has a declined answer on file, whatever came after it (workflow.py).",
+    )
+    escalation_filed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="DOJ has filed at least one escalation on the request, whatever its outcome.",
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="requests")
     created_by = recorded_by()
     history = HistoricalRecords()
 
-    DERIVED_FIELDS = ("status", "overdue_since", "first_response_on", "first_answer_on")
+    DERIVED_FIELDS = (
+        "status",
+        "overdue_since",
+        "first_response_on",
+        "first_answer_on",
+        "declined_on_file",
+        "escalation_filed",
+    )
     """Derived from its answers (workflow.py) by services/status.py, never typed in."""
     DUE_FIELDS = (
         "due_on",

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, OuterRef, TextField
+from django.db.models import TextField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -75,6 +75,10 @@ class RequestLine:
     overdue_since: dt.date | None
     first_response_on: dt.date | None
     first_answer_on: dt.date | None
+    declined: bool
+    """A declined answer is on file (DataRequest.declined_on_file)."""
+    escalated: bool
+    """DOJ has filed an escalation (DataRequest.escalation_filed)."""
     days_overdue: int
     answered_by_due_date: bool | None
     """Decided once the county answered or its due date passed; None before."""
@@ -101,7 +105,6 @@ class ComparisonRow(RequestLine):
     costs twice as much to build)."""
 
     checklist: tuple[CategoryCheck, ...]
-    declined: bool
     rung_kind: str | None
     rung_status: str | None
     rung_due_on: dt.date | None
@@ -127,6 +130,8 @@ LINE_COLUMNS = (
     "overdue_since",
     "first_response_on",
     "first_answer_on",
+    "declined_on_file",
+    "escalation_filed",
 )
 """The request's columns a line is read from: its first fields, in order."""
 
@@ -149,7 +154,7 @@ def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
     )
     lines = []
     for row in requests:
-        *_, due_on, _, overdue_since, _, first_answer_on = row
+        *_, due_on, _, overdue_since, _, first_answer_on, _, _ = row
         lines.append(
             RequestLine(
                 *row, days_overdue(overdue_since), answered_by_due_date(first_answer_on, due_on)
@@ -188,7 +193,6 @@ def comparison_rows(
         )
     )
     given: dict[int, set[str]] = defaultdict(set)
-    declined: set[int] = set()
     request_of_response: dict[int, int] = {}
     responses = Response.objects.filter(published_under_q(Response), id_in("request_id", ids))
     for response_id, request_id, kind, categories_text in responses.order_by().values_list(
@@ -198,8 +202,6 @@ def comparison_rows(
         request_of_response[response_id] = request_id
         if kind == ResponseKind.PUBLIC_STATEMENT:  # not an answer to DOJ
             continue
-        if kind == ResponseKind.DECLINED:
-            declined.add(request_id)
         if categories:
             given[request_id].update(categories)
         elif kind == ResponseKind.COMPLIED:
@@ -252,7 +254,6 @@ def comparison_rows(
             ComparisonRow(
                 *LINE_FIELDS(line),
                 checklist(sought[request_id], provided.get(request_id, no_categories)),
-                request_id in declined,
                 *rungs.get(request_id, NO_RUNG),
                 len(cited.get(request_id, ())),
             )
@@ -345,43 +346,20 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def campaign_figures(
-    campaign: Campaign, lines: Sequence[RequestLine], *, today: dt.date
-) -> CampaignFigures:
+def campaign_figures(lines: Sequence[RequestLine]) -> CampaignFigures:
     """The campaign's figures over its `lines` (all of them: request_lines; definitions in the
     module docstring). The median and the answered-by-deadline share apply the rules of
     selectors.request_stats (tallies.median_of, workflow.answered_by_due_date) to the lines, so
-    they are the numbers the API's stats give for the campaign, without asking again. Declined
-    and escalated are counted by the database, from each request's answers and escalations
-    through the request_id indexes. One query."""
+    they are the numbers the API's stats give for the campaign, without asking again; declined
+    and escalated count the lines' flags, which services/status.py keeps from the published
+    answers and escalations. No query."""
     first_days = Counter(
         line.days_to_first_response for line in lines if line.first_response_on is not None
     )
     settled = Counter(line.answered_by_due_date for line in lines)
     decided = settled[True] + settled[False]
-    counted = (
-        published(DataRequest.objects.filter(campaign=campaign))
-        .order_by()
-        .aggregate(
-            declined=Count(
-                "pk",
-                filter=Exists(
-                    Response.objects.filter(
-                        published_under_q(Response),
-                        request=OuterRef("pk"),
-                        kind=ResponseKind.DECLINED,
-                    )
-                ),
-            ),
-            escalated=Count(
-                "pk",
-                filter=Exists(
-                    Escalation.objects.filter(published_under_q(Escalation), request=OuterRef("pk"))
-                ),
-            ),
-        )
-    )
-    declined, escalated = counted["declined"], counted["escalated"]
+    declined = sum(1 for line in lines if line.declined)
+    escalated = sum(1 for line in lines if line.escalated)
     return CampaignFigures(
         counties=len(lines),
         responded=first_days.total(),

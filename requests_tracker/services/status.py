@@ -19,8 +19,9 @@ def refresh_request_status(
     actor: User | None,
     occurred_on: dt.date | None = None,
 ) -> DataRequest:
-    """Re-derive status, overdue and the first answer dates from the request's responses and
-    escalations (workflow.py) and save them; each real transition is recorded on the timeline
+    """Re-derive status, overdue, the first answer dates and whether a refusal or an escalation
+    is on file (DataRequest.DERIVED_FIELDS) from the request's responses and escalations
+    (workflow.py) and save them; each real transition is recorded on the timeline
     (`status_changed`, `became_overdue`, `overdue_cleared`). The caller holds the request's lock
     (lock_request).
 
@@ -81,6 +82,8 @@ def refresh_request_status(
     data_request.overdue_since = overdue_since
     data_request.first_response_on = workflow.first_response_on(responses)
     data_request.first_answer_on = workflow.first_answer_on(responses)
+    data_request.declined_on_file = workflow.declined_on_file(responses)
+    data_request.escalation_filed = workflow.escalation_filed(escalations)
     data_request.save(update_fields=[*DataRequest.DERIVED_FIELDS, "updated_at"])
     return data_request
 

@@ -129,7 +129,7 @@ def comparison_context(
     once, so its requests' lines (a few thousand at most, read as plain values) are all read for
     the figures and charts; the page's rows come from selectors.campaigns.comparison_page."""
     lines = campaign_selectors.request_lines(campaign, today=today)
-    figures = campaign_selectors.campaign_figures(campaign, lines, today=today)
+    figures = campaign_selectors.campaign_figures(lines)
     history = campaign_selectors.status_history(campaign, lines, today=today)
     steps = []
     for step in history:

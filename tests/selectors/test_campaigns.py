@@ -93,7 +93,7 @@ def test_lines_sort_as_their_rows_do(campaign, journalist, key, descending):
 
 def test_the_figures_counted_from_the_lines_are_the_stats_of_the_campaign(campaign):
     lines = campaign_selectors.request_lines(campaign, today=TODAY)
-    figures = campaign_selectors.campaign_figures(campaign, lines, today=TODAY)
+    figures = campaign_selectors.campaign_figures(lines)
     stats = selectors.request_stats(
         published(DataRequest.objects.filter(campaign=campaign)), today=TODAY
     )
