@@ -166,6 +166,32 @@ def test_latest_escalation_by_issue_date_decides_whatever_order_the_facts_arrive
     assert derive_status([], [letter, subpoena]) == S.CLOSED
 
 
+# --- On file -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        ((), False),
+        ((K.ACKNOWLEDGED, K.PUBLIC_STATEMENT, K.COMPLIED), False),
+        ((K.DECLINED,), True),
+        ((K.DECLINED, K.COMPLIED), True),  # gave in later: the refusal is still on file
+        ((K.PARTIAL, K.DECLINED, K.NO_RECORDS), True),
+    ],
+)
+def test_a_refusal_is_on_file_whatever_came_after_it(kinds: tuple[str, ...], expected: bool):
+    assert workflow.declined_on_file(responses(*kinds)) is expected
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [((), False), ((E.OPEN,), True), ((E.WITHDRAWN,), True), ((E.COMPLIED, E.QUASHED), True)],
+)
+def test_an_escalation_is_on_file_whatever_became_of_it(statuses: tuple[str, ...], expected: bool):
+    assert workflow.escalation_filed(escalations(*statuses)) is expected
+    assert workflow.escalation_filed(iter(escalations(*statuses))) is expected
+
+
 # --- Overdue -------------------------------------------------------------------------------------
 
 DUE = dt.date(2025, 8, 16)  # 30 days after 2025-07-17
