@@ -114,11 +114,13 @@ class DataRequest(Embargoable, TimeStamped):
     )
     declined_on_file = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="The county has a declined answer on file, whatever came after it (workflow.py).",
     )
     escalation_filed = models.BooleanField(
         default=False,
+        db_default=False,
         editable=False,
         help_text="DOJ has filed at least one escalation on the request, whatever its outcome.",
     )
