@@ -115,6 +115,10 @@ def main(argv: list[str] | None = None) -> None:
         for page, times in measure(args.size, args.visits).items():
             print(f"{page:16s} first {times['first']:7.1f} ms   kept {times['kept']:7.1f} ms")
         return
+    from bench.run import Options, machine_speed
+
+    speed = machine_speed(Options().server_url)
+    print(f"machine: fixed Python work {speed['python_ms']} ms, fixed SQL {speed['sql_ms']} ms")
     print(f"first visit after a write at {args.size:,}, p50 ms: this checkout | {args.against}")
     for page, (mine, theirs) in compare(args.size, args.visits, args.against, args.rounds).items():
         print(f"{page:16s} {mine:7.1f} | {theirs:7.1f}   ({mine / theirs:.2f}x)")

@@ -36,6 +36,16 @@ def _number(value: float | None, unit: str = "") -> str:
     return f"{value:.2f}{unit}"
 
 
+def speed_note(meta: dict[str, Any]) -> str:
+    """How fast the machine ran the bench's fixed work during the run (run.machine_speed), for
+    comparing runs made on different machines or days; empty for a run that did not measure it."""
+    speed = meta.get("machine_speed")
+    if not speed:
+        return ""
+    sql = f", fixed SQL {speed['sql_ms']} ms" if speed.get("sql_ms") is not None else ""
+    return f" (fixed Python work {speed['python_ms']} ms{sql})"
+
+
 def _point(entry: dict[str, Any], clients: int) -> dict[str, Any] | None:
     return (entry.get("clients") or {}).get(str(clients))
 
@@ -399,7 +409,8 @@ def busy_markdown(busy: dict[str, Any]) -> str:
     """bench/busy.py's tables: the mixed workload, first visits, search, API list and floor."""
     meta = busy["meta"]
     parts = [
-        f"Run of {meta['started']} at commit {meta['commit']}: {meta['cores']} cores; gunicorn "
+        f"Run of {meta['started']} at commit {meta['commit']}: {meta['cores']} cores"
+        f"{speed_note(meta)}; gunicorn "
         f"2 sync workers; {meta['readers']} readers as a viewer, one editor writing through the "
         f"API; medians of {meta['repeats']} runs of {meta['seconds']} s per point (first "
         f"visits: medians of {meta['first_visits']})."
@@ -486,7 +497,8 @@ def main_markdown(results: dict[str, Any]) -> str:
     meta = results["meta"]
     clients = meta["clients"]
     parts = [
-        f"Run of {meta['started']} at commit {meta['commit']}: {meta['cores']} cores, "
+        f"Run of {meta['started']} at commit {meta['commit']}: {meta['cores']} cores"
+        f"{speed_note(meta)}, "
         f"{meta['postgresql']}, {meta['wrk']}, gunicorn {meta['gunicorn']}; medians of "
         f"{meta['repeats']} wrk runs per point, each at least {meta['seconds']} s (longer for "
         f"slow endpoints, up to {meta['max_seconds']} s); seed {meta['seed']}.",

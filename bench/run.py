@@ -336,12 +336,49 @@ def _commit() -> str:
     return done.stdout.strip()
 
 
+CALIBRATION_SQL = "SELECT sum(i % 7) FROM generate_series(1, 400000) AS i"
+
+
+def _python_work() -> int:
+    """A fixed piece of pure Python (building, sorting and summing tuples), as the app's own
+    request handling is: its time says how fast this machine runs Python today."""
+    rows = [(i * 7919 % 1000, str(i)) for i in range(40_000)]
+    rows.sort()
+    return sum(key for key, _ in rows)
+
+
+def machine_speed(server_url: str, repeats: int = 5) -> dict[str, float | None]:
+    """Milliseconds (medians of `repeats`) of the same fixed work on every run: pure Python in
+    this process, and one statement on the PostgreSQL server, so that runs on two machines (or
+    on one machine busy with other work) are compared knowing how fast each ran. None where the
+    server does not answer."""
+
+    def median_ms(work: Callable[[], object]) -> float:
+        work()
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            work()
+            times.append((time.perf_counter() - started) * 1000)
+        return round(statistics.median(times), 1)
+
+    speed: dict[str, float | None] = {"python_ms": median_ms(_python_work), "sql_ms": None}
+    try:
+        with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as connection:
+            speed["sql_ms"] = median_ms(lambda: connection.execute(CALIBRATION_SQL).fetchone())
+    except psycopg.OperationalError:
+        pass
+    return speed
+
+
 def describe(options: Options) -> dict[str, Any]:
-    """What a reader needs to compare two runs: when, which code, which machine and settings."""
+    """What a reader needs to compare two runs: when, which code, which machine and settings
+    (with how fast it ran a fixed piece of Python and of SQL: machine_speed)."""
     return {
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
         "cores": os.cpu_count(),
+        "machine_speed": machine_speed(options.server_url),
         "python": platform.python_version(),
         "postgresql": _version(["psql", "--version"]),
         "wrk": _version(["wrk", "--version"]),

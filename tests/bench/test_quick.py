@@ -99,6 +99,9 @@ def test_quick_bench_serves_loads_and_reports_every_endpoint(tmp_path) -> None:
     results = {"meta": bench.describe(options), "sizes": {"300": measured}}
     results["targets"] = report.targets(results)
     markdown = bench.write(results, tmp_path / "results.json", tmp_path / "results.md")
+    # How fast this machine ran the fixed work, printed with the run (comparing machines).
+    assert results["meta"]["machine_speed"]["python_ms"] > 0
+    assert f"fixed Python work {results['meta']['machine_speed']['python_ms']} ms" in markdown
 
     for endpoint in ENDPOINTS:
         entry = measured["endpoints"][endpoint.key]
