@@ -126,14 +126,12 @@ LINE_COLUMNS = (
     "county__state",
     "issued_on",
     "due_on",
-    "status",
-    "overdue_since",
-    "first_response_on",
-    "first_answer_on",
-    "declined_on_file",
-    "escalation_filed",
+    *DataRequest.DERIVED_FIELDS,  # status ... escalation_filed
 )
 """The request's columns a line is read from: its first fields, in order."""
+_DUE_ON, _OVERDUE_SINCE, _FIRST_ANSWER_ON = map(
+    LINE_COLUMNS.index, ("due_on", "overdue_since", "first_answer_on")
+)
 
 
 def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
@@ -154,10 +152,11 @@ def request_lines(campaign: Campaign, *, today: dt.date) -> list[RequestLine]:
     )
     lines = []
     for row in requests:
-        *_, due_on, _, overdue_since, _, first_answer_on, _, _ = row
         lines.append(
             RequestLine(
-                *row, days_overdue(overdue_since), answered_by_due_date(first_answer_on, due_on)
+                *row,
+                days_overdue(row[_OVERDUE_SINCE]),
+                answered_by_due_date(row[_FIRST_ANSWER_ON], row[_DUE_ON]),
             )
         )
     lines.sort(key=BY_COUNTY)

@@ -5,6 +5,7 @@ stats give for the campaign."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 
 import pytest
 
@@ -113,3 +114,18 @@ def test_the_figures_counted_from_the_lines_are_the_stats_of_the_campaign(campai
     assert (figures.responded, figures.median_days_to_first_response) == (3, 10)
     assert (figures.decided, figures.answered_by_due_date) == (7, 2)
     assert (figures.declined, figures.escalated) == (1, 1)
+
+
+def test_a_line_reads_its_fields_from_the_columns_of_the_same_name():
+    """RequestLine's first fields are LINE_COLUMNS in order (a county's columns by their own
+    names, the two on-file flags by the line's shorter ones)."""
+    short = {
+        "id": "request_id",
+        "county__state": "state",
+        "declined_on_file": "declined",
+        "escalation_filed": "escalated",
+    }
+    named = [
+        short.get(column, column.replace("__", "_")) for column in campaign_selectors.LINE_COLUMNS
+    ]
+    assert [field.name for field in fields(campaign_selectors.RequestLine)][: len(named)] == named
