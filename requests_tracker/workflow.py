@@ -27,6 +27,10 @@ from dataclasses import dataclass
 
 from requests_tracker.choices import EscalationStatus, RequestStatus, ResponseKind
 
+REQUEST_STATUSES: tuple[str, ...] = tuple(RequestStatus.values)
+"""Every status, in RequestStatus's order: read once here, because the enum's `values` builds a
+new list on every access (tens of microseconds), which adds up in loops over days or rows."""
+
 WAITING_STATUSES: frozenset[str] = frozenset(
     {RequestStatus.AWAITING, RequestStatus.ACKNOWLEDGED, RequestStatus.EXTENDED}
 )

@@ -50,13 +50,14 @@ state_validator = RegexValidator(r"^[A-Z]{2}$", "A state is its two-letter USPS 
 def validate_categories(value: object) -> None:
     if not isinstance(value, list):
         raise ValidationError("Give a list of data categories.")
-    unknown = [item for item in value if item not in DataCategory.values]
+    known = DataCategory.values
+    unknown = [item for item in value if item not in known]
     if unknown:
         raise ValidationError(
             "Unknown data categories: %(unknown)s. Choose from: %(allowed)s.",
             params={
                 "unknown": ", ".join(map(str, unknown)),
-                "allowed": ", ".join(DataCategory.values),
+                "allowed": ", ".join(known),
             },
         )
     if len(set(value)) != len(value):

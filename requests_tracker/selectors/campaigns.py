@@ -46,7 +46,7 @@ from requests_tracker.lists import keyset
 from requests_tracker.models import Activity, Campaign, DataRequest, Escalation, Response
 from requests_tracker.selectors import documents
 from requests_tracker.selectors.id_arrays import id_in
-from requests_tracker.selectors.maps import NO_RUNG, highest_rungs
+from requests_tracker.selectors.maps import NO_RUNG, RUNG_OF_KIND, highest_rungs
 from requests_tracker.selectors.visibility import published, published_under_q
 
 CATEGORY_LABELS = dict(DataCategory.choices)
@@ -266,7 +266,7 @@ SORT_KEYS = {
     "days": lambda row: row.days_to_first_response,
     "status": lambda row: row.status_label,
     "overdue": lambda row: row.days_overdue,
-    "rung": lambda row: EscalationKind.values.index(row.rung_kind) if row.rung_kind else None,
+    "rung": lambda row: RUNG_OF_KIND[row.rung_kind] if row.rung_kind else None,
     "rung_due": lambda row: row.rung_due_on,
     "sources": lambda row: row.sources,
 }
@@ -406,7 +406,7 @@ def status_history(
     # reaches thousands of counties. Every county stands `awaiting` from its letter's day
     # until its first change.
     status_of: dict[int, str] = {}
-    tally: dict[str, int] = dict.fromkeys(RequestStatus.values, 0)
+    tally: dict[str, int] = dict.fromkeys(workflow.REQUEST_STATUSES, 0)
     steps = []
     index = 0
     for day in days:
@@ -420,12 +420,14 @@ def status_history(
             status_of[request_id] = status
             tally[status] = tally.get(status, 0) + 1
         if day == today:  # the statuses as the comparison shows them
-            tally = dict.fromkeys(RequestStatus.values, 0) | Counter(line.status for line in lines)
+            tally = dict.fromkeys(workflow.REQUEST_STATUSES, 0) | Counter(
+                line.status for line in lines
+            )
         # As if counted afresh: every status, and any other only while a county stands in it.
         counts = {
             status: count
             for status, count in tally.items()
-            if count or status in RequestStatus.values
+            if count or status in workflow.REQUEST_STATUSES
         }
         steps.append(StatusStep(day=day, counts=counts))
     return steps

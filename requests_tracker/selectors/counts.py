@@ -30,7 +30,6 @@ from requests_tracker.models import (
     CountyCounts,
     CountyTally,
     DataRequest,
-    RequestStatus,
     Source,
 )
 from requests_tracker.selectors.id_arrays import id_in
@@ -43,7 +42,7 @@ def _status_counts() -> dict[str, Count]:
     """Aggregates counting requests per status, open and overdue."""
     counts = {
         f"{STATUS_COUNT_PREFIX}{status}": Count("pk", filter=Q(status=status))
-        for status in RequestStatus.values
+        for status in workflow.REQUEST_STATUSES
     }
     counts["requests_total"] = Count("pk")
     counts["requests_open"] = Count("pk", filter=Q(status__in=workflow.OPEN_STATUSES))
@@ -54,7 +53,8 @@ def _status_counts() -> dict[str, Count]:
 def status_counts_of(row: object) -> dict[str, int]:
     """The per-status counts a row annotated by county_tallies or campaign_tallies carries."""
     return {
-        status: getattr(row, f"{STATUS_COUNT_PREFIX}{status}", 0) for status in RequestStatus.values
+        status: getattr(row, f"{STATUS_COUNT_PREFIX}{status}", 0)
+        for status in workflow.REQUEST_STATUSES
     }
 
 
@@ -222,7 +222,7 @@ def _stats(
 ) -> RequestStats:
     """RequestStats from counts per (state or campaign, status, overdue), per days to the first
     response, and per (due date, answered on time)."""
-    by_status = dict.fromkeys(RequestStatus.values, 0)
+    by_status = dict.fromkeys(workflow.REQUEST_STATUSES, 0)
 
     def grouped(rows: Iterable[tuple]) -> dict:
         buckets: dict = defaultdict(lambda: defaultdict(int))
@@ -237,7 +237,7 @@ def _stats(
     states = grouped(state_rows)
     campaigns = grouped(campaign_rows)
     for bucket in states.values():
-        for status in RequestStatus.values:
+        for status in workflow.REQUEST_STATUSES:
             by_status[status] += bucket[status]
     titles = dict(
         Campaign.objects.filter(pk__in=[key for key in campaigns if key is not None]).values_list(
@@ -252,7 +252,7 @@ def _stats(
             total=bucket["__total"],
             open=bucket["__open"],
             overdue=bucket["__overdue"],
-            by_status={status: bucket[status] for status in RequestStatus.values},
+            by_status={status: bucket[status] for status in workflow.REQUEST_STATUSES},
         )
 
     by_state = [tally(state, state, states[state]) for state in sorted(states)]
@@ -303,7 +303,7 @@ def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> Stat
     overdue now (`overdue_since` set by flag_overdue).
     """
     if requests is None:
-        by_status = dict.fromkeys(RequestStatus.values, 0)
+        by_status = dict.fromkeys(workflow.REQUEST_STATUSES, 0)
         overdue = 0
         for status, flagged, n in tallies.by_status_and_overdue():
             by_status[status] += n
@@ -320,7 +320,7 @@ def request_status_totals(requests: QuerySet[DataRequest] | None = None) -> Stat
         open=row["requests_open"],
         overdue=row["requests_overdue"],
         by_status={
-            status: row[f"{STATUS_COUNT_PREFIX}{status}"] for status in RequestStatus.values
+            status: row[f"{STATUS_COUNT_PREFIX}{status}"] for status in workflow.REQUEST_STATUSES
         },
     )
 
