@@ -181,6 +181,31 @@ def webhook_payload(activity: Activity, *, delivery_id: int) -> dict:
     }
 
 
+def claim_delivery(delivery_id: int, started_at: dt.datetime) -> bool:
+    """Take a due, pending delivery of an active subscription for one attempt: push its next
+    attempt past the attempt's longest time, so nobody else tries it meanwhile. False when it is
+    not due, finished, taken by someone else, or its subscription is off.
+
+    Every condition is on the delivery's own row (the subscription is asked with EXISTS, not a
+    join): when two workers claim at once, PostgreSQL makes the second wait for the first and
+    then checks the conditions again on the row as the first left it, so only one wins. (With a
+    join, Django writes `id IN (SELECT ...)`, which is not checked again, and both won.)
+    """
+    active = WebhookSubscription.objects.filter(pk=OuterRef("subscription_id"), is_active=True)
+    claimed = WebhookDelivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=started_at),
+        Exists(active),
+        pk=delivery_id,
+        status=WebhookDelivery.Status.PENDING,
+    ).update(
+        next_attempt_at=started_at
+        + dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS)
+        + CLAIM_MARGIN,
+        last_attempt_at=started_at,
+    )
+    return bool(claimed)
+
+
 def deliver_webhook(*, delivery_id: int) -> DeliveryOutcome:
     """Make one attempt at a pending delivery, if it is due, and record what happened.
 
@@ -196,18 +221,7 @@ def deliver_webhook(*, delivery_id: int) -> DeliveryOutcome:
     delivery is not due, already finished, being tried elsewhere, or its subscription is off.
     """
     started_at = timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=started_at),
-        pk=delivery_id,
-        status=WebhookDelivery.Status.PENDING,
-        subscription__is_active=True,
-    ).update(
-        next_attempt_at=started_at
-        + dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS)
-        + CLAIM_MARGIN,
-        last_attempt_at=started_at,
-    )
-    if not claimed:
+    if not claim_delivery(delivery_id, started_at):
         return DeliveryOutcome(delivery_id, "skipped")
 
     delivery = WebhookDelivery.objects.select_related("subscription", "activity__county").get(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import threading
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app as celery_app
@@ -290,3 +293,43 @@ def test_the_delivery_task_queues_the_retry_after_the_backoff(subscription, rece
     )
     assert tasks.deliver_webhook_task(delivery_id) == "retrying"
     assert queued == [((delivery_id,), 7.0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_taking_one_delivery_at_once_post_it_once(subscription):
+    """The sweep and the on-commit task queue the same delivery; two workers take it at the
+    same moment. The second waits for the first's claim, then finds the delivery taken. (The
+    claim used to filter through a join, which PostgreSQL does not check again after the wait:
+    both took it, and the receiver got the event twice.)"""
+    make_request(county=CountyFactory())
+    (delivery_id,) = services.fan_out_activity()
+    now = timezone.now()
+    first_claimed, first_may_commit = threading.Event(), threading.Event()
+    taken: dict[str, bool] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                taken["first"] = webhooks.claim_delivery(delivery_id, now)
+                first_claimed.set()
+                first_may_commit.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            taken["second"] = webhooks.claim_delivery(delivery_id, now)
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert first_claimed.wait(timeout=10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(timeout=1)
+    assert two.is_alive(), "the second claim waits for the first"
+    first_may_commit.set()
+    one.join(timeout=10)
+    two.join(timeout=10)
+    assert taken == {"first": True, "second": False}
