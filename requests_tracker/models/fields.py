@@ -133,6 +133,13 @@ def uncertain_flag(help_text: str = UNCONFIRMED) -> models.BooleanField:
     return models.BooleanField(default=False, help_text=help_text)
 
 
+def derived_flag(help_text: str) -> models.BooleanField:
+    """A yes or no the services work out and keep (services/status.py): false until they say
+    otherwise, never edited in a form, and false in the database too, so a writer that leaves it
+    out (a set-based statement, a process still on code from before the column) writes false."""
+    return models.BooleanField(default=False, db_default=False, editable=False, help_text=help_text)
+
+
 def written_by_services(field_class: type[models.Field], **options: Any) -> models.Field:
     """A value the services work out and write (a derived date, an embargo's bookkeeping): empty
     until they do, and never edited in a form."""

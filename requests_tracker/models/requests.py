@@ -22,6 +22,7 @@ from requests_tracker.models.embargo import Embargoable
 from requests_tracker.models.fields import (
     LongTextField,
     TimeStamped,
+    derived_flag,
     optional_link,
     recorded_by,
     validate_categories,
@@ -112,17 +113,11 @@ class DataRequest(Embargoable, TimeStamped):
         models.DateField,
         help_text="The county's first substantive answer: complied, partial, declined, no records.",
     )
-    declined_on_file = models.BooleanField(
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text="The county has a declined answer on file, whatever came after it (workflow.py).",
+    declined_on_file = derived_flag(
+        "The county has a declined answer on file, whatever came after it (workflow.py)."
     )
-    escalation_filed = models.BooleanField(
-        default=False,
-        db_default=False,
-        editable=False,
-        help_text="DOJ has filed at least one escalation on the request, whatever its outcome.",
+    escalation_filed = derived_flag(
+        "DOJ has filed at least one escalation on the request, whatever its outcome."
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="requests")
     created_by = recorded_by()
