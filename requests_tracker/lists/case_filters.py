@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from requests_tracker.lists.parameters import (
     ChoiceInFilter,
     MomentFilter,
+    TrackerFilterSet,
     TrackerOrderingFilter,
     YesNoFilter,
     date_filter,
@@ -21,7 +22,7 @@ from requests_tracker.lists.parameters import (
 from requests_tracker.models import Case, DocketEntry, LegalGround, Threat
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(TrackerFilterSet):
     jurisdiction = fips_filter("counties__fips")
     party = django_filters.CharFilter(
         field_name="jurisdictions__slug",
@@ -50,7 +51,7 @@ class CaseFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset).distinct()
 
 
-class DocketEntryFilter(django_filters.FilterSet):
+class DocketEntryFilter(TrackerFilterSet):
     case = ids_filter("Entries of these cases.", "case_id")
     jurisdiction = fips_filter("case__counties__fips")
     filed_after, filed_before = date_range("filed_on", "Filed")
@@ -68,7 +69,7 @@ class DocketEntryFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset).distinct()
 
 
-class ThreatFilter(django_filters.FilterSet):
+class ThreatFilter(TrackerFilterSet):
     campaign = ids_filter("Threats made in these campaigns' letters.", "campaign_id")
     request = ids_filter("Threats made to one of these requests.", "request_id")
     kind = ChoiceInFilter(field_name="kind", choices=Threat.Kind.choices, label="Kind(s).")
@@ -83,7 +84,7 @@ class ThreatFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class LegalGroundFilter(django_filters.FilterSet):
+class LegalGroundFilter(TrackerFilterSet):
     slug = django_filters.CharFilter(field_name="slug", label="Its short name, e.g. sb-54.")
     level = ChoiceInFilter(field_name="level", choices=LegalGround.Level.choices, label="Level(s).")
     ordering = TrackerOrderingFilter(fields=("name", "level"))

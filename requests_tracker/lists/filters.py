@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from requests_tracker.lists.parameters import (
     ChoiceInFilter,
     MomentFilter,
+    TrackerFilterSet,
     TrackerOrderingFilter,
     YesNoFilter,
     date_filter,
@@ -68,7 +69,7 @@ SEARCH_LABEL = (
 )
 
 
-class RequestFilter(FullTextSearch, django_filters.FilterSet):
+class RequestFilter(FullTextSearch, TrackerFilterSet):
     state = state_filter("county__state")
     county = fips_filter("county__fips")
     campaign = ids_filter("Campaign id(s).", "campaign_id")
@@ -107,7 +108,7 @@ class RequestFilter(FullTextSearch, django_filters.FilterSet):
         fields: list[str] = []
 
 
-class RequestEntryFilter(FullTextSearch, django_filters.FilterSet):
+class RequestEntryFilter(FullTextSearch, TrackerFilterSet):
     """The first filters of an entry on a request (a response, an escalation): which request,
     the county's state and FIPS, and the request's campaign."""
 
@@ -161,7 +162,7 @@ class EscalationFilter(RequestEntryFilter):
         fields: list[str] = []
 
 
-class SourceFilter(FullTextSearch, django_filters.FilterSet):
+class SourceFilter(FullTextSearch, TrackerFilterSet):
     kind = ChoiceInFilter(field_name="kind", choices=Source.Kind.choices, label="Kind(s).")
     publisher = django_filters.CharFilter(field_name="publisher", lookup_expr="icontains")
     published_after, published_before = date_range("published_on", "Published")
@@ -196,7 +197,7 @@ class SourceFilter(FullTextSearch, django_filters.FilterSet):
         return queryset.filter(Exists(through.filter(source_id=OuterRef("pk"))))
 
 
-class ReportedFigureFilter(django_filters.FilterSet):
+class ReportedFigureFilter(TrackerFilterSet):
     state = state_filter("state")
     county = fips_filter("county__fips")
     metric = django_filters.CharFilter(
@@ -224,7 +225,7 @@ def _counties(queryset: QuerySet, value: str, user: Any) -> QuerySet:
     return full_text.matching_counties(queryset, value)
 
 
-class CountyFilter(FullTextSearch, django_filters.FilterSet):
+class CountyFilter(FullTextSearch, TrackerFilterSet):
     state = state_filter("state")
     sanctuary_status = ChoiceInFilter(
         field_name="sanctuary_status", choices=County.SanctuaryStatus.choices
@@ -262,7 +263,7 @@ class CountyFilter(FullTextSearch, django_filters.FilterSet):
         return queryset.filter(**lookup) if value else queryset.exclude(**lookup)
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(TrackerFilterSet):
     issuing_agency = ids_filter("Agency id(s).", "issuing_agency_id")
     state = state_filter("state", method="sent_to_state")
     issued_after, issued_before = date_range("issued_on", "Issued")
@@ -285,7 +286,7 @@ class CampaignFilter(django_filters.FilterSet):
         return queryset.filter(Exists(sent))
 
 
-class AgencyFilter(django_filters.FilterSet):
+class AgencyFilter(TrackerFilterSet):
     level = ChoiceInFilter(field_name="level", choices=Agency.Level.choices)
     county = fips_filter("county__fips")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
@@ -296,7 +297,7 @@ class AgencyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(TrackerFilterSet):
     since = MomentFilter(
         field_name="created_at",
         lookup_expr="gte",
@@ -313,7 +314,7 @@ class ActivityFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class WebhookSubscriptionFilter(django_filters.FilterSet):
+class WebhookSubscriptionFilter(TrackerFilterSet):
     is_active = YesNoFilter(field_name="is_active")
     ordering = TrackerOrderingFilter(fields=("url", "created_at"))
 

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from requests_tracker.lists.parameters import (
     ChoiceInFilter,
+    TrackerFilterSet,
     TrackerOrderingFilter,
     date_filter,
     fips_filter,
@@ -17,7 +18,7 @@ from requests_tracker.lists.parameters import (
 from requests_tracker.models import County, Jurisdiction, Metric, Person, Policy, PressAnswer
 
 
-class MetricFilter(django_filters.FilterSet):
+class MetricFilter(TrackerFilterSet):
     slug = django_filters.CharFilter(field_name="slug", label="Its short name.")
     ordering = TrackerOrderingFilter(fields=("name",))
 
@@ -26,7 +27,7 @@ class MetricFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class JurisdictionFilter(django_filters.FilterSet):
+class JurisdictionFilter(TrackerFilterSet):
     level = ChoiceInFilter(
         field_name="level", choices=Jurisdiction.Level.choices, label="Level(s)."
     )
@@ -39,7 +40,7 @@ class JurisdictionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PolicyFilter(django_filters.FilterSet):
+class PolicyFilter(TrackerFilterSet):
     jurisdiction = django_filters.CharFilter(
         field_name="jurisdiction__slug", label="The jurisdiction's slug."
     )
@@ -63,7 +64,7 @@ class PolicyFilter(django_filters.FilterSet):
         )
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(TrackerFilterSet):
     search = words_filter("Words in the name.", ("name", "roles__title"), distinct=True)
     ordering = TrackerOrderingFilter(fields=("name",))
 
@@ -72,7 +73,7 @@ class PersonFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PressAnswerFilter(django_filters.FilterSet):
+class PressAnswerFilter(TrackerFilterSet):
     campaign = ids_filter("About one of these campaigns.", "campaign_id")
     request = ids_filter("About one of these requests.", "request_id")
     jurisdiction = django_filters.CharFilter(

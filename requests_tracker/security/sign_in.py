@@ -19,6 +19,7 @@ The answer is the same whether or not the email belongs to an account.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 
@@ -32,7 +33,7 @@ from django.contrib.auth.views import PasswordResetView
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpResponse
 
 from requests_tracker import permissions
@@ -99,18 +100,24 @@ def _account_key(username: str) -> str:
     return f"sign-in-failures:{_hashed(username)}"
 
 
+@functools.cache
+def _users_with_group_names() -> QuerySet:
+    """Users with the names of their groups (`tracker_groups`), built once per process: every
+    signed-in request reads its user through it."""
+    return get_user_model()._default_manager.annotate(
+        tracker_groups=ArraySubquery(
+            Group.objects.filter(user=OuterRef("pk")).order_by().values("name")
+        )
+    )
+
+
 class TrackerModelBackend(ModelBackend):
     """Django's model backend, but a signed-in user is read with their group names in one
     statement, so the role every page and API call checks (permissions.role_of) costs no second
     one."""
 
     def get_user(self, user_id):  # noqa: ANN001, ANN201
-        users = get_user_model()._default_manager.annotate(
-            tracker_groups=ArraySubquery(
-                Group.objects.filter(user=OuterRef("pk")).order_by().values("name")
-            )
-        )
-        user = users.filter(pk=user_id).first()
+        user = _users_with_group_names().filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         permissions.remember_role(user, user.tracker_groups)

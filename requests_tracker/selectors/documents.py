@@ -107,19 +107,40 @@ def sources_shown_to(sources: Iterable[Source], user: Any) -> list[Source | With
     else (an anonymous reader of a public instance): without the sensitive ones, as if they were
     not there, so a fact backed only by sensitive sources reads as unsourced to the public.
     An embargoed source is for journalists and editors only: anyone else is not told of it.
+    (SourceSight.of(user).shown(sources) is the same, with the reader's rights read once for
+    every record of a page.)
     """
-    if not permissions.can_see_embargoed(user):
-        sources = [source for source in sources if not source.embargoed]
-    if permissions.can_see_sensitive(user):
-        return list(sources)
-    told_of_withheld = permissions.can_see_internal(user)
-    shown: list[Source | WithheldSource] = []
-    for source in sources:
-        if not source.sensitive:
-            shown.append(source)
-        elif told_of_withheld:
-            shown.append(WithheldSource(pk=source.pk))
-    return shown
+    return SourceSight.of(user).shown(sources)
+
+
+@dataclass(frozen=True)
+class SourceSight:
+    """What one reader may be shown of the sources cited on records (sources_shown_to)."""
+
+    embargoed: bool
+    sensitive: bool
+    told_of_withheld: bool
+
+    @classmethod
+    def of(cls, user: Any) -> SourceSight:
+        return cls(
+            embargoed=permissions.can_see_embargoed(user),
+            sensitive=permissions.can_see_sensitive(user),
+            told_of_withheld=permissions.can_see_internal(user),
+        )
+
+    def shown(self, sources: Iterable[Source]) -> list[Source | WithheldSource]:
+        if not self.embargoed:
+            sources = [source for source in sources if not source.embargoed]
+        if self.sensitive:
+            return list(sources)
+        shown: list[Source | WithheldSource] = []
+        for source in sources:
+            if not source.sensitive:
+                shown.append(source)
+            elif self.told_of_withheld:
+                shown.append(WithheldSource(pk=source.pk))
+        return shown
 
 
 def source_shown_to(source: Source | None, user: Any) -> Source | WithheldSource | None:

@@ -446,12 +446,13 @@ class DataRequestRows:
             found.setdefault(request_id, []).append(
                 _CitedSource(row["id"], sensitive, embargoed, row)
             )
+        sight = documents.SourceSight.of(self.reader)
         return {
             request_id: [
                 source.row
                 if isinstance(source, _CitedSource)
                 else {name: getattr(source, name) for name in SourceBriefSerializer.Meta.fields}
-                for source in documents.sources_shown_to(sources, self.reader)
+                for source in sight.shown(sources)
             ]
             for request_id, sources in found.items()
         }
