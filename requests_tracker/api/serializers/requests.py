@@ -432,13 +432,9 @@ class DataRequestRows:
     def _sources(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         if not ids:
             return {}
-        through = DataRequest.sources.through.objects.filter(datarequest_id__in=ids)
         found: dict[int, list[_CitedSource]] = {}
-        for request_id, sensitive, embargoed, *values in through.order_by("source_id").values_list(
-            "datarequest_id",
-            "source__sensitive",
-            "source__embargoed",
-            *(f"source__{c}" for c in SOURCE_COLUMNS),
+        for request_id, sensitive, embargoed, *values in selectors.sources_cited_on(
+            ids, SOURCE_COLUMNS
         ):
             row = dict(zip(SOURCE_COLUMNS, values, strict=True))
             row["published_on"] = _date(row["published_on"])
