@@ -32,8 +32,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import PasswordResetView
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import OuterRef
 from django.http import HttpResponse
 
 from requests_tracker import permissions
@@ -101,14 +101,19 @@ def _account_key(username: str) -> str:
 
 
 @functools.cache
-def _users_with_group_names() -> QuerySet:
-    """Users with the names of their groups (`tracker_groups`), built once per process: every
-    signed-in request reads its user through it."""
-    return get_user_model()._default_manager.annotate(
+def _user_statement() -> str:
+    """One user by id with the names of their groups (`tracker_groups`): compiled by the ORM
+    once per process, since every signed-in request reads its user (building and compiling the
+    query each time cost more than running it)."""
+    users = get_user_model()._default_manager.annotate(
         tracker_groups=ArraySubquery(
             Group.objects.filter(user=OuterRef("pk")).order_by().values("name")
         )
     )
+    statement, parameters = users.filter(pk=0).query.sql_with_params()
+    if list(parameters) != [0]:
+        raise ImproperlyConfigured(f"The user statement takes {parameters}, not the id alone.")
+    return statement
 
 
 class TrackerModelBackend(ModelBackend):
@@ -117,7 +122,8 @@ class TrackerModelBackend(ModelBackend):
     one."""
 
     def get_user(self, user_id):  # noqa: ANN001, ANN201
-        user = _users_with_group_names().filter(pk=user_id).first()
+        users = get_user_model()._default_manager.raw(_user_statement(), [user_id])
+        user = next(iter(users), None)
         if user is None or not self.user_can_authenticate(user):
             return None
         permissions.remember_role(user, user.tracker_groups)
