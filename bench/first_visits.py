@@ -21,7 +21,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -78,21 +77,13 @@ def measure_at(checkout: Path, size: int, visits: int) -> dict[str, dict[str, fl
 
 def compare(size: int, visits: int, against: str, rounds: int) -> dict[str, list[Any]]:
     """Rounds of this checkout and of `against`, alternating; per page the median of each."""
+    from bench.servers import worktree
+
     runs: dict[str, list[dict[str, dict[str, float]]]] = {"this": [], against: []}
-    workdir = ROOT / "var" / "bench"
-    workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=workdir) as folder:
-        other = Path(folder) / "worktree"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "-q", str(other), against], cwd=ROOT, check=True
-        )
-        try:
-            (other / "var" / "bench").mkdir(parents=True, exist_ok=True)
-            for _ in range(rounds):
-                runs["this"].append(measure_at(ROOT, size, visits))
-                runs[against].append(measure_at(other, size, visits))
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(other)], cwd=ROOT)
+    with worktree(against) as other:
+        for _ in range(rounds):
+            runs["this"].append(measure_at(ROOT, size, visits))
+            runs[against].append(measure_at(other, size, visits))
     pages = list(runs["this"][0])
     return {
         page: [statistics.median(run[page]["first"] for run in runs[name]) for name in runs]

@@ -6,6 +6,7 @@ by its own id when the step that started it ends.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -13,8 +14,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +87,8 @@ class Server:
     replaced: set[int] = field(default_factory=set)
     max_rss_mb: float = 0.0
     max_peak_rss_mb: float = 0.0
+    checkout: Path = ROOT
+    """Whose code gunicorn serves: this checkout, or another commit's worktree (worktree())."""
 
     @property
     def base_url(self) -> str:
@@ -95,7 +100,7 @@ class Server:
         command = [sys.executable, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(
             command + GUNICORN_SETTINGS,
-            cwd=ROOT,
+            cwd=self.checkout,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -180,6 +185,26 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+@contextlib.contextmanager
+def worktree(revision: str) -> Iterator[Path]:
+    """A checkout of `revision` (a git worktree under var/bench/), removed when the block ends:
+    to measure an earlier commit's code beside this one's in the same run."""
+    workdir = ROOT / "var" / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=workdir) as folder:
+        checkout = Path(folder) / "worktree"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "-q", str(checkout), revision],
+            cwd=ROOT,
+            check=True,
+        )
+        try:
+            (checkout / "var" / "bench").mkdir(parents=True, exist_ok=True)
+            yield checkout
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], cwd=ROOT)
 
 
 def get(port: int, path: str, cookie: str = "", timeout: float = 60) -> tuple[int, float, int]:
