@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.http import QueryDict
 from rest_framework.test import APIClient
 
 from requests_tracker import services
+from requests_tracker.lists.filters import RequestFilter
+from requests_tracker.models import DataRequest
 from tests.factories import CountyFactory, make_request
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +98,13 @@ def test_the_page_keeps_its_own_parameters_for_the_apis_filters(
 
     assert page_ids(client, page_query) == expected
     assert api_ids(viewer, api_query) == expected
+
+
+def test_two_filter_sets_made_in_turn_each_search_and_filter_by_their_own_values(three_requests):
+    """A filter set's filters are its own copies: a search (a filter calling its filter set's
+    method) and a plain filter of one set read that set's values, not the other's."""
+    fresno = RequestFilter(QueryDict("q=Fresno"), DataRequest.objects.all())
+    cook = RequestFilter(QueryDict("q=Cook&state=IL"), DataRequest.objects.all())
+    assert [found.pk for found in cook.qs] == [three_requests["county"].pk]
+    assert [found.pk for found in fresno.qs] == [three_requests["authority"].pk]
+    assert not RequestFilter(QueryDict("q=Cook&state=CA"), DataRequest.objects.all()).qs.exists()
