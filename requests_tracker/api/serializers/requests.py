@@ -13,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from requests_tracker import permissions, selectors, services, workflow
+from requests_tracker import selectors, services, workflow
 from requests_tracker.api.serializers.common import (
     EMBARGO_READ_FIELDS,
     AgencyBriefSerializer,
@@ -385,19 +385,15 @@ class DataRequestRows:
     tests/api/test_request_list_rows.py compares the two for every role.
     """
 
-    _plans: ClassVar[dict[tuple[bool, bool, bool], tuple[list[str], list[tuple[str, Any]]]]] = {}
+    _plans: ClassVar[dict[documents.SourceSight, tuple[list[str], list[tuple[str, Any]]]]] = {}
 
     def __init__(self, *, reader: Any, today: dt.date) -> None:
-        self.reader = reader
         self.today = today
-        key = (
-            permissions.can_see_internal(reader),
-            permissions.can_see_sensitive(reader),
-            permissions.can_see_embargoed(reader),
-        )
-        if key not in self._plans:
-            self._plans[key] = self._plan(reader)
-        self.columns, self.cells = self._plans[key]
+        # What a role is shown of a row and of its sources turns on the same three rights.
+        self.sight = documents.SourceSight.of(reader)
+        if self.sight not in self._plans:
+            self._plans[self.sight] = self._plan(reader)
+        self.columns, self.cells = self._plans[self.sight]
 
     @staticmethod
     def _plan(reader: Any) -> tuple[list[str], list[tuple[str, Any]]]:
@@ -430,8 +426,6 @@ class DataRequestRows:
         return [self._row(row, cited.get(row["id"], []), zone) for row in rows]
 
     def _sources(self, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-        if not ids:
-            return {}
         found: dict[int, list[_CitedSource]] = {}
         for request_id, sensitive, embargoed, *values in selectors.sources_cited_on(
             ids, SOURCE_COLUMNS
@@ -442,13 +436,12 @@ class DataRequestRows:
             found.setdefault(request_id, []).append(
                 _CitedSource(row["id"], sensitive, embargoed, row)
             )
-        sight = documents.SourceSight.of(self.reader)
         return {
             request_id: [
                 source.row
                 if isinstance(source, _CitedSource)
                 else {name: getattr(source, name) for name in SourceBriefSerializer.Meta.fields}
-                for source in sight.shown(sources)
+                for source in self.sight.shown(sources)
             ]
             for request_id, sources in found.items()
         }
