@@ -27,14 +27,26 @@ class Activity(models.Model):
     occurred_on = models.DateField(
         default=timezone.localdate, help_text="The day the event happened (not when recorded)."
     )
-    verb = models.CharField(max_length=30, choices=ActivityVerb.choices)
-    county = optional_link(County, on_delete=models.CASCADE, related_name="activity")
-    campaign = optional_link(Campaign, on_delete=models.CASCADE, related_name="activity")
-    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="activity")
-    response = optional_link(Response, on_delete=models.SET_NULL, related_name="activity")
-    escalation = optional_link(Escalation, on_delete=models.SET_NULL, related_name="activity")
+    verb = models.CharField(
+        max_length=30, choices=ActivityVerb.choices, help_text="What kind of event."
+    )
+    county = optional_link(
+        County, on_delete=models.CASCADE, related_name="activity", help_text="The county."
+    )
+    campaign = optional_link(
+        Campaign, on_delete=models.CASCADE, related_name="activity", help_text="The campaign."
+    )
+    request = optional_link(
+        DataRequest, on_delete=models.CASCADE, related_name="activity", help_text="The request."
+    )
+    response = optional_link(
+        Response, on_delete=models.SET_NULL, related_name="activity", help_text="The response."
+    )
+    escalation = optional_link(
+        Escalation, on_delete=models.SET_NULL, related_name="activity", help_text="The escalation."
+    )
     actor = recorded_by()
-    summary = models.CharField(max_length=500)
+    summary = models.CharField(max_length=500, help_text="The event in one line.")
     data = models.JSONField(default=dict, blank=True)
     # Events about a record under embargo are held: newsroom members see them, nobody else does,
     # and webhooks and digests skip them. `held_for` names the records holding the event

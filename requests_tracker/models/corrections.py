@@ -31,14 +31,40 @@ class Correction(models.Model):
         ESCALATION = "escalation", "Escalation"
         FIGURE = "figure", "Reported figure"
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="corrections")
-    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="corrections")
-    response = optional_link(Response, on_delete=models.CASCADE, related_name="corrections")
-    escalation = optional_link(Escalation, on_delete=models.CASCADE, related_name="corrections")
-    figure = optional_link(ReportedFigure, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, help_text="What kind of record was corrected."
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, related_name="corrections", help_text="The county."
+    )
+    request = optional_link(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="The request (or the corrected entry's request).",
+    )
+    response = optional_link(
+        Response,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="The corrected response.",
+    )
+    escalation = optional_link(
+        Escalation,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="The corrected escalation.",
+    )
+    figure = optional_link(
+        ReportedFigure,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="The corrected figure.",
+    )
     note = LongTextField(help_text="What was wrong and what is right now, for readers.")
-    changes = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(
+        default=list, blank=True, help_text="What changed: a list of {label, from, to}."
+    )
     record_label = models.CharField(
         max_length=300, help_text="The corrected record as named when it was corrected."
     )

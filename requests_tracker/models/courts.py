@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import CHALLENGE_KINDS, CaseKind, CaseStatus, PartyRole
-from requests_tracker.models.fields import LongTextField, TimeStamped
+from requests_tracker.models.fields import TimeStamped, newsroom_summary
 from requests_tracker.models.places import County
 from requests_tracker.models.requests import DataRequest, Escalation
 from requests_tracker.models.sources import Source
@@ -28,7 +28,7 @@ class Case(TimeStamped):
     Status = CaseStatus
     Kind = CaseKind
 
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, help_text="The case's name.")
     kind = models.CharField(
         max_length=20,
         choices=Kind.choices,
@@ -36,18 +36,20 @@ class Case(TimeStamped):
         help_text="Which way it runs: DOJ in court against a jurisdiction, or a challenge to "
         "DOJ by a county, a city or a state.",
     )
-    court = models.CharField(max_length=200)
-    docket_number = models.CharField(max_length=100)
+    court = models.CharField(max_length=200, help_text="The court.")
+    docket_number = models.CharField(max_length=100, help_text="Its number on the court's docket.")
     parties = models.CharField(
         max_length=1000,
         blank=True,
         help_text="Who is suing whom, as the docket names them (e.g. United States, plaintiff; "
         "City of Los Angeles, defendant).",
     )
-    summary = LongTextField(blank=True)
-    filed_on = models.DateField()
-    closed_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    summary = newsroom_summary()
+    filed_on = models.DateField(help_text="The day it was filed.")
+    closed_on = models.DateField(null=True, blank=True, help_text="The day it ended.")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, help_text="Where it stands."
+    )
     outcome = models.CharField(
         max_length=500,
         blank=True,
@@ -70,8 +72,7 @@ class Case(TimeStamped):
         null=True,
         blank=True,
         unique=True,
-        help_text="The docket's id on CourtListener: its new entries arrive by webhook and by "
-        "the sweep (docs/courts.md).",
+        help_text="Its docket's id on CourtListener, from which new entries arrive.",
     )
     courtlistener_alert_id = models.PositiveBigIntegerField(
         null=True, blank=True, editable=False, help_text="The docket alert this app holds."
@@ -119,11 +120,16 @@ class CaseParty(models.Model):
 
     Role = PartyRole
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties_in")
-    jurisdiction = models.ForeignKey(
-        "requests_tracker.Jurisdiction", on_delete=models.PROTECT, related_name="parties_in"
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="parties_in", help_text="The case."
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    jurisdiction = models.ForeignKey(
+        "requests_tracker.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="parties_in",
+        help_text="The party.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, help_text="Its part in the case.")
 
     class Meta:
         ordering = ["case", "role", "jurisdiction"]
@@ -141,10 +147,16 @@ class CaseParty(models.Model):
 class DocketEntry(models.Model):
     """One filing on a case's docket, with the source that holds its document."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
-    entry_number = models.PositiveIntegerField(null=True, blank=True)
-    filed_on = models.DateField()
-    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="entries", help_text="The case."
+    )
+    entry_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Its number on the docket (empty: unnumbered)."
+    )
+    filed_on = models.DateField(help_text="The day it was filed.")
+    description = models.TextField(
+        max_length=DESCRIPTION_MAX_LENGTH, help_text="The docket's text."
+    )
     source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="docket_entry")
     courtlistener_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
     needs_review = models.BooleanField(

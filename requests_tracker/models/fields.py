@@ -95,6 +95,11 @@ class LongTextField(models.TextField):
         return super().formfield(**{"max_length": settings.TEXT_MAX_LENGTH, **kwargs})
 
 
+def newsroom_summary() -> LongTextField:
+    """A record's summary: what happened, as the newsroom tells it (optional)."""
+    return LongTextField(blank=True, help_text="What happened, in the newsroom's words.")
+
+
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

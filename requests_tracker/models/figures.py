@@ -27,8 +27,10 @@ class Metric(TimeStamped):
     be charted and compared (the 995 detainer requests of 2024 and the 435 of 2025 are one
     series; the transfers on judicial warrants another)."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Its short name, which figures cite."
+    )
+    name = models.CharField(max_length=200, unique=True, help_text="Its name.")
     definition = LongTextField(help_text="What is counted, and what is not.")
     unit = models.CharField(max_length=50, help_text="What one is: requests, people, transfers.")
     source_type = models.CharField(
@@ -51,9 +53,24 @@ class ReportedFigure(Embargoable, TimeStamped):
 
     Scope = FigureScope
 
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="figures")
-    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COUNTY)
-    county = optional_link(County, on_delete=models.PROTECT, related_name="figures")
+    metric = models.ForeignKey(
+        Metric,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        help_text="What was counted: a defined metric.",
+    )
+    scope = models.CharField(
+        max_length=10,
+        choices=Scope.choices,
+        default=Scope.COUNTY,
+        help_text="Whether it counts a county, a state or the nation.",
+    )
+    county = optional_link(
+        County,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        help_text="The county it counts, if one.",
+    )
     state = models.CharField(
         max_length=2,
         blank=True,
@@ -61,11 +78,11 @@ class ReportedFigure(Embargoable, TimeStamped):
         help_text="The state it counts (for a county's figure, the county's state); empty for "
         "a national figure.",
     )
-    value = models.DecimalField(max_digits=14, decimal_places=2)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    period_label = models.CharField(max_length=100, blank=True)
-    reported_by = models.CharField(max_length=200, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2, help_text="The number reported.")
+    period_start = models.DateField(help_text="The first day counted.")
+    period_end = models.DateField(help_text="The last day counted.")
+    period_label = models.CharField(max_length=100, blank=True, help_text="The period as reported.")
+    reported_by = models.CharField(max_length=200, blank=True, help_text="Who reported it.")
     person = optional_link(
         "requests_tracker.Person",
         on_delete=models.SET_NULL,
@@ -78,7 +95,7 @@ class ReportedFigure(Embargoable, TimeStamped):
         related_name="corrected_by",
         help_text="An earlier figure this one corrects (the same metric, place and period).",
     )
-    note = LongTextField(blank=True)
+    note = LongTextField(blank=True, help_text="A note shown with the figure.")
     uncertain = uncertain_flag()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
     logged_by = recorded_by()

@@ -18,10 +18,12 @@ class LegalGround(TimeStamped):
         STATE = "state", "State"
         LOCAL = "local", "Local"
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Its short name.")
     name = models.CharField(max_length=200, help_text="E.g. SB 54, the California Values Act.")
     citation = models.CharField(max_length=200, help_text="E.g. Cal. Gov. Code 7284 et seq.")
-    level = models.CharField(max_length=10, choices=Level.choices)
+    level = models.CharField(
+        max_length=10, choices=Level.choices, help_text="Federal, state or local."
+    )
     summary = LongTextField(blank=True, help_text="What it says that matters here.")
     url = models.URLField(max_length=1000, blank=True, validators=[validate_uri])
     campaigns = models.ManyToManyField(Campaign, blank=True, related_name="legal_grounds")

@@ -18,8 +18,8 @@ from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import JurisdictionLevel, PolicyKind, Stance
 from requests_tracker.models.fields import (
-    LongTextField,
     TimeStamped,
+    newsroom_summary,
     optional_link,
     recorded_by,
     state_validator,
@@ -36,7 +36,9 @@ class Jurisdiction(TimeStamped):
         max_length=120, unique=True, help_text="E.g. city-of-los-angeles-ca, state-of-california."
     )
     name = models.CharField(max_length=200, help_text="E.g. City of Los Angeles.")
-    level = models.CharField(max_length=10, choices=Level.choices)
+    level = models.CharField(
+        max_length=10, choices=Level.choices, help_text="Nation, state, county or city."
+    )
     state = models.CharField(
         max_length=2,
         blank=True,
@@ -84,14 +86,14 @@ class Policy(TimeStamped):
     Kind = PolicyKind
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="policies"
+        Jurisdiction, on_delete=models.PROTECT, related_name="policies", help_text="Whose policy."
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="What kind of policy.")
     title = models.CharField(
         max_length=300,
         help_text="What the policy is, e.g. “Transfers to ICE resume, on judicial warrants only”.",
     )
-    summary = LongTextField(blank=True)
+    summary = newsroom_summary()
     stance = models.CharField(
         max_length=30,
         choices=Stance.choices,

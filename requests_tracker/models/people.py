@@ -19,7 +19,7 @@ from requests_tracker.models.sources import Source
 
 
 class Person(TimeStamped):
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Its short name.")
     name = models.CharField(
         max_length=200, help_text="As the person is named in public, e.g. Robert G. Luna."
     )
@@ -40,7 +40,9 @@ class Person(TimeStamped):
 class Role(TimeStamped):
     """An office a person held, from `started_on` (until `ended_on`, if it ended)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="roles", help_text="Who holds it."
+    )
     title = models.CharField(max_length=200, help_text="E.g. Sheriff, Attorney General.")
     jurisdiction = optional_link(
         Jurisdiction,
@@ -54,8 +56,12 @@ class Role(TimeStamped):
         related_name="officials",
         help_text="The agency the office heads or sits in, if it is on file.",
     )
-    started_on = models.DateField(null=True, blank=True, help_text="Empty if not known.")
-    ended_on = models.DateField(null=True, blank=True, help_text="Empty while in office.")
+    started_on = models.DateField(
+        null=True, blank=True, help_text="When it began; empty if not known."
+    )
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When it ended; empty while in office."
+    )
     uncertain = uncertain_flag("The dates are reported but not confirmed from a primary source.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="roles")
     history = HistoricalRecords()

@@ -20,17 +20,27 @@ from requests_tracker.models.sources import Source
 class County(TimeStamped):
     SanctuaryStatus = Stance
 
-    name = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, validators=[state_validator], db_index=True)
-    fips = models.CharField(max_length=5, unique=True, validators=[fips_validator])
+    name = models.CharField(max_length=100, help_text="The county's name.")
+    state = models.CharField(
+        max_length=2,
+        validators=[state_validator],
+        db_index=True,
+        help_text="Its state's two-letter USPS code.",
+    )
+    fips = models.CharField(
+        max_length=5,
+        unique=True,
+        validators=[fips_validator],
+        help_text="The county's five-digit FIPS code.",
+    )
     slug = models.SlugField(max_length=120)
     sanctuary_status = models.CharField(
         max_length=30,
         choices=SanctuaryStatus.choices,
         default=SanctuaryStatus.UNKNOWN,
         editable=False,
-        help_text="The stance of the county's latest policy in force that sets one (kept by "
-        "services/jurisdictions.py from its dated policies).",
+        help_text="Its cooperation with immigration enforcement: the stance of its latest policy "
+        "in force that sets one.",
     )
     sanctuary_source = optional_link(
         Source,
@@ -65,9 +75,16 @@ class Agency(TimeStamped):
         COUNTY = "county", "County"
         CITY = "city", "City"
 
-    name = models.CharField(max_length=200)
-    level = models.CharField(max_length=10, choices=Level.choices)
-    county = optional_link(County, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(max_length=200, help_text="The agency's name.")
+    level = models.CharField(
+        max_length=10, choices=Level.choices, help_text="Federal, state, county or city."
+    )
+    county = optional_link(
+        County,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        help_text="The county of a local agency.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -12,8 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import PressAnswerKind
 from requests_tracker.models.fields import (
-    LongTextField,
     TimeStamped,
+    newsroom_summary,
     optional_link,
     recorded_by,
     uncertain_flag,
@@ -27,9 +27,21 @@ from requests_tracker.models.sources import Source
 class PressAnswer(TimeStamped):
     Kind = PressAnswerKind
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    campaign = optional_link(Campaign, on_delete=models.CASCADE, related_name="press_answers")
-    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="press_answers")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, help_text="What the press was told."
+    )
+    campaign = optional_link(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="press_answers",
+        help_text="The campaign asked about.",
+    )
+    request = optional_link(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="press_answers",
+        help_text="The request asked about.",
+    )
     jurisdiction = optional_link(
         Jurisdiction,
         on_delete=models.PROTECT,
@@ -40,12 +52,17 @@ class PressAnswer(TimeStamped):
     answered_by = models.CharField(
         max_length=200, help_text="Who answered (or did not), e.g. the Attorney General's office."
     )
-    person = optional_link(Person, on_delete=models.SET_NULL, related_name="press_answers")
+    person = optional_link(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="press_answers",
+        help_text="That official, if on file.",
+    )
     referred_to = models.CharField(
         max_length=200, blank=True, help_text="For a referral: to whom questions were sent."
     )
     answered_on = models.DateField(help_text="When the answer (or the silence) was reported.")
-    summary = LongTextField(blank=True)
+    summary = newsroom_summary()
     uncertain = uncertain_flag(
         "Reported but not confirmed from the outlet that asked: shown labelled uncertain."
     )

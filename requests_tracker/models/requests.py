@@ -23,6 +23,7 @@ from requests_tracker.models.fields import (
     LongTextField,
     TimeStamped,
     derived_flag,
+    newsroom_summary,
     optional_link,
     recorded_by,
     validate_categories,
@@ -39,17 +40,23 @@ NOT_OVERDUE_RANK = dt.date(9999, 12, 31)
 class Campaign(TimeStamped):
     """One DOJ action sent to many counties at once: same letter, date, authority and deadline."""
 
-    title = models.CharField(max_length=300)
-    issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="campaigns")
-    issued_on = models.DateField()
-    due_on = models.DateField()
-    due_basis = models.CharField(max_length=20, choices=DueBasis.choices)
+    title = models.CharField(max_length=300, help_text="The campaign's title.")
+    issuing_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="campaigns", help_text="Who issued it."
+    )
+    issued_on = models.DateField(help_text="The letter's date.")
+    due_on = models.DateField(help_text="The deadline (after any extension).")
+    due_basis = models.CharField(
+        max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
+    )
     due_rule = models.CharField(
         max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
     )
-    data_sought = models.JSONField(default=list, validators=[validate_categories])
-    legal_authority = models.CharField(max_length=500, blank=True)
-    summary = LongTextField(blank=True)
+    data_sought = models.JSONField(
+        default=list, validators=[validate_categories], help_text="What DOJ asked for."
+    )
+    legal_authority = models.CharField(max_length=500, blank=True, help_text="What DOJ cited.")
+    summary = newsroom_summary()
     sources = models.ManyToManyField(Source, blank=True, related_name="campaigns")
     pinned = models.BooleanField(
         default=False,
@@ -76,15 +83,26 @@ class Campaign(TimeStamped):
 class DataRequest(Embargoable, TimeStamped):
     """What one county was asked for, by whom, by when, under which authority."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="requests")
-    campaign = optional_link(Campaign, on_delete=models.PROTECT, related_name="requests")
-    issuing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="requests", help_text="The county asked."
+    )
+    campaign = optional_link(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        help_text="The campaign the letter belongs to.",
+    )
+    issuing_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="requests", help_text="Who asked."
+    )
     addressee = models.CharField(
         max_length=200, blank=True, help_text="Who the letter was addressed to, e.g. the sheriff."
     )
-    issued_on = models.DateField()
-    due_on = models.DateField()
-    due_basis = models.CharField(max_length=20, choices=DueBasis.choices)
+    issued_on = models.DateField(help_text="The letter's date.")
+    due_on = models.DateField(help_text="The deadline (after any extension).")
+    due_basis = models.CharField(
+        max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
+    )
     due_rule = models.CharField(
         max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
     )
@@ -95,16 +113,24 @@ class DataRequest(Embargoable, TimeStamped):
         max_length=20, choices=DueBasis.choices, blank=True, editable=False
     )
     original_due_rule = models.CharField(max_length=500, blank=True, editable=False)
-    data_sought = models.JSONField(default=list, validators=[validate_categories])
-    legal_authority = models.CharField(max_length=500, blank=True)
-    summary = LongTextField(blank=True)
+    data_sought = models.JSONField(
+        default=list, validators=[validate_categories], help_text="What DOJ asked for."
+    )
+    legal_authority = models.CharField(max_length=500, blank=True, help_text="What DOJ cited.")
+    summary = newsroom_summary()
     internal_note = LongTextField(
         blank=True, help_text="Newsroom-only; never shown to anonymous readers."
     )
     status = models.CharField(
-        max_length=20, choices=RequestStatus.choices, default=RequestStatus.AWAITING, editable=False
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.AWAITING,
+        editable=False,
+        help_text="Where the request stands (derived from its answers and escalations).",
     )
-    overdue_since = written_by_services(models.DateField)
+    overdue_since = written_by_services(
+        models.DateField, help_text="The first day past the deadline, while overdue."
+    )
     first_response_on = written_by_services(
         models.DateField,
         help_text="The county's first answer of any kind but a public statement (workflow.py).",
@@ -197,9 +223,16 @@ class Response(Embargoable, TimeStamped):
 
     embargo_parents = ("request",)
 
-    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="responses")
-    received_on = models.DateField()
-    responding_agency = optional_link(Agency, on_delete=models.PROTECT, related_name="responses")
+    request = models.ForeignKey(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        help_text="The request answered.",
+    )
+    received_on = models.DateField(help_text="When the answer came.")
+    responding_agency = optional_link(
+        Agency, on_delete=models.PROTECT, related_name="responses", help_text="Who answered."
+    )
     official = models.CharField(max_length=200, blank=True, help_text="Name and title.")
     person = optional_link(
         "requests_tracker.Person",
@@ -207,12 +240,21 @@ class Response(Embargoable, TimeStamped):
         related_name="responses",
         help_text="The official who gave it, if on file (people and their dated roles).",
     )
-    kind = models.CharField(max_length=30, choices=ResponseKind.choices)
-    categories_provided = models.JSONField(
-        default=list, blank=True, validators=[validate_categories]
+    kind = models.CharField(
+        max_length=30, choices=ResponseKind.choices, help_text="What kind of answer it was."
     )
-    records_provided = models.PositiveIntegerField(null=True, blank=True)
-    legal_basis_cited = models.CharField(max_length=500, blank=True)
+    categories_provided = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_categories],
+        help_text="What the county handed over: a subset of what the request sought.",
+    )
+    records_provided = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many records were given."
+    )
+    legal_basis_cited = models.CharField(
+        max_length=500, blank=True, help_text="The county's counter-authority."
+    )
     said_at = models.CharField(
         max_length=200,
         blank=True,
@@ -225,9 +267,11 @@ class Response(Embargoable, TimeStamped):
         validators=[validate_uri],
         help_text="Where the answer says the information asked for is already public.",
     )
-    new_due_on = models.DateField(null=True, blank=True)
-    summary = LongTextField(blank=True)
-    quotation = LongTextField(blank=True)
+    new_due_on = models.DateField(
+        null=True, blank=True, help_text="The new deadline an extension set."
+    )
+    summary = newsroom_summary()
+    quotation = LongTextField(blank=True, help_text="A short quotation of the answer.")
     sources = models.ManyToManyField(Source, blank=True, related_name="responses")
     logged_by = recorded_by()
     history = HistoricalRecords()
@@ -260,18 +304,37 @@ class Escalation(Embargoable, TimeStamped):
 
     embargo_parents = ("request",)
 
-    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="escalations")
-    kind = models.CharField(max_length=30, choices=EscalationKind.choices)
-    follows = optional_link("self", on_delete=models.SET_NULL, related_name="followed_by")
-    issued_on = models.DateField()
-    due_on = models.DateField(null=True, blank=True, help_text="Compliance or return date.")
-    court = models.CharField(max_length=200, blank=True)
-    case_number = models.CharField(max_length=100, blank=True, db_index=True)
-    status = models.CharField(
-        max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
+    request = models.ForeignKey(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="escalations",
+        help_text="The request escalated.",
     )
-    overdue_since = written_by_services(models.DateField)
-    summary = LongTextField(blank=True)
+    kind = models.CharField(
+        max_length=30, choices=EscalationKind.choices, help_text="What DOJ did."
+    )
+    follows = optional_link(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        help_text="The earlier step this one builds on.",
+    )
+    issued_on = models.DateField(help_text="When it was issued.")
+    due_on = models.DateField(null=True, blank=True, help_text="Compliance or return date.")
+    court = models.CharField(max_length=200, blank=True, help_text="The court.")
+    case_number = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="The case number."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=EscalationStatus.choices,
+        default=EscalationStatus.OPEN,
+        help_text="Where it stands.",
+    )
+    overdue_since = written_by_services(
+        models.DateField, help_text="The first day past its due date, while overdue."
+    )
+    summary = newsroom_summary()
     sources = models.ManyToManyField(Source, blank=True, related_name="escalations")
     logged_by = recorded_by()
     history = HistoricalRecords()

@@ -50,12 +50,16 @@ class Source(Embargoable, TimeStamped):
 
     Kind = SourceKind
 
-    title = models.CharField(max_length=300)
-    url = models.URLField(max_length=1000, blank=True, validators=[validate_uri])
+    title = models.CharField(max_length=300, help_text="The source's title.")
+    url = models.URLField(
+        max_length=1000, blank=True, validators=[validate_uri], help_text="Its address."
+    )
     file = models.FileField(
         upload_to=source_upload_to, blank=True, validators=[validate_upload_field]
     )
-    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    sha256 = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the stored copy."
+    )
     content_type = models.CharField(
         max_length=100,
         blank=True,
@@ -95,12 +99,24 @@ class Source(Embargoable, TimeStamped):
         help_text="Readings started since the document was last queued; the sweep gives up "
         "after EXTRACTION_MAX_ATTEMPTS.",
     )
-    publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEWS_REPORT)
-    archived_url = models.URLField(max_length=1000, blank=True, validators=[validate_uri])
+    publisher = models.CharField(max_length=200, blank=True, help_text="Who published it.")
+    published_on = models.DateField(null=True, blank=True, help_text="When it was published.")
+    kind = models.CharField(
+        max_length=30,
+        choices=Kind.choices,
+        default=Kind.NEWS_REPORT,
+        help_text="What kind of source it is.",
+    )
+    archived_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        validators=[validate_uri],
+        help_text="An archived copy's address.",
+    )
     verified_by = recorded_by()
-    verified_on = models.DateField(null=True, blank=True)
+    verified_on = models.DateField(
+        null=True, blank=True, help_text="When a newsroom editor verified it."
+    )
     created_by = recorded_by()
     # Reading the text is the worker's bookkeeping, not an edit: kept out of the audit trail.
     history = HistoricalRecords(excluded_fields=EXTRACTION_FIELDS)

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import ThreatKind
 from requests_tracker.models.embargo import Embargoable
-from requests_tracker.models.fields import LongTextField, TimeStamped, optional_link, recorded_by
+from requests_tracker.models.fields import TimeStamped, newsroom_summary, optional_link, recorded_by
 from requests_tracker.models.requests import Campaign, DataRequest, Escalation
 from requests_tracker.models.sources import Source
 
@@ -25,10 +25,20 @@ class Threat(Embargoable, TimeStamped):
     Kind = ThreatKind
     embargo_parents = ("request",)
 
-    campaign = optional_link(Campaign, on_delete=models.CASCADE, related_name="threats")
-    request = optional_link(DataRequest, on_delete=models.CASCADE, related_name="threats")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    threatened_on = models.DateField()
+    campaign = optional_link(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="threats",
+        help_text="The campaign whose letter made it (else empty).",
+    )
+    request = optional_link(
+        DataRequest,
+        on_delete=models.CASCADE,
+        related_name="threats",
+        help_text="The one request it was made to (else empty).",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What was threatened.")
+    threatened_on = models.DateField(help_text="The day it was made.")
     threatened_by = models.CharField(
         max_length=200, help_text="Who made the threat, e.g. the U.S. Department of Justice."
     )
@@ -43,7 +53,7 @@ class Threat(Embargoable, TimeStamped):
         blank=True,
         help_text="The words of the threat or its condition, e.g. “if they did not comply”.",
     )
-    summary = LongTextField(blank=True)
+    summary = newsroom_summary()
     carried_out_by = optional_link(
         Escalation,
         on_delete=models.SET_NULL,

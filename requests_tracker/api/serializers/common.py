@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Manager
+from django.db.models import Manager, Model
 from django.http import QueryDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import relations, serializers
@@ -232,14 +232,14 @@ class CategoriesField(serializers.ListField):
     schema says `uniqueItems`: api/schema.py)."""
 
 
-def categories_field(help_text: str, **kwargs: Any) -> CategoriesField:
-    """A list of data categories (stored as JSON, so the model cannot type it for us); one that
-    may not be empty says `minItems: 1`."""
+def categories_field(model: type[Model], name: str, **kwargs: Any) -> CategoriesField:
+    """`model`'s list of data categories `name` (stored as JSON, so the model cannot type it for
+    us), described as the model describes it; one that may not be empty says `minItems: 1`."""
     if kwargs.get("allow_empty") is False:
         kwargs.setdefault("min_length", 1)
     return CategoriesField(
         child=serializers.ChoiceField(choices=DataCategory.choices),
-        help_text=help_text,
+        help_text=model._meta.get_field(name).help_text,
         max_length=len(DataCategory.values),
         **kwargs,
     )

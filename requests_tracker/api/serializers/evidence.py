@@ -173,7 +173,10 @@ class ReportedFigureSerializer(NewsroomOnlyFieldsMixin, serializers.ModelSeriali
     )
     metric_name = serializers.CharField(source="metric.name", read_only=True)
     unit = serializers.CharField(source="metric.unit", read_only=True)
-    state = serializers.CharField(read_only=True, help_text="Its state; empty for the nation.")
+    # Read-only, so the schema gives no pattern the empty (national) value would break.
+    state = serializers.CharField(
+        read_only=True, help_text=ReportedFigure._meta.get_field("state").help_text
+    )
     county = CountyBriefSerializer(read_only=True, allow_null=True)
     person = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True, help_text="The official's slug."

@@ -92,9 +92,7 @@ class ResponseSerializer(EntrySerializer):
     )
     request_due_on = serializers.DateField(source="request.due_on", read_only=True)
     responding_agency = AgencyBriefSerializer(read_only=True, allow_null=True)
-    categories_provided = categories_field(
-        "What the county handed over: a subset of what the request sought.", read_only=True
-    )
+    categories_provided = categories_field(Response, "categories_provided", read_only=True)
 
     class Meta:
         model = Response
@@ -104,9 +102,7 @@ class ResponseSerializer(EntrySerializer):
 
 
 class ResponseUpdateSerializer(ServiceInputSerializer):
-    categories_provided = categories_field(
-        "What the county handed over: a subset of what the request sought.", required=False
-    )
+    categories_provided = categories_field(Response, "categories_provided", required=False)
 
     class Meta:
         model = Response
@@ -167,7 +163,7 @@ class DataRequestSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers
         choices=ResponseKind.choices, read_only=True, allow_null=True
     )
     latest_response_on = serializers.DateField(read_only=True, allow_null=True)
-    data_sought = categories_field("What DOJ asked for.", read_only=True)
+    data_sought = categories_field(DataRequest, "data_sought", read_only=True)
     sources = SourceBriefSerializer(many=True, read_only=True)
     unsourced = serializers.SerializerMethodField()
     created_by = username_field("created_by")
@@ -242,7 +238,7 @@ class LetterInputSerializer(ServiceInputSerializer):
     due_days = serializers.IntegerField(
         min_value=0, max_value=MAX_DUE_DAYS, required=False, allow_null=True
     )
-    data_sought = categories_field("What DOJ asked for.", allow_empty=False)
+    data_sought = categories_field(DataRequest, "data_sought", allow_empty=False)
 
     class Meta:
         up_to_today = ("issued_on",)
@@ -263,7 +259,7 @@ class DataRequestCreateSerializer(LetterInputSerializer):
 
 
 class DataRequestUpdateSerializer(ServiceInputSerializer):
-    data_sought = categories_field("What DOJ asked for.", required=False, allow_empty=False)
+    data_sought = categories_field(DataRequest, "data_sought", required=False, allow_empty=False)
 
     class Meta:
         model = DataRequest
@@ -278,7 +274,7 @@ class DataRequestUpdateSerializer(ServiceInputSerializer):
 
 class CampaignSerializer(NewsroomOnlyFieldsMixin, UnsourcedMixin, serializers.ModelSerializer):
     issuing_agency = AgencyBriefSerializer(read_only=True)
-    data_sought = categories_field("What DOJ asked for.", read_only=True)
+    data_sought = categories_field(Campaign, "data_sought", read_only=True)
     sources = SourceBriefSerializer(many=True, read_only=True)
     unsourced = serializers.SerializerMethodField()
     requests = RequestCountsSerializer(source="*", read_only=True)

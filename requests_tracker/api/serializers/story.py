@@ -29,7 +29,9 @@ class MetricSerializer(serializers.ModelSerializer):
 
 
 class JurisdictionBriefSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(read_only=True, help_text="Its state; empty for the nation.")
+    state = serializers.CharField(
+        read_only=True, help_text=Jurisdiction._meta.get_field("state").help_text
+    )
     county = serializers.SlugRelatedField(
         slug_field="fips", read_only=True, allow_null=True, help_text="FIPS of its county."
     )

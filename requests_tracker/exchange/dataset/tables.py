@@ -1,35 +1,25 @@
 """The tables of the open-data release: which rows a public instance shows, column by column.
 
-Each Resource names its CSV file and table, its rows (a queryset), and its columns, each written
-once: its name, Frictionless type, meaning, whether it is required, its allowed values and where
-its value is read from (a `values()` lookup, or a value worked out from the row by the resource's
-`finish`, which may also leave a row out). Nothing here writes: dataset/release.py makes files.
+Each Resource names its CSV file and table, its rows (a queryset), and its columns: most of them
+a model's fields, described by the model (dataset/columns.py); the others written out here, such
+as a value worked out from the row by the resource's `finish` (which may also leave a row out).
+Nothing here writes: dataset/release.py makes files.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as attribute
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
-from requests_tracker.choices import (
-    ActivityVerb,
-    CaseKind,
-    CaseStatus,
-    DataCategory,
-    DueBasis,
-    EscalationKind,
-    EscalationStatus,
-    RequestStatus,
-    ResponseKind,
-    SourceKind,
-    ThreatKind,
-)
+from requests_tracker.choices import ActivityVerb, DataCategory
+from requests_tracker.exchange.dataset.columns import COMPUTED, Column, field, fields
 from requests_tracker.models import (
     Activity,
     Agency,
@@ -51,8 +41,6 @@ from requests_tracker.selectors.history import corrections_shown_to
 from requests_tracker.selectors.visibility import published
 
 SOURCE_EVENTS = (ActivityVerb.SOURCE_ADDED, ActivityVerb.SOURCE_REMOVED)
-COMPUTED = ""
-"""A column's `read` when `finish` works its value out from the row."""
 
 
 def public_sources() -> QuerySet[Source]:
@@ -61,21 +49,11 @@ def public_sources() -> QuerySet[Source]:
     return Source.objects.filter(sensitive=False, embargoed=False)
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # a Frictionless field type: string, integer, number, boolean, date, datetime
-    description: str
-    required: bool = False
-    enum: tuple[str, ...] = ()
-    read: str | None = None  # the values() lookup; None: the column's name; COMPUTED: finish
-
-
 @dataclass
 class Visibility:
     """What every table of one release needs to know once: which sources are public."""
 
-    public_source_ids: set[int] = field(default_factory=set)
+    public_source_ids: set[int] = attribute(default_factory=set)
 
     @classmethod
     def now(cls) -> Visibility:
@@ -114,16 +92,8 @@ class Resource:
 # --- Columns used by several tables ----------------------------------------------------------
 
 ID = Column("id", "integer", "The record's id in the tracker.", required=True, read="pk")
-COUNTY = Column(
-    "county_fips",
-    "string",
-    "The county's five-digit FIPS code.",
-    required=True,
-    read="county__fips",
-)
 PAGE = Column("page", "string", "The record's page on the tracker.", read=COMPUTED)
-SUMMARY = Column("summary", "string", "What happened, in the newsroom's words.")
-CATEGORIES = f"Data categories, separated by '; ' ({', '.join(DataCategory.values)})."
+CATEGORIES = f"Separated by '; ' ({', '.join(DataCategory.values)})."
 COUNTY_KEY = ("county_fips", "counties", "fips")
 REQUEST_KEY = ("request_id", "requests", "id")
 SOURCE_KEY = ("source_id", "sources", "id")
@@ -131,16 +101,12 @@ AGENCY_KEY = ("issuing_agency_id", "agencies", "id")
 CAMPAIGN_KEY = ("campaign_id", "campaigns", "id")
 CASE_KEY = ("case_id", "cases", "id")
 PERSON_KEY = ("person_id", "people", "id")
-SLUG = Column("slug", "string", "Its short name.", required=True)
-NAME = Column("name", "string", "Its name.", required=True)
-CASE = Column("case_id", "integer", "The case.", required=True)
-FILED_ON = Column("filed_on", "date", "The day it was filed.", required=True)
-UNCERTAIN = Column("uncertain", "boolean", "Reported but not confirmed from a primary source.")
 RELEASED_SOURCE = Column("source_id", "integer", "Its source (empty: not released).")
 
 
-def choice(name: str, choices: Any, description: str) -> Column:
-    return Column(name, "string", description, required=True, enum=tuple(choices.values))
+def county(model: type[Model]) -> Column:
+    """A record's county, by its five-digit FIPS code."""
+    return field(model, "county", column="county_fips", read="county__fips")
 
 
 def page_of(view: str, key: str = "id") -> Finish:
@@ -153,15 +119,13 @@ def page_of(view: str, key: str = "id") -> Finish:
     return finish
 
 
-LETTER = (
-    Column("issued_on", "date", "The letter's date.", required=True),
-    Column("due_on", "date", "The deadline (after any extension).", required=True),
-    choice("due_basis", DueBasis, "How the deadline was set."),
-    Column("due_rule", "string", "The deadline's words, or the rule used."),
-    Column("data_sought", "string", CATEGORIES),
-    Column("legal_authority", "string", "What DOJ cited."),
-    SUMMARY,
-)
+def letter(model: type[Campaign] | type[DataRequest]) -> tuple[Column, ...]:
+    """What a letter says, a campaign's or a request's."""
+    return (
+        *fields(model, "issued_on", "due_on", "due_basis", "due_rule"),
+        field(model, "data_sought", more=CATEGORIES),
+        *fields(model, "legal_authority", "summary"),
+    )
 
 
 # --- What some tables leave out or work out --------------------------------------------------
@@ -263,11 +227,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "Counties",
         "Every county on file, with its stance on cooperation with immigration enforcement.",
         (
-            Column("fips", "string", "Five-digit FIPS code.", required=True),
-            Column("name", "string", "The county's name.", required=True),
-            Column("state", "string", "Two-letter USPS code.", required=True),
-            choice("sanctuary_status", County.SanctuaryStatus, "Cooperation with ICE."),
-            Column("sanctuary_source_id", "integer", "The source of that stance."),
+            *fields(County, "fips", "name", "state", "sanctuary_status", "sanctuary_source"),
             PAGE,
         ),
         lambda: County.objects.order_by("fips"),
@@ -279,12 +239,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "agencies",
         "Agencies",
         "Bodies that issue or answer requests (DOJ components, sheriffs, county counsel).",
-        (
-            ID,
-            Column("name", "string", "The agency's name.", required=True),
-            choice("level", Agency.Level, "federal, state, county or city."),
-            Column("county_fips", "string", "The county of a local agency.", read="county__fips"),
-        ),
+        (ID, *fields(Agency, "name", "level"), county(Agency)),
         lambda: Agency.objects.order_by("pk"),
         foreign_keys=(COUNTY_KEY,),
     ),
@@ -292,17 +247,18 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "sources",
         "Sources",
         "The evidence behind the facts: documents, court filings, statements, news reports.",
-        (
+        fields(
+            Source,
             ID,
-            Column("title", "string", "The source's title.", required=True),
-            Column("url", "string", "Its address."),
-            Column("publisher", "string", "Who published it."),
-            Column("published_on", "date", "When it was published."),
-            choice("kind", SourceKind, "What kind of source it is."),
-            Column("archived_url", "string", "An archived copy's address."),
+            "title",
+            "url",
+            "publisher",
+            "published_on",
+            "kind",
+            "archived_url",
             Column("document", "string", "The tracker's stored copy.", read=COMPUTED),
-            Column("document_sha256", "string", "SHA-256 of the stored copy.", read="sha256"),
-            Column("verified_on", "date", "When a newsroom editor verified it."),
+            field(Source, "sha256", column="document_sha256"),
+            "verified_on",
             PAGE,
         ),
         lambda: public_sources().order_by("pk"),
@@ -313,12 +269,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "campaigns",
         "Campaigns",
         "DOJ actions sent to many counties at once (the same letter, date and deadline).",
-        (
-            ID,
-            Column("title", "string", "The campaign's title.", required=True),
-            Column("issuing_agency_id", "integer", "Who issued it.", required=True),
-            *LETTER,
-        ),
+        (ID, *fields(Campaign, "title", "issuing_agency"), *letter(Campaign)),
         lambda: Campaign.objects.order_by("pk"),
         foreign_keys=(AGENCY_KEY,),
     ),
@@ -328,13 +279,10 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "What each county was asked for, by whom, by when, and where it stands.",
         (
             ID,
-            COUNTY,
-            Column("campaign_id", "integer", "The campaign the letter belongs to."),
-            Column("issuing_agency_id", "integer", "Who asked.", required=True),
-            Column("addressee", "string", "Who the letter was addressed to."),
-            *LETTER,
-            choice("status", RequestStatus, "Where the request stands (derived from answers)."),
-            Column("overdue_since", "date", "The first day past the deadline, while overdue."),
+            county(DataRequest),
+            *fields(DataRequest, "campaign", "issuing_agency", "addressee"),
+            *letter(DataRequest),
+            *fields(DataRequest, "status", "overdue_since"),
             PAGE,
         ),
         lambda: published(DataRequest.objects.order_by("pk")),
@@ -345,24 +293,23 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "responses",
         "Responses",
         "The counties' answers (and the extensions DOJ granted).",
-        (
+        fields(
+            Response,
             ID,
-            Column("request_id", "integer", "The request answered.", required=True),
-            Column("received_on", "date", "When the answer came.", required=True),
-            Column("responding_agency_id", "integer", "Who answered."),
-            Column("official", "string", "The official who answered."),
-            Column("person_id", "integer", "That official, if on file (people.id)."),
-            choice("kind", ResponseKind, "What kind of answer it was."),
-            Column("categories_provided", "string", f"What was given. {CATEGORIES}"),
-            Column("records_provided", "integer", "How many records were given."),
-            Column("legal_basis_cited", "string", "The county's counter-authority."),
-            Column("said_at", "string", "Where it was said (a letter, a news conference, ...)."),
-            Column(
-                "already_public_url", "string", "Where the answer says the data is already public."
-            ),
-            Column("new_due_on", "date", "The new deadline an extension set."),
-            SUMMARY,
-            Column("quotation", "string", "A short quotation of the answer."),
+            "request",
+            "received_on",
+            "responding_agency",
+            "official",
+            "person",
+            "kind",
+            field(Response, "categories_provided", more=CATEGORIES),
+            "records_provided",
+            "legal_basis_cited",
+            "said_at",
+            "already_public_url",
+            "new_due_on",
+            "summary",
+            "quotation",
         ),
         lambda: published(Response.objects.order_by("pk")),
         foreign_keys=(
@@ -375,18 +322,19 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "escalations",
         "Escalations",
         "DOJ's next steps: demand letters, subpoenas, lawsuits, court orders.",
-        (
+        fields(
+            Escalation,
             ID,
-            Column("request_id", "integer", "The request escalated.", required=True),
-            choice("kind", EscalationKind, "What DOJ did."),
-            Column("follows_id", "integer", "The earlier step this one builds on."),
-            Column("issued_on", "date", "When.", required=True),
-            Column("due_on", "date", "Compliance or return date."),
-            Column("court", "string", "The court."),
-            Column("case_number", "string", "The case number."),
-            choice("status", EscalationStatus, "Where it stands."),
-            Column("overdue_since", "date", "The first day past its due date, while overdue."),
-            SUMMARY,
+            "request",
+            "kind",
+            "follows",
+            "issued_on",
+            "due_on",
+            "court",
+            "case_number",
+            "status",
+            "overdue_since",
+            "summary",
         ),
         lambda: published(Escalation.objects.order_by("pk")),
         foreign_keys=(REQUEST_KEY, ("follows_id", "escalations", "id")),
@@ -395,25 +343,22 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "figures",
         "Reported figures",
         "Numbers officials reported, with their period and source.",
-        (
+        fields(
+            ReportedFigure,
             ID,
-            Column(
-                "metric", "string", "What was counted (metrics.slug).", True, read="metric__slug"
-            ),
-            choice(
-                "scope", ReportedFigure.Scope, "Whether it counts a county, a state or the nation."
-            ),
-            Column("state", "string", "The state it counts (empty: the nation)."),
-            Column("county_fips", "string", "The county it counts, if one.", read="county__fips"),
-            Column("value", "number", "The number reported.", required=True),
-            Column("period_start", "date", "First day counted.", required=True),
-            Column("period_end", "date", "Last day counted.", required=True),
-            Column("period_label", "string", "The period as reported."),
-            Column("reported_by", "string", "Who reported it."),
-            Column("person_id", "integer", "The official who reported it (people.id)."),
-            Column("corrects_id", "integer", "The earlier figure it corrects."),
-            Column("note", "string", "A note shown with the figure."),
-            UNCERTAIN,
+            field(ReportedFigure, "metric", column="metric", read="metric__slug"),
+            "scope",
+            "state",
+            county(ReportedFigure),
+            "value",
+            "period_start",
+            "period_end",
+            "period_label",
+            "reported_by",
+            "person",
+            "corrects",
+            "note",
+            "uncertain",
             RELEASED_SOURCE,
         ),
         lambda: published(ReportedFigure.objects.order_by("pk")),
@@ -430,19 +375,20 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "cases",
         "Court cases",
         "Suits, subpoena enforcement actions and challenges tied to DOJ's demands.",
-        (
+        fields(
+            Case,
             ID,
-            Column("title", "string", "The case's name.", required=True),
-            Column("court", "string", "The court.", required=True),
-            Column("docket_number", "string", "Its number on the court's docket.", required=True),
-            choice("kind", CaseKind, "Which way it runs: DOJ's suit, or a challenge to DOJ."),
-            Column("parties", "string", "Who is suing whom, as the docket names them."),
-            FILED_ON,
-            Column("closed_on", "date", "The day it ended."),
-            choice("status", CaseStatus, "Where it stands."),
-            Column("outcome", "string", "How it ended, in a line."),
-            Column("courtlistener_docket_id", "integer", "Its docket's id on CourtListener."),
-            SUMMARY,
+            "title",
+            "court",
+            "docket_number",
+            "kind",
+            "parties",
+            "filed_on",
+            "closed_on",
+            "status",
+            "outcome",
+            "courtlistener_docket_id",
+            "summary",
             PAGE,
         ),
         lambda: Case.objects.order_by("pk"),
@@ -456,10 +402,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "The filings on each case's docket, in the order they were filed.",
         (
             ID,
-            CASE,
-            Column("entry_number", "integer", "Its number on the docket (empty: unnumbered)."),
-            FILED_ON,
-            Column("description", "string", "The docket's text.", required=True),
+            *fields(DocketEntry, "case", "entry_number", "filed_on", "description"),
             Column("source_id", "integer", "Its source, the filing (empty: not released)."),
         ),
         lambda: DocketEntry.objects.order_by("case_id", "filed_on", "pk"),
@@ -471,19 +414,18 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "Threats",
         "What DOJ said it would do if counties did not comply, and the escalation that carried "
         "it out, if one did.",
-        (
+        fields(
+            Threat,
             ID,
-            Column("campaign_id", "integer", "The campaign whose letter made it (else empty)."),
-            Column("request_id", "integer", "The one request it was made to (else empty)."),
-            choice("kind", ThreatKind, "What was threatened."),
-            Column("threatened_on", "date", "The day it was made.", required=True),
-            Column("threatened_by", "string", "Who made it.", required=True),
-            Column("person_id", "integer", "The official who made it, if on file (people.id)."),
-            Column("condition", "string", "Its words or condition."),
-            Column(
-                "carried_out_by_id", "integer", "The escalation that carried it out (else empty)."
-            ),
-            SUMMARY,
+            "campaign",
+            "request",
+            "kind",
+            "threatened_on",
+            "threatened_by",
+            "person",
+            "condition",
+            "carried_out_by",
+            "summary",
         ),
         lambda: published(Threat.objects.order_by("pk")),
         foreign_keys=(
@@ -498,24 +440,10 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "legal_grounds",
         "Legal grounds",
         "The laws DOJ's demands and the counties' answers cite.",
-        (
-            ID,
-            SLUG,
-            NAME,
-            Column("citation", "string", "Its citation.", required=True),
-            Column("level", "string", "federal, state or local.", required=True),
-            SUMMARY,
-        ),
+        (ID, *fields(LegalGround, "slug", "name", "citation", "level", "summary")),
         lambda: LegalGround.objects.order_by("pk"),
     ),
-    links(
-        "legal_ground",
-        LegalGround,
-        "campaigns",
-        "campaign",
-        CAMPAIGN_KEY,
-        "id",
-    ),
+    links("legal_ground", LegalGround, "campaigns", "campaign", CAMPAIGN_KEY, "id"),
     links("legal_ground", LegalGround, "requests", "request", REQUEST_KEY, "id"),
     links(
         "legal_ground",
@@ -542,19 +470,20 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "events",
         "Timeline",
         "What happened, in the order it was recorded: letters, answers, deadlines, escalations.",
-        (
+        fields(
+            Activity,
             ID,
-            Column("occurred_on", "date", "The day it happened.", required=True),
+            "occurred_on",
             Column(
                 "recorded_at", "datetime", "When it was recorded (UTC).", True, read="created_at"
             ),
-            choice("verb", ActivityVerb, "What kind of event."),
-            Column("county_fips", "string", "The county.", read="county__fips"),
-            Column("campaign_id", "integer", "The campaign."),
-            Column("request_id", "integer", "The request."),
-            Column("response_id", "integer", "The response."),
-            Column("escalation_id", "integer", "The escalation."),
-            Column("summary", "string", "The event in one line.", required=True),
+            "verb",
+            county(Activity),
+            "campaign",
+            "request",
+            "response",
+            "escalation",
+            "summary",
         ),
         lambda: published(Activity.objects.order_by("created_at", "pk")),
         _event,
@@ -571,18 +500,19 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "corrections",
         "Corrections",
         "Every public correction of a published fact: the note, and what changed.",
-        (
+        fields(
+            Correction,
             ID,
             Column("corrected_at", "datetime", "When (UTC).", required=True, read="created_at"),
-            choice("kind", Correction.Kind, "What kind of record was corrected."),
-            COUNTY,
-            Column("request_id", "integer", "The request (or the corrected entry's request)."),
-            Column("response_id", "integer", "The corrected response."),
-            Column("escalation_id", "integer", "The corrected escalation."),
-            Column("figure_id", "integer", "The corrected figure."),
-            Column("record", "string", "The record as named.", required=True, read="record_label"),
-            Column("note", "string", "The correction note.", required=True),
-            Column("changes", "string", "What changed: a JSON list of {label, from, to}."),
+            "kind",
+            county(Correction),
+            "request",
+            "response",
+            "escalation",
+            "figure",
+            field(Correction, "record_label", column="record"),
+            "note",
+            field(Correction, "changes", more="Written as JSON."),
         ),
         lambda: published(Correction.objects.order_by("created_at", "pk")),
         _correction,

@@ -1,0 +1,76 @@
+"""One description per field: what a field means is written once, as the model's help_text, and the
+open-data release and the API schema say it in those words (the admin's forms show them too)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import FieldDoesNotExist
+
+from requests_tracker.exchange.dataset.story_tables import RESOURCES
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_OF_TABLE = {
+    "counties": "County",
+    "agencies": "Agency",
+    "sources": "Source",
+    "campaigns": "Campaign",
+    "responses": "CountyResponse",
+    "escalations": "Escalation",
+    "figures": "ReportedFigure",
+    "cases": "Case",
+    "docket_entries": "DocketEntry",
+    "threats": "Threat",
+    "legal_grounds": "LegalGround",
+    "metrics": "Metric",
+    "jurisdictions": "Jurisdiction",
+    "policies": "Policy",
+    "people": "Person",
+    "roles": "Role",
+    "press_answers": "PressAnswer",
+}
+"""Each table of the release, and the API's representation of the same records."""
+
+
+def field_columns():
+    """(table, column, the model field it shows) for every column of the release that is one."""
+    for resource in RESOURCES:
+        model = resource.queryset().model
+        for column in resource.columns:
+            try:
+                declared = model._meta.get_field((column.read or column.name).split("__")[0])
+            except FieldDoesNotExist:
+                continue  # worked out from the row (its page, its stored copy)
+            yield resource.name, column, declared
+
+
+def test_the_release_describes_each_field_as_the_model_does():
+    described = 0
+    for table, column, declared in field_columns():
+        if not declared.help_text:
+            continue  # ids and link tables, described by the release itself
+        assert column.description.startswith(str(declared.help_text)), (table, column.name)
+        described += 1
+    assert described > 150
+
+
+def test_the_api_schema_describes_each_field_in_the_release_s_words(client):
+    schemas = json.loads(client.get("/api/schema/", {"format": "json"}).content)["components"]
+    compared, differ = 0, []
+    for table, column, declared in field_columns():
+        properties = (
+            schemas["schemas"][SCHEMA_OF_TABLE[table]]["properties"]
+            if (table in SCHEMA_OF_TABLE)
+            else {}
+        )
+        shown = properties.get(declared.name)
+        if shown is None or not declared.help_text or declared.is_relation:
+            continue  # a link is shown as the record it links to, described as that record
+        # a choice's description goes on with its values
+        if not shown.get("description", "").startswith(str(declared.help_text)):
+            differ.append((table, column.name, shown.get("description")))
+        compared += 1
+    assert differ == []
+    assert compared > 100
