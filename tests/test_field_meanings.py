@@ -1,5 +1,6 @@
 """One description per field: what a field means is written once, as the model's help_text, and the
-open-data release and the API schema say it in those words (the admin's forms show them too)."""
+open-data release, the API schema and the spreadsheet import say it in those words (the admin's
+and the pages' forms show them too)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import json
 import pytest
 from django.core.exceptions import FieldDoesNotExist
 
+from requests_tracker.exchange import spreadsheet_import
 from requests_tracker.exchange.dataset.story_tables import RESOURCES
+from requests_tracker.models import DataRequest, Escalation, ReportedFigure, Response, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,25 @@ def test_the_api_schema_describes_each_field_in_the_release_s_words(client):
         compared += 1
     assert differ == []
     assert compared > 100
+
+
+def test_the_spreadsheet_import_describes_each_field_as_the_model_does():
+    model_of_kind = {
+        "requests": DataRequest,
+        "responses": Response,
+        "escalations": Escalation,
+        "sources": Source,
+        "figures": ReportedFigure,
+    }
+    described = 0
+    for kind, columns in spreadsheet_import.KINDS.items():
+        for column in columns:
+            try:
+                declared = model_of_kind[kind]._meta.get_field(column.name)
+            except FieldDoesNotExist:
+                continue  # a key to another record (county_name, request_issued_on, source_url)
+            # then how to fill it in: "E.g. SB 54.", a choice's values
+            assert column.help.startswith(str(declared.help_text)), (kind, column.name)
+            assert declared.help_text, (kind, column.name)
+            described += 1
+    assert described > 40

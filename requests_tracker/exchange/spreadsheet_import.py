@@ -14,7 +14,9 @@ What this module owns (services/imports.py writes the rows, through the services
   case (`declined` or `Declined`). A FIPS code typed as a number (6037) gets its leading zero
   back. A cell that cannot be read is reported with its row, its column and why.
 - The columns of each kind (KINDS), written once: the import, the template download, the admin's
-  page and docs/import.md (checked by a test) all read them from here.
+  page and docs/import.md (checked by a test) all read them from here. A column that is a model's
+  field says what it is in the model's words (its help_text), then how to fill it in; its cells
+  are read as the field's type.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,16 +34,16 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from requests_tracker.choices import (
-    DataCategory,
-    DueBasis,
-    EscalationKind,
-    EscalationStatus,
-    ResponseKind,
-    SourceKind,
-)
+from requests_tracker.choices import DataCategory, EscalationKind
 from requests_tracker.documents import uploads
-from requests_tracker.models import Agency
+from requests_tracker.models import (
+    Agency,
+    DataRequest,
+    Escalation,
+    ReportedFigure,
+    Response,
+    Source,
+)
 
 MAX_ROWS = 5000
 """Rows one file may hold: an import is one transaction, and a preview lists every row."""
@@ -122,18 +124,20 @@ def read_fips(value: Any) -> str:
     return text
 
 
-def choice_reader(choices: type[models.TextChoices]) -> Callable[[Any], str]:
-    """A reader accepting a choice's value or its label, in any case."""
+def choice_reader(choices: Iterable[tuple[str, Any]]) -> Callable[[Any], str]:
+    """A reader of one of `choices` (value, label), accepting its value or its label, in any
+    case."""
     names = {}
-    for value, label in choices.choices:
+    for value, label in choices:
         names[value.casefold()] = value
         names[str(label).casefold()] = value
+    allowed = ", ".join(dict.fromkeys(names.values()))
 
     def read(cell: Any) -> str:
         text = read_text(cell)
         found = names.get(text.casefold()) or names.get(text.casefold().replace(" ", "_"))
         if found is None:
-            raise CellError(f"“{text}” is not one of: {', '.join(choices.values)}.")
+            raise CellError(f"“{text}” is not one of: {allowed}.")
         return found
 
     return read
@@ -141,7 +145,7 @@ def choice_reader(choices: type[models.TextChoices]) -> Callable[[Any], str]:
 
 def list_reader(choices: type[models.TextChoices]) -> Callable[[Any], list[str]]:
     """A reader of several choices in one cell, separated by semicolons or commas."""
-    read_one = choice_reader(choices)
+    read_one = choice_reader(choices.choices)
 
     def read(cell: Any) -> list[str]:
         items = [item.strip() for item in _LIST_SEPARATORS.split(read_text(cell))]
@@ -162,13 +166,35 @@ class Column:
     required: bool = False
 
 
-def choice_column(
-    name: str, choices: type[models.TextChoices], *, required: bool = False, default: str = ""
+READERS: dict[str, Callable[[Any], Any]] = {
+    "DateField": read_date,
+    "PositiveIntegerField": read_integer,
+    "DecimalField": read_decimal,
+}
+"""How a cell is read, by the internal type of the field it fills (the rest: as text)."""
+CATEGORIES = list_reader(DataCategory)
+CATEGORY_LIST = f"Data categories, separated by semicolons: {', '.join(DataCategory.values)}."
+
+
+def field_column(
+    model: type[models.Model],
+    name: str,
+    how: str = "",
+    *,
+    required: bool = False,
+    default: str = "",
+    read: Callable[[Any], Any] | None = None,
 ) -> Column:
-    """A column holding one of `choices`, its help listing them (and the default, if any)."""
-    listed = ", ".join(choices.values)
-    help_text = f"One of: {listed}" + (f" (default {default})." if default else ".")
-    return Column(name, help_text, choice_reader(choices), required)
+    """The column for `model`'s field `name`: its help is what the field is (its help_text),
+    then `how` to fill it in (for a choice: the values, and the default if any); its cells are
+    read as the field's type, a choice by its value or its label."""
+    declared = model._meta.get_field(name)
+    if declared.choices:
+        read = read or choice_reader(declared.choices)
+        listed = ", ".join(value for value, _ in declared.choices)
+        how = how or f"One of: {listed}" + (f" (default {default})." if default else ".")
+    read = read or READERS.get(declared.get_internal_type(), read_text)
+    return Column(name, " ".join(filter(None, (str(declared.help_text), how))), read, required)
 
 
 COUNTY_COLUMNS = (
@@ -191,105 +217,104 @@ SOURCE_COLUMNS = (
         "The source's title; needed when its address is not on file yet.",
     ),
 )
-AGENCY_LEVEL = choice_reader(Agency.Level)
+AGENCY_LEVEL = choice_reader(Agency.Level.choices)
 
 KINDS: dict[str, tuple[Column, ...]] = {
     "requests": (
         *COUNTY_COLUMNS,
-        Column("issuing_agency", "Who asked, e.g. U.S. Department of Justice.", required=True),
+        field_column(
+            DataRequest,
+            "issuing_agency",
+            "Its name, e.g. U.S. Department of Justice.",
+            required=True,
+        ),
         Column(
             "issuing_agency_level",
             "federal, state, county or city (default federal).",
             AGENCY_LEVEL,
         ),
-        Column("campaign", "The title of a campaign already on file that the letter belongs to."),
-        Column("addressee", "Who the letter was addressed to, e.g. the sheriff."),
-        Column("issued_on", "The date of the letter.", read_date, True),
-        Column(
+        field_column(DataRequest, "campaign", "Its title, as on file."),
+        field_column(DataRequest, "addressee"),
+        field_column(DataRequest, "issued_on", required=True),
+        field_column(
+            DataRequest,
             "due_basis",
             "stated (give due_on and due_rule), calendar_days or business_days (give due_days).",
-            choice_reader(DueBasis),
-            True,
+            required=True,
         ),
-        Column("due_on", "The due date the letter states.", read_date),
+        field_column(DataRequest, "due_on", "For a stated deadline: the date the letter states."),
         Column("due_days", "The number of days the letter allows.", read_integer),
-        Column("due_rule", "The letter's words for the deadline (needed for a stated date)."),
-        Column(
-            "data_sought",
-            "Data categories, separated by semicolons: " + ", ".join(DataCategory.values) + ".",
-            list_reader(DataCategory),
-            True,
-        ),
-        Column("legal_authority", "What DOJ cites, e.g. 8 U.S.C. 1373."),
-        Column("summary", "What was asked, in the newsroom's words."),
-        Column("internal_note", "Newsroom-only note, never shown to the public."),
+        field_column(DataRequest, "due_rule", "Needed for a stated date."),
+        field_column(DataRequest, "data_sought", CATEGORY_LIST, read=CATEGORIES, required=True),
+        field_column(DataRequest, "legal_authority", "E.g. 8 U.S.C. 1373."),
+        field_column(DataRequest, "summary"),
+        field_column(DataRequest, "internal_note"),
         *SOURCE_COLUMNS,
     ),
     "responses": (
         *REQUEST_KEY_COLUMNS,
-        choice_column("kind", ResponseKind, required=True),
-        Column("received_on", "The date of the answer.", read_date, True),
-        Column("responding_agency", "Who answered, e.g. Los Angeles County Sheriff's Department."),
+        field_column(Response, "kind", required=True),
+        field_column(Response, "received_on", required=True),
+        field_column(
+            Response, "responding_agency", "E.g. Los Angeles County Sheriff's Department."
+        ),
         Column(
             "responding_agency_level",
             "federal, state, county or city (default county).",
             AGENCY_LEVEL,
         ),
-        Column("official", "Name and title of the official who answered."),
-        Column(
-            "categories_provided",
-            "Data categories given, separated by semicolons (a subset of those sought).",
-            list_reader(DataCategory),
-        ),
-        Column("records_provided", "How many records were given.", read_integer),
-        Column("legal_basis_cited", "The county's counter-authority, e.g. SB 54."),
-        Column("said_at", "Where it was said, e.g. a letter to DOJ or a news conference."),
-        Column("already_public_url", "Where the answer says the data is already public."),
-        Column("new_due_on", "For an extension: the new due date.", read_date),
-        Column("summary", "What the county said, in the newsroom's words."),
-        Column("quotation", "A short quotation of the answer."),
+        field_column(Response, "official"),
+        field_column(Response, "categories_provided", "Separated by semicolons.", read=CATEGORIES),
+        field_column(Response, "records_provided"),
+        field_column(Response, "legal_basis_cited", "E.g. SB 54."),
+        field_column(Response, "said_at"),
+        field_column(Response, "already_public_url"),
+        field_column(Response, "new_due_on", "For an extension."),
+        field_column(Response, "summary"),
+        field_column(Response, "quotation"),
         *SOURCE_COLUMNS,
     ),
     "escalations": (
         *REQUEST_KEY_COLUMNS,
-        choice_column("kind", EscalationKind, required=True),
-        Column("issued_on", "The date of the step.", read_date, True),
-        Column("due_on", "Compliance or return date.", read_date),
-        Column("court", "The court, for a subpoena, suit or order."),
-        Column("case_number", "The case number."),
-        choice_column("status", EscalationStatus, default="open"),
+        field_column(Escalation, "kind", required=True),
+        field_column(Escalation, "issued_on", required=True),
+        field_column(Escalation, "due_on"),
+        field_column(Escalation, "court", "For a subpoena, suit or order."),
+        field_column(Escalation, "case_number"),
+        field_column(Escalation, "status", default="open"),
         Column(
             "follows_kind",
             "The kind of the earlier step on the same request it builds on.",
-            choice_reader(EscalationKind),
+            choice_reader(EscalationKind.choices),
         ),
         Column("follows_issued_on", "The date of that earlier step.", read_date),
-        Column("summary", "What DOJ did, in the newsroom's words."),
+        field_column(Escalation, "summary"),
         *SOURCE_COLUMNS,
     ),
     "sources": (
-        Column("url", "The source's address (its key: one source per address).", required=True),
-        Column("title", "The source's title.", required=True),
-        Column("publisher", "Who published it."),
-        Column("published_on", "The date it was published.", read_date),
-        choice_column("kind", SourceKind, default="news_report"),
-        Column("archived_url", "An archived copy's address."),
+        field_column(Source, "url", "Its key: one source per address.", required=True),
+        field_column(Source, "title", required=True),
+        field_column(Source, "publisher"),
+        field_column(Source, "published_on"),
+        field_column(Source, "kind", default="news_report"),
+        field_column(Source, "archived_url"),
     ),
     "figures": (
         Column("county_fips", "The county counted (or county_name and state).", read_fips),
         Column("county_name", "The county's name, with state."),
-        Column("state", "The state: a county's, or alone for a statewide figure."),
-        Column(
+        field_column(ReportedFigure, "state", "Alone, for a statewide figure."),
+        field_column(
+            ReportedFigure,
             "metric",
-            "The metric's slug or name, from the catalogue, e.g. ice-detainer-requests-received.",
+            "Its slug or name, from the catalogue, e.g. ice-detainer-requests-received.",
             required=True,
         ),
-        Column("value", "The number reported.", read_decimal, True),
-        Column("period_start", "The first day of the period counted.", read_date, True),
-        Column("period_end", "The last day of the period counted.", read_date, True),
-        Column("period_label", "The period as reported, e.g. 2024."),
-        Column("reported_by", "Who reported the number."),
-        Column("note", "A note shown with the figure."),
+        field_column(ReportedFigure, "value", required=True),
+        field_column(ReportedFigure, "period_start", required=True),
+        field_column(ReportedFigure, "period_end", required=True),
+        field_column(ReportedFigure, "period_label", "E.g. 2024."),
+        field_column(ReportedFigure, "reported_by"),
+        field_column(ReportedFigure, "note"),
         Column("source_url", "The address of the figure's source.", required=True),
         Column(
             "source_title",
