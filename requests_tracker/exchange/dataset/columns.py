@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Field, Model
 
+from requests_tracker.choices import DataCategory
+from requests_tracker.models.fields import validate_categories
+
 COMPUTED = ""
 """A column's `read` when `finish` works its value out from the row."""
 
@@ -41,6 +44,8 @@ TYPES = {
     **dict.fromkeys(INTEGERS, "integer"),
 }
 """Frictionless types by Django's internal type (the rest, text and lists, are strings)."""
+CATEGORIES = f"Separated by '; ' ({', '.join(DataCategory.values)})."
+"""How a list of data categories is written in a cell."""
 
 
 def _final_field(model: type[Model], lookup: str) -> Field:
@@ -61,8 +66,9 @@ def field(
     required: bool | None = None,
 ) -> Column:
     """The column that is `model`'s field `name` (named `column`, read through `read` if the
-    release shows it otherwise): its meaning is the field's help_text (then `more`), its type and
-    allowed values the field's, and it is required unless the field may be empty."""
+    release shows it otherwise): its meaning is the field's help_text (then `more`, or how a list
+    of data categories is written), its type and allowed values the field's, and it is required
+    unless the field may be empty."""
     declared = model._meta.get_field(name)
     if not declared.help_text:
         raise ValueError(f"{model.__name__}.{name} has no help_text: say on the model what it is.")
@@ -75,6 +81,8 @@ def field(
         enum = (*([""] if declared.blank else []), *(value for value, _ in declared.flatchoices))
     if required is None:
         required = not (declared.null or declared.blank or kind == "JSONField")
+    if validate_categories in declared.validators:
+        more = more or CATEGORIES
     return Column(
         column or declared.attname,
         TYPES.get(kind, "string"),
@@ -85,6 +93,10 @@ def field(
     )
 
 
-def fields(model: type[Model], *columns: str | Column) -> tuple[Column, ...]:
-    """A table's columns in order: a name is that field of `model` (`field`), a Column itself."""
-    return tuple(c if isinstance(c, Column) else field(model, c) for c in columns)
+def fields(
+    model: type[Model], *columns: str | Column, instead: dict[str, Column] | None = None
+) -> tuple[Column, ...]:
+    """A table's columns in order: a name is that field of `model` (`field`), or the column
+    `instead` gives for it when the release shows it otherwise; a Column is itself."""
+    instead = instead or {}
+    return tuple(c if isinstance(c, Column) else instead.get(c) or field(model, c) for c in columns)

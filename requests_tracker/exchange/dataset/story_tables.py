@@ -30,6 +30,8 @@ from requests_tracker.models import (
     PressAnswer,
     Role,
 )
+from requests_tracker.services.figures import METRIC_FIELDS
+from requests_tracker.services.jurisdictions import JURISDICTION_FIELDS, POLICY_FIELDS
 
 JURISDICTION_KEY = ("jurisdiction_id", "jurisdictions", "id")
 
@@ -38,7 +40,7 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         "metrics",
         "Metrics",
         "What reported figures count, each defined once so figures can be compared.",
-        (ID, *fields(Metric, "slug", "name", "definition", "unit", "source_type")),
+        fields(Metric, ID, *METRIC_FIELDS),
         lambda: Metric.objects.order_by("pk"),
         primary_key=("slug",),
     ),
@@ -46,7 +48,7 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         "jurisdictions",
         "Jurisdictions",
         "Governments that are parties to the story: counties, cities, states, the nation.",
-        (ID, *fields(Jurisdiction, "slug", "name", "level", "state"), county(Jurisdiction)),
+        fields(Jurisdiction, ID, *JURISDICTION_FIELDS, instead={"county": county(Jurisdiction)}),
         lambda: Jurisdiction.objects.order_by("pk"),
         foreign_keys=(("county_fips", "counties", "fips"),),
     ),
@@ -64,18 +66,7 @@ STORY_RESOURCES: tuple[Resource, ...] = (
         "Policies",
         "Dated policy facts per jurisdiction: ordinances, practices on detainers and transfers, "
         "agreements, listings.",
-        fields(
-            Policy,
-            ID,
-            "jurisdiction",
-            "kind",
-            "title",
-            "summary",
-            "stance",
-            "effective_on",
-            "ended_on",
-            "uncertain",
-        ),
+        fields(Policy, ID, *POLICY_FIELDS),
         lambda: Policy.objects.order_by("pk"),
         foreign_keys=(JURISDICTION_KEY,),
     ),

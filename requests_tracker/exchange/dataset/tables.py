@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 
-from requests_tracker.choices import ActivityVerb, DataCategory
+from requests_tracker.choices import ActivityVerb
 from requests_tracker.exchange.dataset.columns import COMPUTED, Column, field, fields
 from requests_tracker.models import (
     Activity,
@@ -39,6 +39,9 @@ from requests_tracker.models import (
 from requests_tracker.presentation.links import absolute_url
 from requests_tracker.selectors.history import corrections_shown_to
 from requests_tracker.selectors.visibility import published
+from requests_tracker.services.escalations import ESCALATION_FIELDS
+from requests_tracker.services.figures import FIGURE_FIELDS
+from requests_tracker.services.responses import RESPONSE_FIELDS
 
 SOURCE_EVENTS = (ActivityVerb.SOURCE_ADDED, ActivityVerb.SOURCE_REMOVED)
 
@@ -93,7 +96,6 @@ class Resource:
 
 ID = Column("id", "integer", "The record's id in the tracker.", required=True, read="pk")
 PAGE = Column("page", "string", "The record's page on the tracker.", read=COMPUTED)
-CATEGORIES = f"Separated by '; ' ({', '.join(DataCategory.values)})."
 COUNTY_KEY = ("county_fips", "counties", "fips")
 REQUEST_KEY = ("request_id", "requests", "id")
 SOURCE_KEY = ("source_id", "sources", "id")
@@ -123,7 +125,7 @@ def letter(model: type[Campaign] | type[DataRequest]) -> tuple[Column, ...]:
     """What a letter says, a campaign's or a request's."""
     return (
         *fields(model, "issued_on", "due_on", "due_basis", "due_rule"),
-        field(model, "data_sought", more=CATEGORIES),
+        field(model, "data_sought"),
         *fields(model, "legal_authority", "summary"),
     )
 
@@ -293,24 +295,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "responses",
         "Responses",
         "The counties' answers (and the extensions DOJ granted).",
-        fields(
-            Response,
-            ID,
-            "request",
-            "received_on",
-            "responding_agency",
-            "official",
-            "person",
-            "kind",
-            field(Response, "categories_provided", more=CATEGORIES),
-            "records_provided",
-            "legal_basis_cited",
-            "said_at",
-            "already_public_url",
-            "new_due_on",
-            "summary",
-            "quotation",
-        ),
+        fields(Response, ID, "request", *RESPONSE_FIELDS, "person"),
         lambda: published(Response.objects.order_by("pk")),
         foreign_keys=(
             REQUEST_KEY,
@@ -322,20 +307,7 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         "escalations",
         "Escalations",
         "DOJ's next steps: demand letters, subpoenas, lawsuits, court orders.",
-        fields(
-            Escalation,
-            ID,
-            "request",
-            "kind",
-            "follows",
-            "issued_on",
-            "due_on",
-            "court",
-            "case_number",
-            "status",
-            "overdue_since",
-            "summary",
-        ),
+        fields(Escalation, ID, "request", *ESCALATION_FIELDS, "overdue_since"),
         lambda: published(Escalation.objects.order_by("pk")),
         foreign_keys=(REQUEST_KEY, ("follows_id", "escalations", "id")),
     ),
@@ -346,20 +318,12 @@ BASE_RESOURCES: tuple[Resource, ...] = (
         fields(
             ReportedFigure,
             ID,
-            field(ReportedFigure, "metric", column="metric", read="metric__slug"),
-            "scope",
-            "state",
-            county(ReportedFigure),
-            "value",
-            "period_start",
-            "period_end",
-            "period_label",
-            "reported_by",
-            "person",
-            "corrects",
-            "note",
-            "uncertain",
-            RELEASED_SOURCE,
+            *FIGURE_FIELDS,
+            instead={
+                "metric": field(ReportedFigure, "metric", column="metric", read="metric__slug"),
+                "county": county(ReportedFigure),
+                "source": RELEASED_SOURCE,
+            },
         ),
         lambda: published(ReportedFigure.objects.order_by("pk")),
         withhold_private_source,
