@@ -1,17 +1,22 @@
 """One description per field: what a field means is written once, as the model's help_text, and the
 open-data release, the API schema and the spreadsheet import say it in those words (the admin's
-and the pages' forms show them too)."""
+and the pages' forms show them too); what a field is called is its verbose name, the label of its
+form field and the header of its CSV column."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
+from rest_framework.test import APIClient
 
 from requests_tracker.exchange import spreadsheet_import
 from requests_tracker.exchange.dataset.story_tables import RESOURCES
 from requests_tracker.models import DataRequest, Escalation, ReportedFigure, Response, Source
+from requests_tracker.web.forms import ResponseForm
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +104,16 @@ def test_the_spreadsheet_import_describes_each_field_as_the_model_does():
             assert declared.help_text, (kind, column.name)
             described += 1
     assert described > 40
+
+
+def test_a_response_s_csv_heads_its_columns_as_the_form_labels_its_fields(editor, data_request):
+    client = APIClient()
+    client.force_authenticate(editor)
+    answer = client.get("/api/v1/responses.csv")
+    assert answer.status_code == 200
+    header = next(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode())))
+    form = ResponseForm(data_request=data_request)
+    for name in ("received_on", "official", "said_at", "already_public_url", "legal_basis_cited"):
+        label = str(form.fields[name].label)
+        assert label in header, (name, label, header)
+    assert "Where said" in header and "Already public at" in header

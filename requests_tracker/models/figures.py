@@ -81,7 +81,9 @@ class ReportedFigure(Embargoable, TimeStamped):
     value = models.DecimalField(max_digits=14, decimal_places=2, help_text="The number reported.")
     period_start = models.DateField(help_text="The first day counted.")
     period_end = models.DateField(help_text="The last day counted.")
-    period_label = models.CharField(max_length=100, blank=True, help_text="The period as reported.")
+    period_label = models.CharField(
+        max_length=100, blank=True, help_text="The period as reported.", verbose_name="period"
+    )
     reported_by = models.CharField(max_length=200, blank=True, help_text="Who reported it.")
     person = optional_link(
         "requests_tracker.Person",

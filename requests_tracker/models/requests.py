@@ -50,7 +50,9 @@ class Campaign(TimeStamped):
         max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
     )
     due_rule = models.CharField(
-        max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
+        max_length=500,
+        help_text="The deadline's words as quoted, or the rule used to compute it.",
+        verbose_name="deadline rule",
     )
     data_sought = models.JSONField(
         default=list, validators=[validate_categories], help_text="What DOJ asked for."
@@ -104,7 +106,9 @@ class DataRequest(Embargoable, TimeStamped):
         max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
     )
     due_rule = models.CharField(
-        max_length=500, help_text="The deadline's words as quoted, or the rule used to compute it."
+        max_length=500,
+        help_text="The deadline's words as quoted, or the rule used to compute it.",
+        verbose_name="deadline rule",
     )
     # The deadline an extension moved, kept on the row so withdrawing the extension restores it;
     # empty while no extension has moved the due date.
@@ -260,15 +264,20 @@ class Response(Embargoable, TimeStamped):
         blank=True,
         help_text="Where it was said: a letter to DOJ, a news conference, a board meeting, a "
         "statement to a reporter.",
+        verbose_name="where said",
     )
     already_public_url = models.URLField(
         max_length=1000,
         blank=True,
         validators=[validate_uri],
         help_text="Where the answer says the information asked for is already public.",
+        verbose_name="already public at",
     )
     new_due_on = models.DateField(
-        null=True, blank=True, help_text="The new deadline an extension set."
+        null=True,
+        blank=True,
+        help_text="The new deadline an extension set.",
+        verbose_name="new due date",
     )
     summary = newsroom_summary()
     quotation = LongTextField(blank=True, help_text="A short quotation of the answer.")

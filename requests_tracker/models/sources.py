@@ -52,13 +52,21 @@ class Source(Embargoable, TimeStamped):
 
     title = models.CharField(max_length=300, help_text="The source's title.")
     url = models.URLField(
-        max_length=1000, blank=True, validators=[validate_uri], help_text="Its address."
+        max_length=1000,
+        blank=True,
+        validators=[validate_uri],
+        help_text="Its address.",
+        verbose_name="address",
     )
     file = models.FileField(
         upload_to=source_upload_to, blank=True, validators=[validate_upload_field]
     )
     sha256 = models.CharField(
-        max_length=64, blank=True, editable=False, help_text="SHA-256 of the stored copy."
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the stored copy.",
+        verbose_name="SHA-256",
     )
     content_type = models.CharField(
         max_length=100,
@@ -84,7 +92,9 @@ class Source(Embargoable, TimeStamped):
     extraction_method = models.CharField(
         max_length=20, choices=ExtractionMethod.choices, blank=True, editable=False
     )
-    page_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    page_count = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, verbose_name="pages"
+    )
     extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
     extraction_queued_at = models.DateTimeField(
         null=True,
@@ -112,6 +122,7 @@ class Source(Embargoable, TimeStamped):
         blank=True,
         validators=[validate_uri],
         help_text="An archived copy's address.",
+        verbose_name="archived copy",
     )
     verified_by = recorded_by()
     verified_on = models.DateField(

@@ -15,14 +15,21 @@ from requests_tracker.models.fields import TimeStamped, recorded_by, validate_ur
 class WebhookSubscription(TimeStamped):
     """An external system that wants a signed POST for each new Activity of the chosen kinds."""
 
-    url = models.URLField(max_length=1000, validators=[validate_uri])
+    url = models.URLField(max_length=1000, validators=[validate_uri], verbose_name="address")
     secret = models.CharField(max_length=128, help_text="Shared secret for the HMAC signature.")
     event_types = models.JSONField(
-        default=list, blank=True, help_text="Activity verbs to send; empty means every event."
+        default=list,
+        blank=True,
+        help_text="Activity verbs to send; empty means every event.",
+        verbose_name="events",
     )
-    is_active = models.BooleanField(default=True)
-    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
-    disabled_reason = models.CharField(max_length=300, blank=True, editable=False)
+    is_active = models.BooleanField(default=True, verbose_name="active")
+    consecutive_failures = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name="failures in a row"
+    )
+    disabled_reason = models.CharField(
+        max_length=300, blank=True, editable=False, verbose_name="why disabled"
+    )
     created_by = recorded_by()
     history = HistoricalRecords(excluded_fields=["secret"])
 

@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import capfirst
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -55,6 +56,18 @@ def etag_for(data: Any) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
+def headed(model: type[Model], columns: list[str | tuple[str, str]]) -> list[tuple[str, str]]:
+    """CSV columns as (header, path): a plain dotted path into the JSON row is headed by the
+    label of `model`'s field it starts with (its verbose name, as the admin and the forms show
+    it); a (header, path) pair keeps its header."""
+    return [
+        column
+        if isinstance(column, tuple)
+        else (capfirst(str(model._meta.get_field(column.split(".")[0]).verbose_name)), column)
+        for column in columns
+    ]
+
+
 def _tags(header: str) -> list[str]:
     return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
 
@@ -81,12 +94,18 @@ class TrackerViewSet(PrivateAnswers, viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     write_serializers: ClassVar[dict[str, type[BaseSerializer]]] = {}
-    csv_columns: ClassVar[list[tuple[str, str]]] = []
-    """(column header, dotted path into the JSON row) for the CSV of this list."""
+    csv_columns: ClassVar[list[Any]] = []
+    """The columns of this list's CSV, each a dotted path into the JSON row (headed by its
+    model field's label) or a (header, path) pair; read as (header, path) pairs (`headed`)."""
     csv_filename = "export"
     default_ordering: ClassVar[tuple[str, ...]] = ("id",)
     lookup_value_regex = r"\d+"
     """A record's address ends with its id (a resource addressed otherwise says how)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "csv_columns" in cls.__dict__:
+            cls.csv_columns = headed(cls.serializer_class.Meta.model, cls.csv_columns)
 
     # --- plumbing -----------------------------------------------------------------------------
 

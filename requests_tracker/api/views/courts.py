@@ -26,13 +26,13 @@ class CaseViewSet(ListAction, RetrieveAction, TrackerViewSet):
     csv_filename = "cases"
     csv_columns = [
         ("Id", "id"),
-        ("Title", "title"),
-        ("Court", "court"),
-        ("Docket number", "docket_number"),
-        ("Parties", "parties"),
+        "title",
+        "court",
+        "docket_number",
+        "parties",
         ("Filed", "filed_on"),
         ("Closed", "closed_on"),
-        ("Status", "status"),
+        "status",
         ("Docket entries", "entry_count"),
         ("Latest entry", "last_filed"),
         ("CourtListener", "courtlistener_url"),
@@ -59,11 +59,11 @@ class DocketEntryViewSet(ListAction, RetrieveAction, TrackerViewSet):
     csv_filename = "docket-entries"
     csv_columns = [
         ("Id", "id"),
-        ("Case", "case"),
-        ("Entry number", "entry_number"),
+        "case",
+        "entry_number",
         ("Filed", "filed_on"),
-        ("Description", "description"),
-        ("Source", "source.title"),
+        "description",
+        "source.title",
         ("Document", "source.url"),
     ]
 

@@ -50,12 +50,12 @@ class ActivityViewSet(ListAction, RetrieveAction, TrackerViewSet):
         ("Id", "id"),
         ("Time", "created_at"),
         ("Event", "verb"),
-        ("Summary", "summary"),
+        "summary",
         *COUNTY_COLUMNS,
-        ("Campaign", "campaign"),
-        ("Request", "request"),
-        ("Response", "response"),
-        ("Escalation", "escalation"),
+        "campaign",
+        "request",
+        "response",
+        "escalation",
         ("By", "actor"),
     ]
 
@@ -145,13 +145,13 @@ class WebhookSubscriptionViewSet(
     csv_filename = "webhooks"
     csv_columns = [
         ("Id", "id"),
-        ("Address", "url"),
-        ("Events", "event_types"),
-        ("Active", "is_active"),
-        ("Failures in a row", "consecutive_failures"),
-        ("Why disabled", "disabled_reason"),
-        ("Created by", "created_by"),
-        ("Created at", "created_at"),
+        "url",
+        "event_types",
+        "is_active",
+        "consecutive_failures",
+        "disabled_reason",
+        "created_by",
+        "created_at",
     ]
 
     def base_queryset(self) -> QuerySet:

@@ -24,10 +24,10 @@ class LegalGroundViewSet(ListAction, RetrieveAction, TrackerViewSet):
     csv_filename = "legal-grounds"
     csv_columns = [
         ("Id", "id"),
-        ("Slug", "slug"),
-        ("Name", "name"),
-        ("Citation", "citation"),
-        ("Level", "level"),
+        "slug",
+        "name",
+        "citation",
+        "level",
     ]
 
     def base_queryset(self) -> QuerySet:

@@ -44,8 +44,8 @@ class CountyViewSet(ListAction, RetrieveAction, TrackerViewSet):
     csv_columns = [
         ("FIPS", "fips"),
         ("County", "name"),
-        ("State", "state"),
-        ("Sanctuary status", "sanctuary_status"),
+        "state",
+        "sanctuary_status",
         ("Sanctuary status source", "sanctuary_source.url"),
         ("Requests", "requests.total"),
         ("Open requests", "requests.open"),
@@ -70,7 +70,7 @@ class AgencyViewSet(ListAction, RetrieveAction, CreateAction, TrackerViewSet):
     filterset_class = filters.AgencyFilter
     default_ordering = ("name", "id")
     csv_filename = "agencies"
-    csv_columns = [("Id", "id"), ("Agency", "name"), ("Level", "level"), ("County FIPS", "county")]
+    csv_columns = [("Id", "id"), ("Agency", "name"), "level", ("County FIPS", "county")]
     may_write = staticmethod(permissions.can_create)
 
     def base_queryset(self) -> QuerySet:

@@ -60,14 +60,7 @@ def _may_manage_campaign(user: Any, campaign: Any) -> bool:
     return permissions.can_manage_campaigns(user)
 
 
-LETTER_COLUMNS = [
-    ("Issued on", "issued_on"),
-    ("Due on", "due_on"),
-    ("Due basis", "due_basis"),
-    ("Deadline rule", "due_rule"),
-    ("Data sought", "data_sought"),
-    ("Legal authority", "legal_authority"),
-]
+LETTER_COLUMNS = ["issued_on", "due_on", "due_basis", "due_rule", "data_sought", "legal_authority"]
 """The CSV columns of what a DOJ letter states, for a request and a campaign alike: its date,
 deadline and demand."""
 SOURCED_COLUMNS = [("Sources", "sources.url"), ("Unsourced", "unsourced")]
@@ -76,7 +69,7 @@ ENTRY_COLUMNS = [("Id", "id"), ("Request", "request"), *COUNTY_COLUMNS]
 """The first CSV columns of an entry on a request (a response, an escalation): what it is on."""
 
 
-def entry_columns(*own_columns: tuple[str, str]) -> list[tuple[str, str]]:
+def entry_columns(*own_columns: str | tuple[str, str]) -> list[str | tuple[str, str]]:
     """The CSV columns of an entry on a request: what it is on, its own columns, then where the
     request stands with it counted, its sources and who logged it."""
     return [
@@ -143,10 +136,10 @@ class CampaignViewSet(ListAction, RetrieveAction, CreateAction, UpdateAction, Tr
     csv_filename = "campaigns"
     csv_columns = [
         ("Id", "id"),
-        ("Title", "title"),
-        ("Issuing agency", "issuing_agency.name"),
+        "title",
+        "issuing_agency.name",
         *LETTER_COLUMNS,
-        ("Summary", "summary"),
+        "summary",
         ("Requests", "requests.total"),
         ("Open requests", "requests.open"),
         ("Overdue requests", "requests.overdue"),
@@ -213,17 +206,17 @@ class DataRequestViewSet(NewsroomRecordViewSet):
     csv_columns = [
         ("Id", "id"),
         *COUNTY_COLUMNS,
-        ("Campaign", "campaign.title"),
-        ("Issuing agency", "issuing_agency.name"),
-        ("Addressee", "addressee"),
+        "campaign.title",
+        "issuing_agency.name",
+        "addressee",
         *LETTER_COLUMNS,
-        ("Status", "status"),
-        ("Overdue since", "overdue_since"),
+        "status",
+        "overdue_since",
         ("Days overdue", "days_overdue"),
         ("Latest response", "latest_response_kind"),
         ("Latest response on", "latest_response_on"),
-        ("Summary", "summary"),
-        ("Internal note", "internal_note"),
+        "summary",
+        "internal_note",
         *SOURCED_COLUMNS,
         ("Entered by", "created_by"),
         ("Last changed", "updated_at"),
@@ -291,18 +284,18 @@ class ResponseViewSet(RequestEntryViewSet):
     default_ordering = ("received_on", "id")
     csv_filename = "responses"
     csv_columns = entry_columns(
-        ("Received on", "received_on"),
-        ("Kind", "kind"),
-        ("Responding agency", "responding_agency.name"),
-        ("Official", "official"),
-        ("Categories provided", "categories_provided"),
-        ("Records provided", "records_provided"),
-        ("Legal basis cited", "legal_basis_cited"),
-        ("Where said", "said_at"),
-        ("Already public at", "already_public_url"),
-        ("New due date", "new_due_on"),
-        ("Summary", "summary"),
-        ("Quotation", "quotation"),
+        "received_on",
+        "kind",
+        "responding_agency.name",
+        "official",
+        "categories_provided",
+        "records_provided",
+        "legal_basis_cited",
+        "said_at",
+        "already_public_url",
+        "new_due_on",
+        "summary",
+        "quotation",
     )
 
     entry_name = "response"
@@ -331,15 +324,15 @@ class EscalationViewSet(RequestEntryViewSet):
     default_ordering = ("issued_on", "id")
     csv_filename = "escalations"
     csv_columns = entry_columns(
-        ("Kind", "kind"),
-        ("Follows", "follows"),
-        ("Issued on", "issued_on"),
-        ("Due on", "due_on"),
-        ("Court", "court"),
-        ("Case number", "case_number"),
-        ("Status", "status"),
-        ("Overdue since", "overdue_since"),
-        ("Summary", "summary"),
+        "kind",
+        "follows",
+        "issued_on",
+        "due_on",
+        "court",
+        "case_number",
+        "status",
+        "overdue_since",
+        "summary",
     )
 
     entry_name = "escalation"

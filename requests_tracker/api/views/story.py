@@ -25,11 +25,11 @@ class MetricViewSet(BySlug, ListAction, RetrieveAction, TrackerViewSet):
     default_ordering = ("name", "id")
     csv_filename = "metrics"
     csv_columns = [
-        ("Slug", "slug"),
-        ("Name", "name"),
-        ("Definition", "definition"),
-        ("Unit", "unit"),
-        ("Source type", "source_type"),
+        "slug",
+        "name",
+        "definition",
+        "unit",
+        "source_type",
     ]
 
     def base_queryset(self) -> QuerySet:
@@ -48,11 +48,11 @@ class JurisdictionViewSet(BySlug, ListAction, RetrieveAction, TrackerViewSet):
     default_ordering = ("level", "state", "name", "id")
     csv_filename = "jurisdictions"
     csv_columns = [
-        ("Slug", "slug"),
-        ("Name", "name"),
-        ("Level", "level"),
-        ("State", "state"),
-        ("County", "county.fips"),
+        "slug",
+        "name",
+        "level",
+        "state",
+        "county.fips",
     ]
 
     def base_queryset(self) -> QuerySet:
@@ -76,13 +76,13 @@ class PolicyViewSet(ListAction, RetrieveAction, TrackerViewSet):
     csv_filename = "policies"
     csv_columns = [
         ("Id", "id"),
-        ("Jurisdiction", "jurisdiction.name"),
-        ("Kind", "kind"),
-        ("Title", "title"),
-        ("Stance", "stance"),
-        ("Effective on", "effective_on"),
-        ("Ended on", "ended_on"),
-        ("Uncertain", "uncertain"),
+        "jurisdiction.name",
+        "kind",
+        "title",
+        "stance",
+        "effective_on",
+        "ended_on",
+        "uncertain",
     ]
 
     def base_queryset(self) -> QuerySet:
@@ -100,7 +100,7 @@ class PersonViewSet(BySlug, ListAction, RetrieveAction, TrackerViewSet):
     filterset_class = story_filters.PersonFilter
     default_ordering = ("name", "id")
     csv_filename = "people"
-    csv_columns = [("Slug", "slug"), ("Name", "name")]
+    csv_columns = ["slug", "name"]
 
     def base_queryset(self) -> QuerySet:
         roles = Role.objects.select_related("jurisdiction__county", "agency", "source")
@@ -120,14 +120,14 @@ class PressAnswerViewSet(ListAction, RetrieveAction, TrackerViewSet):
     csv_filename = "press-answers"
     csv_columns = [
         ("Id", "id"),
-        ("Kind", "kind"),
-        ("Campaign", "campaign"),
-        ("Request", "request"),
-        ("Jurisdiction", "jurisdiction.name"),
-        ("Answered by", "answered_by"),
-        ("Referred to", "referred_to"),
-        ("Answered on", "answered_on"),
-        ("Summary", "summary"),
+        "kind",
+        "campaign",
+        "request",
+        "jurisdiction.name",
+        "answered_by",
+        "referred_to",
+        "answered_on",
+        "summary",
     ]
 
     def base_queryset(self) -> QuerySet:

@@ -24,12 +24,12 @@ class ThreatViewSet(EmbargoAction, ListAction, RetrieveAction, TrackerViewSet):
     csv_filename = "threats"
     csv_columns = [
         ("Id", "id"),
-        ("Campaign", "campaign"),
-        ("Request", "request"),
-        ("Kind", "kind"),
-        ("Threatened on", "threatened_on"),
-        ("Threatened by", "threatened_by"),
-        ("Condition", "condition"),
+        "campaign",
+        "request",
+        "kind",
+        "threatened_on",
+        "threatened_by",
+        "condition",
         ("Carried out", "carried_out"),
         ("Carried out on", "carried_out_on"),
         ("Days not carried out", "days_not_carried_out"),
