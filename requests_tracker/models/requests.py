@@ -37,6 +37,35 @@ NOT_OVERDUE_RANK = dt.date(9999, 12, 31)
 """Stands in for "not overdue" when ordering by days overdue, so the ordering key is never null."""
 
 
+def letter_deadline() -> tuple[models.Field, ...]:
+    """What a DOJ letter says of time, a campaign's or a request's alike: its date, its due date
+    (after any extension), how that was set and in which words. Declared where the model lists
+    them, so they keep their place among its fields."""
+    return (
+        models.DateField(help_text="The letter's date."),
+        models.DateField(help_text="The deadline (after any extension)."),
+        models.CharField(
+            max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
+        ),
+        models.CharField(
+            max_length=500,
+            help_text="The deadline's words as quoted, or the rule used to compute it.",
+            verbose_name="deadline rule",
+        ),
+    )
+
+
+def letter_demand() -> tuple[models.Field, ...]:
+    """What a DOJ letter asks for and under which authority, and the newsroom's summary of it."""
+    return (
+        models.JSONField(
+            default=list, validators=[validate_categories], help_text="What DOJ asked for."
+        ),
+        models.CharField(max_length=500, blank=True, help_text="What DOJ cited."),
+        newsroom_summary(),
+    )
+
+
 class Campaign(TimeStamped):
     """One DOJ action sent to many counties at once: same letter, date, authority and deadline."""
 
@@ -44,21 +73,8 @@ class Campaign(TimeStamped):
     issuing_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="campaigns", help_text="Who issued it."
     )
-    issued_on = models.DateField(help_text="The letter's date.")
-    due_on = models.DateField(help_text="The deadline (after any extension).")
-    due_basis = models.CharField(
-        max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
-    )
-    due_rule = models.CharField(
-        max_length=500,
-        help_text="The deadline's words as quoted, or the rule used to compute it.",
-        verbose_name="deadline rule",
-    )
-    data_sought = models.JSONField(
-        default=list, validators=[validate_categories], help_text="What DOJ asked for."
-    )
-    legal_authority = models.CharField(max_length=500, blank=True, help_text="What DOJ cited.")
-    summary = newsroom_summary()
+    issued_on, due_on, due_basis, due_rule = letter_deadline()
+    data_sought, legal_authority, summary = letter_demand()
     sources = models.ManyToManyField(Source, blank=True, related_name="campaigns")
     pinned = models.BooleanField(
         default=False,
@@ -100,16 +116,7 @@ class DataRequest(Embargoable, TimeStamped):
     addressee = models.CharField(
         max_length=200, blank=True, help_text="Who the letter was addressed to, e.g. the sheriff."
     )
-    issued_on = models.DateField(help_text="The letter's date.")
-    due_on = models.DateField(help_text="The deadline (after any extension).")
-    due_basis = models.CharField(
-        max_length=20, choices=DueBasis.choices, help_text="How the deadline was set."
-    )
-    due_rule = models.CharField(
-        max_length=500,
-        help_text="The deadline's words as quoted, or the rule used to compute it.",
-        verbose_name="deadline rule",
-    )
+    issued_on, due_on, due_basis, due_rule = letter_deadline()
     # The deadline an extension moved, kept on the row so withdrawing the extension restores it;
     # empty while no extension has moved the due date.
     original_due_on = written_by_services(models.DateField)
@@ -117,11 +124,7 @@ class DataRequest(Embargoable, TimeStamped):
         max_length=20, choices=DueBasis.choices, blank=True, editable=False
     )
     original_due_rule = models.CharField(max_length=500, blank=True, editable=False)
-    data_sought = models.JSONField(
-        default=list, validators=[validate_categories], help_text="What DOJ asked for."
-    )
-    legal_authority = models.CharField(max_length=500, blank=True, help_text="What DOJ cited.")
-    summary = newsroom_summary()
+    data_sought, legal_authority, summary = letter_demand()
     internal_note = LongTextField(
         blank=True, help_text="Newsroom-only; never shown to anonymous readers."
     )
