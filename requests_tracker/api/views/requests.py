@@ -69,12 +69,16 @@ ENTRY_COLUMNS = [("Id", "id"), ("Request", "request"), *COUNTY_COLUMNS]
 """The first CSV columns of an entry on a request (a response, an escalation): what it is on."""
 
 
-def entry_columns(*own_columns: str | tuple[str, str]) -> list[str | tuple[str, str]]:
-    """The CSV columns of an entry on a request: what it is on, its own columns, then where the
-    request stands with it counted, its sources and who logged it."""
+def entry_columns(
+    *own_columns: str | tuple[str, str], shown: dict[str, str] | None = None
+) -> list[str | tuple[str, str]]:
+    """The CSV columns of an entry on a request: what it is on, its own columns (the fields its
+    service writes, a linked record `shown` by one of its values), then where the request stands
+    with it counted, its sources and who logged it."""
+    shown = shown or {}
     return [
         *ENTRY_COLUMNS,
-        *own_columns,
+        *(shown.get(column, column) for column in own_columns),
         ("Request status", "request_status"),
         *SOURCED_COLUMNS,
         ("Logged by", "logged_by"),
@@ -284,18 +288,7 @@ class ResponseViewSet(RequestEntryViewSet):
     default_ordering = ("received_on", "id")
     csv_filename = "responses"
     csv_columns = entry_columns(
-        "received_on",
-        "kind",
-        "responding_agency.name",
-        "official",
-        "categories_provided",
-        "records_provided",
-        "legal_basis_cited",
-        "said_at",
-        "already_public_url",
-        "new_due_on",
-        "summary",
-        "quotation",
+        *services.RESPONSE_FIELDS, shown={"responding_agency": "responding_agency.name"}
     )
 
     entry_name = "response"
@@ -323,17 +316,7 @@ class EscalationViewSet(RequestEntryViewSet):
     filterset_class = filters.EscalationFilter
     default_ordering = ("issued_on", "id")
     csv_filename = "escalations"
-    csv_columns = entry_columns(
-        "kind",
-        "follows",
-        "issued_on",
-        "due_on",
-        "court",
-        "case_number",
-        "status",
-        "overdue_since",
-        "summary",
-    )
+    csv_columns = entry_columns(*services.ESCALATION_FIELDS, "overdue_since")
 
     entry_name = "escalation"
     log_entry = staticmethod(services.file_escalation)
