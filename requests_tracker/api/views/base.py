@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any, ClassVar
 
 import orjson
@@ -65,6 +65,24 @@ def headed(model: type[Model], columns: list[str | tuple[str, str]]) -> list[tup
         if isinstance(column, tuple)
         else (capfirst(str(model._meta.get_field(column.split(".")[0]).verbose_name)), column)
         for column in columns
+    ]
+
+
+def serializer_columns(
+    serializer: type[BaseSerializer],
+    *,
+    shown: Mapping[str, list[str | tuple[str, str]]] | None = None,
+    left_out: Collection[str] = (),
+) -> list[str | tuple[str, str]]:
+    """The CSV columns of a list whose file follows its JSON rows: the reading serializer's
+    fields in order, each by its own path, but those `left_out` and those `shown` otherwise (a
+    field to the columns that show it)."""
+    shown = shown or {}
+    return [
+        column
+        for name in serializer.Meta.fields
+        if name not in left_out
+        for column in shown.get(name, [name])
     ]
 
 

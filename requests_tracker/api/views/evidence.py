@@ -17,6 +17,7 @@ from requests_tracker import permissions, selectors, services
 from requests_tracker.api import schema, serializers
 from requests_tracker.api.errors import FieldsForbidden
 from requests_tracker.api.parsers import BoundedJSONParser
+from requests_tracker.api.serializers.common import EMBARGO_READ_FIELDS
 from requests_tracker.api.views.base import (
     CreateAction,
     ListAction,
@@ -24,6 +25,7 @@ from requests_tracker.api.views.base import (
     TrackerViewSet,
     UpdateAction,
     etag_for,
+    serializer_columns,
 )
 from requests_tracker.api.views.embargo import EmbargoAction
 from requests_tracker.lists import filters
@@ -62,29 +64,22 @@ class SourceViewSet(
     parser_classes = [BoundedJSONParser, MultiPartParser]
     default_ordering = ("-created_at", "-id")
     csv_filename = "sources"
-    csv_columns = [
-        ("Id", "id"),
-        "title",
-        "url",
-        ("Stored copy", "file_url"),
-        "sha256",
-        ("Type", "content_type"),
-        ("Size (bytes)", "file_size"),
-        "page_count",
-        ("Text", "extraction_status"),
-        "sensitive",
-        "publisher",
-        "published_on",
-        "kind",
-        "archived_url",
-        "verified_on",
-        "verified_by",
-        ("Cited on requests", "cited_on.requests"),
-        ("Cited on responses", "cited_on.responses"),
-        ("Cited on escalations", "cited_on.escalations"),
-        ("Cited on campaigns", "cited_on.campaigns"),
-        ("Added by", "created_by"),
-    ]
+    csv_columns = serializer_columns(
+        serializers.SourceSerializer,
+        shown={
+            "id": [("Id", "id")],
+            "file_url": [("Stored copy", "file_url")],
+            "content_type": [("Type", "content_type")],
+            "file_size": [("Size (bytes)", "file_size")],
+            "extraction_status": [("Text", "extraction_status")],
+            "cited_on": [
+                (f"Cited on {records}", f"cited_on.{records}")
+                for records in ("requests", "responses", "escalations", "campaigns")
+            ],
+            "created_by": [("Added by", "created_by")],
+        },
+        left_out=(*EMBARGO_READ_FIELDS, "created_at", "updated_at"),
+    )
 
     def base_queryset(self) -> QuerySet:
         # A sensitive source exists for editors only: for anyone else it is in no list, no CSV,

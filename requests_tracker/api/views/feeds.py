@@ -24,6 +24,7 @@ from requests_tracker.api.views.base import (
     RetrieveAction,
     TrackerViewSet,
     UpdateAction,
+    serializer_columns,
 )
 from requests_tracker.api.views.places import COUNTY_COLUMNS
 from requests_tracker.lists import filters
@@ -143,16 +144,11 @@ class WebhookSubscriptionViewSet(
     may_edit = staticmethod(_may_manage_webhooks)
     may_delete = staticmethod(_may_manage_webhooks)
     csv_filename = "webhooks"
-    csv_columns = [
-        ("Id", "id"),
-        "url",
-        "event_types",
-        "is_active",
-        "consecutive_failures",
-        "disabled_reason",
-        "created_by",
-        "created_at",
-    ]
+    csv_columns = serializer_columns(
+        serializers.WebhookSubscriptionSerializer,
+        shown={"id": [("Id", "id")]},
+        left_out=("updated_at",),
+    )
 
     def base_queryset(self) -> QuerySet:
         return selectors.webhook_subscriptions()
