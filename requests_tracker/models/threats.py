@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from requests_tracker.choices import ThreatKind
@@ -78,8 +79,13 @@ class Threat(Embargoable, TimeStamped):
         return f"{self.get_kind_display()} threatened on {self.threatened_on:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        target = self.campaign or self.request
-        return f"{target.get_absolute_url()}#threat-{self.pk}"
+        """The threat on its campaign's page, or on its request's: from the ids alone, so a list
+        of threats reads no campaign or request to link each."""
+        if self.campaign_id is not None:
+            page = reverse("web:campaign_detail", args=[self.campaign_id])
+        else:
+            page = reverse("web:request_detail", args=[self.request_id])
+        return f"{page}#threat-{self.pk}"
 
     @property
     def carried_out(self) -> bool:

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from requests_tracker import services
+from requests_tracker.api.urls import router
 from requests_tracker.models import (
     Campaign,
     DataRequest,
@@ -28,6 +29,9 @@ from tests.factories import (
     make_request,
     record_detainer_figure,
 )
+
+LISTS = [prefix for prefix, _, _ in router.registry]
+"""Every list of the API, as its router names it (`/api/v1/<name>/`)."""
 
 TODAY = dt.date(2025, 9, 15)
 

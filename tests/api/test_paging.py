@@ -15,9 +15,8 @@ from django.core.management import call_command
 from requests_tracker import services
 from requests_tracker.api.urls import router
 from requests_tracker.models import Case, DataRequest, DocketEntry
+from tests.api.conftest import LISTS
 from tests.factories import SourceFactory
-
-LISTS = [prefix for prefix, _, _ in router.registry]
 
 
 def orderings(prefix: str) -> list[str]:

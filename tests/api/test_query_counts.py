@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 
 from requests_tracker import services
-from requests_tracker.services import courts, jurisdictions, people, press
-from tests.api.conftest import TODAY
+from requests_tracker.courts.courtlistener import Entry
+from requests_tracker.models import LegalGround
+from requests_tracker.services import courts, grounds, jurisdictions, people, press, threats
+from tests.api.conftest import LISTS, TODAY
 from tests.factories import (
     AgencyFactory,
     CountyFactory,
@@ -18,25 +20,6 @@ from tests.factories import (
     make_request,
 )
 from tests.queries import statements_for
-
-LISTS = [
-    "counties",
-    "agencies",
-    "campaigns",
-    "requests",
-    "responses",
-    "escalations",
-    "sources",
-    "figures",
-    "activity",
-    "webhooks",
-    "metrics",
-    "jurisdictions",
-    "policies",
-    "people",
-    "press-answers",
-    "cases",
-]
 
 
 @pytest.fixture
@@ -92,8 +75,8 @@ def busy_newsroom(newsroom, journalist, editor):
 
 
 def story_records(n: int, county, source, data_request) -> None:
-    """A jurisdiction with a policy, an official with two offices, a press answer, a metric and
-    a case with two parties, for row `n`."""
+    """A jurisdiction with a policy, an official with two offices, a press answer, a metric, a
+    case with two parties and a docket entry, a threat and a cited legal ground, for row `n`."""
     place = jurisdictions.county_jurisdiction(county)
     jurisdictions.record_policy(
         jurisdiction=place,
@@ -129,6 +112,34 @@ def story_records(n: int, county, source, data_request) -> None:
     nation = jurisdictions.register_jurisdiction(name="United States", level="nation")
     jurisdictions.set_parties(case=case, parties=[(nation, "plaintiff"), (place, "defendant")])
     people.link_person(person=person, records=[case])
+    courts.record_entries(
+        case=case,
+        entries=[
+            Entry(
+                id=None,
+                docket_id=None,
+                entry_number=1,
+                date_filed=dt.date(2025, 8, 1),
+                description=f"COMPLAINT {n}",
+                document_url=f"https://www.courtlistener.com/docket/{n}/#entry-1",
+            )
+        ],
+    )
+    threats.record_threat(
+        kind="subpoena",
+        threatened_on=dt.date(2025, 7, 17),
+        threatened_by="U.S. Department of Justice",
+        data_request=data_request,
+        sources=[source],
+        today=TODAY,
+    )
+    ground = grounds.save_ground(
+        ground=LegalGround(
+            slug=f"law-{n}", name=f"Law {n}", citation=f"{n} U.S.C. 1", level="federal"
+        ),
+        actor=None,
+    )
+    grounds.cite_ground(ground=ground, records=[data_request, case], actor=None)
 
 
 def queries_for(client, path: str) -> tuple[int, int]:
