@@ -13,19 +13,23 @@ from rest_framework.test import APIClient
 
 from requests_tracker import services
 from requests_tracker.api.urls import router
+from requests_tracker.courts.courtlistener import Entry
 from requests_tracker.models import (
     Campaign,
     DataRequest,
     Escalation,
+    LegalGround,
     ReportedFigure,
     Response,
     Source,
     WebhookSubscription,
 )
+from requests_tracker.services import courts, grounds, jurisdictions, people, press, threats
 from tests.factories import (
     AgencyFactory,
     CountyFactory,
     SourceFactory,
+    detainer_metric,
     make_request,
     record_detainer_figure,
 )
@@ -182,3 +186,71 @@ def all_json_rows(client, path: str, query: dict | None = None) -> list[dict]:
         if body.get("has_more") is False:
             break
     return rows
+
+
+def story_records(n: int, county, source, data_request) -> None:
+    """A jurisdiction with a policy, an official with two offices, a press answer, a metric, a
+    case with two parties and a docket entry, a threat and a cited legal ground, for row `n`."""
+    place = jurisdictions.county_jurisdiction(county)
+    jurisdictions.record_policy(
+        jurisdiction=place,
+        kind="detainer_practice",
+        title=f"Practice {n}",
+        stance="limited_cooperation",
+        effective_on=dt.date(2024, 1, 1),
+        sources=[source],
+        today=TODAY,
+    )
+    person = people.add_person(name=f"Official {n}")
+    for title in ("Sheriff", "Undersheriff"):
+        people.add_role(person=person, title=title, jurisdiction=place, source=source)
+    press.record_press_answer(
+        kind="referred",
+        referred_to="the sheriff",
+        answered_by=f"County {n}",
+        answered_on=dt.date(2025, 8, 1),
+        data_request=data_request,
+        person=person,
+        sources=[source],
+        today=TODAY,
+    )
+    detainer_metric(f"metric-{n}")
+    case = courts.open_case(
+        title=f"United States v. County {n}",
+        court="A district court",
+        docket_number=f"1:25-cv-0000{n}",
+        filed_on=dt.date(2025, 8, 1),
+        requests=[data_request],
+        sources=[source],
+    )
+    nation = jurisdictions.register_jurisdiction(name="United States", level="nation")
+    jurisdictions.set_parties(case=case, parties=[(nation, "plaintiff"), (place, "defendant")])
+    people.link_person(person=person, records=[case])
+    courts.record_entries(
+        case=case,
+        entries=[
+            Entry(
+                id=None,
+                docket_id=None,
+                entry_number=1,
+                date_filed=dt.date(2025, 8, 1),
+                description=f"COMPLAINT {n}",
+                document_url=f"https://www.courtlistener.com/docket/{n}/#entry-1",
+            )
+        ],
+    )
+    threats.record_threat(
+        kind="subpoena",
+        threatened_on=dt.date(2025, 7, 17),
+        threatened_by="U.S. Department of Justice",
+        data_request=data_request,
+        sources=[source],
+        today=TODAY,
+    )
+    ground = grounds.save_ground(
+        ground=LegalGround(
+            slug=f"law-{n}", name=f"Law {n}", citation=f"{n} U.S.C. 1", level="federal"
+        ),
+        actor=None,
+    )
+    grounds.cite_ground(ground=ground, records=[data_request, case], actor=None)
