@@ -266,7 +266,7 @@ KINDS: dict[str, tuple[Column, ...]] = {
         field_column(Response, "official"),
         field_column(Response, "categories_provided", "Separated by semicolons.", read=CATEGORIES),
         field_column(Response, "records_provided"),
-        field_column(Response, "legal_basis_cited", "E.g. SB 54."),
+        field_column(Response, "legal_basis_cited"),
         field_column(Response, "said_at"),
         field_column(Response, "already_public_url"),
         field_column(Response, "new_due_on", "For an extension."),

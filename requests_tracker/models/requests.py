@@ -240,7 +240,9 @@ class Response(Embargoable, TimeStamped):
     responding_agency = optional_link(
         Agency, on_delete=models.PROTECT, related_name="responses", help_text="Who answered."
     )
-    official = models.CharField(max_length=200, blank=True, help_text="Name and title.")
+    official = models.CharField(
+        max_length=200, blank=True, help_text="Name and title of who answered."
+    )
     person = optional_link(
         "requests_tracker.Person",
         on_delete=models.SET_NULL,
@@ -260,7 +262,7 @@ class Response(Embargoable, TimeStamped):
         null=True, blank=True, help_text="How many records were given."
     )
     legal_basis_cited = models.CharField(
-        max_length=500, blank=True, help_text="The county's counter-authority."
+        max_length=500, blank=True, help_text="The county's counter-authority, e.g. SB 54."
     )
     said_at = models.CharField(
         max_length=200,

@@ -313,16 +313,8 @@ class ResponseForm(SourceFields, EmbargoFields, EntryForm):
     class Meta:
         model = Response
         fields = services.RESPONSE_FIELDS
-        labels = {
-            "kind": "What the county did",
-            "received_on": "Received on",
-            "new_due_on": "New due date",
-        }
-        help_texts = {
-            "official": "Name and title of who answered.",
-            "legal_basis_cited": "The county's counter-authority, e.g. SB 54.",
-            "new_due_on": "Only for an extension.",
-        }
+        labels = {"kind": "What the county did"}
+        help_texts = {"new_due_on": "Only for an extension."}
         widgets = {
             "received_on": DATE_WIDGET,
             "new_due_on": DATE_WIDGET,
@@ -350,8 +342,7 @@ class EscalationForm(SourceFields, EmbargoFields, EntryForm):
     class Meta:
         model = Escalation
         fields = services.ESCALATION_FIELDS
-        labels = {"kind": "What DOJ did", "issued_on": "Issued on", "due_on": "Due on"}
-        help_texts = {"follows": "The earlier step this one builds on."}
+        labels = {"kind": "What DOJ did"}
         widgets = {
             "issued_on": DATE_WIDGET,
             "due_on": DATE_WIDGET,
