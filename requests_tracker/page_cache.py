@@ -98,6 +98,18 @@ def versions() -> tuple[str, str] | None:
     return found[keys[0]], found[keys[1]]
 
 
+def _current_and_copy(entry_key: str) -> tuple[tuple[str, str] | None, Any]:
+    """The data's current versions (as `versions`) and what is kept under `entry_key`, in one
+    round trip to Redis: each kept block asks for both on every visit, and a round trip costs
+    about a third of a millisecond in a busy web process."""
+    keys = _version_keys()
+    found = cache.get_many([*keys, entry_key])
+    if all(key in found for key in keys):
+        return (found[keys[0]], found[keys[1]]), found.get(entry_key)
+    # First use, or Redis away: whatever is kept was made under versions nobody asks for.
+    return versions(), None
+
+
 def data_version() -> str | None:
     """The version that changes with every write (None while the cache cannot be reached)."""
     current = versions()
@@ -247,25 +259,30 @@ def cached(name: str, *vary: Any, compute: Callable[[], T], bounded: bool = True
     something (`hides`) or the reader made one (`RecentWritersMiddleware`); otherwise the reader
     computes the page from the current rows. `bounded`: the copy counts against MAX_NEW_VARIANTS
     (`admitted`); a page without a query is always kept."""
-    current = versions() if _seconds() else None
-    if current is None:
+    if not _seconds():
         return compute()
     entry_key = _entry_key(name, *vary)
-    copy = cache.get(entry_key)
+    current, copy = _current_and_copy(entry_key)
+    if current is None:
+        return compute()
     if isinstance(copy, Copy) and (copy.version, copy.hiding) == current:
         return copy.value
     stale = isinstance(copy, Copy) and copy.hiding == current[1]
     if stale and _young(copy) and not _reader_wrote_since(copy.made_at):
         return copy.value
+    # The claim tells other processes they may serve the stale copy meanwhile; with no copy
+    # they could serve (none, or none without a write that may hide something, or no stale
+    # seconds), nobody reads it, and it would cost two round trips to Redis for nothing.
     computing = f"{entry_key}:computing"
-    claimed = cache.add(computing, True, timeout=COMPUTING_SECONDS)
-    if (
-        not claimed
-        and stale
-        and _servable_while_computed(copy, current)
-        and not _reader_wrote_since(copy.made_at)
-    ):
-        return copy.value
+    claimed = False
+    if stale and _stale_seconds() > 0:
+        claimed = cache.add(computing, True, timeout=COMPUTING_SECONDS)
+        if (
+            not claimed
+            and _servable_while_computed(copy, current)
+            and not _reader_wrote_since(copy.made_at)
+        ):
+            return copy.value
     started = time.time()  # the copy shows the data as they were then, or later
     try:
         value = compute()

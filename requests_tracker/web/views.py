@@ -343,15 +343,21 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     arguments = {"today": today, "sort": sort, "reader": request.user}
 
     def comparison_at(cursor: str | None) -> dict[str, Any]:
-        # The rows, figures and charts change only with the data (page_cache).
+        def compute() -> dict[str, Any]:
+            return comparison_context(
+                campaign, **arguments, cursor=cursor, per_page=CAMPAIGN_ROWS_PER_PAGE
+            )
+
+        if cursor is None:  # read only by the template's kept block, which keeps the page whole
+            return compute()
+        # A later page is read before the page is drawn (to tell a damaged cursor): the rows,
+        # figures and charts change only with the data (page_cache).
         return page_cache.cached(
             "campaign-comparison",
             campaign.pk,
             *page_cache.reader_vary(request),
             cursor,
-            compute=lambda: comparison_context(
-                campaign, **arguments, cursor=cursor, per_page=CAMPAIGN_ROWS_PER_PAGE
-            ),
+            compute=compute,
         )
 
     cursor = request.GET.get("cursor")

@@ -413,3 +413,51 @@ def test_with_no_stale_seconds_a_write_shows_even_on_a_clock_that_stands_still(
         los_angeles_complies(los_angeles, journalist)
         after, _ = get_counting(viewer_browser, "/")
     assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The calls made to the shared cache about kept pages, as (method, keys) in order: in
+    production each is a round trip to Redis, which a busy web process pays about a third of a
+    millisecond for."""
+    calls: list[tuple[str, list[str]]] = []
+    inside: list[str] = []  # the local cache of tests answers get_many with get
+
+    for method in ("get", "get_many", "add", "set", "set_many", "delete", "incr"):
+        original = getattr(page_cache.cache, method)
+
+        def counted(first, *args, _method=method, _original=original, **kwargs):
+            keys = list(first) if _method in ("get_many", "set_many") else [first]
+            if not inside and any(key.startswith("tracker:page:") for key in keys):
+                calls.append((_method, keys))
+            inside.append(_method)
+            try:
+                return _original(first, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(page_cache.cache, method, counted)
+    return calls
+
+
+def test_a_kept_block_costs_one_read_of_the_cache_and_one_write_when_computed(
+    los_angeles, viewer_browser, journalist, settings, cache_calls
+):
+    settings.PAGE_CACHE_STALE_SECONDS = 0
+    get_counting(viewer_browser, "/")
+    los_angeles_complies(los_angeles, journalist)
+    cache_calls.clear()
+    after, _ = get_counting(viewer_browser, "/")
+    assert county_row(after, "06037") == ["Los Angeles County", "1", "0", "0"]
+    # Each entry is read once, with the data's versions in the same call, and written once (an
+    # entry any query may make is also admitted: `admitted`); nobody claims to be computing it,
+    # since no copy could be served meanwhile.
+    entries = [(method, keys) for method, keys in cache_calls if not keys[0].endswith(":admitted")]
+    methods = [method for method, _ in entries]
+    assert methods.count("get_many") == methods.count("set") >= 3
+    assert set(methods) == {"get_many", "set"}, entries
+    cache_calls.clear()
+    get_counting(viewer_browser, "/")
+    assert {method for method, keys in cache_calls if not keys[0].endswith(":admitted")} == {
+        "get_many"
+    }
