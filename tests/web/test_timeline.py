@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from requests_tracker import services
@@ -65,3 +66,18 @@ def test_an_answer_logged_late_is_placed_on_the_day_it_was_received(
     assert ("2025-08-01", "Response logged") in shown
     assert ("2025-08-01", "Status changed") in shown
     assert "recorded" in html
+
+
+def test_each_event_tells_when_it_was_recorded_in_the_newsroom_s_time_zone(
+    data_request, journalist_browser
+):
+    # 02:30 UTC on 2 August is the evening of 1 August in California (TIME_ZONE).
+    with time_machine.travel(dt.datetime(2025, 8, 2, 2, 30, 15, tzinfo=dt.UTC), tick=False):
+        services.log_response(
+            data_request=data_request,
+            kind=ResponseKind.ACKNOWLEDGED,
+            received_on=dt.date(2025, 8, 1),
+            actor=data_request.created_by,
+        )
+    html = journalist_browser.get(data_request.get_absolute_url()).content.decode()
+    assert 'recorded <time datetime="2025-08-01T19:30:15-07:00">2025-08-01 19:30</time>' in html
