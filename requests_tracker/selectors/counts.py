@@ -240,9 +240,9 @@ def _stats(
         for status in workflow.REQUEST_STATUSES:
             by_status[status] += bucket[status]
     titles = dict(
-        Campaign.objects.filter(pk__in=[key for key in campaigns if key is not None]).values_list(
-            "pk", "title"
-        )
+        Campaign.objects.filter(
+            id_in("pk", [key for key in campaigns if key is not None])
+        ).values_list("pk", "title")
     )
 
     def tally(key: str | int | None, label: str, bucket: dict) -> GroupTally:

@@ -19,6 +19,7 @@ from requests_tracker.models import Campaign
 from requests_tracker.presentation import county_maps
 from requests_tracker.presentation.links import absolute_url, path_to
 from requests_tracker.selectors import maps as map_selectors
+from requests_tracker.web.forms import PlainSelect
 
 DEFAULT_STATE = "CA"
 
@@ -26,11 +27,18 @@ DEFAULT_STATE = "CA"
 class MapFilterForm(forms.Form):
     """The map's filters; a value that cannot be read is reported and ignored."""
 
+    # Options written in Python (PlainSelect): a national tracker's campaigns grow into the
+    # hundreds, and Django's select template costs an include per option.
     campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.none(), required=False, empty_label="Every campaign"
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label="Every campaign",
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
-        required=False, choices=[("", "Every status"), *map_selectors.MAP_CATEGORIES]
+        required=False,
+        choices=[("", "Every status"), *map_selectors.MAP_CATEGORIES],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

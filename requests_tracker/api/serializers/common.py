@@ -436,6 +436,11 @@ class StatusCountsField(serializers.DictField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(child=serializers.IntegerField(), **kwargs)
 
+    def to_representation(self, value: dict[str, int]) -> dict[str, int]:
+        # The counts are whole numbers already: the stats give one such dict per state and per
+        # campaign (hundreds), and the child field's call per status cost more than the rest.
+        return {str(status): int(count) for status, count in value.items()}
+
 
 class UnsourcedMixin:
     """`unsourced`: true when no source the reader is told of backs the record (the page shows
