@@ -190,3 +190,7 @@ def test_text_typed_by_users_is_escaped(db, viewer_browser):
     assert '<script>alert("x")</script>' not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<b>Bold</b>" not in html
+    # The dashboard's county table, written in Python (templatetags/tracker_counts.py).
+    dashboard = viewer_browser.get("/").content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; County</a>" in dashboard
+    assert "<b>Bold</b>" not in dashboard
